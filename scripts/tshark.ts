@@ -35,7 +35,7 @@ const FIELDS = [
   'tcp.analysis.ack_lost_segment',
   'tcp.analysis.out_of_order',
   'tcp.analysis.spurious_retransmission',
-  '_ws.col.info',
+  '_ws.col.Info',
 ] as const;
 
 export function tsharkAvailable(): boolean {
@@ -67,7 +67,11 @@ export function dissect(pcapPath: string, extraPrefs: readonly string[] = []): D
     'aggregator=\u001f',
     ...FIELDS.flatMap((f) => ['-e', f]),
   ];
-  const out = execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('tshark', args, {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const frames: DissectedFrame[] = [];
   for (const line of out.split('\n')) {
     if (!line) continue;
@@ -114,12 +118,16 @@ export function wireProblems(
 ): string[] {
   const problems: string[] = [];
   for (const f of frames) {
-    if (f.ipChecksum !== '1') problems.push(`frame ${f.number}: IPv4 checksum status ${f.ipChecksum || 'missing'}`);
-    if (f.tcpChecksum !== '1') problems.push(`frame ${f.number}: TCP checksum status ${f.tcpChecksum || 'missing'}`);
+    if (f.ipChecksum !== '1')
+      problems.push(`frame ${f.number}: IPv4 checksum status ${f.ipChecksum || 'missing'}`);
+    if (f.tcpChecksum !== '1')
+      problems.push(`frame ${f.number}: TCP checksum status ${f.tcpChecksum || 'missing'}`);
     if (f.malformed) problems.push(`frame ${f.number}: malformed (${f.info})`);
     for (const e of f.experts) {
       if (e.severity >= EXPERT.warn && !allowExpert(f, e.message)) {
-        problems.push(`frame ${f.number}: expert ${e.severity >= EXPERT.error ? 'error' : 'warning'}: ${e.message}`);
+        problems.push(
+          `frame ${f.number}: expert ${e.severity >= EXPERT.error ? 'error' : 'warning'}: ${e.message}`,
+        );
       }
     }
   }

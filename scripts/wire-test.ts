@@ -10,10 +10,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { utf8 } from '../src/protocol/bytes';
 import { encodeEthernet, ETHER_TYPES } from '../src/protocol/ethernet';
-import { encodeHttpRequest, encodeHttpResponse, upgradeRequest, upgradeResponse, websocketKey } from '../src/protocol/http';
+import {
+  encodeHttpRequest,
+  encodeHttpResponse,
+  upgradeRequest,
+  upgradeResponse,
+  websocketKey,
+} from '../src/protocol/http';
 import { encodeIpv4, IP_PROTOCOLS } from '../src/protocol/ipv4';
 import { encodePcap, type PcapRecord } from '../src/protocol/pcap';
-import { encodeTcp, linuxSynOptions, tcpSegmentLength, type TcpFlagName, type TcpOption } from '../src/protocol/tcp';
+import {
+  encodeTcp,
+  linuxSynOptions,
+  tcpSegmentLength,
+  type TcpFlagName,
+  type TcpOption,
+} from '../src/protocol/tcp';
 import { encodeClosePayload, encodeWsFrame, WS_OPCODES } from '../src/protocol/websocket';
 import { dissect, tsharkAvailable, wireProblems } from './tshark';
 
@@ -28,7 +40,12 @@ const ack = { client: 0, server: 0 };
 let ipId = 0x1c46;
 let ts = 100_000;
 
-function segment(from: 'client' | 'server', flags: TcpFlagName[], payload = new Uint8Array(0), options?: TcpOption[]) {
+function segment(
+  from: 'client' | 'server',
+  flags: TcpFlagName[],
+  payload: Uint8Array = new Uint8Array(0),
+  options?: TcpOption[],
+) {
   const [src, dst]: [End, End] = from === 'client' ? [CLIENT, SERVER] : [SERVER, CLIENT];
   const to = from === 'client' ? 'server' : 'client';
   const tcp = encodeTcp(
@@ -40,7 +57,11 @@ function segment(from: 'client' | 'server', flags: TcpFlagName[], payload = new 
       flags,
       window: flags.includes('SYN') ? 64240 : 502,
       urgent: 0,
-      options: options ?? [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamps', tsval: ts, tsecr: ts - 1 }],
+      options: options ?? [
+        { kind: 'nop' },
+        { kind: 'nop' },
+        { kind: 'timestamps', tsval: ts, tsecr: ts - 1 },
+      ],
     },
     payload,
     { src: src.ip, dst: dst.ip },
@@ -84,12 +105,20 @@ segment('client', ['ACK']);
 // Frames both ways: client frames masked, server frames not (RFC 6455 §5.1).
 const frame = (opcode: number, payload: Uint8Array, maskKey: Uint8Array | null) =>
   encodeWsFrame({ fin: true, rsv1: false, rsv2: false, rsv3: false, opcode, maskKey, payload });
-segment('client', ['PSH', 'ACK'], frame(WS_OPCODES.text, utf8(texts.client), Uint8Array.of(0x37, 0xfa, 0x21, 0x3d)));
+segment(
+  'client',
+  ['PSH', 'ACK'],
+  frame(WS_OPCODES.text, utf8(texts.client), Uint8Array.of(0x37, 0xfa, 0x21, 0x3d)),
+);
 segment('server', ['ACK']);
 segment('server', ['PSH', 'ACK'], frame(WS_OPCODES.text, utf8(texts.server), null));
 segment('client', ['ACK']);
 // Close handshake (RFC 6455 §7), then the server closes TCP first (§7.1.1).
-segment('client', ['PSH', 'ACK'], frame(WS_OPCODES.close, encodeClosePayload(1000, 'bye'), Uint8Array.of(1, 2, 3, 4)));
+segment(
+  'client',
+  ['PSH', 'ACK'],
+  frame(WS_OPCODES.close, encodeClosePayload(1000, 'bye'), Uint8Array.of(1, 2, 3, 4)),
+);
 segment('server', ['PSH', 'ACK'], frame(WS_OPCODES.close, encodeClosePayload(1000, 'bye'), null));
 segment('server', ['FIN', 'ACK']);
 segment('client', ['FIN', 'ACK']);
@@ -111,7 +140,10 @@ const check = (ok: boolean, what: string) => {
 };
 check(frames.length === records.length, `tshark reads all ${records.length} frames (read ${frames.length})`);
 const problems = wireProblems(frames);
-check(problems.length === 0, `all IPv4 and TCP checksums good, nothing malformed, no expert warning or error`);
+check(
+  problems.length === 0,
+  `all IPv4 and TCP checksums good, nothing malformed, no expert warning or error`,
+);
 for (const p of problems) console.log(`       ${p}`);
 const seen = frames.flatMap((f) => f.wsTexts);
 const expected = [texts.client, texts.server];
