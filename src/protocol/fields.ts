@@ -132,3 +132,14 @@ export function readBits(bytes: Uint8Array, start: number, bits: BitRange): numb
   }
   return value;
 }
+
+/** Write `value` into a sub-byte field (the inverse of `readBits`); other bits are left as they are. */
+export function writeBits(bytes: Uint8Array, start: number, bits: BitRange, value: number): void {
+  let v = value;
+  for (let b = bits.end - 1; b >= bits.start; b--) {
+    const at = start + (b >> 3);
+    const mask = 1 << (7 - (b & 7));
+    bytes[at] = v % 2 ? bytes[at]! | mask : bytes[at]! & ~mask;
+    v = Math.floor(v / 2);
+  }
+}

@@ -1,0 +1,628 @@
+/**
+ * TCP segment header (RFC 9293 §3.1) with the options a real Linux handshake carries:
+ * MSS (RFC 9293 §3.7.1), window scale and timestamps (RFC 7323), SACK-permitted (RFC 2018),
+ * NOP and EOL (RFC 9293 §3.1). The checksum covers the IPv4 pseudo-header.
+ */
+import { concatBytes, hex16, toHex, view } from './bytes';
+import { internetChecksum, onesComplementSum } from './checksum';
+import {
+  annotate,
+  fail,
+  readBits,
+  tableLength,
+  writeBits,
+  type DecodeResult,
+  type FieldAnnotation,
+  type FieldSpec,
+  type FieldTable,
+} from './fields';
+import { IP_PROTOCOLS, parseIpv4Address, tryParseIpv4Address } from './ipv4';
+
+export const TCP_FLAGS = {
+  CWR: 0x80,
+  ECE: 0x40,
+  URG: 0x20,
+  ACK: 0x10,
+  PSH: 0x08,
+  RST: 0x04,
+  SYN: 0x02,
+  FIN: 0x01,
+} as const;
+export type TcpFlagName = keyof typeof TCP_FLAGS;
+const FLAG_NAMES = Object.keys(TCP_FLAGS) as TcpFlagName[];
+
+/** Option kinds (IANA "TCP Option Kind Numbers"). */
+export const TCP_OPTION_KINDS = {
+  EOL: 0,
+  NOP: 1,
+  MSS: 2,
+  WS: 3,
+  SACK_PERM: 4,
+  SACK: 5,
+  TS: 8,
+  UTO: 28,
+  'TCP-AO': 29,
+  MPTCP: 30,
+  TFO: 34,
+} as const;
+export const TCP_OPTION_KIND_NAMES = Object.fromEntries(
+  Object.entries(TCP_OPTION_KINDS).map(([name, kind]) => [kind, name]),
+) as { readonly [kind: number]: keyof typeof TCP_OPTION_KINDS };
+
+/** Exact lengths of the options this module models (kind, length, data). */
+const OPTION_LENGTHS: { readonly [kind: number]: number } = {
+  [TCP_OPTION_KINDS.MSS]: 4,
+  [TCP_OPTION_KINDS.WS]: 3,
+  [TCP_OPTION_KINDS.SACK_PERM]: 2,
+  [TCP_OPTION_KINDS.TS]: 10,
+};
+
+export type TcpOption =
+  | { readonly kind: 'eol' }
+  | { readonly kind: 'nop' }
+  | { readonly kind: 'mss'; readonly value: number }
+  | { readonly kind: 'window-scale'; readonly shift: number }
+  | { readonly kind: 'sack-permitted' }
+  | { readonly kind: 'timestamps'; readonly tsval: number; readonly tsecr: number }
+  | { readonly kind: 'unknown'; readonly type: number; readonly data: Uint8Array };
+
+export interface TcpRepr {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq: number;
+  readonly ack: number;
+  readonly flags: readonly TcpFlagName[];
+  readonly window: number;
+  readonly urgent: number;
+  readonly options: readonly TcpOption[];
+}
+
+/** IPv4 addresses for the pseudo-header; protocol is always 6. */
+export interface PseudoHeader {
+  readonly src: string;
+  readonly dst: string;
+}
+
+export type TcpDecoded = TcpRepr & {
+  readonly headerLength: number;
+  readonly checksum: number;
+  readonly checksumOk: boolean | null;
+};
+
+const FIXED = {
+  srcPort: {
+    name: 'Source port',
+    start: 0,
+    end: 2,
+    meaning: 'The port of the program that sent this segment (for a browser, a random "ephemeral" port).',
+  },
+  dstPort: {
+    name: 'Destination port',
+    start: 2,
+    end: 4,
+    meaning: 'The port of the program this segment is for (80 for HTTP, 443 for HTTPS).',
+  },
+  seq: {
+    name: 'Sequence number',
+    start: 4,
+    end: 8,
+    meaning: 'Number of the first data byte in this segment. Each side starts from a random number.',
+  },
+  ack: {
+    name: 'Acknowledgment number',
+    start: 8,
+    end: 12,
+    meaning: 'The next byte the sender expects from the other side: "I have everything before this".',
+  },
+  dataOffset: {
+    name: 'Data offset',
+    start: 12,
+    end: 13,
+    bits: { start: 0, end: 4 },
+    meaning: 'Header length in 32-bit words (5 = 20 bytes, no options); the data starts after it.',
+  },
+  reserved: {
+    name: 'Reserved',
+    start: 12,
+    end: 13,
+    bits: { start: 4, end: 8 },
+    meaning: 'Reserved for future use, sent as zero (RFC 9293 §3.1).',
+  },
+} as const satisfies FieldTable<string>;
+
+/** RFC 9293 §3.1: the control bits are byte 13, CWR in the most significant bit. */
+const FLAGS_BYTE = 13;
+
+const FLAG_INFO: { readonly [F in TcpFlagName]: { readonly name: string; readonly meaning: string } } = {
+  CWR: {
+    name: 'CWR (Congestion Window Reduced)',
+    meaning: 'The sender slowed down after the other side echoed a congestion mark (RFC 3168).',
+  },
+  ECE: {
+    name: 'ECE (ECN-Echo)',
+    meaning: 'A router marked congestion on the way here; on a SYN it offers ECN instead (RFC 3168).',
+  },
+  URG: {
+    name: 'URG (Urgent)',
+    meaning: 'The urgent pointer is valid. Almost never used today.',
+  },
+  ACK: {
+    name: 'ACK (Acknowledgment)',
+    meaning: 'The acknowledgment number is valid. Set on every segment after the very first SYN.',
+  },
+  PSH: {
+    name: 'PSH (Push)',
+    meaning: 'Hand the data to the application now instead of waiting for more.',
+  },
+  RST: {
+    name: 'RST (Reset)',
+    meaning: 'Abort the connection at once (for example: nobody listens on that port).',
+  },
+  SYN: {
+    name: 'SYN (Synchronize)',
+    meaning:
+      'Opens a connection and carries the initial sequence number; counts as one byte of sequence space.',
+  },
+  FIN: {
+    name: 'FIN (Finish)',
+    meaning: 'The sender has no more data to send; counts as one byte of sequence space.',
+  },
+};
+
+type FlagKey = `flag${Capitalize<Lowercase<TcpFlagName>>}`;
+function flagKey(flag: TcpFlagName): FlagKey {
+  return `flag${flag[0]}${flag.slice(1).toLowerCase()}` as FlagKey;
+}
+
+/** One spec per flag, bit position derived from its mask in `TCP_FLAGS`. */
+const FLAG_TABLE = Object.fromEntries(
+  FLAG_NAMES.map((flag): [FlagKey, FieldSpec] => {
+    const bit = 7 - Math.log2(TCP_FLAGS[flag]);
+    return [
+      flagKey(flag),
+      {
+        name: FLAG_INFO[flag].name,
+        start: FLAGS_BYTE,
+        end: FLAGS_BYTE + 1,
+        bits: { start: bit, end: bit + 1 },
+        meaning: FLAG_INFO[flag].meaning,
+      },
+    ];
+  }),
+) as FieldTable<FlagKey>;
+
+const TAIL = {
+  window: {
+    name: 'Window',
+    start: 14,
+    end: 16,
+    meaning:
+      'How many more bytes the sender can accept right now (flow control); multiplied by 2^scale after the handshake.',
+  },
+  checksum: {
+    name: 'Checksum',
+    start: 16,
+    end: 18,
+    meaning:
+      "One's-complement sum over a pseudo-header (both IP addresses, protocol, length), the TCP header and the data.",
+  },
+  urgent: {
+    name: 'Urgent pointer',
+    start: 18,
+    end: 20,
+    meaning: 'Only meaningful with the URG flag: where urgent data ends. Normally 0.',
+  },
+} as const satisfies FieldTable<string>;
+
+type FixedKey = keyof typeof FIXED | FlagKey | keyof typeof TAIL;
+const TABLE: FieldTable<FixedKey> = { ...FIXED, ...FLAG_TABLE, ...TAIL };
+
+const MIN_HEADER = tableLength(TABLE);
+/** The data offset is 4 bits: at most 15 words. */
+const MAX_HEADER = 15 * 4;
+/** The largest TCP segment an IPv4 packet (total length ≤ 65535, 20-byte header) can carry. */
+const MAX_SEGMENT = 0xffff - 20;
+
+function checkUint(name: string, value: number, max: number): void {
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new RangeError(`TCP ${name} must be an integer 0..${max}, got ${value}`);
+  }
+}
+
+function encodeOption(o: TcpOption): Uint8Array {
+  switch (o.kind) {
+    case 'eol':
+      return Uint8Array.of(TCP_OPTION_KINDS.EOL);
+    case 'nop':
+      return Uint8Array.of(TCP_OPTION_KINDS.NOP);
+    case 'mss':
+      checkUint('MSS', o.value, 0xffff);
+      return Uint8Array.of(TCP_OPTION_KINDS.MSS, 4, o.value >> 8, o.value & 0xff);
+    case 'window-scale':
+      // RFC 7323 §2.3: a shift above 14 is invalid.
+      checkUint('window scale shift', o.shift, 14);
+      return Uint8Array.of(TCP_OPTION_KINDS.WS, 3, o.shift);
+    case 'sack-permitted':
+      return Uint8Array.of(TCP_OPTION_KINDS.SACK_PERM, 2);
+    case 'timestamps': {
+      checkUint('TSval', o.tsval, 0xffffffff);
+      checkUint('TSecr', o.tsecr, 0xffffffff);
+      const out = Uint8Array.of(TCP_OPTION_KINDS.TS, 10, 0, 0, 0, 0, 0, 0, 0, 0);
+      view(out).setUint32(2, o.tsval);
+      view(out).setUint32(6, o.tsecr);
+      return out;
+    }
+    case 'unknown': {
+      checkUint('option kind', o.type, 0xff);
+      if (o.type <= TCP_OPTION_KINDS.NOP || OPTION_LENGTHS[o.type] !== undefined) {
+        throw new RangeError(`option kind ${o.type} has its own representation; it cannot be 'unknown'`);
+      }
+      if (o.data.length > MAX_HEADER - MIN_HEADER - 2) {
+        throw new RangeError(`option kind ${o.type} data of ${o.data.length} bytes does not fit`);
+      }
+      return concatBytes(Uint8Array.of(o.type, o.data.length + 2), o.data);
+    }
+  }
+}
+
+/** Options in order, then zeros up to a 4-byte multiple (RFC 9293 §3.1 "Padding"). */
+function encodeOptions(options: readonly TcpOption[]): Uint8Array {
+  const eol = options.findIndex((o) => o.kind === 'eol');
+  if (eol !== -1 && eol !== options.length - 1) {
+    throw new RangeError('no TCP option may follow End of Option List');
+  }
+  const raw = concatBytes(...options.map(encodeOption));
+  const padded = Math.ceil(raw.length / 4) * 4;
+  if (padded > MAX_HEADER - MIN_HEADER) {
+    throw new RangeError(`TCP options take ${padded} bytes; at most ${MAX_HEADER - MIN_HEADER} fit`);
+  }
+  return concatBytes(raw, new Uint8Array(padded - raw.length));
+}
+
+/** One's-complement sum of the RFC 9293 §3.1 pseudo-header: src, dst, zero, protocol 6, TCP length. */
+function pseudoHeaderSum(src: Uint8Array, dst: Uint8Array, tcpLength: number): number {
+  const p = new Uint8Array(12);
+  p.set(src, 0);
+  p.set(dst, 4);
+  p[9] = IP_PROTOCOLS.TCP;
+  view(p).setUint16(10, tcpLength & 0xffff);
+  return onesComplementSum(p);
+}
+
+/**
+ * Header (options padded with zeros to a 4-byte multiple; the first padding byte therefore
+ * reads back as an EOL option) + payload, checksum over the RFC 9293 §3.1 pseudo-header.
+ */
+export function encodeTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeader): Uint8Array {
+  checkUint('source port', repr.srcPort, 0xffff);
+  checkUint('destination port', repr.dstPort, 0xffff);
+  checkUint('sequence number', repr.seq, 0xffffffff);
+  checkUint('acknowledgment number', repr.ack, 0xffffffff);
+  checkUint('window', repr.window, 0xffff);
+  checkUint('urgent pointer', repr.urgent, 0xffff);
+  for (const f of repr.flags) {
+    if (!Object.hasOwn(TCP_FLAGS, f)) throw new RangeError(`unknown TCP flag ${String(f)}`);
+  }
+  const src = parseIpv4Address(pseudo.src);
+  const dst = parseIpv4Address(pseudo.dst);
+  const options = encodeOptions(repr.options);
+  const headerLength = MIN_HEADER + options.length;
+  const segmentLength = headerLength + payload.length;
+  if (segmentLength > MAX_SEGMENT) {
+    throw new RangeError(`TCP segment of ${segmentLength} bytes does not fit in an IPv4 packet`);
+  }
+  const segment = new Uint8Array(segmentLength);
+  const dv = view(segment);
+  const T = TABLE;
+  dv.setUint16(T.srcPort.start, repr.srcPort);
+  dv.setUint16(T.dstPort.start, repr.dstPort);
+  dv.setUint32(T.seq.start, repr.seq);
+  dv.setUint32(T.ack.start, repr.ack);
+  writeBits(segment, T.dataOffset.start, T.dataOffset.bits!, headerLength / 4);
+  for (const f of repr.flags) {
+    const spec = T[flagKey(f)];
+    writeBits(segment, spec.start, spec.bits!, 1);
+  }
+  dv.setUint16(T.window.start, repr.window);
+  dv.setUint16(T.urgent.start, repr.urgent);
+  segment.set(options, MIN_HEADER);
+  segment.set(payload, headerLength);
+  dv.setUint16(T.checksum.start, internetChecksum(segment, pseudoHeaderSum(src, dst, segmentLength)));
+  return segment;
+}
+
+function optionAnnotation(
+  key: string,
+  name: string,
+  start: number,
+  end: number,
+  value: string,
+  meaning: string,
+): FieldAnnotation {
+  return { layer: 'tcp', key, name, start, end, value, meaning };
+}
+
+function describeUnknownOption(type: number, data: Uint8Array): { name: string; value: string } {
+  const known = TCP_OPTION_KIND_NAMES[type];
+  if (type === TCP_OPTION_KINDS.SACK && data.length % 8 === 0) {
+    const edges: string[] = [];
+    const dv = view(data);
+    for (let i = 0; i < data.length; i += 8) edges.push(`${dv.getUint32(i)}-${dv.getUint32(i + 4)}`);
+    return { name: 'Option: SACK', value: `kind 5, length ${data.length + 2}: ${edges.join(', ')}` };
+  }
+  return {
+    name: known === undefined ? `Option: kind ${type}` : `Option: ${known}`,
+    value: `kind ${type}, length ${data.length + 2}${data.length ? ': ' + toHex(data) : ''}`,
+  };
+}
+
+type OptionsResult =
+  | { readonly ok: true; readonly options: TcpOption[]; readonly fields: FieldAnnotation[] }
+  | { readonly ok: false; readonly error: ReturnType<typeof fail>['error'] };
+
+/** Options from byte 20 to the data offset. Every byte lands in exactly one annotation. */
+function decodeOptions(bytes: Uint8Array, headerLength: number): OptionsResult {
+  const options: TcpOption[] = [];
+  const fields: FieldAnnotation[] = [];
+  const dv = view(bytes);
+  let i = MIN_HEADER;
+  while (i < headerLength) {
+    const kind = bytes[i]!;
+    if (kind === TCP_OPTION_KINDS.EOL) {
+      options.push({ kind: 'eol' });
+      fields.push(
+        optionAnnotation(
+          'optionEol',
+          'Option: End of Option List',
+          i,
+          i + 1,
+          'kind 0',
+          'Marks the end of the options; everything after it up to the data is padding.',
+        ),
+      );
+      i++;
+      if (i < headerLength) {
+        const pad = bytes.subarray(i, headerLength);
+        fields.push(
+          optionAnnotation(
+            'optionsPadding',
+            'Padding',
+            i,
+            headerLength,
+            pad.every((b) => b === 0) ? `${pad.length} zero byte${pad.length === 1 ? '' : 's'}` : toHex(pad),
+            'Zeros that make the header a multiple of 4 bytes, as the data offset counts 32-bit words.',
+          ),
+        );
+      }
+      break;
+    }
+    if (kind === TCP_OPTION_KINDS.NOP) {
+      options.push({ kind: 'nop' });
+      fields.push(
+        optionAnnotation(
+          'optionNop',
+          'Option: No-Operation',
+          i,
+          i + 1,
+          'kind 1',
+          'A filler byte so the next option starts on a 4-byte boundary.',
+        ),
+      );
+      i++;
+      continue;
+    }
+    if (i + 1 >= headerLength) {
+      return fail('bad-option-length', `TCP option kind ${kind} has no length byte`, i);
+    }
+    const len = bytes[i + 1]!;
+    if (len < 2) {
+      return fail('bad-option-length', `TCP option kind ${kind} has length ${len}; the minimum is 2`, i + 1);
+    }
+    if (i + len > headerLength) {
+      return fail(
+        'bad-option-length',
+        `TCP option kind ${kind} of length ${len} runs past the end of the header`,
+        i + 1,
+      );
+    }
+    const expected = OPTION_LENGTHS[kind];
+    if (expected !== undefined && len !== expected) {
+      return fail(
+        'bad-option-length',
+        `TCP option kind ${kind} must have length ${expected}, has ${len}`,
+        i + 1,
+      );
+    }
+    const end = i + len;
+    switch (kind) {
+      case TCP_OPTION_KINDS.MSS: {
+        const value = dv.getUint16(i + 2);
+        options.push({ kind: 'mss', value });
+        fields.push(
+          optionAnnotation(
+            'optionMss',
+            'Option: Maximum segment size',
+            i,
+            end,
+            `kind 2, length 4: ${value} bytes`,
+            'The most data bytes this side wants in one segment (usually the link MTU minus 40).',
+          ),
+        );
+        break;
+      }
+      case TCP_OPTION_KINDS.WS: {
+        const shift = bytes[i + 2]!;
+        options.push({ kind: 'window-scale', shift });
+        const used = Math.min(shift, 14);
+        fields.push(
+          optionAnnotation(
+            'optionWindowScale',
+            'Option: Window scale',
+            i,
+            end,
+            `kind 3, length 3: shift ${shift} (×${2 ** used})${shift > 14 ? ', above 14: treated as 14' : ''}`,
+            'After the handshake, window values from this side are multiplied by 2^shift, so windows can exceed 64 KiB (RFC 7323).',
+          ),
+        );
+        break;
+      }
+      case TCP_OPTION_KINDS.SACK_PERM:
+        options.push({ kind: 'sack-permitted' });
+        fields.push(
+          optionAnnotation(
+            'optionSackPermitted',
+            'Option: SACK permitted',
+            i,
+            end,
+            'kind 4, length 2',
+            'This side understands selective acknowledgments: it can report exactly which blocks arrived (RFC 2018).',
+          ),
+        );
+        break;
+      case TCP_OPTION_KINDS.TS: {
+        const tsval = dv.getUint32(i + 2);
+        const tsecr = dv.getUint32(i + 6);
+        options.push({ kind: 'timestamps', tsval, tsecr });
+        fields.push(
+          optionAnnotation(
+            'optionTimestamps',
+            'Option: Timestamps',
+            i,
+            end,
+            `kind 8, length 10: TSval ${tsval}, TSecr ${tsecr}`,
+            "The sender's clock tick and the last one it received, to measure round-trip time and reject old duplicates (RFC 7323).",
+          ),
+        );
+        break;
+      }
+      default: {
+        const data = bytes.slice(i + 2, end);
+        options.push({ kind: 'unknown', type: kind, data });
+        const d = describeUnknownOption(kind, data);
+        fields.push(
+          optionAnnotation(
+            'optionUnknown',
+            d.name,
+            i,
+            end,
+            d.value,
+            'An option this inspector does not explain; its length byte lets receivers skip it.',
+          ),
+        );
+      }
+    }
+    i = end;
+  }
+  return { ok: true, options, fields };
+}
+
+export function decodeTcp(bytes: Uint8Array, pseudo?: PseudoHeader): DecodeResult<TcpDecoded> {
+  const T = TABLE;
+  if (bytes.length < MIN_HEADER) {
+    return fail('truncated', `TCP header needs ${MIN_HEADER} bytes, got ${bytes.length}`, bytes.length);
+  }
+  const dataOffset = readBits(bytes, T.dataOffset.start, T.dataOffset.bits!);
+  const headerLength = dataOffset * 4;
+  if (headerLength < MIN_HEADER) {
+    return fail(
+      'bad-data-offset',
+      `data offset ${dataOffset} is below the minimum of 5 (20 bytes)`,
+      T.dataOffset.start,
+    );
+  }
+  if (headerLength > bytes.length) {
+    return fail(
+      'truncated',
+      `data offset ${dataOffset} says ${headerLength} header bytes, only ${bytes.length} present`,
+      bytes.length,
+    );
+  }
+  const opts = decodeOptions(bytes, headerLength);
+  if (!opts.ok) return opts;
+
+  const dv = view(bytes);
+  const flags = FLAG_NAMES.filter((f) => {
+    const spec = T[flagKey(f)];
+    return readBits(bytes, spec.start, spec.bits!) === 1;
+  });
+  const checksum = dv.getUint16(T.checksum.start);
+  const src = pseudo && tryParseIpv4Address(pseudo.src);
+  const dst = pseudo && tryParseIpv4Address(pseudo.dst);
+  const initial = src && dst ? pseudoHeaderSum(src, dst, bytes.length) : null;
+  let checksumOk: boolean | null = null;
+  let checksumValue = `${hex16(checksum)} (not verified: no IP addresses given)`;
+  if (initial !== null) {
+    // RFC 1071 §1: header, data and pseudo-header together sum to all ones when correct.
+    checksumOk = internetChecksum(bytes, initial) === 0;
+    const zeroed = bytes.slice();
+    zeroed[T.checksum.start] = 0;
+    zeroed[T.checksum.start + 1] = 0;
+    checksumValue = checksumOk
+      ? `${hex16(checksum)} (correct)`
+      : `${hex16(checksum)} (wrong, should be ${hex16(internetChecksum(zeroed, initial))})`;
+  }
+  const repr: TcpDecoded = {
+    srcPort: dv.getUint16(T.srcPort.start),
+    dstPort: dv.getUint16(T.dstPort.start),
+    seq: dv.getUint32(T.seq.start),
+    ack: dv.getUint32(T.ack.start),
+    flags,
+    window: dv.getUint16(T.window.start),
+    urgent: dv.getUint16(T.urgent.start),
+    options: opts.options,
+    headerLength,
+    checksum,
+    checksumOk,
+  };
+  const reserved = readBits(bytes, T.reserved.start, T.reserved.bits!);
+  const hasAck = flags.includes('ACK');
+  const flagValues = Object.fromEntries(
+    FLAG_NAMES.map((f) => [flagKey(f), flags.includes(f) ? '1 (set)' : '0']),
+  ) as { [K in FlagKey]: string };
+  const fields = annotate('tcp', TABLE, {
+    srcPort: String(repr.srcPort),
+    dstPort: String(repr.dstPort),
+    seq: String(repr.seq),
+    ack: hasAck ? String(repr.ack) : `${repr.ack} (ignored: ACK not set)`,
+    dataOffset: `${dataOffset} (${headerLength} bytes)`,
+    reserved: reserved === 0 ? '0000' : `${reserved.toString(2).padStart(4, '0')} (should be 0)`,
+    ...flagValues,
+    window: String(repr.window),
+    checksum: checksumValue,
+    urgent: flags.includes('URG') ? String(repr.urgent) : `${repr.urgent} (ignored: URG not set)`,
+  });
+  fields.push(...opts.fields);
+  return { ok: true, repr, payload: bytes.subarray(headerLength), fields, length: bytes.length };
+}
+
+/** Sequence space a segment uses: its data, plus one each for SYN and FIN (RFC 9293 §3.4). */
+export function tcpSegmentLength(flags: readonly TcpFlagName[], payloadLength: number): number {
+  return payloadLength + (flags.includes('SYN') ? 1 : 0) + (flags.includes('FIN') ? 1 : 0);
+}
+
+/** The 20 option bytes of a Linux SYN / SYN-ACK: MSS, SACK_PERM, TS, NOP, WS (net/ipv4/tcp_output.c). */
+export function linuxSynOptions(mss: number, tsval: number, tsecr: number, windowShift: number): TcpOption[] {
+  return [
+    { kind: 'mss', value: mss },
+    { kind: 'sack-permitted' },
+    { kind: 'timestamps', tsval, tsecr },
+    { kind: 'nop' },
+    { kind: 'window-scale', shift: windowShift },
+  ];
+}
+
+/** Flag names in the order Wireshark lists them (least significant bit first). */
+export function formatTcpFlags(flags: readonly TcpFlagName[]): string {
+  const set = FLAG_NAMES.filter((f) => flags.includes(f)).reverse();
+  return set.length ? `[${set.join(', ')}]` : '[<None>]';
+}
+
+/** `TCP 49152 → 80 [SYN] Seq=1000 Win=64240 Len=0` (Wireshark's Info column, raw numbers). */
+export function describeTcp(repr: TcpRepr, payloadLength: number): string {
+  const ack = repr.flags.includes('ACK') ? ` Ack=${repr.ack}` : '';
+  const urg = repr.flags.includes('URG') ? ` Urg=${repr.urgent}` : '';
+  return (
+    `TCP ${repr.srcPort} → ${repr.dstPort} ${formatTcpFlags(repr.flags)} Seq=${repr.seq}${ack}` +
+    ` Win=${repr.window}${urg} Len=${payloadLength}`
+  );
+}
