@@ -59,7 +59,10 @@ describe('architecture', () => {
       if (room !== 'protocol' && room !== 'sim') continue;
       const source = readFileSync(file, 'utf8');
       for (const spec of importsOf(source)) {
-        if (/^(react|react-dom|zustand|d3|d3-selection|d3-transition)(\/|$)/.test(spec) || spec.startsWith('node:')) {
+        if (
+          /^(react|react-dom|zustand|d3|d3-selection|d3-transition)(\/|$)/.test(spec) ||
+          spec.startsWith('node:')
+        ) {
           bad.push(`${relative(SRC, file)} imports ${spec}`);
         }
       }
@@ -72,6 +75,9 @@ describe('architecture', () => {
   });
 
   it('detects a violation when one is present (the guard itself can fail)', () => {
-    expect(importsOf("import { x } from '../views/Thing';\nimport('react')")).toEqual(['../views/Thing', 'react']);
+    expect(importsOf("import { x } from '../views/Thing';\nimport('react')")).toEqual([
+      '../views/Thing',
+      'react',
+    ]);
   });
 });
