@@ -1,0 +1,209 @@
+/**
+ * The timeline: every step and every packet of a scenario, computed once, up front.
+ * Views draw it; they never re-simulate. Seeking to step N is `timeline.steps[N]`.
+ */
+import type { FieldAnnotation, ProtoLayer } from '../protocol/fields';
+import type { Scenario } from './scenario';
+
+export type HostId = string; // 'client', 'server', or 'client-2' … 'client-5' in multi-client lessons
+
+export interface HostInfo {
+  readonly id: HostId;
+  /** Shown on screen: 'Browser', 'Server', 'Browser 2'. */
+  readonly label: string;
+  readonly role: 'client' | 'server';
+  readonly mac: string; // 02:00:00:00:00:0a
+  readonly ip: string; // 192.0.2.10
+}
+
+/** OSI layer number. 1 physical … 7 application. */
+export type OsiLayer = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+export type StepKind =
+  | 'encapsulate' // a layer on the sending host wraps the unit
+  | 'transmit' // bits on the wire
+  | 'drop' // lost on the wire
+  | 'receive' // arrives at the receiver's network card
+  | 'decapsulate' // a layer on the receiving host unwraps the unit
+  | 'state' // a protocol state machine changes state (timer, close, TIME_WAIT…)
+  | 'app'; // application-level event (onmessage, io.on('connection'), console.log…)
+
+/** Byte range [start, end) of one layer's header (or payload) inside a frame. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** What the application layer carried, for labels and the inspector. */
+export type AppInfo =
+  | { readonly kind: 'http-request'; readonly method: string; readonly target: string; readonly upgrade: boolean }
+  | { readonly kind: 'http-response'; readonly status: number; readonly reason: string }
+  | {
+      readonly kind: 'ws-frame';
+      readonly opcode: number;
+      readonly fin: boolean;
+      readonly masked: boolean;
+      /** Unmasked payload as text (lossy UTF-8 for binary). */
+      readonly text: string;
+      readonly closeCode?: number;
+    }
+  | { readonly kind: 'continuation'; readonly of: number } // a TCP segment carrying the rest of packet `of`'s message
+  | { readonly kind: 'engineio'; readonly packets: readonly string[]; readonly transport: 'polling' | 'websocket' };
+
+export interface Packet {
+  /** Index in `timeline.packets` (0-based). */
+  readonly id: number;
+  /** 1-based position in sending order: what `loss=k` counts. */
+  readonly wireIndex: number;
+  readonly from: HostId;
+  readonly to: HostId;
+  /** TCP connection this segment belongs to (0-based, in opening order). */
+  readonly connection: number;
+  /** Simulated milliseconds. */
+  readonly sentAt: number;
+  readonly arrivesAt: number;
+  readonly lost: boolean;
+  /** Packet id this one retransmits. */
+  readonly retransmissionOf?: number;
+  /** Why it was (re)sent, when not the first send: 'timeout' or 'fast retransmit'. */
+  readonly retransmitReason?: 'timeout' | 'fast-retransmit';
+  /** Ethernet frame as captured at the sender (no preamble, no FCS, no padding). */
+  readonly frame: Uint8Array;
+  /** CRC-32 FCS over the padded frame, for display. */
+  readonly fcs: number;
+  /** Zero bytes Ethernet would add to reach its 60-byte minimum (before the FCS). */
+  readonly padding: number;
+  /** Every field of every layer, offsets into `frame`. */
+  readonly fields: readonly FieldAnnotation[];
+  /** Where each layer's header sits; `app` is the TCP payload. */
+  readonly layers: Readonly<Partial<Record<ProtoLayer, ByteRange>>>;
+  readonly tcp: {
+    readonly srcPort: number;
+    readonly dstPort: number;
+    readonly seq: number;
+    readonly ack: number;
+    /** e.g. ['SYN'], ['SYN','ACK'], ['PSH','ACK'], ['FIN','ACK'] */
+    readonly flags: readonly string[];
+    readonly len: number;
+    /** Relative to the sender's ISN, as Wireshark shows by default. */
+    readonly relSeq: number;
+    readonly relAck: number;
+  };
+  readonly app?: AppInfo;
+  /** Wireshark-style one-line label for the ladder, e.g. `WebSocket Text [MASKED] "Hello"`. */
+  readonly summary: string;
+}
+
+export type TcpStateName =
+  | 'CLOSED'
+  | 'LISTEN'
+  | 'SYN_SENT'
+  | 'SYN_RECEIVED'
+  | 'ESTABLISHED'
+  | 'FIN_WAIT_1'
+  | 'FIN_WAIT_2'
+  | 'CLOSE_WAIT'
+  | 'CLOSING'
+  | 'LAST_ACK'
+  | 'TIME_WAIT';
+
+export interface TcpView {
+  readonly connection: number;
+  readonly state: TcpStateName;
+  /** Next sequence number to send (absolute) and relative to own ISN. */
+  readonly sndNxt: number;
+  readonly relSndNxt: number;
+  /** Next sequence number expected from the peer (absolute) and relative to the peer's ISN. */
+  readonly rcvNxt: number;
+  readonly relRcvNxt: number;
+}
+
+export type WsReadyState = 'CONNECTING' | 'OPEN' | 'CLOSING' | 'CLOSED';
+
+export interface HostState {
+  /** The host's current (most recent) TCP connection, if any. */
+  readonly tcp?: TcpView;
+  readonly ws?: WsReadyState;
+  readonly sio?: {
+    readonly connected: boolean;
+    readonly sid?: string;
+    readonly transport?: 'polling' | 'websocket';
+    readonly rooms?: readonly string[];
+  };
+}
+
+export interface CodeRef {
+  readonly program: 'client' | 'server';
+  /** 1-based line in `timeline.programs[program].lines`. */
+  readonly line: number;
+}
+
+export interface ConsoleLine {
+  readonly host: HostId;
+  readonly text: string;
+}
+
+export interface Step {
+  /** 0-based index in `timeline.steps` (links show it 1-based). */
+  readonly index: number;
+  /** Chapter id, see `timeline.chapters`. */
+  readonly chapter: string;
+  /** Simulated milliseconds. */
+  readonly time: number;
+  readonly host: HostId | 'wire';
+  readonly layer: OsiLayer | null;
+  readonly kind: StepKind;
+  /** The packet this step concerns. */
+  readonly packet?: number;
+  /** Every host's state after this step (objects are shared between steps while unchanged). */
+  readonly states: Readonly<Record<HostId, HostState>>;
+  readonly title: string;
+  /** A few plain sentences, with this run's real numbers. */
+  readonly text: string;
+  /** CURRICULUM.md ids this step answers or meets, e.g. ['Q11', 'M3']. */
+  readonly curriculum?: readonly string[];
+  /** The misconception it meets, in one sentence, when there is one. */
+  readonly misconception?: string;
+  readonly code?: CodeRef;
+  /** Console lines printed at this step (proof of life). */
+  readonly console?: readonly ConsoleLine[];
+}
+
+export interface Chapter {
+  readonly id: string;
+  readonly title: string;
+  readonly firstStep: number;
+  readonly lastStep: number;
+}
+
+export interface Program {
+  readonly title: string; // 'server.js'
+  readonly language: 'javascript';
+  readonly lines: readonly string[];
+}
+
+export interface Timeline {
+  readonly scenario: Scenario;
+  readonly hosts: readonly HostInfo[];
+  readonly packets: readonly Packet[];
+  readonly steps: readonly Step[];
+  readonly chapters: readonly Chapter[];
+  readonly programs: { readonly client: Program; readonly server: Program };
+  /** Comparison data for the polling-vs-websocket lesson. */
+  readonly comparison?: Comparison;
+}
+
+export interface ComparisonSeries {
+  readonly method: 'short-polling' | 'long-polling' | 'websocket' | 'socketio';
+  readonly label: string;
+  /** Cumulative bytes on the wire (every layer's header) after each message is delivered. */
+  readonly cumulativeBytes: readonly number[];
+  readonly packets: number;
+  /** Delay from the server having the message to the client receiving it, ms, per message. */
+  readonly delays: readonly number[];
+}
+
+export interface Comparison {
+  readonly messages: number;
+  readonly series: readonly ComparisonSeries[];
+}
