@@ -36,7 +36,12 @@ export interface ByteRange {
 
 /** What the application layer carried, for labels and the inspector. */
 export type AppInfo =
-  | { readonly kind: 'http-request'; readonly method: string; readonly target: string; readonly upgrade: boolean }
+  | {
+      readonly kind: 'http-request';
+      readonly method: string;
+      readonly target: string;
+      readonly upgrade: boolean;
+    }
   | { readonly kind: 'http-response'; readonly status: number; readonly reason: string }
   | {
       readonly kind: 'ws-frame';
@@ -48,7 +53,11 @@ export type AppInfo =
       readonly closeCode?: number;
     }
   | { readonly kind: 'continuation'; readonly of: number } // a TCP segment carrying the rest of packet `of`'s message
-  | { readonly kind: 'engineio'; readonly packets: readonly string[]; readonly transport: 'polling' | 'websocket' };
+  | {
+      readonly kind: 'engineio';
+      readonly packets: readonly string[];
+      readonly transport: 'polling' | 'websocket';
+    };
 
 export interface Packet {
   /** Index in `timeline.packets` (0-based). */
