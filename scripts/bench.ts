@@ -1,0 +1,544 @@
+/**
+ * Browser benchmark of the production build (npm run bench = vite build + this). Not a test: it prints a table
+ * and writes bench/results.json; budgets are printed next to the figures. A figure it cannot measure (the UI
+ * lacks something, a scenario fails to open) is reported as n/a with the reason, and the rest still run.
+ *
+ * Everything runs in headless Debian Chromium (scripts/e2e-chromium.ts) against dist/ on a loopback server,
+ * service workers blocked (the worker's background precaching would compete with what is measured), one fresh
+ * context per scenario, viewport 1280×720. On a shared 2-core machine expect ±20 % between runs.
+ *
+ * How each figure is measured:
+ * - initial JS / CSS: the entry files index.html loads (module script, modulepreload, stylesheet), each
+ *   compressed with zlib gzip level 9, summed. kB = 1000 bytes, as Vite prints.
+ * - first step drawn: in the page, a MutationObserver notes when the scrubber (role slider "Step") and the
+ *   heading with the current step's title are both in the DOM; then requestAnimationFrame, then a MessageChannel
+ *   message (a task queued after that frame's paint) marks "drawn". Milliseconds from navigation start
+ *   (performance.now()), median of 5 cold loads (new context: empty HTTP cache). First contentful paint too.
+ * - step latency: a capture-phase keydown listener installed before the app's scripts records performance.now()
+ *   (t0) and the event's timeStamp; then requestAnimationFrame → MessageChannel → t1, i.e. the task right after
+ *   the first frame that could show the new step. "to paint" = t1 − t0 (the app's work plus style, layout and
+ *   paint of that frame); "input delay" = t0 − event.timeStamp. Keys are real (CDP Input.dispatchKeyEvent via
+ *   page.keyboard.press), one at a time: each press waits for the previous measurement, not for animations to
+ *   end (pressing next during an animation finishes it, as a teacher's fast clicking does). 200 forward
+ *   (ArrowRight), then 200 backward (ArrowLeft), on a lesson of at least 401 steps.
+ * - smoothness: requestAnimationFrame deltas during 10 s of playing at 1× and at 4×; jank = share of frames
+ *   longer than 25 ms (one and a half 60 Hz frames). The idle frame interval is printed for reference.
+ * - big scenarios: 1000 messages of 1 KB (as npm run bench:sim) and one 1 MiB message, each in the link (the
+ *   only way in: Chromium takes URLs up to 2 MiB). Time to open = first step drawn, as above; step latency over
+ *   up to 100 steps each way and the End key (jump to the last step).
+ * - memory: after scrubbing through every step of the 1000-message lesson (the scrubber's value set and an input
+ *   event dispatched per step, several per frame, as a fast drag would), garbage collected through CDP
+ *   (HeapProfiler.collectGarbage), JS heap used from Runtime.getHeapUsage, compared with the heap right after
+ *   opening (also after a collection).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchChromium } from './e2e-chromium';
+import { serveStatic, type StaticServer } from './serve';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DIST = join(ROOT, 'dist');
+const OUT = join(ROOT, 'bench', 'results.json');
+const FRAME_MS = 1000 / 60;
+
+interface Figure {
+  readonly group: string;
+  readonly name: string;
+  readonly value: number | null;
+  readonly unit: string;
+  readonly budget?: { readonly max: number; readonly text: string };
+  readonly note?: string;
+}
+
+const figures: Figure[] = [];
+
+function record(figure: Figure): void {
+  figures.push(figure);
+}
+
+/** Run one measurement; if it throws, its figures become n/a with the reason. */
+async function measure(group: string, names: readonly string[], run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 160);
+    for (const name of names) {
+      if (!figures.some((f) => f.group === group && f.name === name)) {
+        record({ group, name, value: null, unit: '', note: `n/a: ${reason}` });
+      }
+    }
+  }
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// In-page instrumentation (runs before the app's scripts)
+
+interface LatencySample {
+  readonly key: string;
+  readonly inputDelay: number;
+  readonly toPaint: number;
+}
+interface BenchProbe {
+  firstStep: { dom: number; drawn: number } | null;
+  fcp: number | null;
+  latencies: LatencySample[];
+  /** rAF deltas since startFrames(); null when not recording. */
+  frames: number[] | null;
+  startFrames(): void;
+}
+type BenchWindow = Window & { __bench: BenchProbe };
+
+function instrument(): void {
+  const frameLoop = (last: number) =>
+    requestAnimationFrame((now) => {
+      if (!probe.frames) return;
+      probe.frames.push(now - last);
+      frameLoop(now);
+    });
+  const probe: BenchProbe = {
+    firstStep: null,
+    fcp: null,
+    latencies: [],
+    frames: null,
+    startFrames() {
+      probe.frames = [];
+      requestAnimationFrame((now) => frameLoop(now));
+    },
+  };
+  (window as unknown as BenchWindow).__bench = probe;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntriesByName('first-contentful-paint')) probe.fcp = entry.startTime;
+  }).observe({ type: 'paint', buffered: true });
+  const afterNextPaint = (done: () => void) =>
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => done();
+      channel.port2.postMessage(null);
+    });
+
+  const stageShown = () => {
+    const slider = document.querySelector('input[type="range"][aria-label="Step"]');
+    const title = /^Step \d+ of \d+: ([\s\S]+)$/.exec(slider?.getAttribute('aria-valuetext') ?? '')?.[1];
+    if (!title) return false;
+    return [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].some(
+      (h) => h.textContent?.trim() === title.trim(),
+    );
+  };
+  const observer = new MutationObserver(() => {
+    if (probe.firstStep || !stageShown()) return;
+    const dom = performance.now();
+    probe.firstStep = { dom, drawn: NaN };
+    observer.disconnect();
+    afterNextPaint(() => {
+      if (probe.firstStep) probe.firstStep.drawn = performance.now();
+    });
+  });
+  observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+
+  window.addEventListener(
+    'keydown',
+    (event) => {
+      const t0 = performance.now();
+      afterNextPaint(() =>
+        probe.latencies.push({
+          key: event.key,
+          inputDelay: t0 - event.timeStamp,
+          toPaint: performance.now() - t0,
+        }),
+      );
+    },
+    { capture: true },
+  );
+}
+
+async function openScenario(
+  browser: Browser,
+  server: StaticServer,
+  query: string,
+  timeout = 180_000,
+): Promise<{
+  page: Page;
+  close(): Promise<void>;
+  firstStep: { dom: number; drawn: number };
+  fcp: number | null;
+}> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    serviceWorkers: 'block',
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // tsx compiles with esbuild's keepNames, which wraps named functions in a `__name` helper the page lacks.
+  await page.addInitScript({
+    content: `(() => { const __name = (f) => f; (${instrument.toString()})(); })();`,
+  });
+  try {
+    await page.goto(server.url + query, { waitUntil: 'commit', timeout });
+    await page.waitForFunction(
+      () => Number.isFinite((window as unknown as BenchWindow).__bench?.firstStep?.drawn),
+      null,
+      { timeout, polling: 100 },
+    );
+  } catch (error) {
+    await context.close();
+    throw new Error(
+      errors.length ? `page error: ${errors[0]}` : `the stage never showed a step (${String(error)})`,
+    );
+  }
+  // The paint entry is delivered asynchronously, shortly after the paint itself.
+  await page
+    .waitForFunction(() => (window as unknown as BenchWindow).__bench.fcp !== null, null, { timeout: 2000 })
+    .catch(() => undefined);
+  const { firstStep, fcp } = await page.evaluate(() => {
+    const probe = (window as unknown as BenchWindow).__bench;
+    return { firstStep: probe.firstStep, fcp: probe.fcp };
+  });
+  if (!firstStep) throw new Error('the stage never showed a step');
+  return { page, firstStep, fcp, close: () => context.close() };
+}
+
+async function stepInfo(page: Page): Promise<{ step: number; count: number }> {
+  const text = await page.getByRole('slider', { name: 'Step', exact: true }).getAttribute('aria-valuetext');
+  const m = /^Step (\d+) of (\d+)/.exec(text ?? '');
+  if (!m) throw new Error(`no "Step N of M" on the scrubber (${JSON.stringify(text)})`);
+  return { step: Number(m[1]), count: Number(m[2]) };
+}
+
+async function pressMeasured(page: Page, key: string, times: number): Promise<LatencySample[]> {
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur?.();
+    (window as unknown as BenchWindow).__bench.latencies = [];
+  });
+  for (let i = 1; i <= times; i++) {
+    await page.keyboard.press(key);
+    await page.waitForFunction((n) => (window as unknown as BenchWindow).__bench.latencies.length >= n, i, {
+      polling: 'raf',
+      timeout: 60_000,
+    });
+  }
+  return page.evaluate(() => (window as unknown as BenchWindow).__bench.latencies);
+}
+
+function recordLatency(group: string, label: string, samples: readonly LatencySample[], about = ''): void {
+  const paint = samples.map((s) => s.toPaint);
+  const delay = samples.map((s) => s.inputDelay);
+  const n = `n=${samples.length}${about ? `, ${about}` : ''}`;
+  record({ group, name: `${label}: p50 keydown→paint`, value: percentile(paint, 50), unit: 'ms', note: n });
+  record({
+    group,
+    name: `${label}: p95 keydown→paint`,
+    value: percentile(paint, 95),
+    unit: 'ms',
+    budget: { max: FRAME_MS, text: '≤ 16.7 ms (+ input delay)' },
+    note: n,
+  });
+  record({ group, name: `${label}: p95 input delay`, value: percentile(delay, 95), unit: 'ms', note: n });
+}
+
+async function heapUsed(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scenarios
+
+const enc = encodeURIComponent;
+
+function messages(count: number, bytes: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const head = `Message ${String(i + 1).padStart(4, '0')} `;
+    parts.push(
+      `m=${i % 2 ? 's' : 'c'}:${enc(head + 'abcdefghijklmnopqrstuvwxyz'.repeat(64).slice(0, bytes - head.length))}`,
+    );
+  }
+  return parts.join('&');
+}
+
+const LONG_LESSON = (n: number) => `?lesson=websocket&${messages(n, 24)}`;
+const THOUSAND = `?lesson=websocket&${messages(1000, 1024)}`;
+const ONE_MIB = `?lesson=websocket&m=c:${'Wirewalk '.repeat(Math.ceil((1 << 20) / 9)).slice(0, 1 << 20)}`;
+
+async function bundleSizes(): Promise<void> {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const refs = [
+    ...html.matchAll(
+      /<script\b[^>]*\ssrc="([^"]+)"|<link\b[^>]*\brel="(?:modulepreload|stylesheet)"[^>]*\shref="([^"]+)"/g,
+    ),
+  ].map((m) => (m[1] ?? m[2])!);
+  if (!refs.some((r) => r.endsWith('.js'))) throw new Error('index.html loads no script');
+  const size = (ext: string) => {
+    const files = refs.filter((r) => r.endsWith(ext));
+    const raw = files.map((f) => readFileSync(join(DIST, f)));
+    return {
+      files: files.length,
+      raw: raw.reduce((a, b) => a + b.length, 0),
+      gzip: raw.reduce((a, b) => a + gzipSync(b, { level: 9 }).length, 0),
+    };
+  };
+  const js = size('.js');
+  const css = size('.css');
+  record({
+    group: 'size',
+    name: 'initial JS, gzip -9',
+    value: js.gzip / 1000,
+    unit: 'kB',
+    budget: { max: 150, text: '≤ 150 kB' },
+    note: `${js.files} file(s), ${(js.raw / 1000).toFixed(1)} kB raw`,
+  });
+  record({
+    group: 'size',
+    name: 'initial CSS, gzip -9',
+    value: css.gzip / 1000,
+    unit: 'kB',
+    note: `${css.files} file(s), ${(css.raw / 1000).toFixed(1)} kB raw`,
+  });
+}
+
+async function coldLoad(browser: Browser, server: StaticServer): Promise<void> {
+  const drawn: number[] = [];
+  const fcp: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const s = await openScenario(browser, server, '', 60_000);
+    drawn.push(s.firstStep.drawn);
+    if (s.fcp !== null) fcp.push(s.fcp);
+    await s.close();
+  }
+  record({
+    group: 'load',
+    name: 'cold load: first contentful paint (median)',
+    value: percentile(fcp, 50),
+    unit: 'ms',
+    note: `n=${fcp.length}`,
+  });
+  record({
+    group: 'load',
+    name: 'cold load: first step drawn (median)',
+    value: percentile(drawn, 50),
+    unit: 'ms',
+    note: `n=${drawn.length}, max ${Math.max(...drawn).toFixed(0)} ms`,
+  });
+}
+
+async function stepping(browser: Browser, server: StaticServer): Promise<void> {
+  let messagesNeeded = 40;
+  for (;;) {
+    const s = await openScenario(browser, server, LONG_LESSON(messagesNeeded));
+    const { count } = await stepInfo(s.page);
+    if (count < 401 && messagesNeeded < 1000) {
+      await s.close();
+      messagesNeeded *= 2;
+      continue;
+    }
+    const note = `${messagesNeeded} messages, ${count} steps`;
+    const forward = await pressMeasured(s.page, 'ArrowRight', 200);
+    const after = await stepInfo(s.page);
+    if (after.step !== 201) throw new Error(`200 presses of → reached step ${after.step}, not 201`);
+    const backward = await pressMeasured(s.page, 'ArrowLeft', 200);
+    if ((await stepInfo(s.page)).step !== 1) throw new Error('200 presses of ← did not come back to step 1');
+    recordLatency('step', 'forward ×200', forward, note);
+    recordLatency('step', 'backward ×200', backward, note);
+
+    // Smoothness while playing.
+    const rates = await frameDeltas(s.page, 2000, null);
+    record({
+      group: 'smooth',
+      name: 'idle frame interval (median)',
+      value: percentile(rates, 50),
+      unit: 'ms',
+      note: `n=${rates.length}`,
+    });
+    for (const speed of [1, 4]) {
+      const deltas = await frameDeltas(s.page, 10_000, speed);
+      const janky = deltas.filter((d) => d > 25).length;
+      record({
+        group: 'smooth',
+        name: `playing at ${speed}×: frames > 25 ms`,
+        value: (100 * janky) / Math.max(1, deltas.length),
+        unit: '%',
+        budget: { max: 1, text: '≤ 1 %' },
+        note: `${janky}/${deltas.length} frames, worst ${Math.max(...deltas).toFixed(0)} ms`,
+      });
+    }
+    await s.close();
+    return;
+  }
+}
+
+/** rAF deltas over `ms`; with a speed, while playing at that speed from the current step. */
+async function frameDeltas(page: Page, ms: number, speed: number | null): Promise<number[]> {
+  if (speed !== null) {
+    await page.getByLabel('Speed', { exact: true }).selectOption(String(speed));
+  }
+  await page.evaluate(() => (window as unknown as BenchWindow).__bench.startFrames());
+  if (speed !== null) await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await page.waitForTimeout(ms);
+  const deltas = await page.evaluate(() => {
+    const probe = (window as unknown as BenchWindow).__bench;
+    const frames = probe.frames ?? [];
+    probe.frames = null;
+    return frames;
+  });
+  if (speed !== null) await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  if (deltas.length < ms / 100) throw new Error(`only ${deltas.length} frames in ${ms} ms`);
+  return deltas;
+}
+
+async function bigScenario(
+  browser: Browser,
+  server: StaticServer,
+  group: string,
+  query: string,
+  memory: boolean,
+): Promise<void> {
+  const s = await openScenario(browser, server, query);
+  try {
+    const { count } = await stepInfo(s.page);
+    record({
+      group,
+      name: 'time to open (first step drawn)',
+      value: s.firstStep.drawn,
+      unit: 'ms',
+      note: `${count} steps; link ${(query.length / 1e6).toFixed(2)} MB`,
+    });
+    const n = Math.min(100, count - 1);
+    recordLatency(group, `forward ×${n}`, await pressMeasured(s.page, 'ArrowRight', n));
+    recordLatency(group, `backward ×${n}`, await pressMeasured(s.page, 'ArrowLeft', n));
+    const end = await pressMeasured(s.page, 'End', 1);
+    record({
+      group,
+      name: 'End (jump to last step): keydown→paint',
+      value: end[0]!.toPaint,
+      unit: 'ms',
+      budget: { max: FRAME_MS, text: '≤ 16.7 ms' },
+    });
+    if (!memory) return;
+    await pressMeasured(s.page, 'Home', 1);
+    const before = await heapUsed(s.page);
+    const scrubMs = await s.page.evaluate(async (steps) => {
+      const slider = document.querySelector('input[type="range"][aria-label="Step"]') as HTMLInputElement;
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      const t0 = performance.now();
+      for (let v = 1; v <= steps; v++) {
+        setValue.call(slider, String(v));
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+        if (v % 8 === 0) await new Promise((r) => requestAnimationFrame(r));
+      }
+      return performance.now() - t0;
+    }, count);
+    const at = await stepInfo(s.page);
+    if (at.step !== count) throw new Error(`scrubbing ended at step ${at.step} of ${count}`);
+    const after = await heapUsed(s.page);
+    record({
+      group,
+      name: 'scrub through every step: time per step',
+      value: scrubMs / count,
+      unit: 'ms',
+      note: `${count} steps in ${(scrubMs / 1000).toFixed(1)} s`,
+    });
+    record({ group, name: 'JS heap after opening (after GC)', value: before / 1e6, unit: 'MB' });
+    record({
+      group,
+      name: 'JS heap after scrubbing all steps (after GC)',
+      value: after / 1e6,
+      unit: 'MB',
+      note: `${after >= before ? '+' : ''}${((after - before) / 1e6).toFixed(1)} MB`,
+    });
+  } finally {
+    await s.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function format(f: Figure): string[] {
+  const value =
+    f.value === null || Number.isNaN(f.value) ? 'n/a' : `${f.value.toFixed(f.value < 10 ? 2 : 1)} ${f.unit}`;
+  const verdict = !f.budget || f.value === null ? '' : f.value <= f.budget.max ? 'ok' : 'OVER';
+  return [`${f.group}: ${f.name}`, value, f.budget?.text ?? '', verdict, f.note ?? ''];
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  readFileSync(join(DIST, 'index.html'));
+  const server = await serveStatic({ root: DIST });
+  const browser = await launchChromium();
+  const chromiumVersion = browser.version();
+  const started = Date.now();
+  try {
+    await measure('size', ['initial JS, gzip -9', 'initial CSS, gzip -9'], bundleSizes);
+    await measure('load', ['cold load: first step drawn (median)'], () => coldLoad(browser, server));
+    await measure('step', ['forward ×200: p95 keydown→paint', 'backward ×200: p95 keydown→paint'], () =>
+      stepping(browser, server),
+    );
+    await measure(
+      '1000 msgs',
+      ['time to open (first step drawn)', 'JS heap after scrubbing all steps (after GC)'],
+      () => bigScenario(browser, server, '1000 msgs', THOUSAND, true),
+    );
+    await measure('1 MiB msg', ['time to open (first step drawn)'], () =>
+      bigScenario(browser, server, '1 MiB msg', ONE_MIB, false),
+    );
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log(table([['figure', 'value', 'budget', '', 'note'], ...figures.map(format)]));
+  const results = {
+    date: new Date(started).toISOString(),
+    commit: gitCommit(),
+    chromium: chromiumVersion,
+    chromiumPath: CHROMIUM_PATH,
+    node: process.version,
+    cpus: cpus().length,
+    seconds: Math.round((Date.now() - started) / 1000),
+    figures,
+  };
+  mkdirSync(join(ROOT, 'bench'), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote ${OUT}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+/**
+ * `npm run timeline -- "<link or query string>"`: print the scenario's timeline, one line per step.
+ * Problems the link parser found go to stderr; the timeline of the scenario it settled on still prints.
+ */
+import { parseLink } from '../src/lesson/link';
+import { buildTimeline, timelineText } from '../src/sim/timeline';
+
+const input = process.argv[2] ?? '';
+const { state, problems } = parseLink(input);
+for (const p of problems) process.stderr.write(`${p.param}: ${p.message}\n`);
+process.stdout.write(timelineText(buildTimeline(state.scenario)));

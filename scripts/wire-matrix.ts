@@ -1,0 +1,298 @@
+/**
+ * `npm run test:wire:matrix`: export the pcap of each link in a matrix of scenarios and let tshark
+ * judge it. For every capture: IP and TCP checksums good, nothing malformed, no expert warning or
+ * error except those a retransmission explains, TCP analysis flags only where a loss explains them,
+ * and the WebSocket text messages tshark reassembles equal the link's, in order, each direction.
+ * Exits non-zero with a report on any failure. `--keep` leaves the pcaps in the temp directory.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseLink } from '../src/lesson/link';
+import type { Scenario } from '../src/sim/scenario';
+import { buildTimeline, timelinePcap } from '../src/sim/timeline';
+import type { Packet } from '../src/sim/types';
+
+const CLIENT_IP = '192.0.2.10';
+const SEVERITY_WARNING = 6291456; // Wireshark PI_WARN; PI_ERROR is 8388608.
+/** Expert messages and analysis flags a lost packet and its retransmission explain. */
+const EXPLAINED_BY_LOSS =
+  /retransmission|not captured|duplicate ack|out-of-order|segment that wasn't captured|spurious|lost segment/i;
+const EXPLAINED_FLAGS = new Set([
+  'tcp.analysis.retransmission',
+  'tcp.analysis.fast_retransmission',
+  'tcp.analysis.spurious_retransmission',
+  'tcp.analysis.out_of_order',
+  'tcp.analysis.lost_segment',
+  'tcp.analysis.duplicate_ack',
+  'tcp.analysis.ack_lost_segment',
+]);
+const FLAG_FIELDS = [
+  ...EXPLAINED_FLAGS,
+  'tcp.analysis.window_update',
+  'tcp.analysis.zero_window',
+  'tcp.analysis.window_full',
+  'tcp.analysis.keep_alive',
+  'tcp.analysis.reused_ports',
+];
+const SEP = '\x1f';
+
+const text = (n: number, seed = 0): string => {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(97 + ((i * 7 + seed) % 26));
+  return s;
+};
+const q = (s: string): string => encodeURIComponent(s);
+
+interface Case {
+  readonly name: string;
+  readonly link: string;
+}
+
+function wireIndexOf(link: string, pick: (p: Packet) => boolean): number {
+  const t = buildTimeline(parseLink(link).state.scenario);
+  const p = t.packets.find(pick);
+  if (!p) throw new Error(`no packet to lose in ${link.slice(0, 60)}`);
+  return p.wireIndex;
+}
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const n of [0, 1, 125, 126, 65535, 65536, 200000]) {
+    out.push({ name: `${n}-byte messages`, link: `lesson=websocket&m=c:${q(text(n))}&m=s:${q(text(n, 3))}` });
+  }
+  out.push({
+    name: 'non-ASCII text',
+    link: `lesson=websocket&m=c:${q('café é')}&m=s:${q('emoji 😀🎉')}&m=c:${q('שלום עולם')}`,
+  });
+  out.push({
+    name: 'server push first',
+    link: `lesson=websocket&m=s:${q('pushed before anything')}&m=c:Hello`,
+  });
+  out.push({
+    name: 'mss=536',
+    link: `lesson=websocket&mss=536&m=c:${q(text(5000))}&m=s:${q(text(3000, 5))}`,
+  });
+  out.push({
+    name: 'frag=100',
+    link: `lesson=websocket&frag=100&m=c:${q(text(1000))}&m=s:${q('é😀'.repeat(80))}`,
+  });
+  out.push({ name: 'close=s', link: 'lesson=websocket&close=s' });
+  const isSyn = (p: Packet): boolean => p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('ACK');
+  const isSynAck = (p: Packet): boolean => p.tcp.flags.includes('SYN') && p.tcp.flags.includes('ACK');
+  out.push({
+    name: 'loss on the SYN',
+    link: `lesson=websocket&loss=${wireIndexOf('lesson=websocket', isSyn)}`,
+  });
+  out.push({
+    name: 'loss on the SYN-ACK',
+    link: `lesson=websocket&loss=${wireIndexOf('lesson=websocket', isSynAck)}`,
+  });
+  const small = 'lesson=websocket';
+  out.push({
+    name: 'loss on a data segment (client)',
+    link: `${small}&loss=${wireIndexOf(small, (p) => p.app?.kind === 'ws-frame' && p.from === 'client')}`,
+  });
+  out.push({
+    name: 'loss on a data segment (server)',
+    link: `${small}&loss=${wireIndexOf(small, (p) => p.app?.kind === 'ws-frame' && p.from === 'server')}`,
+  });
+  const big = `lesson=websocket&m=c:${q(text(30000))}&m=s:${q(text(30000, 9))}`;
+  const bigT = buildTimeline(parseLink(big).state.scenario);
+  const midClient = bigT.packets.filter((p) => p.from === 'client' && p.tcp.len > 0)[6]!.wireIndex;
+  const midServer = bigT.packets.filter((p) => p.from === 'server' && p.tcp.len > 0)[8]!.wireIndex;
+  out.push({ name: 'loss mid-message (fast retransmit)', link: `${big}&loss=${midClient},${midServer}` });
+  out.push({
+    name: 'loss on a FIN',
+    link: `${small}&loss=${wireIndexOf(small, (p) => p.tcp.flags.includes('FIN'))}`,
+  });
+  out.push({
+    name: 'loss on the last FIN',
+    link: `${small}&loss=${wireIndexOf(small, (p) => p.tcp.flags.includes('FIN') && p.from === 'client')}`,
+  });
+  return out;
+}
+
+interface Row {
+  readonly frame: number;
+  readonly src: string;
+  readonly ipOk: string;
+  readonly tcpOk: string;
+  readonly opcode: string;
+  readonly fin: string;
+  readonly text: string | null;
+  readonly severities: number[];
+  readonly messages: string[];
+  readonly malformed: boolean;
+  readonly flags: string[];
+}
+
+function tshark(file: string): Row[] {
+  const fields = [
+    'frame.number',
+    'ip.src',
+    'ip.checksum.status',
+    'tcp.checksum.status',
+    'websocket.opcode',
+    'websocket.fin',
+    'websocket.payload.text',
+    '_ws.expert.severity',
+    '_ws.expert.message',
+    '_ws.malformed',
+    ...FLAG_FIELDS,
+  ];
+  const out = execFileSync(
+    'tshark',
+    [
+      '-r',
+      file,
+      '-o',
+      'ip.check_checksum:TRUE',
+      '-o',
+      'tcp.check_checksum:TRUE',
+      '-T',
+      'fields',
+      '-E',
+      `separator=${SEP}`,
+      '-E',
+      'occurrence=a',
+      '-E',
+      `aggregator=${SEP === '\x1f' ? '\x1e' : ','}`,
+      ...fields.flatMap((f) => ['-e', f]),
+    ],
+    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const rows: Row[] = [];
+  for (const line of out.split('\n')) {
+    if (line === '') continue;
+    const c = line.split(SEP);
+    const all = (i: number): string[] => (c[i] ? c[i]!.split('\x1e') : []);
+    rows.push({
+      frame: Number(c[0]),
+      src: c[1] ?? '',
+      ipOk: c[2] ?? '',
+      tcpOk: c[3] ?? '',
+      opcode: c[4] ?? '',
+      fin: c[5] ?? '',
+      text: c[6] === undefined || c[6] === '' ? null : c[6],
+      severities: all(7).map(Number),
+      messages: all(8),
+      malformed: (c[9] ?? '') !== '',
+      flags: FLAG_FIELDS.filter((_, i) => (c[10 + i] ?? '') !== ''),
+    });
+  }
+  return rows;
+}
+
+function judge(scenario: Scenario, rows: Row[]): string[] {
+  const problems: string[] = [];
+  const lossy = scenario.loss.length > 0;
+  if (rows.length === 0) problems.push('tshark read no frames');
+  for (const r of rows) {
+    const at = `frame ${r.frame}`;
+    if (r.ipOk !== '1') problems.push(`${at}: IP checksum status ${r.ipOk || 'missing'}`);
+    if (r.tcpOk !== '1') problems.push(`${at}: TCP checksum status ${r.tcpOk || 'missing'}`);
+    if (r.malformed) problems.push(`${at}: malformed`);
+    r.severities.forEach((sev, i) => {
+      const msg = r.messages[i] ?? '';
+      if (sev >= SEVERITY_WARNING && !(lossy && EXPLAINED_BY_LOSS.test(msg))) {
+        problems.push(`${at}: expert ${sev >= 8388608 ? 'error' : 'warning'}: ${msg}`);
+      }
+    });
+    for (const f of r.flags) {
+      if (!(lossy && EXPLAINED_FLAGS.has(f))) problems.push(`${at}: ${f}`);
+    }
+  }
+  // Messages: tshark gives the reassembled text on each message's final frame (FIN set).
+  for (const [side, ip] of [
+    ['c', CLIENT_IP],
+    ['s', null],
+  ] as const) {
+    const got = rows
+      .filter(
+        (r) =>
+          (ip ? r.src === ip : r.src !== CLIENT_IP) &&
+          (r.opcode === '1' || r.opcode === '0') &&
+          r.fin === '1',
+      )
+      .map((r) => r.text ?? '');
+    const want = scenario.messages.filter((m) => m.from === side).map((m) => m.text);
+    if (got.length !== want.length || got.some((g, i) => g !== want[i])) {
+      const show = (xs: readonly string[]): string =>
+        xs.map((x) => (x.length > 20 ? `${x.slice(0, 20)}…(${x.length})` : x)).join(' | ');
+      problems.push(
+        `${side === 'c' ? 'browser' : 'server'} messages: tshark saw [${show(got)}], the link has [${show(want)}]`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The judge must be able to fail: a flipped byte, wrong messages and unexplained retransmissions. */
+function selfTest(dir: string): string[] {
+  const failures: string[] = [];
+  const link = parseLink('lesson=websocket').state.scenario;
+  const bytes = timelinePcap(buildTimeline(link));
+  const flipped = bytes.slice();
+  flipped[flipped.length - 1]! ^= 0xff; // inside the last frame's TCP header: its checksum breaks
+  const file = join(dir, 'self-test.pcap');
+  writeFileSync(file, flipped);
+  if (!judge(link, tshark(file)).some((p) => p.includes('TCP checksum')))
+    failures.push('a corrupted byte went unnoticed');
+  writeFileSync(file, bytes);
+  if (
+    !judge({ ...link, messages: [{ from: 'c', text: 'Hellp' }] }, tshark(file)).some((p) =>
+      p.includes('messages'),
+    )
+  ) {
+    failures.push('wrong messages went unnoticed');
+  }
+  const lossy = { ...link, loss: [1] };
+  writeFileSync(file, timelinePcap(buildTimeline(lossy)));
+  if (judge({ ...lossy, loss: [] }, tshark(file)).length === 0)
+    failures.push('a retransmission without a loss went unnoticed');
+  return failures;
+}
+
+function main(): void {
+  const keep = process.argv.includes('--keep');
+  try {
+    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
+  } catch {
+    process.stderr.write('tshark is not installed (apt-get install tshark)\n');
+    process.exit(2);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'wirewalk-matrix-'));
+  const broken = selfTest(dir);
+  if (broken.length > 0) {
+    process.stdout.write(`FAIL  the matrix's own checks: ${broken.join('; ')}\n`);
+    process.exit(1);
+  }
+  let failed = 0;
+  const started = Date.now();
+  const all = cases();
+  all.forEach((c, i) => {
+    const { state, problems: linkProblems } = parseLink(c.link);
+    const file = join(dir, `${String(i + 1).padStart(2, '0')}.pcap`);
+    const timeline = buildTimeline(state.scenario);
+    writeFileSync(file, timelinePcap(timeline));
+    const problems = [
+      ...linkProblems.map((p) => `link: ${p.param}: ${p.message}`),
+      ...judge(state.scenario, tshark(file)),
+    ];
+    const status = problems.length === 0 ? 'PASS' : 'FAIL';
+    if (problems.length > 0) failed++;
+    process.stdout.write(
+      `${status}  ${c.name.padEnd(36)} ${String(timeline.packets.length).padStart(4)} packets  ${file}\n`,
+    );
+    for (const p of problems.slice(0, 12)) process.stdout.write(`      ${p}\n`);
+    if (problems.length > 12) process.stdout.write(`      … and ${problems.length - 12} more\n`);
+  });
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`\n${all.length - failed}/${all.length} captures pass (${secs} s)\n`);
+  if (!keep && failed === 0) rmSync(dir, { recursive: true, force: true });
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main();

@@ -1,0 +1,23 @@
+/**
+ * Register the offline service worker (sw.ts, built to `sw.js` beside index.html) in the production build served
+ * over http(s) only: the dev server has no sw.js, the single-file build (mode 'single', vite.config.ts) has no
+ * worker file and runs from file://, and an insecure context (http on a LAN address) has no
+ * `navigator.serviceWorker`. Registration waits for `load` so it never competes with drawing the first step.
+ * tests/e2e/offline.test.ts and single-file.test.ts check both sides.
+ */
+/// <reference types="vite/client" />
+
+export function registerServiceWorker(): void {
+  if (!import.meta.env.PROD || import.meta.env.MODE === 'single') return;
+  if (location.protocol !== 'https:' && location.protocol !== 'http:') return;
+  if (!('serviceWorker' in navigator)) return;
+  const register = () => {
+    // Relative to the page, so the app works from any sub-path; the scope is the app's folder.
+    navigator.serviceWorker.register('./sw.js', { scope: './' }).catch((error: unknown) => {
+      // Offline use is an extra: a refused registration (sandboxed iframe, storage blocked) must not break the app.
+      console.warn('Wirewalk: offline use is not available here:', error);
+    });
+  };
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
+}

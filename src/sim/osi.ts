@@ -1,0 +1,487 @@
+/**
+ * The OSI walk of one packet: seven steps down the sender (what each layer does and adds), and
+ * seven steps up the receiver (what each layer checks and removes). Which layer does what follows
+ * the Internet's stack: HTTP/WebSocket at 7, no header of their own at 6 (UTF-8; TLS would sit here for
+ * wss://) and 5 (the WebSocket session), TCP at 4, IPv4 at 3, Ethernet at 2, the signal at 1.
+ */
+import { toHex } from '../protocol/bytes';
+import { acceptComputation } from '../protocol/http';
+import { WS_OPCODES } from '../protocol/websocket';
+import {
+  MISCONCEPTIONS,
+  Who,
+  bytesText,
+  packetRole,
+  quoted,
+  type Narration,
+  type RunFacts,
+} from './narration';
+import type { OsiLayer, Packet } from './types';
+import type { StoryWrite } from './websocket';
+
+const TEXT = new TextDecoder('utf-8');
+
+export const OSI_LAYERS: { readonly [L in OsiLayer]: { readonly name: string; readonly unit: string } } = {
+  7: { name: 'application', unit: 'data' },
+  6: { name: 'presentation', unit: 'data' },
+  5: { name: 'session', unit: 'data' },
+  4: { name: 'transport', unit: 'segment' },
+  3: { name: 'network', unit: 'packet' },
+  2: { name: 'data link', unit: 'frame' },
+  1: { name: 'physical', unit: 'bits' },
+};
+
+export interface WalkStep extends Narration {
+  readonly layer: OsiLayer;
+  readonly kind: 'encapsulate' | 'decapsulate';
+}
+
+function title(layer: OsiLayer, what: string): string {
+  return `Layer ${layer} (${OSI_LAYERS[layer].name}): ${what}`;
+}
+
+function range(p: Packet, key: 'ethernet' | 'ipv4' | 'tcp'): number {
+  const r = p.layers[key];
+  return r ? r.end - r.start : 0;
+}
+
+function u16(frame: Uint8Array, at: number): number {
+  return ((frame[at] ?? 0) << 8) | (frame[at + 1] ?? 0);
+}
+
+function hex4(n: number): string {
+  return '0x' + n.toString(16).padStart(4, '0');
+}
+
+function flagsText(p: Packet): string {
+  return p.tcp.flags.join(', ');
+}
+
+function payloadPreview(w: StoryWrite): { text: string; bytes: Uint8Array } {
+  const payload = w.frame ? w.frame.payload : w.bytes;
+  return { text: TEXT.decode(payload), bytes: payload };
+}
+
+/** The lines of an HTTP head, joined with ' | '. */
+function headOf(w: StoryWrite): string {
+  const text = TEXT.decode(w.bytes);
+  return text.split('\r\n').filter(Boolean).join(' | ');
+}
+
+/** Layer 7 on the sending host. */
+function appDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
+  const role = packetRole(p, w);
+  const sender = Who(p.from);
+  switch (role) {
+    case 'syn':
+      return {
+        title: title(7, 'nothing to send yet'),
+        text:
+          `The page wants ws://server/chat, but there is no connection yet, so layer 7 has no bytes to send. ` +
+          `The browser asks its operating system for a TCP connection to ${f.server.ip}, port 80. ` +
+          'What travels now is TCP’s own SYN.',
+      };
+    case 'upgrade-request':
+      return {
+        title: title(7, 'the HTTP upgrade request'),
+        text:
+          `The browser writes ${bytesText(w!.bytes.length)} of HTTP: ${headOf(w!)}. Upgrade and Connection ask ` +
+          `to switch this connection to WebSocket; the key ${f.key ?? '?'} is 16 random bytes in base64 that ` +
+          'the server must prove it read. One request, one answer: that is the whole WebSocket handshake. At ' +
+          'this layer the unit is simply called data.',
+        curriculum: ['Q2', 'M2'],
+        misconception: MISCONCEPTIONS.M2,
+      };
+    case 'upgrade-response': {
+      const acc = f.key ? acceptComputation(f.key) : null;
+      return {
+        title: title(7, 'the 101 answer'),
+        text:
+          `ws checked the request (GET, Upgrade: websocket, version 13, a key) and writes ${bytesText(w!.bytes.length)}: ` +
+          `${headOf(w!)}. ` +
+          (acc
+            ? `The Accept value, step by step: take the key ${acc.key}; append the fixed GUID ${acc.guid}; ` +
+              `SHA-1 of that text is ${toHex(acc.sha1, '')}; in base64 that is ${acc.accept}. `
+            : '') +
+          'Only a server that really read the key and speaks WebSocket can answer this.',
+        curriculum: ['Q2', 'M2'],
+      };
+    }
+    case 'message':
+    case 'ping':
+    case 'pong':
+    case 'close':
+    case 'close-echo': {
+      const repr = w!.frame!;
+      const header = w!.bytes.length - repr.payload.length;
+      const op = repr.opcode;
+      const opName =
+        op === WS_OPCODES.text
+          ? '0x1 (text)'
+          : op === WS_OPCODES.continuation
+            ? '0x0 (continuation)'
+            : op === WS_OPCODES.ping
+              ? '0x9 (ping)'
+              : op === WS_OPCODES.pong
+                ? '0xA (pong)'
+                : op === WS_OPCODES.close
+                  ? '0x8 (close)'
+                  : `0x${op.toString(16)}`;
+      const call =
+        role === 'message' && w!.message !== undefined
+          ? `ws.send(${quoted(f.scenario.messages[w!.message]!.text, 30)}) becomes a WebSocket frame`
+          : `${sender} builds a WebSocket frame`;
+      return {
+        title: title(7, 'a WebSocket frame'),
+        text:
+          `${call}: FIN = ${repr.fin ? 1 : 0}, opcode ${opName}, MASK = ${repr.maskKey ? 1 : 0}, payload length ` +
+          `${repr.payload.length}${repr.maskKey ? `, masking key ${toHex(repr.maskKey)}` : ''}. ` +
+          `${bytesText(w!.bytes.length)} in all, ${header} of them header. This frame is the application's data.`,
+        curriculum: ['Q10'],
+      };
+    }
+    case 'continuation':
+      return {
+        title: title(7, 'the rest of a write'),
+        text: `${sender}'s program wrote its bytes earlier; TCP is still sending them piece by piece. Layer 7 has nothing new.`,
+      };
+    default:
+      return {
+        title: title(7, 'nothing from the program'),
+        text: 'This segment is TCP’s own business (an acknowledgment or a FIN); the application adds nothing.',
+      };
+  }
+}
+
+function presentationDown(p: Packet, w: StoryWrite | undefined): Narration {
+  if (
+    w?.frame &&
+    w.frame.opcode !== WS_OPCODES.close &&
+    w.frame.payload.length > 0 &&
+    w.purpose === 'message'
+  ) {
+    const { text, bytes } = payloadPreview(w);
+    const sample = bytes.subarray(0, 12);
+    return {
+      title: title(6, 'UTF-8, no header'),
+      text:
+        `${quoted(text, 30)} is text; it travels as UTF-8: ${toHex(sample)}${bytes.length > 12 ? ' …' : ''} ` +
+        `(${bytesText(bytes.length)} for ${Array.from(text).length} characters). This layer adds no bytes: in ` +
+        'the Internet’s protocols, encoding (and encryption, with TLS for wss://) is a job, not a header.',
+      curriculum: ['Q10', 'M6'],
+      misconception: MISCONCEPTIONS.M6,
+    };
+  }
+  if (w && w.layer === 'http') {
+    return {
+      title: title(6, 'plain ASCII text, no header'),
+      text:
+        'HTTP headers are ASCII text, which is also valid UTF-8. Nothing is encrypted (ws://, not wss://). ' +
+        'Layer 6 adds no bytes.',
+      curriculum: ['Q10', 'M6'],
+      misconception: MISCONCEPTIONS.M6,
+    };
+  }
+  return {
+    title: title(6, 'nothing to do'),
+    text: 'No text to encode and no encryption (ws://). Layer 6 adds no bytes: it has no header of its own here.',
+    curriculum: ['Q10', 'M6'],
+  };
+}
+
+function sessionDown(p: Packet, w: StoryWrite | undefined): Narration {
+  const role = packetRole(p, w);
+  const text =
+    role === 'syn' || role === 'syn-ack' || role === 'handshake-ack'
+      ? 'No session yet. The WebSocket session will live on this connection once the upgrade succeeds.'
+      : role === 'upgrade-request' || role === 'upgrade-response'
+        ? 'This request and its answer open the WebSocket session: from the 101 on, the connection carries frames, not HTTP.'
+        : 'The WebSocket session on this one connection: its frames, its ping/pong heartbeats, its closing handshake.';
+  return {
+    title: title(5, 'the WebSocket session, no header'),
+    text: `${text} The session is kept by the WebSocket protocol itself; layer 5 adds no bytes.`,
+    curriculum: ['Q10', 'M6'],
+  };
+}
+
+function transportDown(p: Packet, w: StoryWrite | undefined): Narration {
+  const mss = p.fields.find((x) => x.key === 'optionMss')?.value.replace(/^kind 2, length 4: /, '') ?? '';
+  const hl = range(p, 'tcp');
+  const syn = p.tcp.flags.includes('SYN');
+  const ports = `ports ${p.tcp.srcPort} → ${p.tcp.dstPort}`;
+  if (syn && !p.tcp.flags.includes('ACK')) {
+    return {
+      title: title(4, 'a TCP SYN segment'),
+      text:
+        `TCP writes a ${hl}-byte header and no data: ${ports}, flag SYN, Seq = x = ${p.tcp.seq} (random), ` +
+        `window 64240, and options: MSS ${mss}, SACK permitted, timestamps, window scale 7. The SYN counts as ` +
+        'one sequence number. The unit is now a segment.',
+      curriculum: ['Q10', 'Q11', 'M3'],
+    };
+  }
+  const tcpAt = p.layers.tcp?.start ?? 34;
+  const window = u16(p.frame, tcpAt + 14);
+  const ts = p.fields.find((x) => x.key === 'optionTimestamps')?.value.replace(/^kind 8, length 10: /, '');
+  return {
+    title: title(4, `TCP adds ${bytesText(hl)}`),
+    text:
+      `TCP puts a ${hl}-byte header in front of ${bytesText(p.tcp.len)} of data: ${ports}, Seq = ${p.tcp.seq} ` +
+      `(${p.tcp.relSeq} relative), Ack = ${p.tcp.ack} (${p.tcp.relAck} relative), flags ${flagsText(p)}, ` +
+      `window ${window} (× 128 = ${window * 128} bytes it can still receive)${ts ? `, timestamps ${ts}` : ''} ` +
+      `and a checksum. Data + TCP header = a segment.` +
+      (w && p.app?.kind !== 'continuation' && p.tcp.len < w.bytes.length
+        ? ` The write is ${bytesText(w.bytes.length)}: more than one segment may carry, so this one takes the ` +
+          `first ${bytesText(p.tcp.len)} and the rest follow.`
+        : ''),
+    curriculum: ['Q10'],
+  };
+}
+
+function networkDown(p: Packet, f: RunFacts): Narration {
+  const ipAt = p.layers.ipv4?.start ?? 14;
+  const from = p.from === 'client' ? f.client.ip : f.server.ip;
+  const to = p.to === 'client' ? f.client.ip : f.server.ip;
+  return {
+    title: title(3, 'IPv4 adds 20 bytes'),
+    text:
+      `IPv4 writes from ${from} to ${to}, protocol 6 (TCP), TTL 64, don't fragment, identification ` +
+      `${hex4(u16(p.frame, ipAt + 4))}, header checksum ${hex4(u16(p.frame, ipAt + 10))}. Segment + IP header = a packet ` +
+      `of ${bytesText(p.frame.length - 14)}.`,
+    curriculum: ['Q10'],
+  };
+}
+
+function linkDown(p: Packet, f: RunFacts): Narration {
+  const dst = p.to === 'client' ? f.client.mac : f.server.mac;
+  const src = p.from === 'client' ? f.client.mac : f.server.mac;
+  const pad = p.padding > 0 ? `, ${p.padding} zero bytes of padding to reach 60,` : '';
+  return {
+    title: title(2, 'Ethernet adds 14 + 4 bytes'),
+    text:
+      `Ethernet writes 14 bytes in front (destination MAC ${dst}, source MAC ${src}, type 0x0800 = IPv4)${pad} ` +
+      `and the card appends a 4-byte CRC-32 checksum (FCS 0x${p.fcs.toString(16).padStart(8, '0')}) at the end. ` +
+      `Packet + Ethernet = a frame of ${bytesText(p.frame.length + p.padding + 4)}.`,
+    curriculum: ['Q10'],
+  };
+}
+
+function physicalDown(p: Packet): Narration {
+  const total = p.frame.length + p.padding + 4;
+  const bits = (total + 8) * 8;
+  return {
+    title: title(1, 'bits as a signal'),
+    text:
+      'The card sends 7 bytes of preamble and a start-of-frame byte (so the receiver can lock on), then the ' +
+      `${bytesText(total)} of the frame: ${bits} bits in all, as a signal on the cable. At 100 Mbit/s that ` +
+      `takes ${bits / 100} µs.`,
+    curriculum: ['Q10'],
+  };
+}
+
+export function walkDown(
+  p: Packet,
+  w: StoryWrite | undefined,
+  f: RunFacts,
+  retransmission: boolean,
+): WalkStep[] {
+  const steps: WalkStep[] = [];
+  if (!retransmission) {
+    steps.push({ ...appDown(p, w, f), layer: 7, kind: 'encapsulate' });
+    steps.push({ ...presentationDown(p, w), layer: 6, kind: 'encapsulate' });
+    steps.push({ ...sessionDown(p, w), layer: 5, kind: 'encapsulate' });
+  }
+  const l4 = transportDown(p, w);
+  steps.push({
+    ...(retransmission
+      ? {
+          ...l4,
+          title: title(4, 'TCP sends the same segment again'),
+          text:
+            'Layers 7 to 5 are not asked again: TCP kept a copy of every unacknowledged segment and resends it ' +
+            `itself, with the same Seq = ${p.tcp.seq} and a fresh timestamp. ` +
+            l4.text,
+        }
+      : l4),
+    layer: 4,
+    kind: 'encapsulate',
+  });
+  steps.push({ ...networkDown(p, f), layer: 3, kind: 'encapsulate' });
+  steps.push({ ...linkDown(p, f), layer: 2, kind: 'encapsulate' });
+  steps.push({ ...physicalDown(p), layer: 1, kind: 'encapsulate' });
+  return steps;
+}
+
+function appUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
+  const role = packetRole(p, w);
+  const R = Who(p.to);
+  if (w && p.app?.kind !== 'continuation' && p.tcp.len < w.bytes.length) {
+    // The first segment of a longer write: the program sees nothing until the rest is in.
+    return {
+      title: title(7, 'the first piece only'),
+      text:
+        `${R} has the first ${bytesText(p.tcp.len)} of ${bytesText(w.bytes.length)}; the rest follows in more ` +
+        'segments. The program is told nothing until all of it has arrived.',
+      curriculum: ['Q10'],
+    };
+  }
+  switch (role) {
+    case 'syn':
+      return {
+        title: title(7, 'nothing yet'),
+        text: 'server.js hears nothing yet: ws learns about a client only when its upgrade request arrives, after the handshake.',
+      };
+    case 'upgrade-request':
+      return {
+        title: title(7, 'ws reads the upgrade request'),
+        text:
+          `ws parses the HTTP request: GET /chat, Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Version: 13, ` +
+          `Sec-WebSocket-Key: ${f.key ?? '?'}. All there, so it will answer 101 on this same connection.`,
+        curriculum: ['Q2', 'M2'],
+      };
+    case 'upgrade-response':
+      return {
+        title: title(7, 'the browser checks the 101'),
+        text:
+          'The browser reads HTTP/1.1 101 Switching Protocols and recomputes base64(SHA-1(key + GUID)) from the ' +
+          'key it sent. It matches Sec-WebSocket-Accept, so the server really speaks WebSocket.',
+        curriculum: ['Q2'],
+      };
+    case 'message':
+    case 'ping':
+    case 'pong':
+    case 'close':
+    case 'close-echo': {
+      const repr = w!.frame!;
+      return {
+        title: title(7, 'the WebSocket frame'),
+        text:
+          `${R === 'The browser' ? 'The browser' : 'ws'} reads the frame: FIN = ${repr.fin ? 1 : 0}, opcode 0x${repr.opcode.toString(16)}, ` +
+          `${bytesText(repr.payload.length)} of payload` +
+          (role === 'message' ? `: ${quoted(TEXT.decode(repr.payload), 30)}.` : '.') +
+          (role === 'message' && !repr.fin
+            ? ' More fragments must follow before the message is complete.'
+            : ''),
+        curriculum: ['Q10'],
+      };
+    }
+    case 'continuation':
+      return {
+        title: title(7, 'waiting for the rest'),
+        text: `${R} has part of a frame; the program sees nothing until all of it has arrived.`,
+      };
+    default:
+      return { title: title(7, 'nothing for the program'), text: 'Nothing here for the application.' };
+  }
+}
+
+function presentationUp(p: Packet, w: StoryWrite | undefined): Narration {
+  if (w?.frame && w.purpose === 'message' && w.frame.payload.length > 0 && p.tcp.len >= w.bytes.length) {
+    const { text } = payloadPreview(w);
+    return {
+      title: title(6, w.frame.maskKey ? 'unmask, then UTF-8' : 'UTF-8 text'),
+      text:
+        (w.frame.maskKey
+          ? `The payload is unmasked (XOR with ${toHex(w.frame.maskKey)}), then read `
+          : 'The payload is read ') +
+        `as UTF-8 text: ${quoted(text, 30)}. No header to remove at this layer.`,
+      curriculum: ['Q10', 'M6'],
+    };
+  }
+  return {
+    title: title(6, 'nothing to remove'),
+    text: 'No header at layer 6; text stays text (no TLS on ws://).',
+    curriculum: ['Q10', 'M6'],
+  };
+}
+
+function sessionUp(p: Packet, w: StoryWrite | undefined): Narration {
+  const role = packetRole(p, w);
+  return {
+    title: title(5, 'no header'),
+    text:
+      role === 'syn'
+        ? 'No session exists yet; nothing to do at layer 5.'
+        : 'The bytes belong to the WebSocket session on this connection (found by its ports). No header to remove.',
+    curriculum: ['Q10', 'M6'],
+  };
+}
+
+function transportUp(p: Packet): Narration {
+  const hl = range(p, 'tcp');
+  const ports = `${p.tcp.srcPort} → ${p.tcp.dstPort}`;
+  if (p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('ACK')) {
+    return {
+      title: title(4, 'TCP: a SYN for port 80'),
+      text:
+        `TCP checks the checksum, sees a SYN to port 80 where server.js listens, and notes the browser's ` +
+        `number x = ${p.tcp.seq}. It will answer with its own SYN-ACK.`,
+      curriculum: ['Q10', 'Q11'],
+    };
+  }
+  const fin = p.tcp.flags.includes('FIN');
+  const found = `TCP finds the connection by its ports (${ports}) and checks the checksum. `;
+  if (p.tcp.len === 0 && !fin) {
+    return {
+      title: title(4, `TCP reads an ACK (${bytesText(hl)})`),
+      text:
+        found +
+        `Ack = ${p.tcp.relAck} (relative): everything it sent before that has arrived, so it can drop its ` +
+        'copies and stop the retransmission timer. An ACK carrying no data is never acknowledged itself.',
+      curriculum: ['Q10'],
+    };
+  }
+  const next = p.tcp.relSeq + p.tcp.len + (fin ? 1 : 0);
+  return {
+    title: title(4, `TCP removes ${bytesText(hl)}`),
+    text:
+      found +
+      `Seq = ${p.tcp.relSeq} (relative) is the next byte it expects. ` +
+      (fin
+        ? `${p.tcp.len > 0 ? `It takes ${bytesText(p.tcp.len)} and ` : 'It '}notes the FIN: the other side is done. ` +
+          `It will acknowledge with Ack = ${next} (the FIN counts as one).`
+        : `It will acknowledge ${bytesText(p.tcp.len)} with Ack = ${next} and hands the data up.`),
+    curriculum: ['Q10'],
+  };
+}
+
+function networkUp(p: Packet, f: RunFacts): Narration {
+  const me = p.to === 'client' ? f.client.ip : f.server.ip;
+  return {
+    title: title(3, 'IPv4 removes 20 bytes'),
+    text: `IPv4 checks the header checksum, sees its own address ${me} and protocol 6, and hands the segment to TCP.`,
+    curriculum: ['Q10'],
+  };
+}
+
+function linkUp(p: Packet, f: RunFacts): Narration {
+  const me = p.to === 'client' ? f.client.mac : f.server.mac;
+  return {
+    title: title(2, 'Ethernet removes 14 + 4 bytes'),
+    text:
+      `The card recomputes the CRC-32: 0x${p.fcs.toString(16).padStart(8, '0')}, as in the FCS, so no bit ` +
+      `changed on the way. The destination is its own MAC (${me}) and the type 0x0800, so the packet goes to IPv4.`,
+    curriculum: ['Q10'],
+  };
+}
+
+function physicalUp(p: Packet): Narration {
+  return {
+    title: title(1, 'signal to bits'),
+    text:
+      `${Who(p.to)}'s card hears the preamble, locks onto it and turns the signal back into ` +
+      `${bytesText(p.frame.length + p.padding + 4)}.`,
+    curriculum: ['Q10'],
+  };
+}
+
+export function walkUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): WalkStep[] {
+  return [
+    { ...physicalUp(p), layer: 1, kind: 'decapsulate' },
+    { ...linkUp(p, f), layer: 2, kind: 'decapsulate' },
+    { ...networkUp(p, f), layer: 3, kind: 'decapsulate' },
+    { ...transportUp(p), layer: 4, kind: 'decapsulate' },
+    { ...sessionUp(p, w), layer: 5, kind: 'decapsulate' },
+    { ...presentationUp(p, w), layer: 6, kind: 'decapsulate' },
+    { ...appUp(p, w, f), layer: 7, kind: 'decapsulate' },
+  ];
+}

@@ -1,0 +1,276 @@
+/**
+ * From a TCP segment to a `Packet`: real bytes (TCP with its pseudo-header checksum inside IPv4 inside
+ * Ethernet II), every field of every layer located in the frame, the FCS and padding a card would add,
+ * and Wireshark-like labels. The annotations come from decoding the bytes just built, so what the
+ * inspector shows is what the bytes say.
+ */
+import { type FieldAnnotation, type ProtoLayer, shiftFields } from '../protocol/fields';
+import {
+  ETHER_TYPES,
+  ETHERNET_HEADER_LENGTH,
+  decodeEthernet,
+  encodeEthernet,
+  ethernetFcs,
+  ethernetPadding,
+  ethernetTrailerFields,
+} from '../protocol/ethernet';
+import { IP_PROTOCOLS, decodeIpv4, encodeIpv4 } from '../protocol/ipv4';
+import { decodeTcp, encodeTcp, formatTcpFlags, type TcpFlagName } from '../protocol/tcp';
+import { decodeHttpRequest, decodeHttpResponse } from '../protocol/http';
+import { decodeWsFrame } from '../protocol/websocket';
+import type { TcpSegmentIn, TcpTransmission } from './tcp';
+import type { AppInfo, ByteRange, HostInfo, Packet } from './types';
+
+/** Linux's default IPv4 TTL (net.ipv4.ip_default_ttl). */
+export const IP_TTL = 64;
+const IPV4_HEADER_LENGTH = 20;
+
+/**
+ * One application write (an HTTP message or a WebSocket frame) as TCP carries it. The story creates
+ * it; TCP may cut it into several segments; each segment's packet takes its labels from here.
+ */
+export interface AppWrite {
+  readonly layer: Extract<ProtoLayer, 'http' | 'websocket'>;
+  readonly bytes: Uint8Array;
+  /** What the first segment's packet says it carries. */
+  readonly info: AppInfo;
+  /** Wireshark-like label of the whole write. */
+  readonly summary: string;
+  /** Who sent it, for the WebSocket masking rules when decoding. */
+  readonly from: 'client' | 'server';
+  /** Packet id of the write's first segment, once sent. */
+  firstPacket: number;
+  /** The write's own annotations (offsets within the write), decoded once, on first use. */
+  fields: readonly FieldAnnotation[] | null;
+}
+
+export function appWriteFields(w: AppWrite): readonly FieldAnnotation[] {
+  if (w.fields) return w.fields;
+  const decoded =
+    w.layer === 'websocket'
+      ? decodeWsFrame(w.bytes, { from: w.from })
+      : w.info.kind === 'http-response'
+        ? decodeHttpResponse(w.bytes)
+        : decodeHttpRequest(w.bytes);
+  w.fields = decoded.ok ? decoded.fields : [];
+  return w.fields;
+}
+
+/** The write's annotations that fall in [offset, offset + length), clipped and moved to `at`. */
+function piecesOf(
+  fields: readonly FieldAnnotation[],
+  offset: number,
+  length: number,
+  at: number,
+): FieldAnnotation[] {
+  const end = offset + length;
+  const out: FieldAnnotation[] = [];
+  for (const f of fields) {
+    if (f.end <= offset || f.start >= end) continue;
+    const start = Math.max(f.start, offset);
+    const stop = Math.min(f.end, end);
+    const clipped = start !== f.start || stop !== f.end;
+    const moved: FieldAnnotation = {
+      layer: f.layer,
+      key: f.key,
+      name: clipped ? `${f.name} (part)` : f.name,
+      start: start - offset + at,
+      end: stop - offset + at,
+      value: f.value,
+      meaning: f.meaning,
+    };
+    out.push(f.bits && !clipped ? { ...moved, bits: f.bits } : moved);
+  }
+  return out;
+}
+
+/**
+ * The annotations come from decoding the frame, and the FCS from a CRC over it: both are computed
+ * the first time a view asks, then kept. Built in its own scope so each packet's closures hold only
+ * what they need (the frame and where its application bytes came from), not the whole transmission.
+ */
+function lazyParts(
+  frame: Uint8Array,
+  pseudo: { readonly src: string; readonly dst: string },
+  app: { readonly write: AppWrite; readonly offset: number } | null,
+): { fields: () => readonly FieldAnnotation[]; fcs: () => number } {
+  let fields: readonly FieldAnnotation[] | null = null;
+  let fcs: number | undefined;
+  return {
+    fcs: () => (fcs ??= ethernetFcs(frame)),
+    fields: () => {
+      if (fields) return fields;
+      const tcpAt = ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH;
+      const eth = decodeEthernet(frame);
+      const ip = decodeIpv4(frame.subarray(ETHERNET_HEADER_LENGTH));
+      const tcp = decodeTcp(frame.subarray(tcpAt), pseudo);
+      const out: FieldAnnotation[] = [];
+      if (eth.ok) out.push(...eth.fields);
+      if (ip.ok) out.push(...shiftFields(ip.fields, ETHERNET_HEADER_LENGTH));
+      if (tcp.ok) {
+        out.push(...shiftFields(tcp.fields, tcpAt));
+        if (app) {
+          const appAt = tcpAt + tcp.repr.headerLength;
+          out.push(...piecesOf(appWriteFields(app.write), app.offset, frame.length - appAt, appAt));
+        }
+      }
+      out.push(...ethernetTrailerFields(frame));
+      fields = out;
+      return out;
+    },
+  };
+}
+
+export interface PacketInput {
+  readonly id: number;
+  readonly from: HostInfo;
+  readonly to: HostInfo;
+  readonly connection: number;
+  readonly sentAtNs: number;
+  readonly arrivesAtNs: number;
+  readonly lost: boolean;
+  readonly identification: number;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly tx: TcpTransmission;
+  /** The packet this one retransmits, for its labels. */
+  readonly original?: Packet;
+}
+
+function flagNames(flags: readonly TcpFlagName[]): string {
+  return formatTcpFlags(flags);
+}
+
+function tcpLabel(tx: TcpTransmission): string {
+  const flags = flagNames(tx.flags);
+  const ack = tx.flags.includes('ACK') ? ` Ack=${tx.relAck}` : '';
+  if (tx.flags.includes('SYN')) {
+    const mss = tx.options.find((o) => o.kind === 'mss');
+    return `${flags} Seq=${tx.relSeq}${ack} Win=${tx.window} Len=0${mss && mss.kind === 'mss' ? ` MSS=${mss.value}` : ''}`;
+  }
+  const len = tx.payload.length ? ` Len=${tx.payload.length}` : '';
+  return `${flags} Seq=${tx.relSeq}${ack}${len}`;
+}
+
+function appOf(input: PacketInput): { info?: AppInfo; summary: string; write?: AppWrite } {
+  const { tx, original } = input;
+  const write = tx.piece?.tag as AppWrite | undefined;
+  if (!write || tx.payload.length === 0) return { summary: tcpLabel(tx) };
+  const fin = tx.flags.includes('FIN') ? ' [FIN]' : '';
+  if (tx.piece!.offset === 0) {
+    return { info: write.info, summary: write.summary + fin, write };
+  }
+  const of = original?.app?.kind === 'continuation' ? original.app.of : write.firstPacket;
+  return {
+    info: { kind: 'continuation', of },
+    summary: `[TCP segment of a reassembled PDU] Seq=${tx.relSeq} Len=${tx.payload.length}${fin}`,
+    write,
+  };
+}
+
+/**
+ * Build the packet and the segment its receiver gets. `fields` and `fcs` are lazy, cached properties:
+ * decoding every header of every packet up front would cost more than the whole simulation.
+ */
+export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpSegmentIn } {
+  const { tx, from, to } = input;
+  const pseudo = { src: from.ip, dst: to.ip };
+  const tcpBytes = encodeTcp(
+    {
+      srcPort: input.srcPort,
+      dstPort: input.dstPort,
+      seq: tx.seq,
+      ack: tx.ack,
+      flags: tx.flags,
+      window: tx.window,
+      urgent: 0,
+      options: tx.options,
+    },
+    tx.payload,
+    pseudo,
+  );
+  const ipBytes = encodeIpv4(
+    {
+      src: from.ip,
+      dst: to.ip,
+      protocol: IP_PROTOCOLS.TCP,
+      ttl: IP_TTL,
+      identification: input.identification & 0xffff,
+      // Linux sets DF on TCP (path MTU discovery, RFC 1191).
+      dontFragment: true,
+      moreFragments: false,
+      fragmentOffset: 0,
+      dscp: 0,
+      ecn: 0,
+    },
+    tcpBytes,
+  );
+  const frame = encodeEthernet({ dst: to.mac, src: from.mac, etherType: ETHER_TYPES.IPv4 }, ipBytes);
+
+  const tcpAt = ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH;
+  const appAt = frame.length - tx.payload.length;
+  const layers: Partial<Record<ProtoLayer, ByteRange>> = {
+    ethernet: { start: 0, end: ETHERNET_HEADER_LENGTH },
+    ipv4: { start: ETHERNET_HEADER_LENGTH, end: tcpAt },
+    tcp: { start: tcpAt, end: appAt },
+  };
+  const app = appOf(input);
+  const piece = tx.piece;
+  if (app.write && piece) {
+    layers[app.write.layer] = { start: appAt, end: frame.length };
+    if (piece.offset === 0 && app.write.firstPacket < 0) app.write.firstPacket = input.id;
+  }
+  const write = app.write;
+  const lazy = lazyParts(frame, pseudo, write && piece ? { write, offset: piece.offset } : null);
+
+  const prefix =
+    tx.retransmits === undefined
+      ? ''
+      : tx.reason === 'fast-retransmit'
+        ? '[TCP Fast Retransmission] '
+        : '[TCP Retransmission] ';
+  const packet: Packet = {
+    id: input.id,
+    wireIndex: input.id + 1,
+    from: from.id,
+    to: to.id,
+    connection: input.connection,
+    sentAt: input.sentAtNs / 1e6,
+    arrivesAt: input.arrivesAtNs / 1e6,
+    lost: input.lost,
+    ...(tx.retransmits !== undefined
+      ? { retransmissionOf: tx.retransmits, retransmitReason: tx.reason ?? 'timeout' }
+      : {}),
+    frame,
+    get fcs() {
+      return lazy.fcs();
+    },
+    padding: ethernetPadding(frame.length),
+    get fields() {
+      return lazy.fields();
+    },
+    layers,
+    tcp: {
+      srcPort: input.srcPort,
+      dstPort: input.dstPort,
+      seq: tx.seq,
+      ack: tx.ack,
+      flags: tx.flags,
+      len: tx.payload.length,
+      relSeq: tx.relSeq,
+      relAck: tx.relAck,
+    },
+    ...(app.info ? { app: app.info } : {}),
+    summary: prefix + app.summary,
+  };
+  // The receiver reads the segment's values; tests check that decoding the frame gives the same.
+  const segment: TcpSegmentIn = {
+    seq: tx.seq,
+    ack: tx.ack,
+    flags: tx.flags,
+    window: tx.window,
+    options: tx.options,
+    payload: frame.subarray(appAt),
+  };
+  return { packet, segment };
+}

@@ -1,0 +1,105 @@
+/**
+ * Pure derivations from a timeline, memoised per timeline object (timelines are immutable), so selectors and
+ * components can ask for them on every render without recomputing.
+ */
+import type { ConsoleLine, HostId, Packet, Step, Timeline } from '../sim/types';
+import type { Side } from '../sim/scenario';
+
+interface TimelineIndex {
+  /** For each step, the packet it concerns or else the latest packet any earlier step concerned; -1 before any. */
+  readonly recentPacket: Int32Array;
+  /** Every console line with the step that printed it, in step order. */
+  readonly consoleLines: readonly (ConsoleLine & { readonly step: number })[];
+  /** For each step, how many console lines have been printed up to and including it. */
+  readonly consoleCount: Int32Array;
+}
+
+const cache = new WeakMap<Timeline, TimelineIndex>();
+
+function indexOf(timeline: Timeline): TimelineIndex {
+  const hit = cache.get(timeline);
+  if (hit) return hit;
+  const n = timeline.steps.length;
+  const recentPacket = new Int32Array(n);
+  const consoleCount = new Int32Array(n);
+  const consoleLines: (ConsoleLine & { step: number })[] = [];
+  let recent = -1;
+  timeline.steps.forEach((step, i) => {
+    if (step.packet !== undefined) recent = step.packet;
+    recentPacket[i] = recent;
+    for (const line of step.console ?? []) consoleLines.push({ ...line, step: i });
+    consoleCount[i] = consoleLines.length;
+  });
+  const index = { recentPacket, consoleLines, consoleCount };
+  cache.set(timeline, index);
+  return index;
+}
+
+/** The packet the inspector shows at a step: the step's own, or the one most recently on screen. */
+export function inspectedPacket(timeline: Timeline, cursor: number): Packet | undefined {
+  const id = indexOf(timeline).recentPacket[cursor];
+  return id === undefined || id < 0 ? undefined : timeline.packets[id];
+}
+
+/** Console lines printed up to and including step `cursor` (a view of one shared array, no copying per step). */
+export function consoleUpTo(
+  timeline: Timeline,
+  cursor: number,
+): readonly (ConsoleLine & { readonly step: number })[] {
+  const index = indexOf(timeline);
+  const count = index.consoleCount[Math.min(cursor, timeline.steps.length - 1)] ?? 0;
+  return index.consoleLines.slice(0, count);
+}
+
+/** First step at which two timelines tell a different story (length of the shorter when one extends the other). */
+export function firstDifference(a: Timeline, b: Timeline): number {
+  const n = Math.min(a.steps.length, b.steps.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.steps[i]!;
+    const y = b.steps[i]!;
+    if (
+      x.title !== y.title ||
+      x.text !== y.text ||
+      x.host !== y.host ||
+      x.kind !== y.kind ||
+      x.packet !== y.packet
+    ) {
+      return i;
+    }
+  }
+  return n;
+}
+
+function senderOf(timeline: Timeline, side: Side): HostId | undefined {
+  return timeline.hosts.find((h) => h.role === (side === 'c' ? 'client' : 'server'))?.id;
+}
+
+/** RFC 6455 §5.6: a message starts with a text (0x1) or binary (0x2) frame; 0x0 continues one. */
+function startsMessage(p: Packet): boolean {
+  const app = p.app;
+  return (
+    app?.kind === 'ws-frame' && (app.opcode === 0x1 || app.opcode === 0x2) && p.retransmissionOf === undefined
+  );
+}
+
+/**
+ * The first step of the `ordinal`-th (0-based) message sent from `side`: the first step concerning the packet
+ * that starts it, extended back over the sender's application steps that lead to it (e.g. `ws.send(...)`),
+ * but never before `notBefore` (where the timeline stopped matching the previous one). Falls back to
+ * `notBefore` when no such packet exists (stories whose messages are not WebSocket frames).
+ */
+export function messageFirstStep(timeline: Timeline, side: Side, ordinal: number, notBefore: number): number {
+  const sender = senderOf(timeline, side);
+  const starts = [...timeline.packets]
+    .filter((p) => p.from === sender && startsMessage(p))
+    .sort((a, b) => a.wireIndex - b.wireIndex);
+  const packet = starts[ordinal];
+  const last = Math.max(0, timeline.steps.length - 1);
+  if (!packet) return Math.min(notBefore, last);
+  let first = timeline.steps.findIndex((s) => s.packet === packet.id);
+  if (first < 0) return Math.min(notBefore, last);
+  const leadsIn = (s: Step | undefined): boolean =>
+    s !== undefined && s.packet === undefined && s.host === sender && s.kind === 'app';
+  while (first - 1 >= notBefore && leadsIn(timeline.steps[first - 1])) first--;
+  return first;
+}

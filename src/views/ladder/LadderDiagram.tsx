@@ -1,0 +1,245 @@
+/**
+ * The ladder (sequence) diagram: lifelines for the hosts, one arrow per packet labelled as Wireshark would,
+ * chapters shaded, lost packets ending in a cross, the current step highlighted and kept in view.
+ * Only the rows in the scrolled window are drawn (`ladderLayout` is virtualised).
+ * Clicking (or Enter on) an arrow seeks to the packet's first step and opens it in the inspector.
+ */
+import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { select } from 'd3-selection';
+import 'd3-transition';
+import { easeCubicOut } from 'd3-ease';
+import { useWirewalk } from '../../state/context';
+import type { Packet } from '../../sim/types';
+import { useElementSize } from '../motion/useElementSize';
+import { useForwardAnimation, useStepMotion } from '../motion/useStepMotion';
+import { PROTO_LAYERS } from '../theme/layers';
+import { ladderLayout, scrollToKeep, type LadderArrow } from './layout';
+
+const ROW = 50;
+const MARGIN = 64;
+const CHAR = 7.9;
+
+/** The protocol a packet's label is about, for its colour chip: its top layer. */
+function topLayer(p: Packet): { name: string; colour: string } {
+  if (p.layers.socketio) return { name: 'Socket.IO', colour: PROTO_LAYERS.socketio.colour };
+  if (p.layers.engineio) return { name: 'Engine.IO', colour: PROTO_LAYERS.engineio.colour };
+  if (p.layers.websocket) return { name: 'WS', colour: PROTO_LAYERS.websocket.colour };
+  if (p.layers.http) return { name: 'HTTP', colour: PROTO_LAYERS.http.colour };
+  return { name: 'TCP', colour: PROTO_LAYERS.tcp.colour };
+}
+
+function clip(text: string, width: number): string {
+  const max = Math.max(4, Math.floor(width / CHAR));
+  return text.length <= max ? text : text.slice(0, max - 1) + '…';
+}
+
+export function LadderDiagram() {
+  const timeline = useWirewalk((s) => s.timeline);
+  const cursor = useWirewalk((s) => s.cursor);
+  const reduced = useWirewalk((s) => s.reducedMotion);
+  const seek = useWirewalk((s) => s.seek);
+  const setPanel = useWirewalk((s) => s.setPanel);
+  const motion = useStepMotion();
+  const markerId = useId().replace(/:/g, '');
+  const [scrollRef, size] = useElementSize<HTMLDivElement>({ width: 760, height: 320 });
+  const svgRef = useRef<SVGSVGElement | null>(null);
+  const [top, setTop] = useState(0);
+  const frame = useRef(0);
+
+  const width = Math.max(320, size.width);
+  const layout = useMemo(
+    () =>
+      ladderLayout(timeline, {
+        width,
+        top,
+        height: size.height,
+        cursor,
+        rowHeight: ROW,
+        margin: MARGIN,
+        pad: 8,
+        headerHeight: 24,
+      }),
+    [timeline, width, top, size.height, cursor],
+  );
+
+  const onScroll = useCallback(() => {
+    cancelAnimationFrame(frame.current);
+    frame.current = requestAnimationFrame(() => setTop(scrollRef.current?.scrollTop ?? 0));
+  }, [scrollRef]);
+
+  useLayoutEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  // Keep the current step in view (layout effect: before paint, so stepping never shows a stale window).
+  const cursorY = layout.cursorY;
+  const totalHeight = layout.totalHeight;
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const want = scrollToKeep(cursorY, el.scrollTop, size.height, totalHeight, ROW * 1.2);
+    if (Math.abs(want - el.scrollTop) > 1) {
+      if (typeof el.scrollTo === 'function')
+        el.scrollTo({ top: want, behavior: reduced ? 'auto' : 'smooth' });
+      else el.scrollTop = want;
+      if (reduced) setTop(want);
+    }
+  }, [cursorY, size.height, totalHeight, reduced, scrollRef]);
+
+  // The arrow draws itself when its packet goes onto the wire, not on every layer of the walk before.
+  const onWire = timeline.steps[cursor]?.kind === 'transmit' || timeline.steps[cursor]?.kind === 'drop';
+  useForwardAnimation(motion, (duration) => {
+    const svg = svgRef.current;
+    if (!svg || !onWire) return;
+    const line = select(svg).select<SVGLineElement>('.arrow.time-current .arrow-line');
+    const node = line.node();
+    if (!node) return;
+    const length = Math.hypot(
+      Number(node.getAttribute('x2')) - Number(node.getAttribute('x1')),
+      Number(node.getAttribute('y2')) - Number(node.getAttribute('y1')),
+    );
+    line
+      .style('stroke-dasharray', `${length} ${length}`)
+      .style('stroke-dashoffset', `${length}`)
+      .transition()
+      .duration(duration)
+      .ease(easeCubicOut)
+      .style('stroke-dashoffset', '0');
+    return () => {
+      line.interrupt().style('stroke-dasharray', null).style('stroke-dashoffset', null);
+    };
+  });
+
+  const open = (a: LadderArrow) => {
+    if (a.firstStep >= 0) seek(a.firstStep);
+    setPanel('bytes');
+  };
+  const onKey = (a: LadderArrow) => (e: KeyboardEvent) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      open(a);
+    }
+  };
+  const hostLabel = (id: string) => timeline.hosts.find((h) => h.id === id)?.label ?? id;
+
+  return (
+    <div className="ladder">
+      <div className="ladder-heads" aria-hidden="true">
+        {layout.lifelines.map((l) => (
+          <span key={l.host} className="ladder-head" style={{ left: `${l.x}px` }}>
+            {l.label}
+          </span>
+        ))}
+      </div>
+      <div
+        className="ladder-scroll"
+        ref={scrollRef}
+        onScroll={onScroll}
+        tabIndex={-1}
+        aria-label="Sequence diagram: one arrow per packet, time runs downwards"
+        role="region"
+      >
+        <svg ref={svgRef} className="ladder-svg" width={width} height={layout.totalHeight}>
+          <defs>
+            <marker
+              id={`${markerId}-head`}
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
+            >
+              <path d="M0,0L10,5L0,10z" className="arrow-head" />
+            </marker>
+          </defs>
+          {layout.bands.map((b) => (
+            <g
+              key={`${b.chapter}-${b.y}`}
+              className={`band${b.odd ? ' band-odd' : ''}${b.current ? ' band-current' : ''}`}
+            >
+              <rect x={0} y={b.y} width={width} height={b.height} />
+              {b.current ? <rect className="band-marker" x={0} y={b.y} width={6} height={b.height} /> : null}
+              <text x={14} y={b.labelY} className="band-title">
+                {b.title}
+              </text>
+            </g>
+          ))}
+          {layout.lifelines.map((l) => (
+            <line key={l.host} className="lifeline" x1={l.x} x2={l.x} y1={0} y2={layout.totalHeight} />
+          ))}
+          <line className="cursor-line" x1={0} x2={width} y1={layout.cursorY} y2={layout.cursorY} />
+          {layout.arrows.map((a) => {
+            const p = timeline.packets[a.packet]!;
+            const chip = topLayer(p);
+            const span = Math.abs(a.x2 - a.x1) || width - 2 * MARGIN;
+            const chipWidth = chip.name.length * 8 + 12;
+            const text = clip(
+              a.label,
+              Math.abs(layout.lifelines.at(-1)!.x - layout.lifelines[0]!.x) - chipWidth - 24,
+            );
+            const textWidth = Math.min(text.length * CHAR, span);
+            const chipX = a.labelX - (chipWidth + 6 + textWidth) / 2;
+            return (
+              <g
+                key={a.packet}
+                className={`arrow time-${a.time}${a.lost ? ' is-lost' : ''}${a.retransmission ? ' is-retransmission' : ''}`}
+                role="button"
+                tabIndex={0}
+                aria-current={a.time === 'current' ? 'step' : undefined}
+                aria-label={`Packet ${a.wireIndex}, ${hostLabel(p.from)} to ${hostLabel(p.to)}: ${a.label}${a.lost ? ', lost' : ''}. Show it in the inspector.`}
+                onClick={() => open(a)}
+                onKeyDown={onKey(a)}
+              >
+                <rect
+                  className="arrow-hit"
+                  x={Math.min(a.x1, a.x2) - 8}
+                  y={a.labelY - 18}
+                  width={Math.abs(a.x2 - a.x1) + 16}
+                  height={ROW - 4}
+                />
+                <line
+                  className="arrow-line"
+                  x1={a.x1}
+                  y1={a.y1}
+                  x2={a.x2}
+                  y2={a.y2}
+                  markerEnd={a.lost ? undefined : `url(#${markerId}-head)`}
+                />
+                {a.lost ? (
+                  <>
+                    <path className="lost-cross" d={`M${a.x2 - 9},${a.y2 - 9}l18,18m0,-18l-18,18`} />
+                    <text
+                      className="lost-label"
+                      x={a.x2 + (a.rightward ? 16 : -16)}
+                      y={a.y2 + 6}
+                      textAnchor={a.rightward ? 'start' : 'end'}
+                    >
+                      lost
+                    </text>
+                  </>
+                ) : null}
+                <text
+                  className="arrow-num"
+                  x={a.x1 < a.x2 ? a.x1 - 10 : a.x1 + 10}
+                  y={a.y1 + 5}
+                  textAnchor={a.x1 < a.x2 ? 'end' : 'start'}
+                >
+                  {a.wireIndex}
+                </text>
+                <g className={`chip colour-${chip.colour}`}>
+                  <rect x={chipX} y={a.labelY - 15} width={chipWidth} height={19} rx={3} />
+                  <text x={chipX + chipWidth / 2} y={a.labelY - 1} textAnchor="middle">
+                    {chip.name}
+                  </text>
+                </g>
+                <text className="arrow-label" x={chipX + chipWidth + 6} y={a.labelY}>
+                  {text}
+                  {text !== a.label ? <title>{a.label}</title> : null}
+                </text>
+              </g>
+            );
+          })}
+        </svg>
+      </div>
+    </div>
+  );
+}

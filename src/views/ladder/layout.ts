@@ -1,0 +1,280 @@
+/**
+ * Geometry of the ladder (sequence) diagram: one row per packet in sending order, time downwards, one
+ * lifeline per host, chapters as shaded bands.
+ *
+ * Virtualised: `ladderIndex` is computed once per timeline (O(steps + packets)); `ladderLayout` then only
+ * touches the rows inside the visible window, so a scenario with thousands of packets draws a screenful.
+ */
+import type { HostId, Timeline } from '../../sim/types';
+
+export interface ChapterRun {
+  readonly chapter: string;
+  readonly title: string;
+  /** Inclusive rows. */
+  readonly firstRow: number;
+  readonly lastRow: number;
+}
+
+export interface LadderIndex {
+  /** Row of each packet id (sending order). */
+  readonly packetRow: Int32Array;
+  /** Packet id on each row. */
+  readonly rowPacket: Int32Array;
+  /** First step that concerns each packet id, or -1. */
+  readonly packetFirstStep: Int32Array;
+  /**
+   * Where each step sits on the ladder: its packet's row, or (for steps without a packet) half a row below
+   * the last packet seen so far (-0.5 before any).
+   */
+  readonly stepRow: Float64Array;
+  /** Runs of consecutive rows in one chapter. */
+  readonly runs: readonly ChapterRun[];
+  /** Index into `runs` of each row. */
+  readonly runOfRow: Int32Array;
+}
+
+const indexCache = new WeakMap<Timeline, LadderIndex>();
+
+export function ladderIndex(timeline: Timeline): LadderIndex {
+  const cached = indexCache.get(timeline);
+  if (cached) return cached;
+  const { packets, steps } = timeline;
+  const order = packets
+    .map((p) => p.id)
+    .sort((a, b) => packets[a]!.wireIndex - packets[b]!.wireIndex || a - b);
+  const rowPacket = Int32Array.from(order);
+  const packetRow = new Int32Array(packets.length);
+  order.forEach((id, row) => {
+    packetRow[id] = row;
+  });
+  const packetFirstStep = new Int32Array(packets.length).fill(-1);
+  const stepRow = new Float64Array(steps.length);
+  let lastRow = -1;
+  for (const step of steps) {
+    if (step.packet !== undefined && step.packet >= 0 && step.packet < packets.length) {
+      if (packetFirstStep[step.packet] === -1) packetFirstStep[step.packet] = step.index;
+      const row = packetRow[step.packet]!;
+      stepRow[step.index] = row;
+      lastRow = Math.max(lastRow, row);
+    } else {
+      stepRow[step.index] = lastRow + 0.5;
+    }
+  }
+  const titles = new Map(timeline.chapters.map((c) => [c.id, c.title]));
+  const runs: ChapterRun[] = [];
+  let previous = timeline.chapters[0]?.id ?? '';
+  for (let row = 0; row < rowPacket.length; row++) {
+    const first = packetFirstStep[rowPacket[row]!]!;
+    const chapter = first >= 0 ? steps[first]!.chapter : previous;
+    previous = chapter;
+    const run = runs[runs.length - 1];
+    if (run && run.chapter === chapter) {
+      runs[runs.length - 1] = { ...run, lastRow: row };
+    } else {
+      runs.push({ chapter, title: titles.get(chapter) ?? chapter, firstRow: row, lastRow: row });
+    }
+  }
+  const runOfRow = new Int32Array(rowPacket.length);
+  runs.forEach((run, i) => runOfRow.fill(i, run.firstRow, run.lastRow + 1));
+  const index = { packetRow, rowPacket, packetFirstStep, stepRow, runs, runOfRow };
+  indexCache.set(timeline, index);
+  return index;
+}
+
+export interface LadderOptions {
+  readonly width: number;
+  /** Scroll position and height of the visible window, in the diagram's pixels. */
+  readonly top: number;
+  readonly height: number;
+  /** Current step (0-based). */
+  readonly cursor: number;
+  readonly rowHeight?: number;
+  /** Space above the first row and below the last. */
+  readonly pad?: number;
+  /** Distance of the lifelines from the left and right edges. */
+  readonly margin?: number;
+  /** Extra rows drawn above and below the window. */
+  readonly overscan?: number;
+  /** Height of the title strip at the top of each chapter band. */
+  readonly headerHeight?: number;
+}
+
+export interface Lifeline {
+  readonly host: HostId;
+  readonly label: string;
+  readonly x: number;
+}
+
+export type ArrowTime = 'past' | 'current' | 'future';
+
+export interface LadderArrow {
+  readonly packet: number;
+  readonly row: number;
+  readonly wireIndex: number;
+  readonly label: string;
+  readonly x1: number;
+  readonly y1: number;
+  /** Where the arrow ends: at the receiver, or where a lost packet died. */
+  readonly x2: number;
+  readonly y2: number;
+  readonly labelX: number;
+  readonly labelY: number;
+  readonly lost: boolean;
+  readonly retransmission: boolean;
+  readonly rightward: boolean;
+  readonly time: ArrowTime;
+  /** Step that a click on this arrow seeks to. */
+  readonly firstStep: number;
+}
+
+export interface ChapterBand {
+  readonly chapter: string;
+  readonly title: string;
+  readonly y: number;
+  readonly height: number;
+  /** Baseline of the title, in the band's own title strip (so it never collides with an arrow's label). */
+  readonly labelY: number;
+  /** Alternate shading. */
+  readonly odd: boolean;
+  readonly current: boolean;
+}
+
+export interface LadderLayout {
+  readonly totalHeight: number;
+  readonly lifelines: readonly Lifeline[];
+  readonly arrows: readonly LadderArrow[];
+  readonly bands: readonly ChapterBand[];
+  /** Vertical position of the current step. */
+  readonly cursorY: number;
+  /** Visible rows drawn (inclusive), for tests and the virtualisation contract. */
+  readonly firstRow: number;
+  readonly lastRow: number;
+}
+
+export const LADDER_DEFAULTS = { rowHeight: 48, pad: 16, margin: 70, overscan: 4, headerHeight: 24 } as const;
+
+/** Lifelines: the clients left to right in host order, the server at the far right. */
+export function lifelines(timeline: Timeline, width: number, margin: number): Lifeline[] {
+  const hosts = [
+    ...timeline.hosts.filter((h) => h.role === 'client'),
+    ...timeline.hosts.filter((h) => h.role === 'server'),
+  ];
+  const n = hosts.length;
+  return hosts.map((h, i) => ({
+    host: h.id,
+    label: h.label,
+    x: n === 1 ? width / 2 : margin + (i * (width - 2 * margin)) / (n - 1),
+  }));
+}
+
+export function ladderLayout(timeline: Timeline, options: LadderOptions): LadderLayout {
+  const rowHeight = options.rowHeight ?? LADDER_DEFAULTS.rowHeight;
+  const pad = options.pad ?? LADDER_DEFAULTS.pad;
+  const margin = options.margin ?? LADDER_DEFAULTS.margin;
+  const overscan = options.overscan ?? LADDER_DEFAULTS.overscan;
+  const header = options.headerHeight ?? LADDER_DEFAULTS.headerHeight;
+  const index = ladderIndex(timeline);
+  const rows = index.rowPacket.length;
+  const totalHeight = pad * 2 + rows * rowHeight + index.runs.length * header;
+  // Each chapter run starts with its title strip, so row r sits below r rows and (its run + 1) strips.
+  const rowTop = (row: number): number => pad + row * rowHeight + ((index.runOfRow[row] ?? -1) + 1) * header;
+  /** First row whose bottom is below y (binary search: rowTop is increasing). */
+  const rowAt = (y: number): number => {
+    let lo = 0;
+    let hi = rows;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rowTop(mid) + rowHeight <= y) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const lines = lifelines(timeline, options.width, margin);
+  const xOf = new Map(lines.map((l) => [l.host, l.x]));
+  const cursorRow = index.stepRow[options.cursor] ?? -0.5;
+  const currentStep = timeline.steps[options.cursor];
+  const currentPacket = currentStep?.packet;
+
+  const firstRow = Math.max(0, rowAt(options.top) - overscan);
+  const lastRow = Math.min(rows - 1, rowAt(options.top + options.height) + overscan);
+  const labelRise = Math.min(20, rowHeight * 0.42);
+  const drop = rowHeight - labelRise - 8;
+
+  const arrows: LadderArrow[] = [];
+  for (let row = firstRow; row <= lastRow; row++) {
+    const id = index.rowPacket[row]!;
+    const p = timeline.packets[id]!;
+    const xFrom = xOf.get(p.from) ?? margin;
+    const xTo = xOf.get(p.to) ?? options.width - margin;
+    const y1 = rowTop(row) + labelRise + 4;
+    const reach = p.lost ? 0.62 : 1;
+    const x2 = xFrom + (xTo - xFrom) * reach;
+    const y2 = y1 + drop * reach;
+    arrows.push({
+      packet: id,
+      row,
+      wireIndex: p.wireIndex,
+      label: p.summary,
+      x1: xFrom,
+      y1,
+      x2,
+      y2,
+      labelX: (xFrom + xTo) / 2,
+      labelY: y1 - 6,
+      lost: p.lost,
+      retransmission: p.retransmissionOf !== undefined,
+      rightward: xTo >= xFrom,
+      time: id === currentPacket ? 'current' : row < cursorRow ? 'past' : 'future',
+      firstStep: index.packetFirstStep[id]!,
+    });
+  }
+
+  const bands: ChapterBand[] = [];
+  const currentChapter = currentStep?.chapter;
+  // Runs are sorted by row: binary-search the first one reaching the window, stop after the last.
+  let lo = 0;
+  let hi = index.runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (index.runs[mid]!.lastRow < firstRow) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < index.runs.length && index.runs[i]!.firstRow <= lastRow; i++) {
+    const run = index.runs[i]!;
+    const y = rowTop(run.firstRow) - header;
+    const height = header + (run.lastRow - run.firstRow + 1) * rowHeight;
+    bands.push({
+      chapter: run.chapter,
+      title: run.title,
+      y,
+      height,
+      labelY: y + header * 0.72,
+      odd: i % 2 === 1,
+      current: run.chapter === currentChapter,
+    });
+  }
+
+  let cursorY = pad;
+  if (cursorRow >= 0) {
+    const whole = Math.floor(cursorRow);
+    cursorY = rowTop(whole) + (cursorRow === whole ? rowHeight / 2 : rowHeight);
+  }
+
+  return { totalHeight, lifelines: lines, arrows, bands, cursorY, firstRow, lastRow };
+}
+
+/**
+ * Scroll position that keeps `y` comfortably in view: unchanged while `y` is inside the middle of the window,
+ * otherwise `y` is brought to 40% of the window's height.
+ */
+export function scrollToKeep(
+  y: number,
+  top: number,
+  height: number,
+  totalHeight: number,
+  margin: number,
+): number {
+  if (y >= top + margin && y <= top + height - margin) return top;
+  const wanted = y - height * 0.4;
+  return Math.max(0, Math.min(Math.max(0, totalHeight - height), wanted));
+}

@@ -1,0 +1,68 @@
+/**
+ * The narration of the current step: its title and a few sentences, and the misconception it meets.
+ * A polite live region, so a screen reader reads each step after the teacher moves on, without interrupting.
+ */
+import { useWirewalk } from '../../state/context';
+import { selectChapter, selectStep } from '../../state/store';
+
+const KIND_WORDS: Readonly<Record<string, string>> = {
+  encapsulate: 'wrapping',
+  decapsulate: 'unwrapping',
+  transmit: 'on the wire',
+  drop: 'lost',
+  receive: 'arriving',
+  state: 'state change',
+  app: 'application',
+};
+
+export function Narration() {
+  const step = useWirewalk(selectStep);
+  const chapter = useWirewalk(selectChapter);
+  const timeline = useWirewalk((s) => s.timeline);
+  if (!step) {
+    return (
+      <section className="narration" aria-live="polite">
+        <h2 className="narration-title">Nothing to show</h2>
+      </section>
+    );
+  }
+  const where =
+    step.host === 'wire'
+      ? 'the wire'
+      : (timeline.hosts.find((h) => h.id === step.host)?.label ?? step.host) +
+        (step.layer ? `, layer ${step.layer}` : '');
+  return (
+    <section
+      className={`narration${step.misconception ? ' has-myth' : ''}`}
+      aria-labelledby="narration-title"
+    >
+      <div className="narration-main" aria-live="polite" aria-atomic="true">
+        <p className="narration-where">
+          <span className={`kind kind-${step.kind}`}>{KIND_WORDS[step.kind] ?? step.kind}</span>
+          <span className="narration-place">{where}</span>
+          {chapter ? <span className="narration-chapter">{chapter.title}</span> : null}
+        </p>
+        <h2 id="narration-title" className="narration-title">
+          {step.title}
+        </h2>
+        <p className="narration-text">{step.text}</p>
+        {step.misconception ? (
+          <aside className="myth" aria-label="Misconception">
+            <p>
+              <strong className="myth-label">Myth busted</strong> {step.misconception}
+            </p>
+          </aside>
+        ) : null}
+      </div>
+      {step.curriculum && step.curriculum.length ? (
+        <p className="curriculum" aria-label="Curriculum questions and misconceptions this step covers">
+          {step.curriculum.map((c) => (
+            <span key={c} className="curriculum-tag">
+              {c}
+            </span>
+          ))}
+        </p>
+      ) : null}
+    </section>
+  );
+}

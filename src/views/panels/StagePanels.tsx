@@ -1,0 +1,97 @@
+/**
+ * The lower centre of the stage: one of the ladder, the packet bytes, the code and consoles, or (for the
+ * comparison lesson) the chart. WAI-ARIA tabs: arrow keys move between tabs, Home/End to the ends.
+ */
+import { lazy, Suspense, useRef, type KeyboardEvent } from 'react';
+import { useActions, useWirewalk } from '../../state/context';
+import type { Panel } from '../../state/store';
+import { CodePanel } from '../code/CodePanel';
+import { Inspector } from '../inspector/Inspector';
+import { LadderDiagram } from '../ladder/LadderDiagram';
+
+// Only the comparison lesson needs the chart (and d3-scale): load it when its tab first opens.
+const ComparisonChart = lazy(() =>
+  import('../compare/ComparisonChart').then((m) => ({ default: m.ComparisonChart })),
+);
+
+const TABS: readonly { readonly id: Panel; readonly label: string }[] = [
+  { id: 'ladder', label: 'Sequence diagram' },
+  { id: 'bytes', label: 'Packet bytes' },
+  { id: 'code', label: 'Code & console' },
+  { id: 'compare', label: 'Polling vs WebSocket' },
+];
+
+export function StagePanels() {
+  const panel = useWirewalk((s) => s.panel);
+  const comparison = useWirewalk((s) => s.timeline.comparison);
+  const expanded = useWirewalk((s) => s.expanded);
+  const { setPanel, toggleExpanded } = useActions();
+  const tabs = TABS.filter((t) => t.id !== 'compare' || comparison);
+  const current = tabs.some((t) => t.id === panel) ? panel : 'ladder';
+  const refs = useRef(new Map<Panel, HTMLButtonElement | null>());
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const at = tabs.findIndex((t) => t.id === current);
+    const to =
+      e.key === 'ArrowRight'
+        ? (at + 1) % tabs.length
+        : e.key === 'ArrowLeft'
+          ? (at - 1 + tabs.length) % tabs.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? tabs.length - 1
+              : -1;
+    if (to < 0) return;
+    e.preventDefault();
+    const id = tabs[to]!.id;
+    setPanel(id);
+    refs.current.get(id)?.focus();
+  };
+
+  return (
+    <div className="panels">
+      <div className="panels-bar">
+        <div className="tabs" role="tablist" aria-label="What to show below the wire" onKeyDown={onKeyDown}>
+          {tabs.map((t) => (
+            <button
+              key={t.id}
+              ref={(el) => {
+                refs.current.set(t.id, el);
+              }}
+              type="button"
+              role="tab"
+              id={`tab-${t.id}`}
+              aria-selected={current === t.id}
+              aria-controls={`panel-${t.id}`}
+              tabIndex={current === t.id ? 0 : -1}
+              className="tab"
+              onClick={() => setPanel(t.id)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+        <button
+          type="button"
+          className="btn btn-expand"
+          aria-pressed={expanded}
+          title="Give this panel the whole stage (hides the stacks and the wire)"
+          onClick={toggleExpanded}
+        >
+          Enlarge
+        </button>
+      </div>
+      <div className="panel" role="tabpanel" id={`panel-${current}`} aria-labelledby={`tab-${current}`}>
+        {current === 'ladder' ? <LadderDiagram /> : null}
+        {current === 'bytes' ? <Inspector /> : null}
+        {current === 'code' ? <CodePanel /> : null}
+        {current === 'compare' && comparison ? (
+          <Suspense fallback={<p className="panel-loading">Loading the chart…</p>}>
+            <ComparisonChart comparison={comparison} />
+          </Suspense>
+        ) : null}
+      </div>
+    </div>
+  );
+}

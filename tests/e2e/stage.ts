@@ -1,0 +1,65 @@
+/**
+ * How the browser tests read the stage, through roles and accessible names only (views/playback/PlaybackBar.tsx,
+ * views/notice/ProblemNotice.tsx):
+ * - the scrubber: role slider named "Step", aria-valuetext "Step 3 of 87: <step title>";
+ * - the step buttons: "Next step", "Previous step", "Play"/"Pause";
+ * - the step's title: a heading with that text (views/narration/Narration.tsx);
+ * - the link's problems: role status.
+ */
+import type { Page } from 'playwright-core';
+
+export interface StepPosition {
+  /** 1-based, as on screen. */
+  readonly step: number;
+  readonly count: number;
+  readonly title: string;
+}
+
+export const scrubber = (page: Page) => page.getByRole('slider', { name: 'Step', exact: true });
+
+export function parseStepText(text: string | null): StepPosition {
+  const m = /^Step (\d+) of (\d+)(?:: ([\s\S]*))?$/.exec(text ?? '');
+  if (!m)
+    throw new Error(`the scrubber's aria-valuetext is not "Step N of M: title": ${JSON.stringify(text)}`);
+  return { step: Number(m[1]), count: Number(m[2]), title: m[3] ?? '' };
+}
+
+export async function position(page: Page): Promise<StepPosition> {
+  return parseStepText(await scrubber(page).getAttribute('aria-valuetext'));
+}
+
+/** Wait until the stage shows a step: the scrubber is there and the step's title is a visible heading. */
+export async function waitForStage(page: Page, timeout = 30_000): Promise<StepPosition> {
+  await scrubber(page).waitFor({ state: 'visible', timeout });
+  const at = await position(page);
+  if (!at.title.trim()) throw new Error(`step ${at.step} has no title`);
+  await page
+    .getByRole('heading', { name: at.title, exact: true })
+    .first()
+    .waitFor({ state: 'visible', timeout });
+  return at;
+}
+
+/** Keys go to the page, not to a focused control that keeps arrows for itself. */
+export async function blurControls(page: Page): Promise<void> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
+}
+
+/** Press a key and wait until the scrubber shows `expected` (1-based). */
+export async function pressUntilStep(page: Page, key: string, expected: number): Promise<StepPosition> {
+  await page.keyboard.press(key);
+  await page.waitForFunction(
+    (want) => {
+      const el = document.querySelector('input[type="range"][aria-label="Step"]');
+      return el instanceof HTMLInputElement && Number(el.value) === want;
+    },
+    expected,
+    { timeout: 10_000 },
+  );
+  return position(page);
+}
+
+/** The text of the problem notice (empty when there is none). */
+export async function noticeText(page: Page): Promise<string> {
+  return (await page.getByRole('status').allInnerTexts()).join('\n');
+}

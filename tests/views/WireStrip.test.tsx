@@ -1,0 +1,81 @@
+// @vitest-environment jsdom
+import { act, screen } from '@testing-library/react';
+import { WireStrip } from '../../src/views/wire/WireStrip';
+import { FIXTURE, STEPS, WALK_START } from './fixture';
+import { renderWithStore } from './render';
+
+const blockNames = (c: HTMLElement) =>
+  [...c.querySelectorAll('.block')].map(
+    (b) =>
+      `${b.getAttribute('class')!.match(/colour-(\w+)/)![1]}:${b.querySelector('.block-size')!.textContent}`,
+  );
+
+describe('WireStrip', () => {
+  it('draws the unit as it exists at this step, with the change in words', () => {
+    const { container } = renderWithStore(<WireStrip />, { step: WALK_START + 4 }); // client layer 4
+    expect(blockNames(container)).toEqual(['tcp:20 B', 'app:6 B', 'data:5 B']);
+    expect(container.querySelector('.block.state-adding')).toHaveClass('colour-tcp');
+    expect(screen.getByText('+ TCP header: 20 bytes, added by layer 4 (transport)')).toBeInTheDocument();
+    expect(screen.getByRole('img')).toHaveAccessibleName(
+      /at the Browser: TCP 20 bytes \(just added\), WebSocket 6 bytes, data 5 bytes/,
+    );
+    expect(screen.getByRole('heading', { level: 2 })).toHaveTextContent('#6 Browser → Server');
+    expect(screen.getByRole('heading', { level: 2 })).toHaveTextContent('unit now: 31 bytes');
+    // Slots for the headers still to come are outlined, so the frame's final shape is visible.
+    expect(container.querySelectorAll('.block-ghost')).toHaveLength(4);
+  });
+
+  it('shows the first bits of the frame as a Manchester signal on the wire', () => {
+    const { container } = renderWithStore(<WireStrip />, { step: WALK_START + 8 }); // transmit
+    const bits = [...container.querySelectorAll('.signal-bit')].map((t) => t.textContent).join('');
+    const frame = FIXTURE.packets[5]!.frame;
+    const lsbFirst = [frame[0]!, frame[1]!]
+      .map((b) => [...Array(8).keys()].map((i) => (b >> i) & 1).join(''))
+      .join('');
+    expect(bits).toBe(lsbFirst);
+    expect(container.querySelector('path.signal-wave')!.getAttribute('d')).toMatch(/^M0,/);
+    expect(blockNames(container)[0]).toBe('physical:8 B');
+    expect(screen.getByRole('heading', { level: 2 })).toHaveTextContent('bits on the cable: 77 bytes');
+  });
+
+  it('marks a lost frame', () => {
+    const drop = STEPS.findIndex((s) => s.kind === 'drop');
+    const { container } = renderWithStore(<WireStrip />, { step: drop + 1 });
+    expect(container.querySelector('.lost-mark')).toHaveTextContent('lost');
+    expect(screen.getByRole('img')).toHaveAccessibleName(/lost/);
+  });
+
+  it('says so when nothing is on the wire', () => {
+    renderWithStore(<WireStrip />, { step: 1 });
+    expect(screen.getByRole('img')).toHaveAccessibleName(
+      /^No frame on the wire at this step. Server TCP: CLOSED → LISTEN/,
+    );
+  });
+
+  it('animates one step forward, finishes at once when stepping on, and never animates backwards', () => {
+    const { container, store } = renderWithStore(<WireStrip />, {
+      step: WALK_START + 3,
+      reducedMotion: false,
+    });
+    const transformed = () =>
+      [...container.querySelectorAll('.anim[transform]')].map((g) =>
+        g.closest('.block')?.getAttribute('class'),
+      );
+    expect(transformed()).toEqual([]);
+    act(() => store.getState().next()); // layer 4 adds TCP: it grows in
+    expect(transformed()).toEqual([expect.stringContaining('colour-tcp state-adding')]);
+    act(() => store.getState().next()); // next mid-animation: TCP is done at once, IPv4 grows in
+    expect(transformed()).toEqual([expect.stringContaining('colour-ipv4 state-adding')]);
+    act(() => store.getState().prev()); // back: the previous picture at once, no movement
+    expect(transformed()).toEqual([]);
+  });
+
+  it('does not move at all with reduced motion', () => {
+    const { container, store } = renderWithStore(<WireStrip />, {
+      step: WALK_START + 3,
+      reducedMotion: true,
+    });
+    act(() => store.getState().next());
+    expect(container.querySelectorAll('.anim[transform]')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,177 @@
+import { ladderIndex, ladderLayout, lifelines, scrollToKeep } from '../../../src/views/ladder/layout';
+import type { Packet, Step, Timeline } from '../../../src/sim/types';
+import { FIXTURE, PACKETS, STEPS, WALK_START } from '../fixture';
+
+const opts = {
+  width: 600,
+  top: 0,
+  height: 2000,
+  cursor: 0,
+  rowHeight: 40,
+  pad: 10,
+  margin: 50,
+  headerHeight: 20,
+};
+
+/** A timeline of n copies of the fixture's "Hello" packet, one transmit step each. */
+function big(n: number): Timeline {
+  const base = PACKETS[5]!;
+  const packets: Packet[] = Array.from({ length: n }, (_, i) => ({
+    ...base,
+    id: i,
+    wireIndex: i + 1,
+    from: i % 2 ? 'server' : 'client',
+    to: i % 2 ? 'client' : 'server',
+    summary: `#${i}`,
+  }));
+  const steps: Step[] = packets.map((p, i) => ({
+    ...STEPS[WALK_START + 7]!,
+    index: i,
+    packet: p.id,
+    chapter: i < n / 2 ? 'a' : 'b',
+  }));
+  return {
+    ...FIXTURE,
+    packets,
+    steps,
+    chapters: [
+      { id: 'a', title: 'First half', firstStep: 0, lastStep: n / 2 - 1 },
+      { id: 'b', title: 'Second half', firstStep: n / 2, lastStep: n - 1 },
+    ],
+  };
+}
+
+describe('ladderIndex', () => {
+  it('puts packets in sending order and finds the first step of each', () => {
+    const index = ladderIndex(FIXTURE);
+    expect([...index.rowPacket]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(index.packetFirstStep[5]).toBe(WALK_START);
+    expect(index.packetFirstStep[0]).toBe(1);
+    expect(ladderIndex(FIXTURE)).toBe(index); // memoised per timeline
+  });
+
+  it('places steps without a packet just below the last packet seen', () => {
+    const index = ladderIndex(FIXTURE);
+    expect(index.stepRow[0]).toBe(-0.5);
+    expect(index.stepRow[WALK_START - 1]).toBe(4.5);
+    expect(index.stepRow[WALK_START]).toBe(5);
+  });
+
+  it('groups rows into chapter runs', () => {
+    expect(ladderIndex(FIXTURE).runs).toEqual([
+      { chapter: 'tcp-handshake', title: 'TCP handshake', firstRow: 0, lastRow: 2 },
+      { chapter: 'ws-upgrade', title: 'WebSocket upgrade', firstRow: 3, lastRow: 4 },
+      { chapter: 'ws-data', title: 'Messages', firstRow: 5, lastRow: 7 },
+    ]);
+  });
+});
+
+describe('ladderLayout', () => {
+  it('draws client → server arrows rightwards and server → client leftwards, one row each', () => {
+    const l = ladderLayout(FIXTURE, opts);
+    expect(l.lifelines.map((x) => [x.host, x.x])).toEqual([
+      ['client', 50],
+      ['server', 550],
+    ]);
+    const [syn, synAck] = l.arrows;
+    expect(syn).toMatchObject({ x1: 50, x2: 550, rightward: true, label: PACKETS[0]!.summary });
+    expect(synAck).toMatchObject({ x1: 550, x2: 50, rightward: false });
+    expect(synAck!.y1 - syn!.y1).toBe(40);
+    expect(syn!.y2).toBeGreaterThan(syn!.y1);
+    // Eight rows and three chapter title strips.
+    expect(l.totalHeight).toBe(10 * 2 + 8 * 40 + 3 * 20);
+    // The first arrow of a chapter sits below that chapter's title strip.
+    const get = l.arrows.find((a) => a.packet === 3)!;
+    expect(get.y1 - syn!.y1).toBe(3 * 40 + 20);
+  });
+
+  it('ends a lost packet part-way, with the retransmission drawn whole on its own row', () => {
+    const l = ladderLayout(FIXTURE, opts);
+    const lost = l.arrows.find((a) => a.packet === 6)!;
+    expect(lost.lost).toBe(true);
+    expect(lost.x2).toBeGreaterThan(50);
+    expect(lost.x2).toBeLessThan(550);
+    const again = l.arrows.find((a) => a.packet === 7)!;
+    expect(again).toMatchObject({ retransmission: true, lost: false, x2: 50 });
+  });
+
+  it('marks past, current and future relative to the cursor', () => {
+    const l = ladderLayout(FIXTURE, { ...opts, cursor: WALK_START + 3 });
+    expect(l.arrows.map((a) => a.time)).toEqual([
+      'past',
+      'past',
+      'past',
+      'past',
+      'past',
+      'current',
+      'future',
+      'future',
+    ]);
+    const before = ladderLayout(FIXTURE, { ...opts, cursor: 0 });
+    expect(before.arrows.every((a) => a.time === 'future')).toBe(true);
+    expect(before.cursorY).toBe(10);
+    const noPacket = ladderLayout(FIXTURE, { ...opts, cursor: WALK_START - 1 });
+    expect(noPacket.arrows.filter((a) => a.time === 'past')).toHaveLength(5);
+    expect(noPacket.arrows.some((a) => a.time === 'current')).toBe(false);
+    // Just below packet 4 (row 4: second row of the second chapter).
+    expect(noPacket.cursorY).toBe(10 + 2 * 20 + 5 * 40);
+    const onPacket = ladderLayout(FIXTURE, { ...opts, cursor: WALK_START });
+    expect(onPacket.cursorY).toBe(10 + 3 * 20 + 5 * 40 + 20);
+  });
+
+  it('shades chapters and marks the current one', () => {
+    const l = ladderLayout(FIXTURE, { ...opts, cursor: 6 });
+    expect(l.bands.map((b) => [b.title, b.y, b.height, b.current])).toEqual([
+      ['TCP handshake', 10, 140, false],
+      ['WebSocket upgrade', 150, 100, true],
+      ['Messages', 250, 140, false],
+    ]);
+    // Titles sit in their own strip, above the band's first arrow label.
+    for (const b of l.bands) expect(b.labelY).toBeLessThan(b.y + 20);
+  });
+
+  it('is virtualised: a 4000-packet timeline draws only the rows in view', () => {
+    const t = big(4000);
+    const l = ladderLayout(t, { ...opts, top: 40_000, height: 400, overscan: 2 });
+    expect(l.arrows.length).toBeLessThanOrEqual(400 / 40 + 2 * 2 + 2);
+    expect(l.arrows.length).toBeGreaterThanOrEqual(10);
+    expect(l.arrows[0]!.row).toBe(l.firstRow);
+    // Row r's top is 10 + 20 + 40 r in the first chapter: the first row reaching y = 40 000 is 999.
+    expect(l.firstRow).toBe(999 - 2);
+    for (const a of l.arrows) {
+      expect(a.y1 + 40).toBeGreaterThan(40_000 - 2 * 40);
+      expect(a.y1).toBeLessThan(40_400 + 3 * 40);
+    }
+    expect(l.bands).toHaveLength(1);
+    expect(l.totalHeight).toBe(20 + 4000 * 40 + 2 * 20);
+    const boundary = ladderLayout(t, { ...opts, top: 80_000, height: 400, overscan: 2 });
+    expect(boundary.bands.map((b) => b.title)).toEqual(['First half', 'Second half']);
+  });
+});
+
+describe('lifelines', () => {
+  it('spreads clients left to right and puts the server last', () => {
+    const hosts = [
+      FIXTURE.hosts[1]!,
+      FIXTURE.hosts[0]!,
+      { ...FIXTURE.hosts[0]!, id: 'client-2', label: 'Browser 2' },
+    ];
+    const l = lifelines({ ...FIXTURE, hosts }, 500, 50);
+    expect(l.map((x) => [x.host, x.x])).toEqual([
+      ['client', 50],
+      ['client-2', 250],
+      ['server', 450],
+    ]);
+  });
+});
+
+describe('scrollToKeep', () => {
+  it('leaves the scroll alone while the cursor is comfortably in view', () => {
+    expect(scrollToKeep(300, 100, 400, 5000, 60)).toBe(100);
+  });
+  it('brings an out-of-view cursor to 40% of the window, clamped to the diagram', () => {
+    expect(scrollToKeep(2000, 0, 400, 5000, 60)).toBe(2000 - 160);
+    expect(scrollToKeep(10, 500, 400, 5000, 60)).toBe(0);
+    expect(scrollToKeep(4990, 0, 400, 5000, 60)).toBe(4600);
+  });
+});
