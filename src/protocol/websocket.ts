@@ -360,9 +360,12 @@ function frameRuleViolation(f: {
 const MAX_PREVIEW_CHARS = 60;
 
 function quote(text: string): string {
-  const chars = Array.from(text);
+  // Split into code points only near the cut: a 1 MB payload must not become a million-element array.
+  const head = Array.from(text.slice(0, 2 * MAX_PREVIEW_CHARS + 2));
   return JSON.stringify(
-    chars.length > MAX_PREVIEW_CHARS ? chars.slice(0, MAX_PREVIEW_CHARS).join('') + '…' : text,
+    head.length > MAX_PREVIEW_CHARS || text.length > 2 * MAX_PREVIEW_CHARS + 2
+      ? head.slice(0, MAX_PREVIEW_CHARS).join('') + '…'
+      : text,
   );
 }
 
