@@ -13,6 +13,7 @@ import { parseLink } from '../src/lesson/link';
 import type { Scenario } from '../src/sim/scenario';
 import { buildTimeline, timelinePcap } from '../src/sim/timeline';
 import type { Packet } from '../src/sim/types';
+import { runSocketIoMatrix, socketIoSelfTest } from './wire-matrix-socketio';
 
 const CLIENT_IP = '192.0.2.10';
 const SEVERITY_WARNING = 6291456; // Wireshark PI_WARN; PI_ERROR is 8388608.
@@ -264,7 +265,7 @@ function main(): void {
     process.exit(2);
   }
   const dir = mkdtempSync(join(tmpdir(), 'wirewalk-matrix-'));
-  const broken = selfTest(dir);
+  const broken = [...selfTest(dir), ...socketIoSelfTest(dir)];
   if (broken.length > 0) {
     process.stdout.write(`FAIL  the matrix's own checks: ${broken.join('; ')}\n`);
     process.exit(1);
@@ -289,8 +290,18 @@ function main(): void {
     for (const p of problems.slice(0, 12)) process.stdout.write(`      ${p}\n`);
     if (problems.length > 12) process.stdout.write(`      … and ${problems.length - 12} more\n`);
   });
+  const sio = runSocketIoMatrix(dir);
+  for (const r of sio) {
+    if (r.problems.length > 0) failed++;
+    process.stdout.write(
+      `${r.problems.length === 0 ? 'PASS' : 'FAIL'}  ${r.name.padEnd(36)} ${String(r.packets).padStart(4)} packets  ${r.file}\n`,
+    );
+    for (const p of r.problems.slice(0, 12)) process.stdout.write(`      ${p}\n`);
+    if (r.problems.length > 12) process.stdout.write(`      … and ${r.problems.length - 12} more\n`);
+  }
+  const total = all.length + sio.length;
   const secs = ((Date.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`\n${all.length - failed}/${all.length} captures pass (${secs} s)\n`);
+  process.stdout.write(`\n${total - failed}/${total} captures pass (${secs} s)\n`);
   if (!keep && failed === 0) rmSync(dir, { recursive: true, force: true });
   process.exit(failed === 0 ? 0 : 1);
 }

@@ -1,31 +1,57 @@
 /**
  * The stage: narration on top; the browser's stack on the left, the server's on the right, the wire and
  * the ladder / bytes / code between them; playback at the bottom. Everything reads one store.
+ *
+ * Three modes (from the link, see lesson/link.ts): normal, with the header's lesson picker, composer and
+ * classroom buttons; presenter (`present=1` or P), with the editing chrome gone, large type, full screen,
+ * black screen and a speaker window; embed (`embed=1`), compact for an iframe, with keys only once focused.
+ * Dialogs (share, export), the questions, the speaker window and the presenter channel load when first used.
  */
-import { useEffect } from 'react';
-import { lessonById } from '../lesson/catalogue';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useActions, useWirewalk, useWirewalkStore } from '../state/context';
-import { selectStep } from '../state/store';
+import { lessonById } from '../state/lesson';
+import { absoluteLink, speakerQuery } from '../state/links';
+import { selectStep, type WirewalkStore } from '../state/store';
 import { Composer } from '../views/composer/Composer';
+import { EmbedBar } from '../views/embed/EmbedBar';
+import { LessonCards } from '../views/lesson/LessonCards';
+import { LessonPicker } from '../views/lesson/LessonPicker';
 import { Narration } from '../views/narration/Narration';
 import { ProblemNotice } from '../views/notice/ProblemNotice';
 import { StagePanels } from '../views/panels/StagePanels';
 import { PlaybackBar } from '../views/playback/PlaybackBar';
+import { Blackout } from '../views/presenter/Blackout';
+import { ClassroomControls, type ShellActions } from '../views/presenter/ClassroomControls';
 import { HostStack } from '../views/stack/HostStack';
 import { stageHosts } from '../views/stack/layout';
 import { layerCssVariables } from '../views/theme/layers';
 import { WireStrip } from '../views/wire/WireStrip';
 import { watchReducedMotion } from './environment';
+import { exitFullscreen, toggleFullscreen } from './fullscreen';
 import { startPlaybackClock } from './playbackClock';
 import { syncUrl } from './urlSync';
 import { useKeyboard } from './useKeyboard';
+
+const ShareDialog = lazy(() =>
+  import('../views/share/ShareDialog').then((m) => ({ default: m.ShareDialog })),
+);
+const ExportDialog = lazy(() =>
+  import('../views/exports/ExportDialog').then((m) => ({ default: m.ExportDialog })),
+);
 
 function ThemeToggle() {
   const theme = useWirewalk((s) => s.theme);
   const { toggleTheme } = useActions();
   return (
-    <button type="button" className="btn btn-theme" aria-pressed={theme === 'dark'} onClick={toggleTheme}>
-      Dark theme
+    <button
+      type="button"
+      className="btn btn-theme"
+      aria-pressed={theme === 'dark'}
+      aria-label="Dark theme"
+      title="Dark theme"
+      onClick={toggleTheme}
+    >
+      <span aria-hidden="true">◐</span>
     </button>
   );
 }
@@ -42,32 +68,87 @@ function Hosts() {
   );
 }
 
+/** The speaker window: opened (or brought back) by name, on the same app with `speaker=1`. */
+function openSpeaker(store: WirewalkStore): void {
+  const url = absoluteLink(window.location.href, speakerQuery(store.getState()));
+  window.open(url, 'wirewalk-speaker', 'popup,width=1100,height=760');
+}
+
+/** Presenter and speaker windows follow each other while presenting or once a speaker window was opened. */
+function usePresenterChannel(store: WirewalkStore, active: boolean): void {
+  useEffect(() => {
+    if (!active) return;
+    let stop: (() => void) | undefined;
+    let cancelled = false;
+    void import('./presenterChannel').then((m) => {
+      if (!cancelled) stop = m.openPresenterChannel(store, 'presenter');
+    });
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [store, active]);
+}
+
 export function App({ syncAddressBar = true }: { readonly syncAddressBar?: boolean }) {
   const store = useWirewalkStore();
   const theme = useWirewalk((s) => s.theme);
   const reduced = useWirewalk((s) => s.reducedMotion);
   const expanded = useWirewalk((s) => s.expanded);
+  const present = useWirewalk((s) => s.view.present);
+  const embed = useWirewalk((s) => s.view.embed);
+  const dialog = useWirewalk((s) => s.dialog);
   const lesson = useWirewalk((s) => lessonById(s.scenario.lesson));
-  useKeyboard(store);
+  const rootRef = useRef<HTMLDivElement | null>(null);
+  const [speakerOpened, setSpeakerOpened] = useState(false);
+
+  const shell = useMemo<ShellActions>(
+    () => ({
+      fullscreen: () => toggleFullscreen(document),
+      speaker: () => {
+        setSpeakerOpened(true);
+        openSpeaker(store);
+      },
+    }),
+    [store],
+  );
+  useKeyboard(store, { root: embed ? rootRef : undefined, effects: embed ? undefined : shell });
   useEffect(() => startPlaybackClock(store), [store]);
   useEffect(() => watchReducedMotion(store, window), [store]);
   useEffect(() => (syncAddressBar ? syncUrl(store, window) : undefined), [store, syncAddressBar]);
+  usePresenterChannel(store, present || speakerOpened);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+  useEffect(() => {
+    document.title = lesson ? `Wirewalk: ${lesson.title}` : 'Wirewalk';
+  }, [lesson]);
+  // Leaving presenter mode leaves full screen too.
+  useEffect(() => {
+    if (!present) exitFullscreen(document);
+  }, [present]);
 
+  const mode = embed ? ' is-embed' : present ? ' is-present' : '';
   return (
     <div
-      className={`app theme-${theme}${reduced ? ' reduce-motion' : ''}`}
+      ref={rootRef}
+      className={`app theme-${theme}${reduced ? ' reduce-motion' : ''}${mode}`}
       data-theme={theme}
       style={layerCssVariables(theme)}
+      // An embed takes keys only once it has focus: clicking anywhere in it focuses this root.
+      tabIndex={embed ? 0 : undefined}
+      role={embed ? 'group' : undefined}
+      aria-label={embed ? `Wirewalk: ${lesson?.title ?? ''}. Arrow keys step through it.` : undefined}
     >
-      <header className="topbar">
-        <h1 className="brand">Wirewalk</h1>
-        <p className="lesson-title">{lesson?.title ?? ''}</p>
-        <Composer />
-        <ThemeToggle />
-      </header>
+      {embed ? null : (
+        <header className="topbar">
+          <h1 className="brand">Wirewalk</h1>
+          {present ? <p className="lesson-title">{lesson?.title ?? ''}</p> : <LessonPicker />}
+          {present ? null : <Composer />}
+          <ClassroomControls shell={shell} />
+          {present ? null : <ThemeToggle />}
+        </header>
+      )}
       <ProblemNotice />
       <main className={`stage${expanded ? ' is-expanded' : ''}`}>
         <Narration />
@@ -75,9 +156,18 @@ export function App({ syncAddressBar = true }: { readonly syncAddressBar?: boole
         <div className="stage-centre">
           <WireStrip />
           <StagePanels />
+          {embed ? null : <LessonCards />}
         </div>
       </main>
       <PlaybackBar />
+      {embed ? <EmbedBar href={window.location.href} /> : null}
+      {present ? <Blackout /> : null}
+      {dialog ? (
+        <Suspense fallback={null}>
+          {dialog === 'share' ? <ShareDialog /> : null}
+          {dialog === 'export' ? <ExportDialog /> : null}
+        </Suspense>
+      ) : null}
     </div>
   );
 }

@@ -1,19 +1,39 @@
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { storeFromLink } from '../state/boot';
+import { loadStoreFromLink } from '../state/boot';
 import { StoreProvider } from '../state/context';
+import { loadLessonContent } from '../state/lesson';
+import { loadAllStories } from '../state/stories';
+import { withoutSpeaker } from '../state/links';
 import { App } from './App';
 import { initialPrefs } from './environment';
+import { registerServiceWorker } from './registerServiceWorker';
 import './styles.css';
+
+// `speaker=1` opens the speaker window (presenter mode's second screen) instead of the stage.
+const SpeakerApp = lazy(() => import('./SpeakerApp').then((m) => ({ default: m.SpeakerApp })));
 
 const root = document.getElementById('root');
 if (root) {
-  const store = storeFromLink(window.location.search, initialPrefs(window));
-  createRoot(root).render(
-    <StrictMode>
-      <StoreProvider store={store}>
-        <App />
-      </StoreProvider>
-    </StrictMode>,
-  );
+  const { search, speaker } = withoutSpeaker(window.location.search);
+  void loadStoreFromLink(search, initialPrefs(window)).then((store) => {
+    createRoot(root).render(
+      <StrictMode>
+        <StoreProvider store={store}>
+          {speaker ? (
+            <Suspense fallback={null}>
+              <SpeakerApp />
+            </Suspense>
+          ) : (
+            <App />
+          )}
+        </StoreProvider>
+      </StrictMode>,
+    );
+    // Fetched once the first step is up: the lessons' intros, questions, notes and asides, and the
+    // Socket.IO and comparison stories, so choosing another lesson later does not wait.
+    void loadLessonContent().then(() => store.getState().markLessonContentReady());
+    void loadAllStories().catch(() => undefined);
+  });
 }
+registerServiceWorker();

@@ -1,37 +1,86 @@
-/** Wires the pure keyboard map to the window and the store. */
-import { useEffect } from 'react';
+/**
+ * Wires the pure keyboard map to the page and the store. Normally the listener sits on the window; an embed
+ * passes its own root element instead, so the page around the iframe keeps its keys until the embed has focus
+ * (and nothing is prevented before then). Keys pressed inside a modal dialog belong to the dialog.
+ */
+import { useEffect, type RefObject } from 'react';
 import type { WirewalkStore } from '../state/store';
-import { focusKind, keyAction } from './keyboard';
+import { focusKind, keyAction, resolveKey, type KeyCommand } from './keyboard';
 
-export function useKeyboard(store: WirewalkStore): void {
+/** What keys do outside the store: the Fullscreen API and opening a window. */
+export interface KeyEffects {
+  fullscreen?(): void;
+  speaker?(): void;
+}
+
+export function useKeyboard(
+  store: WirewalkStore,
+  options: {
+    readonly root?: RefObject<HTMLElement | null>;
+    readonly effects?: KeyEffects;
+    /** Answer only these commands (the speaker window steps and blacks out, nothing else). */
+    readonly only?: ReadonlySet<KeyCommand>;
+  } = {},
+): void {
+  const { root, effects, only } = options;
   useEffect(() => {
-    const onKeyDown = (e: KeyboardEvent) => {
-      if (e.defaultPrevented) return;
-      const target = e.target instanceof Element ? e.target : null;
-      const action = keyAction({
-        key: e.key,
-        ctrlKey: e.ctrlKey,
-        metaKey: e.metaKey,
-        altKey: e.altKey,
-        focus: focusKind(target as (Element & { type?: string; isContentEditable?: boolean }) | null),
-      });
-      if (!action) return;
-      e.preventDefault();
-      // Holding Space would toggle play on and off thirty times a second.
-      if (action === 'togglePlay' && e.repeat) return;
+    const target: HTMLElement | Window | null = root ? root.current : window;
+    if (!target) return;
+    const onKeyDown = (e: Event) => {
+      if (!(e instanceof KeyboardEvent) || e.defaultPrevented) return;
+      const element = e.target instanceof Element ? e.target : null;
+      if (element?.closest('[aria-modal="true"]')) return;
       const s = store.getState();
-      if (action === 'togglePlay') s.togglePlay();
-      else if (action === 'next') {
-        // Stepping by hand takes over from playing.
-        if (s.playing) s.pause();
-        s.next();
-      } else if (action === 'prev') {
-        if (s.playing) s.pause();
-        s.prev();
-      } else if (action === 'first') s.first();
-      else s.last();
+      const command = resolveKey(
+        keyAction({
+          key: e.key,
+          ctrlKey: e.ctrlKey,
+          metaKey: e.metaKey,
+          altKey: e.altKey,
+          focus: focusKind(element as (Element & { type?: string; isContentEditable?: boolean }) | null),
+        }),
+        { embed: s.view.embed, present: s.view.present, blackout: s.blackout },
+      );
+      if (!command || (only && !only.has(command))) return;
+      e.preventDefault();
+      // Holding Space would toggle play on and off thirty times a second; holding B would flicker.
+      if (e.repeat && (command === 'togglePlay' || command.startsWith('blackout'))) return;
+      run(store, command, effects);
     };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [store]);
+    target.addEventListener('keydown', onKeyDown);
+    return () => target.removeEventListener('keydown', onKeyDown);
+  }, [store, root, effects, only]);
+}
+
+function run(store: WirewalkStore, command: KeyCommand, effects: KeyEffects | undefined): void {
+  const s = store.getState();
+  switch (command) {
+    case 'togglePlay':
+      return s.togglePlay();
+    case 'next':
+      // Stepping by hand takes over from playing.
+      if (s.playing) s.pause();
+      return s.next();
+    case 'prev':
+      if (s.playing) s.pause();
+      return s.prev();
+    case 'first':
+      return s.first();
+    case 'last':
+      return s.last();
+    case 'present':
+      return s.setPresent(!s.view.present);
+    case 'leavePresent':
+      return s.setPresent(false);
+    case 'blackoutOn':
+      return s.setBlackout(true);
+    case 'blackoutOff':
+      return s.setBlackout(false);
+    case 'share':
+      return s.openDialog('share');
+    case 'fullscreen':
+      return effects?.fullscreen?.();
+    case 'speaker':
+      return effects?.speaker?.();
+  }
 }

@@ -1,7 +1,10 @@
 /**
  * The built-in lessons, in teaching order. A lesson is a story plus the knobs it sets; the rest of the
- * scenario comes from SCENARIO_DEFAULTS. Adding a lesson is adding one entry to LESSONS: the link codec,
- * `lessonById` and `lessonScenario` pick it up from there.
+ * scenario comes from SCENARIO_DEFAULTS. Adding a lesson is adding one entry to LESSONS (and its classroom
+ * content to src/lesson/content.ts): the link codec, `lessonById` and `lessonScenario` pick it up from here.
+ *
+ * This module is what a link needs to open, so it stays small: the introductions, questions, teacher's notes
+ * and asides live in `content.ts`, which the app loads after the first step is drawn.
  */
 import { SCENARIO_DEFAULTS, type Scenario, type Story } from '../sim/scenario';
 
@@ -14,6 +17,15 @@ export interface LessonDef {
   /** Knobs this lesson sets (messages, ping, walk, clients, emit...); `lesson` and `story` are ignored here. */
   readonly defaults: Partial<Scenario>;
 }
+
+/** The `loss` lesson's long message: long enough that TCP must split it at mss=200. */
+export const LOSS_MESSAGE =
+  'This chat message is long on purpose. The link sets the MSS to 200 bytes, so TCP cannot send it in one ' +
+  'segment: it cuts the WebSocket frame into four pieces and numbers every byte. The first piece is lost on ' +
+  'the wire. The three pieces behind it still arrive, and each one makes the server repeat the same ' +
+  'acknowledgment: I still need the byte where the first piece starts. After the third duplicate ACK the ' +
+  'browser sends that piece again at once, without waiting for its timer, and the server can finally hand ' +
+  "the whole message to ws. The page's JavaScript never notices any of this: TCP hides the loss.";
 
 /** Lesson ids appear in links (`lesson=<id>`): keep them lower-case, URL-safe and never rename one. */
 export const LESSONS: readonly LessonDef[] = [
@@ -33,6 +45,96 @@ export const LESSONS: readonly LessonDef[] = [
     },
   },
   {
+    id: 'osi',
+    title: 'OSI encapsulation: one message down and up the layers',
+    summary:
+      'Follow one "Hello" down the browser\'s seven layers, across the wire, and up the server\'s: what each ' +
+      'layer adds or removes, and what the unit is called there.',
+    story: 'websocket',
+    defaults: {
+      messages: [{ from: 'c', text: 'Hello' }],
+      ping: false,
+      walk: 'default',
+    },
+  },
+  {
+    id: 'tcp',
+    title: 'The TCP three-way handshake and the four-step goodbye',
+    summary:
+      'SYN, SYN-ACK, ACK with the real sequence numbers of this run, and the FIN, ACK, FIN, ACK that ends ' +
+      'the connection; SYN and FIN each use up one number.',
+    story: 'websocket',
+    defaults: {
+      messages: [{ from: 'c', text: 'Hello' }],
+      ping: false,
+      walk: 'none',
+    },
+  },
+  {
+    id: 'upgrade',
+    title: 'The WebSocket upgrade and the accept key',
+    summary:
+      "After TCP's handshake, one HTTP request and one 101 response turn the connection into a WebSocket; " +
+      'the Sec-WebSocket-Accept value is computed from the key step by step.',
+    story: 'websocket',
+    defaults: {
+      messages: [{ from: 'c', text: 'Hello' }],
+      ping: false,
+      walk: 'none',
+    },
+  },
+  {
+    id: 'frames',
+    title: 'Full-duplex frames and server push',
+    summary:
+      'The server speaks first, unasked; then the browser; then the server again. Each message is one frame ' +
+      'with a 2 to 14 byte header, and nobody waits for a request.',
+    story: 'websocket',
+    defaults: {
+      messages: [
+        { from: 's', text: 'Welcome! 3 people are online.' },
+        { from: 'c', text: 'Hello' },
+        { from: 's', text: 'Hi!' },
+      ],
+      ping: false,
+      walk: 'none',
+    },
+  },
+  {
+    id: 'masking',
+    title: 'Masking: why every browser frame is scrambled',
+    summary:
+      'The browser XORs every frame it sends with a fresh 4-byte key; the server never does. The same text ' +
+      'twice gives different bytes on the wire.',
+    story: 'websocket',
+    defaults: {
+      messages: [
+        { from: 'c', text: 'Hello' },
+        { from: 'c', text: 'Hello' },
+        { from: 's', text: 'Hello' },
+      ],
+      ping: false,
+      walk: 'none',
+    },
+  },
+  {
+    id: 'close',
+    title: 'The close handshake and its status codes',
+    summary:
+      'The server closes with status 1000; the browser echoes it; only then does TCP say goodbye. Codes 1005 ' +
+      'and 1006 are never sent on the wire.',
+    story: 'websocket',
+    defaults: {
+      messages: [
+        { from: 'c', text: 'Hello' },
+        { from: 's', text: 'Hi!' },
+      ],
+      ping: true,
+      walk: 'none',
+      close: 's',
+    },
+  },
+  {
     id: 'socketio',
     title: 'Socket.IO: a protocol on top of the transport',
     summary:
@@ -47,15 +149,80 @@ export const LESSONS: readonly LessonDef[] = [
     },
   },
   {
+    id: 'emit',
+    title: 'socket.emit vs broadcast vs rooms',
+    summary:
+      'Three browsers are connected; the server answers a message with socket.broadcast.emit. Who receives ' +
+      'it, and who would with socket.emit, io.emit or io.to(room).emit?',
+    story: 'socketio',
+    defaults: {
+      messages: [{ from: 'c', text: 'Hello' }],
+      clients: 3,
+      emit: 'broadcast',
+    },
+  },
+  {
+    id: 'reconnect',
+    title: 'Reconnection: when the network drops',
+    summary:
+      "Browser 1's network goes away. Missed heartbeats end the session, the Manager retries with backoff, " +
+      'a new session starts, and events sent while offline are delivered afterwards.',
+    story: 'socketio',
+    defaults: {
+      messages: [
+        { from: 'c', text: 'Hello' },
+        { from: 'c', text: 'Are you still there?' },
+      ],
+      drop: 81,
+    },
+  },
+  {
     id: 'polling-vs-websocket',
     title: 'Why not just poll? HTTP polling next to a WebSocket',
     summary:
       'Repeated HTTP requests, each with full headers, next to WebSocket frames with a 2 to 14 byte header: ' +
       'what each message costs in bytes and in delay.',
     story: 'compare',
-    defaults: {},
+    defaults: {
+      // A live football ticker: ten pieces of news the server has for the page, at irregular times.
+      messages: [
+        'Kick-off!',
+        "12' Corner for the home side",
+        "23' GOAL! 1-0",
+        "31' Yellow card",
+        "45' Half-time: 1-0",
+        "52' GOAL! 1-1",
+        "67' Substitution",
+        "78' GOAL! 2-1",
+        "88' Free kick saved",
+        'Full-time: 2-1',
+      ].map((text) => ({ from: 's' as const, text })),
+    },
+  },
+  {
+    id: 'loss',
+    title: 'Packet loss and retransmission',
+    summary:
+      'A long message is cut into four segments and the first one is lost: three duplicate ACKs trigger a fast ' +
+      'retransmit. Later a FIN is lost, and only the timer can bring it back.',
+    story: 'websocket',
+    defaults: {
+      messages: [
+        { from: 'c', text: LOSS_MESSAGE },
+        { from: 's', text: 'Got it' },
+      ],
+      ping: false,
+      walk: 'none',
+      mss: 200,
+      loss: [7, 20],
+    },
   },
 ];
+
+/** The lessons in teaching order, as the lesson picker lists them. */
+export function lessonsInOrder(): readonly LessonDef[] {
+  return LESSONS;
+}
 
 const BY_ID: ReadonlyMap<string, LessonDef> = new Map(LESSONS.map((l) => [l.id, l]));
 

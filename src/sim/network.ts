@@ -136,6 +136,11 @@ export class Socket {
   end(): void {
     this.world.batch(this, () => this.tcp.close());
   }
+
+  /** Abort the connection (RFC 9293 §3.10.5 ABORT): a RST if synchronized, then CLOSED. */
+  abort(): void {
+    this.world.batch(this, () => this.tcp.abortByUser(this.world.now));
+  }
 }
 
 interface Listener {
@@ -166,6 +171,13 @@ export class World {
   private readonly ipIds = new Map<string, number>();
   private readonly connectionOf = new Map<string, number>();
   private connections = 0;
+  /** Every host that listens or connects, by id (delivery finds the receiver here). */
+  private readonly hosts = new Map<string, HostInfo>([
+    [CLIENT_HOST.id, CLIENT_HOST],
+    [SERVER_HOST.id, SERVER_HOST],
+  ]);
+  /** Hosts whose path to the others is broken: every packet they send or should receive is lost. */
+  private readonly linkDown = new Set<string>();
   private activeEvents = 0;
   private readonly maxEvents: number;
   /** True when the run stopped at `maxEvents`. */
@@ -190,14 +202,29 @@ export class World {
 
   /** Listen on `port` of `host`; `accept` gets each new connection's socket when its SYN arrives. */
   listen(host: HostInfo, port: number, accept: (socket: Socket) => void): void {
+    this.hosts.set(host.id, host);
     this.listeners.push({ host, port, accept });
+  }
+
+  /**
+   * Break (or mend) `host`'s path to every other host from now on: packets it sends, and packets sent to
+   * it, are lost on the wire while it is down. Packets already on their way still arrive.
+   */
+  setLinkDown(host: string, down: boolean): void {
+    if (down) this.linkDown.add(host);
+    else this.linkDown.delete(host);
   }
 
   /** Active open from an ephemeral port chosen from the seed. */
   connect(host: HostInfo, server: HostInfo, port: number, handlers: SocketHandlers): Socket {
     const connection = this.connections++;
+    this.hosts.set(host.id, host);
+    this.hosts.set(server.id, server);
     const [lo, hi] = NETWORK.ephemeralPorts;
-    const localPort = this.stream(`port:${host.id}:${connection}`).int(lo, hi);
+    // The OS never gives a port whose connection to the same peer still exists (TIME_WAIT included).
+    const ports = this.stream(`port:${host.id}:${connection}`);
+    let localPort = ports.int(lo, hi);
+    while (this.sockets.has(this.key(host, localPort, server, port))) localPort = ports.int(lo, hi);
     const socket = new Socket(
       this,
       host,
@@ -346,7 +373,7 @@ export class World {
     const frameLength = 14 + 20 + 20 + tcpOptionsLength(tx) + tx.payload.length;
     const wireNs = transmissionNs(frameLength);
     this.nicFreeAt.set(from.id, start + wireNs);
-    const lost = this.loss.has(id + 1);
+    const lost = this.loss.has(id + 1) || this.linkDown.has(from.id) || this.linkDown.has(to.id);
     const original = tx.retransmits !== undefined ? this.packets[tx.retransmits] : undefined;
     const { packet, segment } = buildPacket({
       id,
@@ -385,10 +412,9 @@ export class World {
   }
 
   private deliver(packet: Packet, segment: TcpSegmentIn): void {
-    const host =
-      packet.to === CLIENT_HOST.id ? CLIENT_HOST : packet.to === SERVER_HOST.id ? SERVER_HOST : null;
-    const peer = packet.from === CLIENT_HOST.id ? CLIENT_HOST : SERVER_HOST;
-    if (!host) return;
+    const host = this.hosts.get(packet.to);
+    const peer = this.hosts.get(packet.from);
+    if (!host || !peer) return;
     const key = this.key(host, packet.tcp.dstPort, peer, packet.tcp.srcPort);
     let socket = this.sockets.get(key);
     let accepted: Listener | undefined;

@@ -38,7 +38,8 @@
  * - Give-up: a SYN is retransmitted at most 6 times, data 15 times (Linux's tcp_syn_retries and
  *   tcp_retries2); then the connection is aborted.
  * - TIME_WAIT lasts 2 × MSL = 60 s (Linux's TCP_TIMEWAIT_LEN); a retransmitted FIN restarts it.
- * - No RST is generated (nothing in these stories needs one); a received RST aborts the connection.
+ * - A RST is sent only when the application aborts a connection (abortByUser, RFC 9293 §3.10.5) and in
+ *   answer to a segment for a connection it aborted (§3.10.7.1); a received RST aborts the connection.
  */
 import { linuxSynOptions, type TcpFlagName, type TcpOption } from '../protocol/tcp';
 import type { TcpStateName, TcpView } from './types';
@@ -262,6 +263,8 @@ export class TcpEndpoint {
   private synRetransmitted = false;
 
   private cachedView: TcpView | null = null;
+  /** The application aborted this connection (abortByUser): late segments get a reset. */
+  private abortedByUser = false;
 
   constructor(env: TcpEnv, o: TcpEndpointOptions) {
     this.env = env;
@@ -333,6 +336,44 @@ export class TcpEndpoint {
     this.writes.push({ data, tag, offset: 0 });
   }
 
+  /**
+   * ABORT (RFC 9293 §3.10.5): drop every queued and unacknowledged segment and delete the connection. In
+   * SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1/2 and CLOSE-WAIT a reset <SEQ=SND.NXT><CTL=RST> tells the peer
+   * (Linux sends it as RST+ACK, with the timestamps option); in the other states nothing is sent.
+   */
+  abortByUser(now: number): void {
+    const tellPeer =
+      this.stateName === 'SYN_RECEIVED' ||
+      this.stateName === 'ESTABLISHED' ||
+      this.stateName === 'FIN_WAIT_1' ||
+      this.stateName === 'FIN_WAIT_2' ||
+      this.stateName === 'CLOSE_WAIT';
+    if (this.stateName === 'CLOSED') return;
+    this.abortedByUser = true;
+    if (tellPeer) {
+      this.env.transmit({
+        seq: u32(this.iss + this.sndMax),
+        ack: u32(this.irs + this.rcvNxt),
+        flags: ['RST', 'ACK'],
+        window: this.advertisedWindow(),
+        options: this.tsOptions(now),
+        payload: new Uint8Array(0),
+        relSeq: this.sndMax,
+        relAck: this.rcvNxt,
+      });
+    }
+    this.stopTimers();
+    this.writes.length = 0;
+    this.writeHead = 0;
+    this.rtx.length = 0;
+    this.rtxHead = 0;
+    this.pendingResends = 0;
+    this.synQueued = false;
+    this.finQueued = false;
+    this.ackPending = false;
+    this.setState('CLOSED');
+  }
+
   /** CLOSE: no more data from this side; the FIN follows everything already written. */
   close(): void {
     switch (this.stateName) {
@@ -361,6 +402,7 @@ export class TcpEndpoint {
   segmentArrives(seg: TcpSegmentIn, now: number): void {
     switch (this.stateName) {
       case 'CLOSED':
+        if (this.abortedByUser) this.replyReset(seg);
         return;
       case 'LISTEN':
         this.inListen(seg);
@@ -371,6 +413,30 @@ export class TcpEndpoint {
       default:
         this.inSynchronized(seg, now);
     }
+  }
+
+  /**
+   * RFC 9293 §3.10.7.1: a segment for a connection that no longer exists is answered with a reset,
+   * unless it is one: <SEQ=SEG.ACK><CTL=RST> when it carries an ACK, else
+   * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; as Linux's tcp_v4_send_reset, with no options. Only
+   * connections this side aborted do it here: after an orderly close the stories never see a stray
+   * segment that needs one.
+   */
+  private replyReset(seg: TcpSegmentIn): void {
+    if (seg.flags.includes('RST')) return;
+    const len =
+      seg.payload.length + (seg.flags.includes('SYN') ? 1 : 0) + (seg.flags.includes('FIN') ? 1 : 0);
+    const withAck = seg.flags.includes('ACK');
+    this.env.transmit({
+      seq: withAck ? u32(seg.ack) : 0,
+      ack: withAck ? 0 : u32(seg.seq + len),
+      flags: withAck ? ['RST'] : ['RST', 'ACK'],
+      window: 0,
+      options: [],
+      payload: new Uint8Array(0),
+      relSeq: withAck ? u32(seg.ack - this.iss) : 0,
+      relAck: withAck ? 0 : u32(seg.seq + len - this.irs),
+    });
   }
 
   private inListen(seg: TcpSegmentIn): void {

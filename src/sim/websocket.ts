@@ -117,7 +117,7 @@ export interface WsStoryOptions {
 const TEXT = new TextDecoder('utf-8');
 
 /** Bytes arriving in pieces; taken out whole once enough are there (no re-scanning, no O(n²)). */
-class ByteQueue {
+export class ByteQueue {
   private chunks: Uint8Array[] = [];
   private head = 0;
   length = 0;
@@ -175,7 +175,7 @@ class ByteQueue {
 }
 
 /** RFC 6455 §5.2: the whole frame's length once its header is there, or null. */
-function frameExtent(q: ByteQueue): number | null {
+export function frameExtent(q: ByteQueue): number | null {
   if (q.length < 2) return null;
   const b = q.peek(2);
   const len7 = b[1]! & 0x7f;

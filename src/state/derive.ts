@@ -51,6 +51,39 @@ export function consoleUpTo(
   return index.consoleLines.slice(0, count);
 }
 
+export interface RoleConsole {
+  /** Every line printed by the hosts of one role, in step order, with the step that printed it. */
+  readonly lines: readonly (ConsoleLine & { readonly step: number })[];
+  /** For each step, how many of `lines` have been printed up to and including it. */
+  readonly countAt: Int32Array;
+}
+
+const roleCache = new WeakMap<Timeline, Readonly<Record<'client' | 'server', RoleConsole>>>();
+
+/**
+ * The browser's and the server's console over the whole timeline, computed once per timeline: a step shows
+ * the first `countAt[step]` lines of each (no filtering or copying per step).
+ */
+export function consolesByRole(timeline: Timeline): Readonly<Record<'client' | 'server', RoleConsole>> {
+  const hit = roleCache.get(timeline);
+  if (hit) return hit;
+  const { consoleLines, consoleCount } = indexOf(timeline);
+  const roleOf = new Map(timeline.hosts.map((h) => [h.id, h.role]));
+  const split = (role: 'client' | 'server'): RoleConsole => {
+    const mine = consoleLines.map((l) => roleOf.get(l.host) === role);
+    const lines = consoleLines.filter((_, i) => mine[i]);
+    // Lines before index k in consoleLines that are this role's.
+    const before = new Int32Array(consoleLines.length + 1);
+    for (let i = 0; i < consoleLines.length; i++) before[i + 1] = before[i]! + (mine[i] ? 1 : 0);
+    const countAt = new Int32Array(consoleCount.length);
+    for (let step = 0; step < consoleCount.length; step++) countAt[step] = before[consoleCount[step]!]!;
+    return { lines, countAt };
+  };
+  const result = { client: split('client'), server: split('server') };
+  roleCache.set(timeline, result);
+  return result;
+}
+
 /** First step at which two timelines tell a different story (length of the shorter when one extends the other). */
 export function firstDifference(a: Timeline, b: Timeline): number {
   const n = Math.min(a.steps.length, b.steps.length);

@@ -126,7 +126,8 @@ describe('App on a real timeline', () => {
     expect(selectPacket(store.getState())!.wireIndex).toBe(4);
     expect(screen.getByRole('tab', { name: 'Packet bytes' })).toHaveAttribute('aria-selected', 'true');
     const panel = screen.getByRole('tabpanel');
-    expect(within(panel).getByText(/Packet 4: Browser → Server/)).toBeInTheDocument();
+    // The inspector loads when its tab first opens.
+    expect(await within(panel).findByText(/Packet 4: Browser → Server/)).toBeInTheDocument();
     // The real key from the real GET, and its accept value as the real 101 carries it.
     expect(within(panel).getByRole('region', { name: /Sec-WebSocket-Accept/ })).toHaveTextContent('✓ equals');
   });
@@ -135,6 +136,7 @@ describe('App on a real timeline', () => {
     const user = userEvent.setup();
     const { store } = renderApp();
     await user.click(screen.getByRole('tab', { name: 'Code & console' }));
+    await screen.findAllByRole('list', { name: /source$/ });
     const t = store.getState().timeline;
     const printing = t.steps.findIndex((s) => s.console?.length);
     act(() => store.getState().seek(printing));

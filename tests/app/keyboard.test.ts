@@ -1,4 +1,4 @@
-import { focusKind, keyAction, type FocusKind } from '../../src/app/keyboard';
+import { focusKind, keyAction, resolveKey, type FocusKind, type KeyMode } from '../../src/app/keyboard';
 
 const press = (
   key: string,
@@ -19,12 +19,23 @@ describe('keyAction', () => {
     ['PageUp', 'prev'],
     ['Home', 'first'],
     ['End', 'last'],
+    ['p', 'present'],
+    ['P', 'present'],
+    ['f', 'fullscreen'],
+    ['b', 'blackout'],
+    ['B', 'blackout'],
+    ['.', 'blackout'],
+    ['s', 'speaker'],
+    ['c', 'share'],
+    ['C', 'share'],
+    ['Escape', 'escape'],
   ])('maps %j to %s', (key, action) => {
     expect(press(key)).toBe(action);
   });
 
   it('ignores other keys', () => {
     expect(press('a')).toBeNull();
+    expect(press('x')).toBeNull();
     expect(press('Enter')).toBeNull();
     expect(press('ArrowUp')).toBeNull();
   });
@@ -75,6 +86,7 @@ describe('focusKind', () => {
     expect(focusKind(el('INPUT', { type: 'search' }))).toBe('text');
     expect(focusKind(el('INPUT', { type: 'range' }))).toBe('range');
     expect(focusKind(el('INPUT', { type: 'checkbox' }))).toBe('button');
+    expect(focusKind(el('INPUT', { type: 'radio' }))).toBe('choice');
     expect(focusKind(el('TEXTAREA'))).toBe('text');
     expect(focusKind(el('DIV', { isContentEditable: true }))).toBe('text');
     expect(focusKind(el('SELECT'))).toBe('select');
@@ -83,5 +95,60 @@ describe('focusKind', () => {
     expect(focusKind(el('LI', { role: 'option' }))).toBe('widget');
     expect(focusKind(el('DIV', { role: 'slider' }))).toBe('range');
     expect(focusKind(el('BODY'))).toBe('other');
+  });
+});
+
+describe('a radio button (the self-check answers)', () => {
+  it('keeps arrows and Space, which move and pick in its group, but not the letters', () => {
+    for (const key of ['ArrowRight', 'ArrowLeft', 'ArrowDown', ' ']) expect(press(key, 'choice')).toBeNull();
+    expect(press('l', 'choice')).toBe('next');
+    expect(press('b', 'choice')).toBe('blackout');
+  });
+
+  it('the classroom letters are typing, not commands, in a text field', () => {
+    for (const key of ['p', 'f', 'b', '.', 's', 'c', 'Escape']) expect(press(key, 'text')).toBeNull();
+  });
+});
+
+describe('resolveKey: the action fitted to the mode', () => {
+  const normal: KeyMode = { embed: false, present: false, blackout: false };
+  const present: KeyMode = { ...normal, present: true };
+  const black: KeyMode = { ...present, blackout: true };
+  const embed: KeyMode = { ...normal, embed: true };
+
+  it('passes playback keys through in every mode without a black screen', () => {
+    for (const mode of [normal, present, embed])
+      for (const a of ['togglePlay', 'next', 'prev', 'first', 'last'] as const)
+        expect(resolveKey(a, mode)).toBe(a);
+  });
+
+  it('an embed answers playback keys only', () => {
+    for (const a of ['present', 'fullscreen', 'blackout', 'speaker', 'share', 'escape'] as const)
+      expect(resolveKey(a, embed)).toBeNull();
+  });
+
+  it('B and . black the screen in presenter mode only', () => {
+    expect(resolveKey('blackout', present)).toBe('blackoutOn');
+    expect(resolveKey('blackout', normal)).toBeNull();
+  });
+
+  it('while black, every key of the map only brings the picture back', () => {
+    for (const a of ['blackout', 'escape', 'next', 'prev', 'togglePlay', 'present', 'share'] as const)
+      expect(resolveKey(a, black)).toBe('blackoutOff');
+    expect(resolveKey(null, black)).toBeNull();
+  });
+
+  it('Esc leaves presenter mode, and is left alone outside it', () => {
+    expect(resolveKey('escape', present)).toBe('leavePresent');
+    expect(resolveKey('escape', normal)).toBeNull();
+  });
+
+  it('P, F, S and C work outside an embed', () => {
+    for (const mode of [normal, present]) {
+      expect(resolveKey('present', mode)).toBe('present');
+      expect(resolveKey('fullscreen', mode)).toBe('fullscreen');
+      expect(resolveKey('speaker', mode)).toBe('speaker');
+      expect(resolveKey('share', mode)).toBe('share');
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { linkFor, syncUrl } from '../../src/app/urlSync';
+import { linkFor, LONG_LINK, syncUrl } from '../../src/app/urlSync';
 import { parseLink } from '../../src/lesson/link';
 import { createWirewalkStore } from '../../src/state/store';
 import { FIXTURE } from '../views/fixture';
@@ -57,6 +57,25 @@ describe('url sync', () => {
     expect(problems).toEqual([]);
     expect(state.view.step).toBe(8);
     expect(state.scenario).toEqual(s.getState().scenario);
+  });
+
+  it('writes a long link only once the step has settled, ending on the step shown', () => {
+    // A scenario whose link is longer than LONG_LINK: replaceState with it would block the page for a while.
+    const long = 'x'.repeat(LONG_LINK);
+    const scenario = { ...FIXTURE.scenario, messages: [{ from: 'c' as const, text: long }] };
+    const s = createWirewalkStore({ scenario, build: () => FIXTURE });
+    const t = target();
+    const stop = syncUrl(s, t, 250, 1000);
+    for (let i = 0; i < 10; i++) {
+      s.getState().next();
+      vi.advanceTimersByTime(300); // faster than the settle time, slower than the short-link interval
+    }
+    expect(t.calls).toEqual([]);
+    vi.advanceTimersByTime(1000);
+    expect(t.calls).toHaveLength(1);
+    expect(t.calls[0]).toContain(`m=c:${long}`);
+    expect(t.calls[0]).toContain(`step=${s.getState().cursor + 1}#x`);
+    stop();
   });
 
   it('skips writing when nothing in the link changed', () => {

@@ -25,6 +25,8 @@ describe('Content-Security-Policy', () => {
     await page.goto(e2e.url('?lesson=websocket'));
     const { count } = await waitForStage(page);
     await blurControls(page);
+    // Past the first step (which may show the lesson's intro card over the stage).
+    await pressUntilStep(page, 'ArrowRight', 2);
     // Walk the whole lesson with every panel open once: the animations, the inspector, the signal trace.
     for (const tab of await page.getByRole('tab').all()) {
       await tab.click();
@@ -33,6 +35,17 @@ describe('Content-Security-Policy', () => {
     }
     await pressUntilStep(page, 'End', count);
     await pressUntilStep(page, 'Home', 1);
+    // The classroom dialogs (share link and QR code, export) render generated markup and images.
+    const classroom = page.getByRole('group', { name: 'Classroom' });
+    for (const name of ['Share', 'Export']) {
+      const button = classroom.getByRole('button', { name: new RegExp(`^${name}`) });
+      if (!(await button.count())) continue;
+      await button.click();
+      await page.getByRole('dialog').waitFor({ state: 'visible' });
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    }
+    await blurControls(page);
     await page.getByRole('button', { name: 'Play', exact: true }).click();
     await page.waitForTimeout(1500);
     expect((await position(page)).step).toBeGreaterThanOrEqual(1);

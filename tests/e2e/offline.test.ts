@@ -71,5 +71,19 @@ describe('offline', () => {
     await page.reload();
     expect((await waitForStage(page)).count).toBe(at.count);
     expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+    // Every file of the build, lazily loaded chunks included, is there without the network.
+    const statuses = await page.evaluate(
+      (files) =>
+        Promise.all(
+          files.map((f) =>
+            fetch(f).then(
+              (r) => `${f} ${r.status}`,
+              () => `${f} failed`,
+            ),
+          ),
+        ),
+      builtFiles(),
+    );
+    expect(statuses).toEqual(builtFiles().map((f) => `${f} 200`));
   });
 });

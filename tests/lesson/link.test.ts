@@ -200,7 +200,7 @@ describe('parseLink: invalid parameters give a clear problem and the default', (
     [
       'lesson=nope',
       'lesson',
-      'lesson=nope is not a built-in lesson (websocket, socketio, polling-vs-websocket); using websocket',
+      `lesson=nope is not a built-in lesson (${LESSONS.map((l) => l.id).join(', ')}); using websocket`,
       'websocket',
     ],
     ['lesson=', 'lesson', expect.stringMatching(/^lesson= is not a built-in lesson/), 'websocket'],
@@ -277,7 +277,7 @@ describe('parseLink: invalid parameters give a clear problem and the default', (
   });
 
   it('reports an unknown lesson and uses the websocket lesson for the rest', () => {
-    const { state: st } = parseLink('lesson=tcp&m=c:x');
+    const { state: st } = parseLink('lesson=nope&m=c:x');
     expect(st.scenario).toEqual({ ...WEBSOCKET, messages: [{ from: 'c', text: 'x' }] });
   });
 

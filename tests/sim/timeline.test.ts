@@ -222,15 +222,17 @@ describe('walk modes and losses', () => {
     ]);
   });
 
-  it('falls back to the websocket story, with a note, for stories still to come', () => {
-    for (const story of ['socketio', 'compare'] as const) {
-      const tl = buildTimeline({
-        ...lessonScenario(story === 'socketio' ? 'socketio' : 'polling-vs-websocket'),
-        story,
-      });
-      expect(tl.steps[0]!.text).toMatch(/not simulated yet/);
-      expect(tl.steps.at(-1)!.states['server']!.tcp!.state).toBe('TIME_WAIT');
-    }
+  it('dispatches the socketio and compare stories to their own builders', () => {
+    const sio = buildTimeline(lessonScenario('socketio'));
+    expect(sio.steps[0]!.text).not.toMatch(/not simulated yet/);
+    expect(sio.chapters[0]!.id).toBe('eio-handshake');
+    const cmp = buildTimeline(lessonScenario('polling-vs-websocket'));
+    expect(cmp.comparison?.series.map((s) => s.method)).toEqual([
+      'short-polling',
+      'long-polling',
+      'websocket',
+      'socketio',
+    ]);
   });
 });
 

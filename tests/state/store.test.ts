@@ -7,7 +7,13 @@ import {
   selectStepCount,
   type Build,
 } from '../../src/state/store';
-import { consoleUpTo, firstDifference, inspectedPacket, messageFirstStep } from '../../src/state/derive';
+import {
+  consolesByRole,
+  consoleUpTo,
+  firstDifference,
+  inspectedPacket,
+  messageFirstStep,
+} from '../../src/state/derive';
 import { SCENARIO_DEFAULTS, LIMITS, type Scenario } from '../../src/sim/scenario';
 import type { Packet, Step, Timeline } from '../../src/sim/types';
 import { FIXTURE, PACKETS, STEPS, WALK_START } from '../views/fixture';
@@ -212,6 +218,20 @@ describe('derive', () => {
       'client: Hi!',
     ]);
     expect(consoleUpTo(FIXTURE, 0)).toEqual([]);
+  });
+
+  it("each side's console up to a step: the same lines as filtering consoleUpTo by host role", () => {
+    const consoles = consolesByRole(FIXTURE);
+    const roleOf = (id: string) => FIXTURE.hosts.find((h) => h.id === id)?.role;
+    for (let step = 0; step < STEPS.length; step++) {
+      for (const role of ['client', 'server'] as const) {
+        const shown = consoles[role].lines.slice(0, consoles[role].countAt[step]);
+        expect(shown).toEqual(consoleUpTo(FIXTURE, step).filter((l) => roleOf(l.host) === role));
+      }
+    }
+    expect(consoles.server.countAt[STEPS.length - 1]).toBe(2);
+    expect(consoles.client.countAt[STEPS.length - 1]).toBe(1);
+    expect(consolesByRole(FIXTURE)).toBe(consoles);
   });
 
   it('firstDifference finds where two stories part', () => {

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
-import { act, screen } from '@testing-library/react';
-import { WireStrip } from '../../src/views/wire/WireStrip';
+import { act, screen, waitFor } from '@testing-library/react';
+import { loadStepAnimations } from '../../src/views/motion/useStepMotion';
+import { fitLines, WireStrip } from '../../src/views/wire/WireStrip';
 import { FIXTURE, STEPS, WALK_START } from './fixture';
 import { renderWithStore } from './render';
 
@@ -25,8 +26,10 @@ describe('WireStrip', () => {
     expect(container.querySelectorAll('.block-ghost')).toHaveLength(4);
   });
 
-  it('shows the first bits of the frame as a Manchester signal on the wire', () => {
+  it('shows the first bits of the frame as a Manchester signal on the wire', async () => {
     const { container } = renderWithStore(<WireStrip />, { step: WALK_START + 8 }); // transmit
+    // The signal's module loads after the first paint.
+    await waitFor(() => expect(container.querySelector('path.signal-wave')).not.toBeNull());
     const bits = [...container.querySelectorAll('.signal-bit')].map((t) => t.textContent).join('');
     const frame = FIXTURE.packets[5]!.frame;
     const lsbFirst = [frame[0]!, frame[1]!]
@@ -52,7 +55,8 @@ describe('WireStrip', () => {
     );
   });
 
-  it('animates one step forward, finishes at once when stepping on, and never animates backwards', () => {
+  it('animates one step forward, finishes at once when stepping on, and never animates backwards', async () => {
+    await loadStepAnimations(); // as the stage does once the page is idle
     const { container, store } = renderWithStore(<WireStrip />, {
       step: WALK_START + 3,
       reducedMotion: false,
@@ -77,5 +81,17 @@ describe('WireStrip', () => {
     });
     act(() => store.getState().next());
     expect(container.querySelectorAll('.anim[transform]')).toHaveLength(0);
+  });
+});
+
+describe('fitLines', () => {
+  it('keeps a caption that fits on one line, and splits a long one at the space nearest its middle', () => {
+    expect(fitLines('layer 6 adds no header', 600)).toEqual(['layer 6 adds no header']);
+    const long = 'layer 6 (presentation): no application data, this segment is TCP’s own';
+    const lines = fitLines(long, 400);
+    expect(lines).toHaveLength(2);
+    expect(lines.join(' ')).toBe(long);
+    expect(Math.abs(lines[0]!.length - lines[1]!.length)).toBeLessThan(12);
+    expect(fitLines('x'.repeat(100), 100)).toEqual(['x'.repeat(100)]);
   });
 });

@@ -2,8 +2,8 @@
  * The minimal client and server programs, each above its own console (the browser's and the server's), the
  * line that causes the current step highlighted, and every console line printed up to this step.
  */
-import { useEffect, useMemo, useRef } from 'react';
-import { consoleUpTo } from '../../state/derive';
+import { memo, useEffect, useRef } from 'react';
+import { consolesByRole } from '../../state/derive';
 import { scrollWithin } from '../motion/scrollWithin';
 import { useWirewalk } from '../../state/context';
 import { selectStep } from '../../state/store';
@@ -45,29 +45,50 @@ function ProgramView({
   );
 }
 
+const ConsoleLineView = memo(function ConsoleLineView({
+  text,
+  isNew,
+}: {
+  readonly text: string;
+  readonly isNew: boolean;
+}) {
+  return (
+    <li className={isNew ? 'is-new' : undefined}>
+      <code>{text}</code>
+    </li>
+  );
+});
+
+/**
+ * The first `count` lines of one console. The lines come once per timeline (consolesByRole); a step changes
+ * `count` and which lines are new, so only those rows render again.
+ */
 function ConsoleView({
   title,
   lines,
+  count,
 }: {
   readonly title: string;
   readonly lines: readonly { text: string; step: number }[];
+  readonly count: number;
 }) {
   const ref = useRef<HTMLOListElement | null>(null);
   const cursor = useWirewalk((s) => s.cursor);
   useEffect(() => {
     const el = ref.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [lines.length]);
+  }, [count]);
+  const items = [];
+  for (let i = 0; i < count; i++) {
+    const l = lines[i]!;
+    items.push(<ConsoleLineView key={i} text={l.text} isNew={l.step === cursor} />);
+  }
   return (
     <figure className="console">
       <figcaption>{title}</figcaption>
       <ol className="console-lines" ref={ref} aria-label={title}>
-        {lines.length === 0 ? <li className="console-empty">(nothing printed yet)</li> : null}
-        {lines.map((l, i) => (
-          <li key={i} className={l.step === cursor ? 'is-new' : undefined}>
-            <code>{l.text}</code>
-          </li>
-        ))}
+        {count === 0 ? <li className="console-empty">(nothing printed yet)</li> : null}
+        {items}
       </ol>
     </figure>
   );
@@ -77,10 +98,8 @@ export function CodePanel() {
   const timeline = useWirewalk((s) => s.timeline);
   const cursor = useWirewalk((s) => s.cursor);
   const step = useWirewalk(selectStep);
-  const lines = useMemo(() => consoleUpTo(timeline, cursor), [timeline, cursor]);
-  const hostRole = (id: string) => timeline.hosts.find((h) => h.id === id)?.role;
-  const clientLines = lines.filter((l) => hostRole(l.host) === 'client');
-  const serverLines = lines.filter((l) => hostRole(l.host) === 'server');
+  const consoles = consolesByRole(timeline);
+  const at = Math.min(cursor, timeline.steps.length - 1);
   const code = step?.code;
   return (
     <div className="code-panel">
@@ -90,7 +109,11 @@ export function CodePanel() {
           line={code?.program === 'client' ? code.line : null}
           label="runs in the browser"
         />
-        <ConsoleView title="Browser console" lines={clientLines} />
+        <ConsoleView
+          title="Browser console"
+          lines={consoles.client.lines}
+          count={consoles.client.countAt[at] ?? 0}
+        />
       </div>
       <div className="code-column">
         <ProgramView
@@ -98,7 +121,11 @@ export function CodePanel() {
           line={code?.program === 'server' ? code.line : null}
           label="runs on the server"
         />
-        <ConsoleView title="Server console" lines={serverLines} />
+        <ConsoleView
+          title="Server console"
+          lines={consoles.server.lines}
+          count={consoles.server.countAt[at] ?? 0}
+        />
       </div>
     </div>
   );

@@ -20,7 +20,7 @@ export function Composer() {
   };
   return (
     <form className="composer" onSubmit={onSubmit} aria-label="Add a message">
-      <label htmlFor={inputId} className="composer-label">
+      <label htmlFor={inputId} className="composer-label visually-hidden">
         Message
       </label>
       <input

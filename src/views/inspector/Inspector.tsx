@@ -3,13 +3,12 @@
  * the current step's packet, or the one most recently on screen. Masked payloads and the accept key get
  * their own step-by-step explanation above the tree.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { toHex } from '../../protocol/bytes';
 import { useWirewalk } from '../../state/context';
 import { selectInspected } from '../../state/store';
 import type { Packet, Timeline } from '../../sim/types';
 import { fieldBytes, fieldsAt, hexDump, trailerBytes } from '../hex/layout';
-import { scrollWithin } from '../motion/scrollWithin';
 import { useElementSize } from '../motion/useElementSize';
 import { PROTO_LAYERS } from '../theme/layers';
 import { AcceptPanel } from './AcceptPanel';
@@ -85,15 +84,7 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
   const to = timeline.hosts.find((h) => h.id === packet.to)?.label ?? packet.to;
   const field = selected !== null ? dump.fields[selected] : undefined;
   const fieldRange = range(selected);
-  const firstSelected = fieldRange?.[0] ?? null;
   const explained = field !== undefined && EXPLAINED_FIELDS.has(field.key);
-
-  useEffect(() => {
-    if (firstSelected === null) return;
-    const box = hexRef.current;
-    const el = box?.querySelector<HTMLElement>(`[data-offset="${firstSelected}"]`);
-    if (box && el) scrollWithin(box, el);
-  }, [firstSelected, hexRef]);
 
   return (
     <div className="inspector">
@@ -174,6 +165,8 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
               hovered={range(hovered)}
               onByte={onByte}
               onHoverByte={onHoverByte}
+              scrollBox={hexRef}
+              viewHeight={hexSize.height}
             />
           </div>
         </div>

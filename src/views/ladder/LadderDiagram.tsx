@@ -4,14 +4,21 @@
  * Only the rows in the scrolled window are drawn (`ladderLayout` is virtualised).
  * Clicking (or Enter on) an arrow seeks to the packet's first step and opens it in the inspector.
  */
-import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { select } from 'd3-selection';
-import 'd3-transition';
-import { easeCubicOut } from 'd3-ease';
+import {
+  memo,
+  useCallback,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import { useWirewalk } from '../../state/context';
-import type { Packet } from '../../sim/types';
+import type { HostInfo, Packet } from '../../sim/types';
 import { useElementSize } from '../motion/useElementSize';
-import { useForwardAnimation, useStepMotion } from '../motion/useStepMotion';
+import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motion/useStepMotion';
+import { usePreload } from '../lazy/usePreload';
 import { PROTO_LAYERS } from '../theme/layers';
 import { ladderLayout, scrollToKeep, type LadderArrow } from './layout';
 
@@ -33,7 +40,114 @@ function clip(text: string, width: number): string {
   return text.length <= max ? text : text.slice(0, max - 1) + '…';
 }
 
+function sameArrow(a: LadderArrow, b: LadderArrow): boolean {
+  for (const key in a) {
+    if (a[key as keyof LadderArrow] !== b[key as keyof LadderArrow]) return false;
+  }
+  return true;
+}
+
+interface ArrowProps {
+  readonly arrow: LadderArrow;
+  readonly packet: Packet;
+  readonly hosts: readonly HostInfo[];
+  readonly width: number;
+  /** Room between the outermost lifelines, for the label. */
+  readonly span: number;
+  readonly markerId: string;
+  onOpen(arrow: LadderArrow): void;
+}
+
+/**
+ * One packet's arrow. A step changes the `time` of one or two arrows only; the layout makes new arrow objects
+ * every time, so they are compared field by field and the others are not rendered again.
+ */
+const Arrow = memo(
+  function Arrow({ arrow: a, packet: p, hosts, width, span: lifelineSpan, markerId, onOpen }: ArrowProps) {
+    const hostLabel = (id: string) => hosts.find((h) => h.id === id)?.label ?? id;
+    const chip = topLayer(p);
+    const span = Math.abs(a.x2 - a.x1) || width - 2 * MARGIN;
+    const chipWidth = chip.name.length * 8 + 12;
+    const text = clip(a.label, lifelineSpan - chipWidth - 24);
+    const textWidth = Math.min(text.length * CHAR, span);
+    const chipX = a.labelX - (chipWidth + 6 + textWidth) / 2;
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        onOpen(a);
+      }
+    };
+    return (
+      <g
+        className={`arrow time-${a.time}${a.lost ? ' is-lost' : ''}${a.retransmission ? ' is-retransmission' : ''}`}
+        role="button"
+        tabIndex={0}
+        aria-current={a.time === 'current' ? 'step' : undefined}
+        aria-label={`Packet ${a.wireIndex}, ${hostLabel(p.from)} to ${hostLabel(p.to)}: ${a.label}${a.lost ? ', lost' : ''}. Show it in the inspector.`}
+        onClick={() => onOpen(a)}
+        onKeyDown={onKeyDown}
+      >
+        <rect
+          className="arrow-hit"
+          x={Math.min(a.x1, a.x2) - 8}
+          y={a.labelY - 18}
+          width={Math.abs(a.x2 - a.x1) + 16}
+          height={ROW - 4}
+        />
+        <line
+          className="arrow-line"
+          x1={a.x1}
+          y1={a.y1}
+          x2={a.x2}
+          y2={a.y2}
+          markerEnd={a.lost ? undefined : `url(#${markerId}-head)`}
+        />
+        {a.lost ? (
+          <>
+            <path className="lost-cross" d={`M${a.x2 - 9},${a.y2 - 9}l18,18m0,-18l-18,18`} />
+            <text
+              className="lost-label"
+              x={a.x2 + (a.rightward ? 16 : -16)}
+              y={a.y2 + 6}
+              textAnchor={a.rightward ? 'start' : 'end'}
+            >
+              lost
+            </text>
+          </>
+        ) : null}
+        <text
+          className="arrow-num"
+          x={a.x1 < a.x2 ? a.x1 - 10 : a.x1 + 10}
+          y={a.y1 + 5}
+          textAnchor={a.x1 < a.x2 ? 'end' : 'start'}
+        >
+          {a.wireIndex}
+        </text>
+        <g className={`chip colour-${chip.colour}`}>
+          <rect x={chipX} y={a.labelY - 15} width={chipWidth} height={19} rx={3} />
+          <text x={chipX + chipWidth / 2} y={a.labelY - 1} textAnchor="middle">
+            {chip.name}
+          </text>
+        </g>
+        <text className="arrow-label" x={chipX + chipWidth + 6} y={a.labelY}>
+          {text}
+          {text !== a.label ? <title>{a.label}</title> : null}
+        </text>
+      </g>
+    );
+  },
+  (before, after) =>
+    sameArrow(before.arrow, after.arrow) &&
+    before.packet === after.packet &&
+    before.hosts === after.hosts &&
+    before.width === after.width &&
+    before.span === after.span &&
+    before.markerId === after.markerId &&
+    before.onOpen === after.onOpen,
+);
+
 export function LadderDiagram() {
+  usePreload(loadStepAnimations);
   const timeline = useWirewalk((s) => s.timeline);
   const cursor = useWirewalk((s) => s.cursor);
   const reduced = useWirewalk((s) => s.reducedMotion);
@@ -62,9 +176,13 @@ export function LadderDiagram() {
     [timeline, width, top, size.height, cursor],
   );
 
+  // The scroll position as of the last scroll event (or the last scroll this component asked for). Reading
+  // el.scrollTop right after a step's DOM changes would force a synchronous layout inside the key press.
+  const scrolled = useRef(0);
   const onScroll = useCallback(() => {
+    scrolled.current = scrollRef.current?.scrollTop ?? 0;
     cancelAnimationFrame(frame.current);
-    frame.current = requestAnimationFrame(() => setTop(scrollRef.current?.scrollTop ?? 0));
+    frame.current = requestAnimationFrame(() => setTop(scrolled.current));
   }, [scrollRef]);
 
   useLayoutEffect(() => () => cancelAnimationFrame(frame.current), []);
@@ -75,50 +193,34 @@ export function LadderDiagram() {
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const want = scrollToKeep(cursorY, el.scrollTop, size.height, totalHeight, ROW * 1.2);
-    if (Math.abs(want - el.scrollTop) > 1) {
+    const want = scrollToKeep(cursorY, scrolled.current, size.height, totalHeight, ROW * 1.2);
+    if (Math.abs(want - scrolled.current) > 1) {
       if (typeof el.scrollTo === 'function')
         el.scrollTo({ top: want, behavior: reduced ? 'auto' : 'smooth' });
       else el.scrollTop = want;
-      if (reduced) setTop(want);
+      if (reduced) {
+        scrolled.current = want;
+        setTop(want);
+      }
     }
   }, [cursorY, size.height, totalHeight, reduced, scrollRef]);
 
   // The arrow draws itself when its packet goes onto the wire, not on every layer of the walk before.
   const onWire = timeline.steps[cursor]?.kind === 'transmit' || timeline.steps[cursor]?.kind === 'drop';
-  useForwardAnimation(motion, (duration) => {
+  useForwardAnimation(motion, (duration, d3) => {
     const svg = svgRef.current;
-    if (!svg || !onWire) return;
-    const line = select(svg).select<SVGLineElement>('.arrow.time-current .arrow-line');
-    const node = line.node();
-    if (!node) return;
-    const length = Math.hypot(
-      Number(node.getAttribute('x2')) - Number(node.getAttribute('x1')),
-      Number(node.getAttribute('y2')) - Number(node.getAttribute('y1')),
-    );
-    line
-      .style('stroke-dasharray', `${length} ${length}`)
-      .style('stroke-dashoffset', `${length}`)
-      .transition()
-      .duration(duration)
-      .ease(easeCubicOut)
-      .style('stroke-dashoffset', '0');
-    return () => {
-      line.interrupt().style('stroke-dasharray', null).style('stroke-dashoffset', null);
-    };
+    return svg && onWire ? d3.drawArrow(svg, duration) : undefined;
   });
 
-  const open = (a: LadderArrow) => {
-    if (a.firstStep >= 0) seek(a.firstStep);
-    setPanel('bytes');
-  };
-  const onKey = (a: LadderArrow) => (e: KeyboardEvent) => {
-    if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      open(a);
-    }
-  };
-  const hostLabel = (id: string) => timeline.hosts.find((h) => h.id === id)?.label ?? id;
+  const open = useCallback(
+    (a: LadderArrow) => {
+      if (a.firstStep >= 0) seek(a.firstStep);
+      setPanel('bytes');
+    },
+    [seek, setPanel],
+  );
+  const lines = layout.lifelines;
+  const lifelineSpan = lines.length ? Math.abs(lines[lines.length - 1]!.x - lines[0]!.x) : 0;
 
   return (
     <div className="ladder">
@@ -167,77 +269,18 @@ export function LadderDiagram() {
             <line key={l.host} className="lifeline" x1={l.x} x2={l.x} y1={0} y2={layout.totalHeight} />
           ))}
           <line className="cursor-line" x1={0} x2={width} y1={layout.cursorY} y2={layout.cursorY} />
-          {layout.arrows.map((a) => {
-            const p = timeline.packets[a.packet]!;
-            const chip = topLayer(p);
-            const span = Math.abs(a.x2 - a.x1) || width - 2 * MARGIN;
-            const chipWidth = chip.name.length * 8 + 12;
-            const text = clip(
-              a.label,
-              Math.abs(layout.lifelines.at(-1)!.x - layout.lifelines[0]!.x) - chipWidth - 24,
-            );
-            const textWidth = Math.min(text.length * CHAR, span);
-            const chipX = a.labelX - (chipWidth + 6 + textWidth) / 2;
-            return (
-              <g
-                key={a.packet}
-                className={`arrow time-${a.time}${a.lost ? ' is-lost' : ''}${a.retransmission ? ' is-retransmission' : ''}`}
-                role="button"
-                tabIndex={0}
-                aria-current={a.time === 'current' ? 'step' : undefined}
-                aria-label={`Packet ${a.wireIndex}, ${hostLabel(p.from)} to ${hostLabel(p.to)}: ${a.label}${a.lost ? ', lost' : ''}. Show it in the inspector.`}
-                onClick={() => open(a)}
-                onKeyDown={onKey(a)}
-              >
-                <rect
-                  className="arrow-hit"
-                  x={Math.min(a.x1, a.x2) - 8}
-                  y={a.labelY - 18}
-                  width={Math.abs(a.x2 - a.x1) + 16}
-                  height={ROW - 4}
-                />
-                <line
-                  className="arrow-line"
-                  x1={a.x1}
-                  y1={a.y1}
-                  x2={a.x2}
-                  y2={a.y2}
-                  markerEnd={a.lost ? undefined : `url(#${markerId}-head)`}
-                />
-                {a.lost ? (
-                  <>
-                    <path className="lost-cross" d={`M${a.x2 - 9},${a.y2 - 9}l18,18m0,-18l-18,18`} />
-                    <text
-                      className="lost-label"
-                      x={a.x2 + (a.rightward ? 16 : -16)}
-                      y={a.y2 + 6}
-                      textAnchor={a.rightward ? 'start' : 'end'}
-                    >
-                      lost
-                    </text>
-                  </>
-                ) : null}
-                <text
-                  className="arrow-num"
-                  x={a.x1 < a.x2 ? a.x1 - 10 : a.x1 + 10}
-                  y={a.y1 + 5}
-                  textAnchor={a.x1 < a.x2 ? 'end' : 'start'}
-                >
-                  {a.wireIndex}
-                </text>
-                <g className={`chip colour-${chip.colour}`}>
-                  <rect x={chipX} y={a.labelY - 15} width={chipWidth} height={19} rx={3} />
-                  <text x={chipX + chipWidth / 2} y={a.labelY - 1} textAnchor="middle">
-                    {chip.name}
-                  </text>
-                </g>
-                <text className="arrow-label" x={chipX + chipWidth + 6} y={a.labelY}>
-                  {text}
-                  {text !== a.label ? <title>{a.label}</title> : null}
-                </text>
-              </g>
-            );
-          })}
+          {layout.arrows.map((a) => (
+            <Arrow
+              key={a.packet}
+              arrow={a}
+              packet={timeline.packets[a.packet]!}
+              hosts={timeline.hosts}
+              width={width}
+              span={lifelineSpan}
+              markerId={markerId}
+              onOpen={open}
+            />
+          ))}
         </svg>
       </div>
     </div>

@@ -1,9 +1,30 @@
 /**
  * When and how fast to animate a step change. Only a single step forward animates: going back, seeking and
  * jumping show the new state at once, and with `prefers-reduced-motion` nothing moves at all.
+ *
+ * The animations themselves (and d3 with them) are a separate chunk: `loadStepAnimations` fetches it, which the
+ * stage does once the page is idle after its first paint. A step forward taken before it has arrived animates
+ * as soon as it does (unless the step has changed again by then).
  */
 import { useLayoutEffect, useRef } from 'react';
 import { useWirewalk } from '../../state/context';
+
+export type StepAnimations = typeof import('./stepAnimations');
+
+let animations: StepAnimations | null = null;
+let loading: Promise<StepAnimations> | null = null;
+
+export function loadStepAnimations(): Promise<StepAnimations> {
+  loading ??= import('./stepAnimations').then(
+    (m) => (animations = m),
+    (error: unknown) => {
+      // Try again next time (a flaky network while the page was idle); meanwhile steps simply do not animate.
+      loading = null;
+      throw error;
+    },
+  );
+  return loading;
+}
 
 /** Animation length at 1×, in ms; playback speed divides it. */
 export const BASE_ANIMATION_MS = 600;
@@ -28,7 +49,7 @@ export function useStepMotion(): StepMotion {
  */
 export function useForwardAnimation(
   motion: StepMotion,
-  animate: (duration: number) => (() => void) | void,
+  animate: (duration: number, d3: StepAnimations) => (() => void) | void,
 ): void {
   const previous = useRef<number | null>(null);
   const run = useRef(animate);
@@ -39,6 +60,18 @@ export function useForwardAnimation(
     const from = previous.current;
     previous.current = motion.cursor;
     if (motion.reduced || from === null || motion.cursor !== from + 1) return;
-    return run.current(motion.duration) ?? undefined;
+    if (animations) return run.current(motion.duration, animations) ?? undefined;
+    let stopped = false;
+    let stop: (() => void) | void;
+    loadStepAnimations().then(
+      (loaded) => {
+        if (!stopped) stop = run.current(motion.duration, loaded);
+      },
+      () => {},
+    );
+    return () => {
+      stopped = true;
+      stop?.();
+    };
   }, [motion.cursor, motion.duration, motion.reduced]);
 }

@@ -1,9 +1,10 @@
 /**
- * The narration of the current step: its title and a few sentences, and the misconception it meets.
- * A polite live region, so a screen reader reads each step after the teacher moves on, without interrupting.
+ * The narration of the current step: its title and a few sentences, the lesson's aside where the lesson makes
+ * its point, and the misconception it meets. A polite live region, so a screen reader reads each step after
+ * the teacher moves on, without interrupting.
  */
 import { useWirewalk } from '../../state/context';
-import { selectChapter, selectStep } from '../../state/store';
+import { selectAside, selectChapter, selectStep } from '../../state/store';
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
   encapsulate: 'wrapping',
@@ -19,6 +20,7 @@ export function Narration() {
   const step = useWirewalk(selectStep);
   const chapter = useWirewalk(selectChapter);
   const timeline = useWirewalk((s) => s.timeline);
+  const aside = useWirewalk(selectAside);
   if (!step) {
     return (
       <section className="narration" aria-live="polite">
@@ -46,6 +48,11 @@ export function Narration() {
           {step.title}
         </h2>
         <p className="narration-text">{step.text}</p>
+        {aside ? (
+          <p className="narration-aside">
+            <span className="aside-label">In this lesson</span> {aside}
+          </p>
+        ) : null}
         {step.misconception ? (
           <aside className="myth" aria-label="Misconception">
             <p>

@@ -5,14 +5,18 @@
 import { lazy, Suspense, useRef, type KeyboardEvent } from 'react';
 import { useActions, useWirewalk } from '../../state/context';
 import type { Panel } from '../../state/store';
-import { CodePanel } from '../code/CodePanel';
-import { Inspector } from '../inspector/Inspector';
 import { LadderDiagram } from '../ladder/LadderDiagram';
+import { usePreload } from '../lazy/usePreload';
 
-// Only the comparison lesson needs the chart (and d3-scale): load it when its tab first opens.
+// The stage opens on the ladder; the other panels load when their tab first opens (the chart brings d3-scale),
+// which keeps the first download small.
 const ComparisonChart = lazy(() =>
   import('../compare/ComparisonChart').then((m) => ({ default: m.ComparisonChart })),
 );
+const loadInspector = () => import('../inspector/Inspector');
+const loadCode = () => import('../code/CodePanel');
+const Inspector = lazy(() => loadInspector().then((m) => ({ default: m.Inspector })));
+const CodePanel = lazy(() => loadCode().then((m) => ({ default: m.CodePanel })));
 
 const TABS: readonly { readonly id: Panel; readonly label: string }[] = [
   { id: 'ladder', label: 'Sequence diagram' },
@@ -22,6 +26,8 @@ const TABS: readonly { readonly id: Panel; readonly label: string }[] = [
 ];
 
 export function StagePanels() {
+  // Ready before a click on the ladder opens the bytes.
+  usePreload(loadInspector, loadCode);
   const panel = useWirewalk((s) => s.panel);
   const comparison = useWirewalk((s) => s.timeline.comparison);
   const expanded = useWirewalk((s) => s.expanded);
@@ -84,13 +90,11 @@ export function StagePanels() {
       </div>
       <div className="panel" role="tabpanel" id={`panel-${current}`} aria-labelledby={`tab-${current}`}>
         {current === 'ladder' ? <LadderDiagram /> : null}
-        {current === 'bytes' ? <Inspector /> : null}
-        {current === 'code' ? <CodePanel /> : null}
-        {current === 'compare' && comparison ? (
-          <Suspense fallback={<p className="panel-loading">Loading the chart…</p>}>
-            <ComparisonChart comparison={comparison} />
-          </Suspense>
-        ) : null}
+        <Suspense fallback={<p className="panel-loading">Loading…</p>}>
+          {current === 'bytes' ? <Inspector /> : null}
+          {current === 'code' ? <CodePanel /> : null}
+          {current === 'compare' && comparison ? <ComparisonChart comparison={comparison} /> : null}
+        </Suspense>
       </div>
     </div>
   );

@@ -1,10 +1,18 @@
 /**
  * Playback: first / previous / play-pause / next / last, speed 0.25×–4×, a scrubber with the chapters marked
  * and named beneath it, and "Step 12 of 87". Every control is named and shows its keyboard shortcut.
+ * An embed locked to a step range gets a scrubber (and chapter marks) over that range only.
  */
 import { useId } from 'react';
 import { useActions, useWirewalk } from '../../state/context';
-import { SPEEDS, selectChapter, selectStep, selectStepCount } from '../../state/store';
+import {
+  SPEEDS,
+  selectChapter,
+  selectFirstAllowed,
+  selectLastAllowed,
+  selectStep,
+  selectStepCount,
+} from '../../state/store';
 import { Icon, type IconName } from './icons';
 
 function Transport({
@@ -46,9 +54,13 @@ export function PlaybackBar() {
   const chapter = useWirewalk(selectChapter);
   const title = useWirewalk((s) => selectStep(s)?.title ?? '');
   const { first, prev, next, last, togglePlay, setSpeed, seek } = useActions();
+  const firstAllowed = useWirewalk(selectFirstAllowed);
+  const lastAllowed = useWirewalk(selectLastAllowed);
   const speedId = useId();
-  const atStart = cursor <= 0;
-  const atEnd = cursor >= count - 1;
+  const atStart = cursor <= firstAllowed;
+  const atEnd = cursor >= lastAllowed;
+  const locked = firstAllowed > 0 || lastAllowed < count - 1;
+  const span = Math.max(1, lastAllowed - firstAllowed + 1);
   return (
     <nav className="playback" aria-label="Playback">
       <div className="transport" role="group" aria-label="Step controls">
@@ -65,7 +77,7 @@ export function PlaybackBar() {
           label={playing ? 'Pause' : 'Play'}
           keys="Space K"
           onClick={togglePlay}
-          disabled={count < 2}
+          disabled={lastAllowed <= firstAllowed}
           className="btn-play"
         />
         <Transport
@@ -91,8 +103,8 @@ export function PlaybackBar() {
         <input
           type="range"
           className="scrubber-input"
-          min={1}
-          max={Math.max(1, count)}
+          min={firstAllowed + 1}
+          max={Math.max(firstAllowed + 1, lastAllowed + 1)}
           step={1}
           value={cursor + 1}
           aria-label="Step"
@@ -101,9 +113,11 @@ export function PlaybackBar() {
         />
         <ol className="chapters" aria-label="Chapters">
           {chapters.map((c) => {
-            const span = Math.max(1, count);
-            const left = (c.firstStep / span) * 100;
-            const width = ((c.lastStep - c.firstStep + 1) / span) * 100;
+            const lo = Math.max(c.firstStep, firstAllowed);
+            const hi = Math.min(c.lastStep, lastAllowed);
+            if (hi < lo) return null;
+            const left = ((lo - firstAllowed) / span) * 100;
+            const width = ((hi - lo + 1) / span) * 100;
             const current = chapter?.id === c.id;
             return (
               <li key={c.id} className="chapter-mark" style={{ left: `${left}%`, width: `${width}%` }}>
@@ -112,7 +126,7 @@ export function PlaybackBar() {
                   className={`chapter-btn${current ? ' is-current' : ''}`}
                   aria-current={current ? 'true' : undefined}
                   title={`${c.title}: steps ${c.firstStep + 1}–${c.lastStep + 1}`}
-                  onClick={() => seek(c.firstStep)}
+                  onClick={() => seek(lo)}
                 >
                   {c.title}
                 </button>
@@ -123,6 +137,12 @@ export function PlaybackBar() {
       </div>
       <p className="step-count">
         Step <strong>{cursor + 1}</strong> of {count}
+        {locked ? (
+          <span className="step-range">
+            {' '}
+            (steps {firstAllowed + 1}–{lastAllowed + 1})
+          </span>
+        ) : null}
       </p>
     </nav>
   );

@@ -40,7 +40,7 @@ export function SignalTrace({
       {g.byteEdges.map((x) => (
         <line key={x} className="signal-edge" x1={x} x2={x} y1={16} y2={height} />
       ))}
-      <path className="signal-wave anim" d={g.path} />
+      <path className="signal-wave anim" d={g.path} data-length={g.length} />
       {g.centres.map((x, i) => (
         <text key={i} className="signal-bit" x={x} y={height - 4} textAnchor="middle">
           {bits[i]!.bit}

@@ -42,6 +42,11 @@ export interface SignalGeometry {
   readonly centres: readonly number[];
   /** Byte boundaries (x) after every 8 bits. */
   readonly byteEdges: readonly number[];
+  /**
+   * Length of the waveform's path (what SVGGeometryElement.getTotalLength would measure), so the drawing-on
+   * animation needs no layout to find it.
+   */
+  readonly length: number;
 }
 
 const stepLine = line<readonly [number, number]>()
@@ -65,10 +70,16 @@ export function signalGeometry(
   bits.forEach((b, i) => {
     if (b.bitOfByte === 0 && i > 0) byteEdges.push(i * cell);
   });
+  // curveStepAfter goes across, then up or down, from each point to the next.
+  let length = 0;
+  for (let i = 1; i < points.length; i++) {
+    length += Math.abs(points[i]![0] - points[i - 1]![0]) + Math.abs(points[i]![1] - points[i - 1]![1]);
+  }
   return {
     path: stepLine(points) ?? '',
     cell,
     centres: bits.map((_, i) => i * cell + half),
     byteEdges,
+    length,
   };
 }

@@ -4,19 +4,36 @@
  * a Manchester-coded signal, and shrinking as the receiver's layers unwrap it.
  *
  * React renders the final picture of every step; d3 only animates *from* where the previous step left
- * things *to* that picture, on elements marked `.anim`, and the cleanup puts them back at once.
+ * things *to* that picture, on elements marked `.anim`, and the cleanup puts them back at once
+ * (motion/stepAnimations.ts, loaded after the first paint).
  */
-import { useMemo, useRef } from 'react';
-import { select } from 'd3-selection';
-import 'd3-transition';
-import { easeCubicOut, easeLinear } from 'd3-ease';
+import { lazy, Suspense, useMemo, useRef } from 'react';
 import { useWirewalk } from '../../state/context';
 import { selectStep } from '../../state/store';
 import { useElementSize } from '../motion/useElementSize';
-import { useForwardAnimation, useStepMotion } from '../motion/useStepMotion';
+import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motion/useStepMotion';
 import { stageHosts, unitAt, unitBarLayout, unitBlocks, unitChange, type UnitView } from '../stack/layout';
-import { SignalTrace } from '../signal/SignalTrace';
+import { usePreload } from '../lazy/usePreload';
 import { idleLines } from './idle';
+
+// The signal (and d3-shape with it) is drawn only while a frame is on the cable: it loads after the first
+// paint, when the browser is idle, so it is there before the first frame reaches the wire.
+const loadSignal = () => import('../signal/SignalTrace');
+const SignalTrace = lazy(() => loadSignal().then((m) => ({ default: m.SignalTrace })));
+
+/** About the width of one character of the caption (1rem bold at the projector's font size). */
+const CAPTION_CHAR = 9.5;
+
+/** A caption as one line, or two split at a space when one would be wider than the strip (SVG text never wraps). */
+export function fitLines(text: string, width: number): string[] {
+  if (text.length * CAPTION_CHAR <= width) return [text];
+  const middle = text.length / 2;
+  let cut = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === ' ' && (cut < 0 || Math.abs(i - middle) < Math.abs(cut - middle))) cut = i;
+  }
+  return cut < 0 ? [text] : [text.slice(0, cut), text.slice(cut + 1)];
+}
 
 const PAD = 10;
 const BAR_Y = 4;
@@ -60,6 +77,7 @@ function describeUnit(unit: UnitView, from: string, to: string): string {
 }
 
 export function WireStrip() {
+  usePreload(loadSignal, loadStepAnimations);
   const timeline = useWirewalk((s) => s.timeline);
   const step = useWirewalk(selectStep);
   const motion = useStepMotion();
@@ -109,56 +127,9 @@ export function WireStrip() {
   const signalTop = BAR_Y + BAR_H + 6;
   const signalHeight = Math.max(56, Math.min(90, size.height - signalTop - 2));
 
-  useForwardAnimation(motion, (duration) => {
+  useForwardAnimation(motion, (duration, d3) => {
     const svg = svgRef.current;
-    if (!svg) return;
-    const root = select(svg);
-    const ease = easeCubicOut;
-    root.selectAll<SVGGElement, unknown>('.block.state-adding .anim').each(function () {
-      // Grow from the edge that touches what was already there: headers from their right, trailers from their left.
-      const edge = Number(this.getAttribute('data-edge'));
-      select(this)
-        .attr('transform', `translate(${edge},0) scale(0.001,1)`)
-        .transition()
-        .duration(duration)
-        .ease(ease)
-        .attrTween('transform', () => (k) => `translate(${edge * (1 - k)},0) scale(${Math.max(0.001, k)},1)`);
-    });
-    root
-      .selectAll<SVGGElement, unknown>('.block.state-removing .anim')
-      .attr('transform', 'translate(0,14)')
-      .transition()
-      .duration(duration)
-      .ease(ease)
-      .attr('transform', 'translate(0,0)');
-    if (travelFrom !== 0) {
-      root
-        .selectAll<SVGGElement, unknown>('.unit-motion.anim')
-        .attr('transform', `translate(${travelFrom},0)`)
-        .transition()
-        .duration(duration)
-        .ease(easeCubicOut)
-        .attr('transform', 'translate(0,0)');
-    }
-    root.selectAll<SVGPathElement, unknown>('path.signal-wave.anim').each(function () {
-      const length = typeof this.getTotalLength === 'function' ? this.getTotalLength() : 0;
-      if (!length) return;
-      select(this)
-        .style('stroke-dasharray', `${length} ${length}`)
-        .style('stroke-dashoffset', `${length}`)
-        .transition()
-        .duration(duration)
-        .ease(easeLinear)
-        .style('stroke-dashoffset', '0');
-    });
-    return () => {
-      root
-        .selectAll<SVGElement, unknown>('.anim')
-        .interrupt()
-        .attr('transform', null)
-        .style('stroke-dasharray', null)
-        .style('stroke-dashoffset', null);
-    };
+    return svg ? d3.animateUnit(svg, duration, travelFrom) : undefined;
   });
 
   return (
@@ -282,12 +253,18 @@ export function WireStrip() {
           )}
           <g transform={`translate(${PAD},${signalTop})`} display={compact ? 'none' : undefined}>
             {unit?.bits && packet ? (
-              <SignalTrace frame={packet.frame} width={width - 2 * PAD} height={signalHeight} />
+              <Suspense fallback={null}>
+                <SignalTrace frame={packet.frame} width={width - 2 * PAD} height={signalHeight} />
+              </Suspense>
             ) : (
               <>
                 {change ? (
                   <text className="unit-change" x={width / 2 - PAD} y={22} textAnchor="middle">
-                    {change}
+                    {fitLines(change, width - 2 * PAD).map((line, i) => (
+                      <tspan key={i} x={width / 2 - PAD} dy={i === 0 ? 0 : 20}>
+                        {line}
+                      </tspan>
+                    ))}
                   </text>
                 ) : null}
                 <line

@@ -1,0 +1,248 @@
+/**
+ * The curriculum map: every question (Q1-Q13) and misconception (M1-M8) of the class's curriculum, with the
+ * lesson and the step that answers it, so that a teacher can link straight to it (`?lesson=<id>&step=<n>`).
+ *
+ * Step numbers are 1-based and written out, because teachers copy them into links; tests/lesson/
+ * curriculum.test.ts builds each lesson's timeline and checks that the step exists and carries the id in
+ * `step.curriculum`. docs/curriculum-map.md is generated from this table (`npm run curriculum:map`).
+ */
+import { lessonById } from './catalogue';
+
+export interface CurriculumEntry {
+  /** 'Q1'..'Q13', 'M1'..'M8'. */
+  readonly id: string;
+  /** The question or misconception, as the class brings it. */
+  readonly text: string;
+  readonly lesson: string;
+  /** 1-based. */
+  readonly step: number;
+  /** One line: what the step shows. */
+  readonly how: string;
+}
+
+export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
+  {
+    id: 'Q1',
+    text: 'What is a WebSocket?',
+    lesson: 'websocket',
+    step: 55,
+    how: 'onopen: the connection that carried the HTTP upgrade becomes a full-duplex WebSocket (RFC 6455, 2011); both sides may now send at any time.',
+  },
+  {
+    id: 'Q2',
+    text: 'Describe the WebSocket handshake and what happens once the connection is established',
+    lesson: 'upgrade',
+    step: 11,
+    how: "The 101 Switching Protocols with Sec-WebSocket-Accept = base64(SHA-1(key + GUID)), computed step by step from this run's key; frames follow on the same connection.",
+  },
+  {
+    id: 'Q3',
+    text: 'The server can send content without first receiving a ___',
+    lesson: 'frames',
+    step: 15,
+    how: "A server push: the server's first frame, while the browser has sent no data since the 101 (no request).",
+  },
+  {
+    id: 'Q4',
+    text: 'What does `io.on()` do?',
+    lesson: 'socketio',
+    step: 26,
+    how: 'io.on(\'connection\') runs once for the browser whose CONNECT (40) just arrived, hands over its socket (id from this run) and logs "a user connected".',
+  },
+  {
+    id: 'Q5',
+    text: 'Proof of life that the code works',
+    lesson: 'socketio',
+    step: 63,
+    how: 'The server console logs "message: Hello" at the very step the 42["chat message","Hello"] frame is decoded.',
+  },
+  {
+    id: 'Q6',
+    text: 'What does `socket.emit()` do?',
+    lesson: 'emit',
+    step: 126,
+    how: 'With three browsers connected, socket.broadcast.emit sends the event to Browser 2 and Browser 3 only; the asides compare socket.emit, io.emit and rooms.',
+  },
+  {
+    id: 'Q7',
+    text: 'WebSocket vs Socket.IO',
+    lesson: 'socketio',
+    step: 48,
+    how: 'The text 42["chat message","Hello"] (Engine.IO message 4, Socket.IO EVENT 2, JSON) inside a masked WebSocket frame: three protocols at layer 7.',
+  },
+  {
+    id: 'Q8',
+    text: 'When would you use Socket.IO?',
+    lesson: 'reconnect',
+    step: 147,
+    how: "After a network drop the Manager reconnects by itself ('reconnect' after 2 attempts) and then sends what was emitted offline.",
+  },
+  {
+    id: 'Q8',
+    text: 'When would you use Socket.IO?',
+    lesson: 'socketio',
+    step: 89,
+    how: 'An acknowledgement: the server answers the emit 420["users online"] with 430[1], which runs the callback in the page.',
+  },
+  {
+    id: 'Q9',
+    text: 'When would you use plain WebSockets?',
+    lesson: 'socketio',
+    step: 115,
+    how: 'The summary: what Socket.IO added to a plain WebSocket, byte by byte, and when the standard protocol alone is the better choice.',
+  },
+  {
+    id: 'Q10',
+    text: 'The OSI model',
+    lesson: 'osi',
+    step: 57,
+    how: 'The "Hello" frame starts down the seven layers (data, segment, packet, frame, bits), with the size after each layer in the aside.',
+  },
+  {
+    id: 'Q11',
+    text: 'The TCP handshake, for a non-technical friend',
+    lesson: 'tcp',
+    step: 8,
+    how: 'The third segment: ACK with Seq = x+1 and Ack = y+1, and why each side starts from a random number.',
+  },
+  {
+    id: 'Q11',
+    text: 'The TCP handshake, for a non-technical friend',
+    lesson: 'tcp',
+    step: 23,
+    how: 'The four-step goodbye begins: FIN (1 of 4), which uses up one sequence number like the SYN.',
+  },
+  {
+    id: 'Q12',
+    text: 'Why not just HTTP polling?',
+    lesson: 'polling-vs-websocket',
+    step: 268,
+    how: 'The same 10 messages by short polling, long polling, WebSocket and Socket.IO: bytes on the wire (every header) and delay, as the chart and the totals.',
+  },
+  {
+    id: 'Q13',
+    text: "Socket.IO's reserved events",
+    lesson: 'socketio',
+    step: 26,
+    how: "The server's reserved 'connection' event fires for the new socket; 'disconnect' follows at the end of the lesson.",
+  },
+  {
+    id: 'Q13',
+    text: "Socket.IO's reserved events",
+    lesson: 'reconnect',
+    step: 120,
+    how: "reconnect_attempt 1: a Manager event (socket.io.on), fired after the socket's 'disconnect' (ping timeout).",
+  },
+  {
+    id: 'M1',
+    text: '"`socket.emit()` sends a message to all connected clients"',
+    lesson: 'emit',
+    step: 126,
+    how: "Three browsers; the handler's socket.broadcast.emit reaches two of them and not the sender; socket.emit would reach one, io.emit all three.",
+  },
+  {
+    id: 'M2',
+    text: '"The WebSocket handshake is a three-way handshake"',
+    lesson: 'upgrade',
+    step: 9,
+    how: "After TCP's three segments (layer 4), the WebSocket handshake is one HTTP GET with Upgrade: websocket (layer 7) on the same connection, then one 101.",
+  },
+  {
+    id: 'M3',
+    text: '"In the final ACK the SYN number is reset to 0" / "the same SYN number"',
+    lesson: 'tcp',
+    step: 8,
+    how: "The final ACK carries Seq = x+1 and Ack = y+1 with this run's absolute numbers; Wireshark's 0 and 1 are relative.",
+  },
+  {
+    id: 'M3',
+    text: '"In the final ACK the SYN number is reset to 0" / "the same SYN number"',
+    lesson: 'tcp',
+    step: 27,
+    how: "The ACK of the FIN says FIN's Seq + 1: FIN, like SYN, consumes one sequence number.",
+  },
+  {
+    id: 'M4',
+    text: '"Socket.IO is an implementation of the WebSocket protocol"',
+    lesson: 'socketio',
+    step: 21,
+    how: 'The session opens with plain HTTP long-polling: the answer 0{"sid":…} is Engine.IO\'s own protocol, before any WebSocket exists.',
+  },
+  {
+    id: 'M4',
+    text: '"Socket.IO is an implementation of the WebSocket protocol"',
+    lesson: 'socketio',
+    step: 48,
+    how: 'Once upgraded, every WebSocket frame carries Engine.IO and Socket.IO bytes (42[…]) that a plain WebSocket peer would not understand.',
+  },
+  {
+    id: 'M5',
+    text: '"The session layer includes DNS"',
+    lesson: 'socketio',
+    step: 50,
+    how: 'Layer 5 here is the Engine.IO session (its sid and its heartbeat), which adds no header; DNS is an application-layer protocol.',
+  },
+  {
+    id: 'M6',
+    text: '"Every OSI layer adds a header"',
+    lesson: 'osi',
+    step: 58,
+    how: 'Layer 6 encodes "Hello" as UTF-8 and adds no bytes (nor does layer 5); the headers come from WebSocket, TCP, IPv4 and Ethernet.',
+  },
+  {
+    id: 'M7',
+    text: '"A WebSocket stays open forever"',
+    lesson: 'close',
+    step: 25,
+    how: 'The server calls ws.close(1000, "bye"): the WebSocket stays open until one side starts the closing handshake or the network drops it.',
+  },
+  {
+    id: 'M7',
+    text: '"A WebSocket stays open forever"',
+    lesson: 'reconnect',
+    step: 117,
+    how: "The network drops; no packet says so; after pingInterval + pingTimeout the heartbeat gives up: 'disconnect' (ping timeout), then Socket.IO reconnects.",
+  },
+  {
+    id: 'M8',
+    text: '"Ping/Reconnect/Join/Leave/connect_timeout are socket events"',
+    lesson: 'reconnect',
+    step: 120,
+    how: "reconnect_attempt is the Manager's event (socket.io.on('reconnect_attempt')), not the socket's; connect_timeout no longer exists in v4.",
+  },
+];
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function idOrder(id: string): number {
+  const n = Number(id.slice(1));
+  return (id.startsWith('Q') ? 0 : 100) + n;
+}
+
+/** docs/curriculum-map.md: the map as a Markdown table, in curriculum order (Q1…Q13, then M1…M8). */
+export function curriculumMapMarkdown(): string {
+  const rows = [...CURRICULUM_MAP]
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => idOrder(a.e.id) - idOrder(b.e.id) || a.i - b.i)
+    .map(({ e }) => {
+      const title = lessonById(e.lesson)?.title ?? e.lesson;
+      const link = `?lesson=${e.lesson}&step=${e.step}`;
+      return `| ${e.id} | ${cell(e.text)} | ${cell(title)} (\`${e.lesson}\`) | ${e.step} | \`${link}\` | ${cell(e.how)} |`;
+    });
+  return [
+    '# Curriculum map',
+    '',
+    '<!-- Generated by `npm run curriculum:map` from src/lesson/curriculum.ts. Do not edit by hand. -->',
+    '',
+    'Every question (Q) and misconception (M) of the class curriculum, with the lesson step that answers it.',
+    "Add the link to the app's address, e.g. `https://example.org/wirewalk/?lesson=tcp&step=8`. Step numbers",
+    'are for the lesson as it opens (its default scenario); tests/lesson/curriculum.test.ts checks each one.',
+    '',
+    '| Id | Question or misconception | Lesson | Step | Link | What the step shows |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}

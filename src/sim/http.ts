@@ -1,0 +1,519 @@
+/**
+ * HTTP/1.1 over the simulated TCP: a browser's pool of persistent connections to one server, and a
+ * Node `http.Server` that reads requests one at a time per connection. The Socket.IO story (Engine.IO's
+ * long-polling transport) and the polling comparison both run on it.
+ *
+ * Choices, with their sources:
+ * - Persistent connections (RFC 9112 §9.3): the browser keeps a connection open after a response and
+ *   reuses the idle one used most recently; it opens a new one only when all are busy, at most six per
+ *   host (Chrome's limit for HTTP/1.1). It never pipelines (RFC 9112 §9.3.2; browsers do not).
+ * - The server closes a connection that stays idle for 5 s after its last response (Node's
+ *   `server.keepAliveTimeout` default) and says so in `Keep-Alive: timeout=5`; the browser then closes
+ *   its side. A request the browser sent on a reused connection that the server closed before
+ *   answering is sent again on another connection (RFC 9112 §9.3.1; Chrome retries it).
+ * - Messages are framed by Content-Length (RFC 9112 §6.3); no chunked bodies are needed here.
+ * - `abort()` is the program dropping a request (xhr.abort(), or giving up on a dead peer): the
+ *   connection is aborted (RFC 9293 §3.10.5), as a browser cannot reuse a connection whose response
+ *   it stopped reading.
+ */
+import { utf8 } from '../protocol/bytes';
+import {
+  decodeHttpRequest,
+  decodeHttpResponse,
+  type HttpHeaders,
+  type HttpRequestRepr,
+  type HttpResponseRepr,
+} from '../protocol/http';
+import { NS_PER_MS, type Socket, type World } from './network';
+import type { AppWrite } from './packet';
+import type { HostInfo } from './types';
+import { ByteQueue } from './websocket';
+
+export const HTTP_TIMING = {
+  /** Node's `http.Server#keepAliveTimeout` default. */
+  keepAliveTimeoutNs: 5000 * NS_PER_MS,
+  /** Chrome's limit of HTTP/1.1 connections per host. */
+  maxConnectionsPerHost: 6,
+} as const;
+
+/**
+ * Milliseconds from 1970 to the simulation's time zero, 2011-12-11T00:00:00Z: the same instant as the
+ * capture's (timeline.ts PCAP_EPOCH_SECONDS), so Date headers and capture timestamps agree.
+ */
+export const HTTP_EPOCH_MS = 1323561600 * 1000;
+
+/** The simulated browser, as its requests present it (a desktop Chrome on Linux). */
+export const BROWSER_IDENTITY = {
+  userAgent:
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  /** The page was loaded from http://server/; requests go back to the same origin. */
+  origin: 'http://server',
+  referer: 'http://server/',
+  host: 'server',
+} as const;
+
+/** RFC 9110 §5.6.7 IMF-fixdate of a simulated instant, e.g. `Sun, 11 Dec 2011 00:00:00 GMT`. */
+export function httpDate(nowNs: number): string {
+  return new Date(HTTP_EPOCH_MS + Math.floor(nowNs / NS_PER_MS)).toUTCString();
+}
+
+/**
+ * The headers Chrome sends with a same-origin `XMLHttpRequest`/`fetch` over plain http:// (no Sec-Fetch-*
+ * or client hints: those go only to secure origins). A body adds Content-Length, its Content-type (as
+ * the script set it) and Origin, in Chrome's order.
+ */
+export function browserRequest(
+  method: 'GET' | 'POST',
+  target: string,
+  body?: { readonly length: number; readonly contentType: string },
+): HttpRequestRepr {
+  const headers: [string, string][] = [
+    ['Host', BROWSER_IDENTITY.host],
+    ['Connection', 'keep-alive'],
+  ];
+  if (body) headers.push(['Content-Length', String(body.length)]);
+  headers.push(['User-Agent', BROWSER_IDENTITY.userAgent]);
+  if (body) headers.push(['Content-type', body.contentType]);
+  headers.push(['Accept', '*/*']);
+  if (body) headers.push(['Origin', BROWSER_IDENTITY.origin]);
+  headers.push(
+    ['Referer', BROWSER_IDENTITY.referer],
+    ['Accept-Encoding', 'gzip, deflate'],
+    ['Accept-Language', 'en-US,en;q=0.9'],
+  );
+  return { method, target, version: 'HTTP/1.1', headers };
+}
+
+/**
+ * A response as Node's `http` module writes it: the program's headers in its order, then Date,
+ * Connection and Keep-Alive, which Node adds for a persistent connection.
+ */
+export function nodeResponse(
+  status: number,
+  reason: string,
+  headers: HttpHeaders,
+  nowNs: number,
+): HttpResponseRepr {
+  return {
+    version: 'HTTP/1.1',
+    status,
+    reason,
+    headers: [
+      ...headers,
+      ['Date', httpDate(nowNs)],
+      ['Connection', 'keep-alive'],
+      ['Keep-Alive', `timeout=${HTTP_TIMING.keepAliveTimeoutNs / 1e9}`],
+    ],
+  };
+}
+
+export interface HttpRequestIn {
+  readonly repr: HttpRequestRepr;
+  readonly body: Uint8Array;
+}
+
+export interface HttpResponseIn {
+  readonly repr: HttpResponseRepr;
+  readonly body: Uint8Array;
+}
+
+const LATIN1 = new TextDecoder('latin1');
+
+/** Cuts complete HTTP messages (head + Content-Length body) out of a connection's byte stream. */
+class MessageReader {
+  private readonly rx = new ByteQueue();
+  private searched = 0;
+  private head: { readonly length: number; readonly body: number } | null = null;
+
+  push(b: Uint8Array): void {
+    this.rx.push(b);
+  }
+
+  get buffered(): number {
+    return this.rx.length;
+  }
+
+  /** The bytes of the next complete message, or null while it is incomplete. */
+  next(): Uint8Array | null {
+    if (!this.head) {
+      if (this.rx.length === 0) return null;
+      const end = this.rx.headEnd(this.searched);
+      if (end < 0) {
+        this.searched = this.rx.length;
+        return null;
+      }
+      const m = /\r\ncontent-length:[ \t]*(\d+)/i.exec(LATIN1.decode(this.rx.peek(end)));
+      this.head = { length: end, body: m ? Number(m[1]) : 0 };
+    }
+    const total = this.head.length + this.head.body;
+    if (this.rx.length < total) return null;
+    this.head = null;
+    this.searched = 0;
+    return this.rx.take(total);
+  }
+
+  /** Whatever follows the last message (after an upgrade, the new protocol's first bytes). */
+  rest(): Uint8Array {
+    return this.rx.length > 0 ? this.rx.take(this.rx.length) : new Uint8Array(0);
+  }
+}
+
+// ---- The browser ----
+
+export interface ExchangeHooks {
+  response(res: HttpResponseIn): void;
+  /** The connection closed or was aborted before the whole response came. */
+  failed?(why: 'closed' | 'aborted'): void;
+}
+
+/** Why the browser opens a connection (the timeline says so at the SYN). */
+export type OpenReason = 'first' | 'all-busy' | 'retry';
+
+export interface BrowserHttpHooks {
+  /** Called just before the connection's SYN is sent. */
+  opening?(reason: OpenReason, poolSize: number): void;
+  /** The connection is established; `n` counts this browser's HTTP connections from 1. */
+  opened?(socket: Socket, n: number): void;
+}
+
+interface PoolConn {
+  readonly n: number;
+  socket: Socket | null;
+  state: 'connecting' | 'busy' | 'idle' | 'closed';
+  exchange: Exchange | null;
+  readonly reader: MessageReader;
+  /** Carried a request before the current one. */
+  used: boolean;
+  /** Bytes of the current response have arrived. */
+  answered: boolean;
+  idleSince: number;
+}
+
+interface Exchange {
+  readonly write: AppWrite;
+  readonly hooks: ExchangeHooks;
+  conn: PoolConn | null;
+  done: boolean;
+}
+
+export interface ExchangeHandle {
+  /** Give up on the request: the connection carrying it is aborted. */
+  abort(): void;
+  readonly done: boolean;
+}
+
+export class BrowserHttp {
+  private readonly conns: PoolConn[] = [];
+  private readonly queue: Exchange[] = [];
+  private opened = 0;
+
+  constructor(
+    private readonly world: World,
+    readonly host: HostInfo,
+    readonly server: HostInfo,
+    readonly port: number,
+    private readonly hooks: BrowserHttpHooks = {},
+  ) {}
+
+  /** Connections currently open or opening. */
+  get size(): number {
+    return this.conns.length;
+  }
+
+  /** Send a request whose bytes (an encoded HTTP request) and labels `write` carries. */
+  request(write: AppWrite, hooks: ExchangeHooks): ExchangeHandle {
+    const x: Exchange = { write, hooks, conn: null, done: false };
+    this.queue.push(x);
+    this.dispatch(false);
+    return {
+      abort: () => this.abort(x),
+      get done() {
+        return x.done;
+      },
+    };
+  }
+
+  /** Abort every connection (the page gives up on all of them). */
+  abortAll(): void {
+    for (const c of [...this.conns]) this.kill(c, true);
+    for (const x of this.queue.splice(0)) {
+      x.done = true;
+      x.hooks.failed?.('aborted');
+    }
+  }
+
+  private abort(x: Exchange): void {
+    if (x.done) return;
+    x.done = true;
+    const i = this.queue.indexOf(x);
+    if (i >= 0) this.queue.splice(i, 1);
+    if (x.conn) this.kill(x.conn, true);
+  }
+
+  private dispatch(retry: boolean): void {
+    while (this.queue.length > 0) {
+      let idle: PoolConn | undefined;
+      for (const c of this.conns) {
+        if (c.state === 'idle' && (!idle || c.idleSince >= idle.idleSince)) idle = c;
+      }
+      if (idle) {
+        this.send(idle, this.queue.shift()!);
+        continue;
+      }
+      const connecting = this.conns.filter((c) => c.state === 'connecting' && !c.exchange).length;
+      if (connecting > 0) {
+        // A connection on its way takes the next request when it is ready.
+        const c = this.conns.find((k) => k.state === 'connecting' && !k.exchange)!;
+        const x = this.queue.shift()!;
+        c.exchange = x;
+        x.conn = c;
+        continue;
+      }
+      if (this.conns.length >= HTTP_TIMING.maxConnectionsPerHost) return;
+      const x = this.queue.shift()!;
+      this.open(x, retry ? 'retry' : this.conns.length === 0 ? 'first' : 'all-busy');
+    }
+  }
+
+  private open(x: Exchange, reason: OpenReason): void {
+    const c: PoolConn = {
+      n: ++this.opened,
+      socket: null,
+      state: 'connecting',
+      exchange: x,
+      reader: new MessageReader(),
+      used: false,
+      answered: false,
+      idleSince: 0,
+    };
+    x.conn = c;
+    this.conns.push(c);
+    this.hooks.opening?.(reason, this.conns.length);
+    c.socket = this.world.connect(this.host, this.server, this.port, {
+      established: () => {
+        if (c.state === 'closed') return;
+        this.hooks.opened?.(c.socket!, c.n);
+        const next = c.exchange;
+        c.exchange = null;
+        if (next && !next.done) this.send(c, next);
+        else {
+          c.state = 'idle';
+          c.idleSince = this.world.now;
+          this.dispatch(false);
+        }
+      },
+      data: (b) => this.data(c, b),
+      end: () => this.ended(c),
+      aborted: () => this.kill(c, false),
+    });
+  }
+
+  private send(c: PoolConn, x: Exchange): void {
+    c.state = 'busy';
+    c.exchange = x;
+    c.answered = false;
+    x.conn = c;
+    c.socket!.write(x.write.bytes, x.write);
+  }
+
+  private data(c: PoolConn, b: Uint8Array): void {
+    c.answered = true;
+    c.reader.push(b);
+    const bytes = c.reader.next();
+    if (!bytes) return;
+    const x = c.exchange;
+    const r = decodeHttpResponse(bytes);
+    c.exchange = null;
+    c.used = true;
+    c.state = 'idle';
+    c.idleSince = this.world.now;
+    if (x && !x.done) {
+      x.done = true;
+      if (r.ok) x.hooks.response({ repr: r.repr, body: r.payload });
+      else x.hooks.failed?.('closed');
+    }
+    this.dispatch(false);
+  }
+
+  /** The server closed the connection (keep-alive timeout): close ours too. */
+  private ended(c: PoolConn): void {
+    const x = c.exchange;
+    c.socket?.end();
+    this.drop(c);
+    if (x && !x.done) {
+      if (c.used && !c.answered) {
+        // RFC 9112 §9.3.1: the server closed a reused connection before answering: try again.
+        x.conn = null;
+        this.queue.unshift(x);
+        this.dispatch(true);
+      } else {
+        x.done = true;
+        x.hooks.failed?.('closed');
+      }
+    }
+  }
+
+  private kill(c: PoolConn, local: boolean): void {
+    const x = c.exchange;
+    if (local) c.socket?.abort();
+    this.drop(c);
+    if (x && !x.done) {
+      x.done = true;
+      x.hooks.failed?.('aborted');
+    }
+  }
+
+  private drop(c: PoolConn): void {
+    c.state = 'closed';
+    c.exchange = null;
+    const i = this.conns.indexOf(c);
+    if (i >= 0) this.conns.splice(i, 1);
+  }
+}
+
+// ---- The server ----
+
+/** One pending answer: the program calls `send` once, now or later (long-polling holds it). */
+export class HttpResponder {
+  private sent = false;
+  /** Called if the connection closes before the answer was sent. */
+  onClose: (() => void) | null = null;
+
+  constructor(
+    private readonly conn: ServerConn,
+    readonly request: HttpRequestIn,
+  ) {}
+
+  get open(): boolean {
+    return !this.sent && this.conn.state !== 'closed';
+  }
+
+  get socket(): Socket {
+    return this.conn.socket;
+  }
+
+  send(write: AppWrite): void {
+    if (!this.open) return;
+    this.sent = true;
+    this.conn.socket.write(write.bytes, write);
+    this.conn.finished(this);
+  }
+
+  /** Drop the connection without an answer (the program gives up on the client). */
+  abort(): void {
+    if (this.conn.state === 'closed') return;
+    this.sent = true;
+    this.conn.abort();
+  }
+}
+
+export interface HttpServerHandler {
+  request(req: HttpRequestIn, res: HttpResponder): void;
+  /**
+   * A request with `Upgrade`: return true to take the connection over (its socket and any bytes that
+   * followed the request), false to answer it as an ordinary request.
+   */
+  upgrade?(req: HttpRequestIn, socket: Socket, rest: Uint8Array): boolean;
+}
+
+class ServerConn {
+  state: 'idle' | 'busy' | 'closed' | 'upgraded' = 'idle';
+  private readonly reader = new MessageReader();
+  private current: HttpResponder | null = null;
+  private idleTimer = 0;
+
+  constructor(
+    private readonly server: HttpServer,
+    readonly socket: Socket,
+  ) {
+    socket.handlers = {
+      data: (b) => this.data(b),
+      end: () => {
+        // Node closes its side when the client does (allowHalfOpen false).
+        this.close();
+        this.socket.end();
+      },
+      aborted: () => this.close(),
+    };
+  }
+
+  private data(b: Uint8Array): void {
+    if (this.state === 'closed' || this.state === 'upgraded') return;
+    this.reader.push(b);
+    this.next();
+  }
+
+  private next(): void {
+    while (this.state === 'idle') {
+      const bytes = this.reader.next();
+      if (!bytes) return;
+      const r = decodeHttpRequest(bytes);
+      if (!r.ok) {
+        this.socket.end();
+        this.close();
+        return;
+      }
+      const req: HttpRequestIn = { repr: r.repr, body: r.payload };
+      this.idleTimer++;
+      const upgrade = r.repr.headers.some(([n]) => n.toLowerCase() === 'upgrade');
+      if (upgrade && this.server.handler.upgrade) {
+        this.state = 'upgraded';
+        if (this.server.handler.upgrade(req, this.socket, this.reader.rest())) return;
+        this.state = 'idle';
+      }
+      this.state = 'busy';
+      this.current = new HttpResponder(this, req);
+      this.server.handler.request(req, this.current);
+    }
+  }
+
+  finished(res: HttpResponder): void {
+    if (this.current !== res) return;
+    this.current = null;
+    if (this.state !== 'busy') return;
+    this.state = 'idle';
+    this.armIdle();
+    this.next();
+  }
+
+  private armIdle(): void {
+    const gen = ++this.idleTimer;
+    this.server.world.schedule(this.server.world.now + HTTP_TIMING.keepAliveTimeoutNs, () => {
+      if (gen !== this.idleTimer || this.state !== 'idle') return;
+      this.close();
+      this.socket.end();
+    });
+  }
+
+  abort(): void {
+    this.socket.abort();
+    this.close();
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.idleTimer++;
+    const res = this.current;
+    this.current = null;
+    res?.onClose?.();
+  }
+}
+
+export class HttpServer {
+  constructor(
+    readonly world: World,
+    readonly host: HostInfo,
+    readonly port: number,
+    readonly handler: HttpServerHandler,
+  ) {
+    world.listen(host, port, (socket) => {
+      new ServerConn(this, socket);
+    });
+  }
+}
+
+/** A body as UTF-8 bytes with its length, for Content-Length. */
+export function textBody(text: string): Uint8Array {
+  return utf8(text);
+}

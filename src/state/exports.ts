@@ -1,0 +1,22 @@
+/**
+ * The scenario's files for download: the capture (classic libpcap, the same bytes `npm run pcap` writes for
+ * the same link, because both call the simulator's timelinePcap on the timeline of the same scenario) and the
+ * timeline as text (`npm run timeline`). Here in state/, the only room besides sim/ that touches the
+ * simulator's functions; the export dialog loads this module only when it opens.
+ */
+import type { Scenario } from '../sim/scenario';
+import { timelinePcap, timelineText } from '../sim/core';
+import type { Timeline } from '../sim/types';
+
+export function capturePcap(timeline: Timeline): Uint8Array {
+  return timelinePcap(timeline);
+}
+
+export function captureText(timeline: Timeline): string {
+  return timelineText(timeline);
+}
+
+/** `wirewalk-<lesson>-<seed>[-<what>].<ext>`: lesson ids are link-safe, so the name is file-safe too. */
+export function exportFileName(scenario: Scenario, ext: string, what?: string): string {
+  return `wirewalk-${scenario.lesson}-${scenario.seed}${what ? `-${what}` : ''}.${ext}`;
+}

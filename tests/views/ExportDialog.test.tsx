@@ -1,0 +1,106 @@
+// @vitest-environment jsdom
+/**
+ * Exports on a real timeline: the capture downloaded is byte for byte what the command line writes for the
+ * same link (parseLink → buildTimeline → timelinePcap, as scripts/pcap.ts does), named after lesson and seed;
+ * the timeline text is `npm run timeline`'s. (Pictures need a real browser's layout: tests/e2e/classroom.)
+ */
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { parseLink } from '../../src/lesson/link';
+import { buildTimeline, timelinePcap, timelineText } from '../../src/sim/timeline';
+import { storeFromLink } from '../../src/state/boot';
+import { StoreProvider } from '../../src/state/context';
+import { ExportDialog } from '../../src/views/exports/ExportDialog';
+
+async function bytesOf(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(
+    await new Promise<ArrayBuffer>((resolve, reject) => {
+      const r = new FileReader();
+      r.onload = () => resolve(r.result as ArrayBuffer);
+      r.onerror = () => reject(r.error);
+      r.readAsArrayBuffer(blob);
+    }),
+  );
+}
+
+function captureDownloads() {
+  const saved: { blob: Blob; name: string }[] = [];
+  const blobs = new Map<string, Blob>();
+  let n = 0;
+  URL.createObjectURL = vi.fn((b: Blob) => {
+    const url = `blob:test/${n++}`;
+    blobs.set(url, b);
+    return url;
+  });
+  URL.revokeObjectURL = vi.fn();
+  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    saved.push({ blob: blobs.get(this.href)!, name: this.download });
+  });
+  return saved;
+}
+
+function renderExport(link: string) {
+  const store = storeFromLink(link, { reducedMotion: true });
+  store.getState().openDialog('export');
+  render(
+    <StoreProvider store={store}>
+      <ExportDialog />
+    </StoreProvider>,
+  );
+  return store;
+}
+
+describe('ExportDialog', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each([
+    '?lesson=websocket',
+    '?lesson=loss&seed=4242&m=c:one&m=s:two&step=9',
+    '?lesson=masking&m=c:%F0%9F%91%8B%20%C3%A9t%C3%A9&mss=200',
+  ])('downloads the same capture bytes as the command line for %s', async (link) => {
+    const saved = captureDownloads();
+    const store = renderExport(link);
+    fireEvent.click(screen.getByRole('button', { name: 'Download the capture (.pcap)' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    const cli = timelinePcap(buildTimeline(parseLink(link).state.scenario));
+    expect(await bytesOf(saved[0]!.blob)).toEqual(cli);
+    const { lesson, seed } = store.getState().scenario;
+    expect(saved[0]!.name).toBe(`wirewalk-${lesson}-${seed}.pcap`);
+    expect(saved[0]!.blob.type).toBe('application/vnd.tcpdump.pcap');
+    // A classic libpcap file: magic a1b2c3d4 (little-endian here), Ethernet link type 1.
+    expect([...cli.subarray(0, 4)]).toEqual([0xd4, 0xc3, 0xb2, 0xa1]);
+    expect(screen.getByRole('status')).toHaveTextContent(`Saved wirewalk-${lesson}-${seed}.pcap.`);
+  });
+
+  it('follows the scenario as it is now, messages added in the composer included', async () => {
+    const saved = captureDownloads();
+    const store = renderExport('?lesson=websocket');
+    store.getState().addMessage('c', 'added later');
+    fireEvent.click(screen.getByRole('button', { name: 'Download the capture (.pcap)' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    const withMessage = timelinePcap(buildTimeline(store.getState().scenario));
+    const without = timelinePcap(buildTimeline(parseLink('?lesson=websocket').state.scenario));
+    const got = await bytesOf(saved[0]!.blob);
+    expect(got).toEqual(withMessage);
+    expect(got).not.toEqual(without);
+  });
+
+  it('downloads the timeline as text, one line per step', async () => {
+    const saved = captureDownloads();
+    const store = renderExport('?lesson=tcp&seed=5');
+    fireEvent.click(screen.getByRole('button', { name: 'Download the timeline (.txt)' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    const text = new TextDecoder().decode(await bytesOf(saved[0]!.blob));
+    expect(text).toBe(timelineText(buildTimeline(parseLink('?lesson=tcp&seed=5').state.scenario)));
+    expect(text.trimEnd().split('\n')).toHaveLength(store.getState().timeline.steps.length);
+    expect(saved[0]!.name).toBe('wirewalk-tcp-5-timeline.txt');
+  });
+
+  it('is a labelled modal with every button named', () => {
+    renderExport('?lesson=websocket');
+    const dialog = screen.getByRole('dialog', { name: 'Export' });
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    for (const b of screen.getAllByRole('button')) expect(b).toHaveAccessibleName();
+    expect(screen.getByRole('button', { name: 'Stage as PNG' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Sequence diagram as SVG' })).toBeInTheDocument();
+  });
+});
