@@ -541,7 +541,8 @@ function parseArgs(argv: readonly string[]): { parts: ReadonlySet<Part>; dist: s
   const only = value('--only');
   const parts = only ? only.split(',').map((p) => p.trim()) : [...PARTS];
   const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
-  if (unknown.length) throw new Error(`--only: unknown part(s) ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
+  if (unknown.length)
+    throw new Error(`--only: unknown part(s) ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
   const out = value('--out');
   return {
     parts: new Set(parts as Part[]),

@@ -98,7 +98,8 @@ describe('links are serialised once per scenario, then only the step changes', (
       for (const view of views) {
         for (const cursor of [0, 8, 9, 99, 1234]) {
           const state = { scenario, view, cursor };
-          const full = (v: ViewState) => serialiseLink({ scenario, view: v }, { includeStep: true, includeView: true });
+          const full = (v: ViewState) =>
+            serialiseLink({ scenario, view: v }, { includeStep: true, includeView: true });
           const plain = { step: null, present: false, embed: false, from: null, to: null };
           expect(linkFor(state)).toBe(full({ ...view, step: cursor + 1 }));
           expect(linkLength(state)).toBe(linkFor(state).length);

@@ -170,7 +170,9 @@ export function HexView({
       aria-label="Bytes of the frame in hex and ASCII; click a byte to select its field"
       onMouseLeave={() => onHoverByte(null)}
     >
-      {first > 0 ? <div className="hex-spacer" aria-hidden="true" style={{ height: first * rowHeight }} /> : null}
+      {first > 0 ? (
+        <div className="hex-spacer" aria-hidden="true" style={{ height: first * rowHeight }} />
+      ) : null}
       {rows.slice(first, last + 1).map((row, i) => (
         <Row
           key={row.offset}

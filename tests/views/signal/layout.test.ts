@@ -39,7 +39,10 @@ describe('Manchester', () => {
   it('knows its own length: the sum of the straight segments of its path, as getTotalLength measures it', () => {
     for (const bytes of [Uint8Array.of(0x55), Uint8Array.of(0x00, 0xff), Uint8Array.of(0xd5, 0x02)]) {
       const g = signalGeometry(wireBits(bytes, 16), 333, 7, 61);
-      const points = [...g.path.matchAll(/[ML](-?[\d.e]+),(-?[\d.e]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+      const points = [...g.path.matchAll(/[ML](-?[\d.e]+),(-?[\d.e]+)/g)].map((m) => [
+        Number(m[1]),
+        Number(m[2]),
+      ]);
       let length = 0;
       for (let i = 1; i < points.length; i++) {
         length += Math.hypot(points[i]![0]! - points[i - 1]![0]!, points[i]![1]! - points[i - 1]![1]!);
