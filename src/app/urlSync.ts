@@ -57,8 +57,20 @@ export function syncUrl(
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.cursor !== prev.cursor || s.scenario !== prev.scenario || s.view !== prev.view) schedule();
   });
+  // The first step would otherwise pay for serialising the scenario (50 ms and a garbage collection for a
+  // 1 MB link): do it while the page is idle after opening.
+  const idle = globalThis as typeof globalThis & {
+    requestIdleCallback?: (cb: () => void, opts?: { timeout: number }) => number;
+    cancelIdleCallback?: (id: number) => void;
+  };
+  const warm = () => void linkLength(store.getState());
+  const warming =
+    idle.requestIdleCallback && idle.cancelIdleCallback
+      ? { id: idle.requestIdleCallback(warm, { timeout: 2000 }), cancel: idle.cancelIdleCallback }
+      : { id: setTimeout(warm, 0), cancel: clearTimeout };
   return () => {
     unsubscribe();
+    warming.cancel(warming.id as never);
     if (timer !== null) clearTimeout(timer);
   };
 }
