@@ -26,6 +26,21 @@ export interface UrlTarget {
   readonly history: { replaceState(data: unknown, unused: string, url?: string): void };
 }
 
+/** Run `work` once the page is idle (soon after, where there is no requestIdleCallback: Safari, Node). */
+function whenIdle(work: () => void): () => void {
+  const idle = globalThis as {
+    requestIdleCallback?: (cb: () => void, opts?: { timeout: number }) => number;
+    cancelIdleCallback?: (id: number) => void;
+  };
+  if (idle.requestIdleCallback && idle.cancelIdleCallback) {
+    const id = idle.requestIdleCallback(work, { timeout: 2000 });
+    const cancel = idle.cancelIdleCallback;
+    return () => cancel(id);
+  }
+  const id = setTimeout(work, 0);
+  return () => clearTimeout(id);
+}
+
 export function syncUrl(
   store: WirewalkStore,
   target: UrlTarget,
@@ -59,18 +74,10 @@ export function syncUrl(
   });
   // The first step would otherwise pay for serialising the scenario (50 ms and a garbage collection for a
   // 1 MB link): do it while the page is idle after opening.
-  const idle = globalThis as typeof globalThis & {
-    requestIdleCallback?: (cb: () => void, opts?: { timeout: number }) => number;
-    cancelIdleCallback?: (id: number) => void;
-  };
-  const warm = () => void linkLength(store.getState());
-  const warming =
-    idle.requestIdleCallback && idle.cancelIdleCallback
-      ? { id: idle.requestIdleCallback(warm, { timeout: 2000 }), cancel: idle.cancelIdleCallback }
-      : { id: setTimeout(warm, 0), cancel: clearTimeout };
+  const cancelWarm = whenIdle(() => void linkLength(store.getState()));
   return () => {
     unsubscribe();
-    warming.cancel(warming.id as never);
+    cancelWarm();
     if (timer !== null) clearTimeout(timer);
   };
 }

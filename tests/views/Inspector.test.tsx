@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Inspector } from '../../src/views/inspector/Inspector';
 import { FIXTURE, FIXTURE_ACCEPT, WALK_START } from './fixture';
@@ -116,6 +116,26 @@ describe('Inspector', () => {
     expect(panel.textContent).toContain('b3 7a 4f 2c c0 62 4f 16 90 f6 46 06 cf 38 59 45 b2 be c4 ea');
     expect(panel.textContent).toContain(FIXTURE_ACCEPT);
     expect(panel.textContent).toContain('✓ equals the header in the 101 response');
+  });
+
+  it('another packet starts afresh: nothing selected or hovered, the dump and the field list at their top', async () => {
+    const user = userEvent.setup();
+    const { container, store } = renderWithStore(<Inspector />, { step: WALK_START + 1 });
+    await user.click(screen.getByRole('option', { name: /Masking key/ }));
+    expect(selectedOffsets(container)).toEqual([56, 57, 58, 59]);
+    const hex = container.querySelector<HTMLElement>('.hex-scroll')!;
+    const tree = container.querySelector<HTMLElement>('.inspector-tree')!;
+    hex.scrollTop = 40;
+    tree.scrollTop = 30;
+    fireEvent.scroll(hex);
+    fireEvent.scroll(tree);
+    act(() => store.getState().seek(FIXTURE.steps.findIndex((s) => s.packet === 4)));
+    expect(screen.getByText(FIXTURE.packets[4]!.summary, { selector: '.inspector-summary' })).toBeInTheDocument();
+    expect(screen.queryByRole('option', { selected: true })).toBeNull();
+    expect(selectedOffsets(container)).toEqual([]);
+    expect(container.querySelector('.field-detail-hint')).not.toBeNull();
+    expect(container.querySelector<HTMLElement>('.hex-scroll')!.scrollTop).toBe(0);
+    expect(container.querySelector<HTMLElement>('.inspector-tree')!.scrollTop).toBe(0);
   });
 
   it('keeps showing the last packet on a step without one', () => {

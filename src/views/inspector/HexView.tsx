@@ -102,6 +102,7 @@ export function HexView({
   onHoverByte,
   scrollBox,
   viewHeight,
+  resetKey,
 }: {
   readonly dump: HexDump;
   readonly selected: Range;
@@ -112,8 +113,22 @@ export function HexView({
   readonly scrollBox: RefObject<HTMLElement | null>;
   /** Its height in pixels. */
   readonly viewHeight: number;
+  /** When this changes (another packet), the dump starts again at its top. */
+  readonly resetKey?: unknown;
 }) {
   const [top, setTop] = useState(0);
+  const [shownKey, setShownKey] = useState(resetKey);
+  if (shownKey !== resetKey) {
+    setShownKey(resetKey);
+    setTop(0);
+  }
+  // The box follows before paint (`top` was the scroll position as of the last scroll event).
+  const scrolledTo = useRef(0);
+  useLayoutEffect(() => {
+    const box = scrollBox.current;
+    if (box && scrolledTo.current !== 0) box.scrollTop = 0;
+    scrolledTo.current = 0;
+  }, [resetKey, scrollBox]);
   const [rowHeight, setRowHeight] = useState(knownRowHeight);
   const firstRowRef = useRef<HTMLDivElement | null>(null);
   const rows = dump.rows;
@@ -125,6 +140,7 @@ export function HexView({
     if (!box) return;
     let frame = 0;
     const onScroll = () => {
+      scrolledTo.current = box.scrollTop;
       cancelAnimationFrame(frame);
       frame = requestAnimationFrame(() => setTop(box.scrollTop));
     };
@@ -160,6 +176,7 @@ export function HexView({
     }
     const y = Math.floor(firstSelected / geometry.current.bytesPerRow) * geometry.current.rowHeight;
     box.scrollTop = Math.max(0, y - box.clientHeight * 0.33);
+    scrolledTo.current = box.scrollTop;
     setTop(box.scrollTop);
   }, [firstSelected, scrollBox]);
 

@@ -3,7 +3,7 @@
  * the current step's packet, or the one most recently on screen. Masked payloads and the accept key get
  * their own step-by-step explanation above the tree.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { toHex } from '../../protocol/bytes';
 import { useWirewalk } from '../../state/context';
 import { selectInspected } from '../../state/store';
@@ -15,6 +15,7 @@ import { AcceptPanel } from './AcceptPanel';
 import { FieldList } from './FieldList';
 import { HexView } from './HexView';
 import { MaskPanel } from './MaskPanel';
+import { useScrollReset } from './useScrollReset';
 import { bitPattern, fieldTree } from './tree';
 
 /** Fields that the masking and accept-key panels explain better than a sentence. */
@@ -36,7 +37,7 @@ export function Inspector() {
       </div>
     );
   }
-  return <InspectorBody key={`${packet.id}`} timeline={timeline} packet={packet} />;
+  return <InspectorBody timeline={timeline} packet={packet} />;
 }
 
 function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; readonly packet: Packet }) {
@@ -53,6 +54,16 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
   }, [dump, packet]);
   const [selected, setSelected] = useState<number | null>(null);
   const [hovered, setHovered] = useState<number | null>(null);
+  // Another packet starts afresh: nothing selected, the field list and the dump at their top. (Not by remounting the body: that
+  // would rebuild every element and measure the boxes again on each step.)
+  const [shown, setShown] = useState(packet);
+  if (shown !== packet) {
+    setShown(packet);
+    setSelected(null);
+    setHovered(null);
+  }
+  const treeRef = useRef<HTMLDivElement | null>(null);
+  useScrollReset(treeRef, packet);
 
   const range = (field: number | null): readonly [number, number] | null => {
     if (field === null) return null;
@@ -139,7 +150,7 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
           <MaskPanel packet={packet} />
           <AcceptPanel timeline={timeline} packet={packet} />
         </div>
-        <div className="inspector-tree">
+        <div className="inspector-tree" ref={treeRef}>
           <FieldList
             tree={tree}
             fields={dump.fields}
@@ -167,6 +178,7 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
               onHoverByte={onHoverByte}
               scrollBox={hexRef}
               viewHeight={hexSize.height}
+              resetKey={packet}
             />
           </div>
         </div>

@@ -45,7 +45,8 @@ export function useStepMotion(): StepMotion {
 /**
  * Run `animate` after the DOM shows step `cursor`, when it is exactly one step after the previous one.
  * `animate` returns a function that stops the animation and leaves the final state (what React rendered);
- * it runs when the step changes again, so pressing next mid-animation finishes it and moves on.
+ * it runs when the step changes again, so pressing next mid-animation finishes it and moves on, and when
+ * playback pauses, so the pause control stops all motion at once (WCAG 2.2 SC 2.2.2).
  */
 export function useForwardAnimation(
   motion: StepMotion,
@@ -53,6 +54,8 @@ export function useForwardAnimation(
 ): void {
   const previous = useRef<number | null>(null);
   const run = useRef(animate);
+  const finish = useRef<(() => void) | null>(null);
+  const playing = useWirewalk((s) => s.playing);
   useLayoutEffect(() => {
     run.current = animate;
   });
@@ -60,18 +63,25 @@ export function useForwardAnimation(
     const from = previous.current;
     previous.current = motion.cursor;
     if (motion.reduced || from === null || motion.cursor !== from + 1) return;
-    if (animations) return run.current(motion.duration, animations) ?? undefined;
     let stopped = false;
     let stop: (() => void) | void;
-    loadStepAnimations().then(
-      (loaded) => {
-        if (!stopped) stop = run.current(motion.duration, loaded);
-      },
-      () => {},
-    );
-    return () => {
+    if (animations) stop = run.current(motion.duration, animations);
+    else
+      loadStepAnimations().then(
+        (loaded) => {
+          if (!stopped) stop = run.current(motion.duration, loaded);
+        },
+        () => {},
+      );
+    const end = () => {
+      if (stopped) return;
       stopped = true;
       stop?.();
     };
+    finish.current = end;
+    return end;
   }, [motion.cursor, motion.duration, motion.reduced]);
+  useLayoutEffect(() => {
+    if (!playing) finish.current?.();
+  }, [playing]);
 }
