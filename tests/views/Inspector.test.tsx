@@ -130,7 +130,9 @@ describe('Inspector', () => {
     fireEvent.scroll(hex);
     fireEvent.scroll(tree);
     act(() => store.getState().seek(FIXTURE.steps.findIndex((s) => s.packet === 4)));
-    expect(screen.getByText(FIXTURE.packets[4]!.summary, { selector: '.inspector-summary' })).toBeInTheDocument();
+    expect(
+      screen.getByText(FIXTURE.packets[4]!.summary, { selector: '.inspector-summary' }),
+    ).toBeInTheDocument();
     expect(screen.queryByRole('option', { selected: true })).toBeNull();
     expect(selectedOffsets(container)).toEqual([]);
     expect(container.querySelector('.field-detail-hint')).not.toBeNull();
