@@ -91,7 +91,8 @@ describe('links', () => {
     await fresh.page.goto(copied);
     const there = await waitForStage(fresh.page);
     expect(there).toEqual(here);
-    expect(await narration(fresh.page)).toBe(words);
+    // The lesson's aside arrives with the lazily loaded lesson content, a moment after the first step.
+    await expect.poll(() => narration(fresh.page), { timeout: 10_000 }).toBe(words);
   });
 });
 

@@ -95,7 +95,8 @@ describe('a new user', () => {
     const fresh = await e2e.page();
     await fresh.page.goto(copied);
     expect(await waitForStage(fresh.page)).toEqual(here);
-    expect(await narration(fresh.page)).toBe(words);
+    // The lesson's aside arrives with the lazily loaded lesson content, a moment after the first step.
+    await expect.poll(() => narration(fresh.page), { timeout: 10_000 }).toBe(words);
     await fresh.context.close();
 
     // Enter presenter mode (the button) and leave it (Esc): the editing chrome goes and comes back.
