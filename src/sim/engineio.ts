@@ -607,7 +607,7 @@ const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /**
  * engine.io-client's cache-busting `t` value: the clock in base 36 without its first three digits, then
- * three random base-36 digits (`Date.now().toString(36).substring(3) + Math.random().toString(36)…`).
+ * three random base-36 digits (the client reads the wall clock and a random number for them).
  * Here the clock is the simulated one (from the capture's time zero) and the digits come from the seed.
  */
 export function cacheBuster(nowNs: number, rng: Rng, epochMs: number): string {
