@@ -47,8 +47,21 @@ export function tsharkAvailable(): boolean {
   }
 }
 
-/** Run tshark with checksum validation on and parse one record per frame. */
-export function dissect(pcapPath: string, extraPrefs: readonly string[] = []): DissectedFrame[] {
+/**
+ * Between a field's occurrences in `tsharkColumns` output. Not 0x1e: Engine.IO polling bodies contain it.
+ * Columns are separated by tabs, which tshark escapes (as `\t`) inside field values.
+ */
+export const OCCURRENCES = '\x1f';
+
+/**
+ * Run tshark with IPv4 and TCP checksum validation on and return one row per frame: for each requested field,
+ * its occurrences joined by OCCURRENCES (empty when absent). Every wire test reads tshark through here.
+ */
+export function tsharkColumns(
+  pcapPath: string,
+  fields: readonly string[],
+  extraPrefs: readonly string[] = [],
+): string[][] {
   const args = [
     '-r',
     pcapPath,
@@ -64,19 +77,25 @@ export function dissect(pcapPath: string, extraPrefs: readonly string[] = []): D
     '-E',
     'occurrence=a',
     '-E',
-    'aggregator=\u001f',
-    ...FIELDS.flatMap((f) => ['-e', f]),
+    `aggregator=${OCCURRENCES}`,
+    ...fields.flatMap((f) => ['-e', f]),
   ];
   const out = execFileSync('tshark', args, {
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return out
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.split('\t'));
+}
+
+/** Run tshark with checksum validation on and parse one record per frame. */
+export function dissect(pcapPath: string, extraPrefs: readonly string[] = []): DissectedFrame[] {
   const frames: DissectedFrame[] = [];
-  for (const line of out.split('\n')) {
-    if (!line) continue;
-    const col = line.split('\t');
-    const list = (i: number) => (col[i] ? col[i]!.split('\u001f') : []);
+  for (const col of tsharkColumns(pcapPath, FIELDS, extraPrefs)) {
+    const list = (i: number) => (col[i] ? col[i]!.split(OCCURRENCES) : []);
     const severities = list(4).map(Number);
     const messages = list(5);
     const analysis: string[] = [];

@@ -7,12 +7,12 @@
  * every HTTP body and WebSocket text frame equals, connection by connection, what the timeline says
  * was sent.
  */
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLink } from '../src/lesson/link';
 import type { Scenario } from '../src/sim/scenario';
 import { buildTimeline, timelinePcap } from '../src/sim/timeline';
+import { OCCURRENCES, tsharkColumns } from './tshark';
 import type { Timeline } from '../src/sim/types';
 
 const WARN = 6291456;
@@ -102,51 +102,27 @@ function tshark(file: string): Row[] {
     'http.file_data',
     ...FLAGS,
   ];
-  const out = execFileSync(
-    'tshark',
-    [
-      '-r',
-      file,
-      '-o',
-      'ip.check_checksum:TRUE',
-      '-o',
-      'tcp.check_checksum:TRUE',
-      '-T',
-      'fields',
-      '-E',
-      'separator=\t',
-      '-E',
-      'occurrence=a',
-      '-E',
-      'aggregator=\u001f',
-      ...fields.flatMap((f) => ['-e', f]),
-    ],
-    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  return out
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const c = line.split('\t');
-      const all = (i: number): string[] => (c[i] ? c[i]!.split('\u001f') : []);
-      const sev = all(9).map(Number);
-      const msg = all(10);
-      return {
-        frame: Number(c[0]),
-        src: c[1] ?? '',
-        dst: c[2] ?? '',
-        srcPort: c[3] ?? '',
-        dstPort: c[4] ?? '',
-        seq: c[5] ?? '',
-        ipOk: c[6] ?? '',
-        tcpOk: c[7] ?? '',
-        malformed: (c[8] ?? '') !== '',
-        experts: sev.map((severity, i) => ({ severity, message: msg[i] ?? '' })),
-        wsTexts: all(11).map(unescape),
-        bodies: all(12).map(unescape),
-        flags: FLAGS.filter((_, i) => (c[13 + i] ?? '') !== ''),
-      };
-    });
+  const columns = tsharkColumns(file, fields);
+  return columns.map((c) => {
+    const all = (i: number): string[] => (c[i] ? c[i]!.split(OCCURRENCES) : []);
+    const sev = all(9).map(Number);
+    const msg = all(10);
+    return {
+      frame: Number(c[0]),
+      src: c[1] ?? '',
+      dst: c[2] ?? '',
+      srcPort: c[3] ?? '',
+      dstPort: c[4] ?? '',
+      seq: c[5] ?? '',
+      ipOk: c[6] ?? '',
+      tcpOk: c[7] ?? '',
+      malformed: (c[8] ?? '') !== '',
+      experts: sev.map((severity, i) => ({ severity, message: msg[i] ?? '' })),
+      wsTexts: all(11).map(unescape),
+      bodies: all(12).map(unescape),
+      flags: FLAGS.filter((_, i) => (c[13 + i] ?? '') !== ''),
+    };
+  });
 }
 
 /** Engine.IO texts per connection and direction, as the capture at `at` must show them. */

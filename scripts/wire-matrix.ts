@@ -5,13 +5,13 @@
  * and the WebSocket text messages tshark reassembles equal the link's, in order, each direction.
  * Exits non-zero with a report on any failure. `--keep` leaves the pcaps in the temp directory.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLink } from '../src/lesson/link';
 import type { Scenario } from '../src/sim/scenario';
 import { buildTimeline, timelinePcap } from '../src/sim/timeline';
+import { OCCURRENCES, tsharkAvailable, tsharkColumns } from './tshark';
 import type { Packet } from '../src/sim/types';
 import { runSocketIoMatrix, socketIoSelfTest } from './wire-matrix-socketio';
 
@@ -37,7 +37,6 @@ const FLAG_FIELDS = [
   'tcp.analysis.keep_alive',
   'tcp.analysis.reused_ports',
 ];
-const SEP = '\x1f';
 
 const text = (n: number, seed = 0): string => {
   let s = '';
@@ -143,32 +142,10 @@ function tshark(file: string): Row[] {
     '_ws.malformed',
     ...FLAG_FIELDS,
   ];
-  const out = execFileSync(
-    'tshark',
-    [
-      '-r',
-      file,
-      '-o',
-      'ip.check_checksum:TRUE',
-      '-o',
-      'tcp.check_checksum:TRUE',
-      '-T',
-      'fields',
-      '-E',
-      `separator=${SEP}`,
-      '-E',
-      'occurrence=a',
-      '-E',
-      `aggregator=${SEP === '\x1f' ? '\x1e' : ','}`,
-      ...fields.flatMap((f) => ['-e', f]),
-    ],
-    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] },
-  );
+  const columns = tsharkColumns(file, fields);
   const rows: Row[] = [];
-  for (const line of out.split('\n')) {
-    if (line === '') continue;
-    const c = line.split(SEP);
-    const all = (i: number): string[] => (c[i] ? c[i]!.split('\x1e') : []);
+  for (const c of columns) {
+    const all = (i: number): string[] => (c[i] ? c[i]!.split(OCCURRENCES) : []);
     rows.push({
       frame: Number(c[0]),
       src: c[1] ?? '',
@@ -258,9 +235,7 @@ function selfTest(dir: string): string[] {
 
 function main(): void {
   const keep = process.argv.includes('--keep');
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-  } catch {
+  if (!tsharkAvailable()) {
     process.stderr.write('tshark is not installed (apt-get install tshark)\n');
     process.exit(2);
   }
