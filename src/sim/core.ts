@@ -9,7 +9,7 @@
  */
 import { concatBytes } from '../protocol/bytes';
 import { encodePcap, type PcapRecord } from '../protocol/pcap';
-import { CLIENT_HOST, NETWORK, SERVER_HOST, World, type Socket, type WorldObserver } from './network';
+import { CLIENT_HOST, NETWORK, SERVER_HOST, World, type Socket, type WorldObserver } from './engine/network';
 import {
   narrateApp,
   narrateDrop,
@@ -20,11 +20,11 @@ import {
   packetRole,
   type Narration,
   type RunFacts,
-} from './narration';
-import { walkDown, walkUp } from './osi';
-import { websocketPrograms, type ProgramLines } from './programs';
+} from './steps/narration';
+import { walkDown, walkUp } from './steps/osi';
+import { websocketPrograms, type ProgramLines } from './stories/websocket/programs';
 import type { Scenario, Story } from './scenario';
-import type { TcpEvent } from './tcp';
+import type { TcpEvent } from './engine/tcp';
 import type {
   Chapter,
   CodeRef,
@@ -40,7 +40,7 @@ import type {
   Timeline,
   WsReadyState,
 } from './types';
-import { runWebSocketStory, type StoryWrite, type WsAppEvent, type WsObserver } from './websocket';
+import { runWebSocketStory, type StoryWrite, type WsAppEvent, type WsObserver } from './libs/websocket';
 
 /** The websocket story's chapters, in order; a step belongs to the latest one begun. */
 export const CHAPTERS = [

@@ -1,5 +1,5 @@
-import { Rng, rngStream } from '../../src/sim/rng';
-import { EventQueue } from '../../src/sim/queue';
+import { Rng, rngStream } from '../../src/sim/engine/rng';
+import { EventQueue } from '../../src/sim/engine/queue';
 
 describe('rngStream', () => {
   it('repeats for the same seed and name, differs across names and seeds', () => {

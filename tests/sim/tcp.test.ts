@@ -1,7 +1,7 @@
 import { lessonScenario } from '../../src/lesson/catalogue';
-import { CLIENT_HOST, NS_PER_MS, SERVER_HOST, World, type Socket } from '../../src/sim/network';
+import { CLIENT_HOST, NS_PER_MS, SERVER_HOST, World, type Socket } from '../../src/sim/engine/network';
 import type { Scenario } from '../../src/sim/scenario';
-import { TCP_CONSTANTS, type TcpEvent } from '../../src/sim/tcp';
+import { TCP_CONSTANTS, type TcpEvent } from '../../src/sim/engine/tcp';
 import { buildTimeline } from '../../src/sim/timeline';
 import type { Packet, Timeline } from '../../src/sim/types';
 import { checkFrames, checkSeqAck, parseStream, streamOf } from './wire-check';

@@ -2,7 +2,7 @@ import { lessonScenario } from '../../src/lesson/catalogue';
 import { fromBase64 } from '../../src/protocol/bytes';
 import { websocketAccept } from '../../src/protocol/http';
 import { WS_OPCODES } from '../../src/protocol/websocket';
-import { websocketPrograms } from '../../src/sim/programs';
+import { websocketPrograms } from '../../src/sim/stories/websocket/programs';
 import { buildTimeline } from '../../src/sim/timeline';
 import type { Timeline } from '../../src/sim/types';
 import { parseStream, streamOf } from './wire-check';

@@ -3,13 +3,13 @@
  * with this run's real numbers (ports, ISNs, the key and the accept value, masking keys, close codes).
  * Steps that answer a CURRICULUM.md question or meet a misconception are tagged with its id.
  */
-import { toHex } from '../protocol/bytes';
-import { acceptComputation, WEBSOCKET_GUID } from '../protocol/http';
-import { CLOSE_CODES, maskPayload } from '../protocol/websocket';
-import type { Scenario } from './scenario';
-import type { TcpEvent } from './tcp';
-import type { HostInfo, Packet, TcpStateName } from './types';
-import type { StoryWrite, WsAppEvent } from './websocket';
+import { toHex } from '../../protocol/bytes';
+import { acceptComputation, WEBSOCKET_GUID } from '../../protocol/http';
+import { CLOSE_CODES, maskPayload } from '../../protocol/websocket';
+import type { Scenario } from '../scenario';
+import type { TcpEvent } from '../engine/tcp';
+import type { HostInfo, Packet, TcpStateName } from '../types';
+import type { StoryWrite, WsAppEvent } from '../libs/websocket';
 
 export interface Narration {
   readonly title: string;

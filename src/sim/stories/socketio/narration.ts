@@ -3,17 +3,17 @@
  * this run's real values (the sid, the socket ids, the packet strings, the ports, the backoff delays).
  * Steps answer CURRICULUM.md Q4–Q9 and Q13 and meet M1, M4, M5 and M8; they carry those ids.
  */
-import { toHex, utf8 } from '../protocol/bytes';
-import { clipText, type EioHandshake, type EioPacketRepr } from '../protocol/engineio';
-import { headerValue } from '../protocol/http';
-import { decodeSioPacket, SIO_PACKET_TYPES } from '../protocol/socketio';
-import { maskPayload } from '../protocol/websocket';
-import type { EioWrite } from './engineio';
-import type { OpenReason } from './http';
-import { bytesText, msText, quoted, type Narration } from './narration';
-import { SIO_DEFAULTS, SIO_STORY, type SioAppEvent } from './socketio';
-import type { Scenario } from './scenario';
-import type { HostId, HostInfo, Packet } from './types';
+import { toHex, utf8 } from '../../../protocol/bytes';
+import { clipText, type EioHandshake, type EioPacketRepr } from '../../../protocol/engineio';
+import { headerValue } from '../../../protocol/http';
+import { decodeSioPacket, SIO_PACKET_TYPES } from '../../../protocol/socketio';
+import { maskPayload } from '../../../protocol/websocket';
+import type { EioWrite } from '../../libs/engineio';
+import type { OpenReason } from '../../libs/http';
+import { bytesText, msText, quoted, type Narration } from '../../steps/narration';
+import { SIO_DEFAULTS, SIO_STORY, type SioAppEvent } from '../../libs/socketio';
+import type { Scenario } from '../../scenario';
+import type { HostId, HostInfo, Packet } from '../../types';
 
 export const SIO_MISCONCEPTIONS = {
   M1:

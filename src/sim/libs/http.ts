@@ -16,17 +16,17 @@
  *   connection is aborted (RFC 9293 §3.10.5), as a browser cannot reuse a connection whose response
  *   it stopped reading.
  */
-import { utf8 } from '../protocol/bytes';
+import { utf8 } from '../../protocol/bytes';
 import {
   decodeHttpRequest,
   decodeHttpResponse,
   type HttpHeaders,
   type HttpRequestRepr,
   type HttpResponseRepr,
-} from '../protocol/http';
-import { NS_PER_MS, type Socket, type World } from './network';
-import type { AppWrite } from './packet';
-import type { HostInfo } from './types';
+} from '../../protocol/http';
+import { NS_PER_MS, type Socket, type World } from '../engine/network';
+import type { AppWrite } from '../engine/packet';
+import type { HostInfo } from '../types';
 import { ByteQueue } from './websocket';
 
 export const HTTP_TIMING = {

@@ -25,7 +25,7 @@ import {
   type TcpTimerKind,
   type TcpTransmission,
 } from './tcp';
-import type { HostInfo, Packet, TcpView } from './types';
+import type { HostInfo, Packet, TcpView } from '../types';
 
 export const NS_PER_MS = 1_000_000;
 

@@ -10,13 +10,13 @@
  * other browsers' packets are not in it, as a Wireshark on Browser 1 would not see them on a switched
  * network. `timelinePcap(t, 'server')` gives the server's card, which sees every browser.
  */
-import { SIO_PACKET_TYPES, decodeSioPacket } from '../protocol/socketio';
-import { Clock, type EioWrite } from './engineio';
-import type { OpenReason } from './http';
-import { narrateTcpEvent, type Narration, type RunFacts } from './narration';
-import { NETWORK, World, type Socket, type WorldObserver } from './network';
-import { walkDown, walkUp } from './osi';
-import type { Scenario } from './scenario';
+import { SIO_PACKET_TYPES, decodeSioPacket } from '../../../protocol/socketio';
+import { Clock, type EioWrite } from '../../libs/engineio';
+import type { OpenReason } from '../../libs/http';
+import { narrateTcpEvent, type Narration, type RunFacts } from '../../steps/narration';
+import { NETWORK, World, type Socket, type WorldObserver } from '../../engine/network';
+import { walkDown, walkUp } from '../../steps/osi';
+import type { Scenario } from '../../scenario';
 import {
   runSocketIoStory,
   socketIoHosts,
@@ -25,7 +25,7 @@ import {
   type SioChapterId,
   type SioObserver,
   type SioStory,
-} from './socketio';
+} from '../../libs/socketio';
 import {
   isEvent,
   label,
@@ -34,9 +34,9 @@ import {
   narrateSioPacket,
   sioWalkLayers,
   type SioFacts,
-} from './socketioNarration';
-import { socketIoPrograms, type SioProgramLines } from './socketioPrograms';
-import type { TcpEvent } from './tcp';
+} from './narration';
+import { socketIoPrograms, type SioProgramLines } from './programs';
+import type { TcpEvent } from '../../engine/tcp';
 import type {
   Chapter,
   CodeRef,
@@ -50,8 +50,8 @@ import type {
   StepKind,
   TcpView,
   Timeline,
-} from './types';
-import type { StoryWrite } from './websocket';
+} from '../../types';
+import type { StoryWrite } from '../../libs/websocket';
 
 export const SIO_CHAPTERS: readonly { readonly id: SioChapterId; readonly title: string }[] = [
   { id: 'eio-handshake', title: 'Engine.IO handshake over HTTP long-polling' },

@@ -21,7 +21,7 @@
  * aborts the TCP connections of that session at once (RFC 9293 §3.10.5: a RST when synchronized)
  * instead of letting the kernel retransmit a close for minutes; the stalled request is aborted too.
  */
-import { utf8 } from '../protocol/bytes';
+import { utf8 } from '../../protocol/bytes';
 import {
   EIO_PROTOCOL,
   PROBE,
@@ -36,8 +36,8 @@ import {
   parseHandshake,
   type EioHandshake,
   type EioPacketRepr,
-} from '../protocol/engineio';
-import { shiftFields, type FieldAnnotation } from '../protocol/fields';
+} from '../../protocol/engineio';
+import { shiftFields, type FieldAnnotation } from '../../protocol/fields';
 import {
   decodeHttpRequest,
   decodeHttpResponse,
@@ -50,9 +50,9 @@ import {
   websocketKey,
   type HttpRequestRepr,
   type HttpResponseRepr,
-} from '../protocol/http';
-import { decodeSioOverEio, decodeSioOverEioPayload } from '../protocol/socketio';
-import { WS_OPCODES, decodeWsFrame, encodeWsFrame, type WsFrameRepr } from '../protocol/websocket';
+} from '../../protocol/http';
+import { decodeSioOverEio, decodeSioOverEioPayload } from '../../protocol/socketio';
+import { WS_OPCODES, decodeWsFrame, encodeWsFrame, type WsFrameRepr } from '../../protocol/websocket';
 import {
   BROWSER_IDENTITY,
   browserRequest,
@@ -63,10 +63,10 @@ import {
   type HttpResponder,
   type HttpServerHandler,
 } from './http';
-import { NS_PER_MS, type Socket, type World } from './network';
-import type { AppWrite } from './packet';
-import { rngStream, type Rng } from './rng';
-import type { AppInfo, HostId, HostInfo, WsReadyState } from './types';
+import { NS_PER_MS, type Socket, type World } from '../engine/network';
+import type { AppWrite } from '../engine/packet';
+import { rngStream, type Rng } from '../engine/rng';
+import type { AppInfo, HostId, HostInfo, WsReadyState } from '../types';
 import { ByteQueue, frameExtent } from './websocket';
 
 export const EIO_PATH = '/socket.io/';

@@ -4,7 +4,7 @@
  * and Wireshark-like labels. The annotations come from decoding the bytes just built, so what the
  * inspector shows is what the bytes say.
  */
-import { type FieldAnnotation, type ProtoLayer, shiftFields } from '../protocol/fields';
+import { type FieldAnnotation, type ProtoLayer, shiftFields } from '../../protocol/fields';
 import {
   ETHER_TYPES,
   ETHERNET_HEADER_LENGTH,
@@ -13,13 +13,13 @@ import {
   ethernetFcs,
   ethernetPadding,
   ethernetTrailerFields,
-} from '../protocol/ethernet';
-import { IP_PROTOCOLS, decodeIpv4, encodeIpv4 } from '../protocol/ipv4';
-import { decodeTcp, encodeTcp, formatTcpFlags, type TcpFlagName } from '../protocol/tcp';
-import { decodeHttpRequest, decodeHttpResponse } from '../protocol/http';
-import { decodeWsFrame } from '../protocol/websocket';
+} from '../../protocol/ethernet';
+import { IP_PROTOCOLS, decodeIpv4, encodeIpv4 } from '../../protocol/ipv4';
+import { decodeTcp, encodeTcp, formatTcpFlags, type TcpFlagName } from '../../protocol/tcp';
+import { decodeHttpRequest, decodeHttpResponse } from '../../protocol/http';
+import { decodeWsFrame } from '../../protocol/websocket';
 import type { TcpSegmentIn, TcpTransmission } from './tcp';
-import type { AppInfo, ByteRange, HostInfo, Packet } from './types';
+import type { AppInfo, ByteRange, HostInfo, Packet } from '../types';
 
 /** Linux's default IPv4 TTL (net.ipv4.ip_default_ttl). */
 export const IP_TTL = 64;

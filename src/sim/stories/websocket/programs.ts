@@ -3,8 +3,8 @@
  * `WebSocket`, and a Node server using the `ws` library. Each step of the timeline points at the line
  * that causes it. The send lines are the scenario's own messages (up to four per side, then a loop).
  */
-import type { Scenario } from './scenario';
-import type { CodeRef, Program } from './types';
+import type { Scenario } from '../../scenario';
+import type { CodeRef, Program } from '../../types';
 
 /** Messages per side written out one line each; more become a loop over an array. */
 const MAX_LITERAL_SENDS = 4;

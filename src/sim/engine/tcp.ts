@@ -41,8 +41,8 @@
  * - A RST is sent only when the application aborts a connection (abortByUser, RFC 9293 §3.10.5) and in
  *   answer to a segment for a connection it aborted (§3.10.7.1); a received RST aborts the connection.
  */
-import { linuxSynOptions, type TcpFlagName, type TcpOption } from '../protocol/tcp';
-import type { TcpStateName, TcpView } from './types';
+import { linuxSynOptions, type TcpFlagName, type TcpOption } from '../../protocol/tcp';
+import type { TcpStateName, TcpView } from '../types';
 
 const NS_PER_MS = 1_000_000;
 const NS_PER_S = 1_000_000_000;

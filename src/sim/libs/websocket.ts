@@ -18,7 +18,7 @@
  * The story is a script: the first message leaves 20 ms after the browser's `onopen`, and each
  * later action (message, ping, close) 20 ms after the previous one reached its reader.
  */
-import { utf8 } from '../protocol/bytes';
+import { utf8 } from '../../protocol/bytes';
 import {
   decodeHttpRequest,
   decodeHttpResponse,
@@ -29,7 +29,7 @@ import {
   upgradeResponse,
   websocketAccept,
   websocketKey,
-} from '../protocol/http';
+} from '../../protocol/http';
 import {
   WS_OPCODES,
   decodeClosePayload,
@@ -39,12 +39,12 @@ import {
   encodeWsFrame,
   reassemble,
   type WsFrameRepr,
-} from '../protocol/websocket';
-import type { AppWrite } from './packet';
-import { CLIENT_HOST, NS_PER_MS, SERVER_HOST, type Socket, type World } from './network';
-import { rngStream, type Rng } from './rng';
-import type { Scenario } from './scenario';
-import type { HostInfo, WsReadyState } from './types';
+} from '../../protocol/websocket';
+import type { AppWrite } from '../engine/packet';
+import { CLIENT_HOST, NS_PER_MS, SERVER_HOST, type Socket, type World } from '../engine/network';
+import { rngStream, type Rng } from '../engine/rng';
+import type { Scenario } from '../scenario';
+import type { HostInfo, WsReadyState } from '../types';
 
 export const WS_STORY = {
   /** Pause between one action reaching its reader and the next action (ms of simulated time). */

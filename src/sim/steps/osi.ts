@@ -4,9 +4,9 @@
  * the Internet's stack: HTTP/WebSocket at 7, no header of their own at 6 (UTF-8; TLS would sit here for
  * wss://) and 5 (the WebSocket session), TCP at 4, IPv4 at 3, Ethernet at 2, the signal at 1.
  */
-import { toHex } from '../protocol/bytes';
-import { acceptComputation } from '../protocol/http';
-import { WS_OPCODES } from '../protocol/websocket';
+import { toHex } from '../../protocol/bytes';
+import { acceptComputation } from '../../protocol/http';
+import { WS_OPCODES } from '../../protocol/websocket';
 import {
   MISCONCEPTIONS,
   Who,
@@ -16,8 +16,8 @@ import {
   type Narration,
   type RunFacts,
 } from './narration';
-import type { OsiLayer, Packet } from './types';
-import type { StoryWrite } from './websocket';
+import type { OsiLayer, Packet } from '../types';
+import type { StoryWrite } from '../libs/websocket';
 
 const TEXT = new TextDecoder('utf-8');
 

@@ -17,8 +17,8 @@
  * requests, answers, ACKs) sent until each message reaches the page; the delay is from the message
  * becoming available on the server to the page receiving it.
  */
-import { utf8 } from '../protocol/bytes';
-import { headerValue } from '../protocol/http';
+import { utf8 } from '../../../protocol/bytes';
+import { headerValue } from '../../../protocol/http';
 import {
   Clock,
   ClientWs,
@@ -28,7 +28,7 @@ import {
   httpResponseWrite,
   parseQuery,
   type EioWrite,
-} from './engineio';
+} from '../../libs/engineio';
 import {
   BrowserHttp,
   HttpServer,
@@ -36,13 +36,20 @@ import {
   nodeResponse,
   type HttpResponder,
   type HttpRequestIn,
-} from './http';
-import { CLIENT_HOST, NS_PER_MS, SERVER_HOST, World, type Socket, type WorldObserver } from './network';
-import { bytesText, msText, narrateTcpEvent, type Narration, type RunFacts } from './narration';
-import { rngStream } from './rng';
-import type { Scenario } from './scenario';
-import { SIO_DEFAULTS, SioClient, SioServer, type SioObserver } from './socketio';
-import type { TcpEvent } from './tcp';
+} from '../../libs/http';
+import {
+  CLIENT_HOST,
+  NS_PER_MS,
+  SERVER_HOST,
+  World,
+  type Socket,
+  type WorldObserver,
+} from '../../engine/network';
+import { bytesText, msText, narrateTcpEvent, type Narration, type RunFacts } from '../../steps/narration';
+import { rngStream } from '../../engine/rng';
+import type { Scenario } from '../../scenario';
+import { SIO_DEFAULTS, SioClient, SioServer, type SioObserver } from '../../libs/socketio';
+import type { TcpEvent } from '../../engine/tcp';
 import type {
   Chapter,
   CodeRef,
@@ -57,7 +64,7 @@ import type {
   StepKind,
   TcpView,
   Timeline,
-} from './types';
+} from '../../types';
 
 export type CompareMethod = ComparisonSeries['method'];
 

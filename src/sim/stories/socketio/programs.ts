@@ -5,9 +5,9 @@
  * (`emit=`), the room, the server's pushes (`s:` messages), the reconnection handlers (`drop=`) and the
  * polling-only server (`transport=polling`). Each step of the timeline points at the line that causes it.
  */
-import { emitCall, SIO_STORY, storyEvents } from './socketio';
-import type { Scenario } from './scenario';
-import type { CodeRef, Program } from './types';
+import { emitCall, SIO_STORY, storyEvents } from '../../libs/socketio';
+import type { Scenario } from '../../scenario';
+import type { CodeRef, Program } from '../../types';
 
 /** Messages per side written out one line each; more become a loop. */
 const MAX_LITERAL_SENDS = 4;

@@ -18,8 +18,13 @@
  *   at most 5000 ms), emits reconnect_attempt, opens a new Engine.IO session with a 20 s timeout; a
  *   failure emits connect_error and reconnect_error and schedules the next attempt, success 'reconnect'.
  */
-import { base64Id, type EioHandshake } from '../protocol/engineio';
-import { decodeSioPacket, encodeSioPacket, SIO_PACKET_TYPES, type SioPacketRepr } from '../protocol/socketio';
+import { base64Id, type EioHandshake } from '../../protocol/engineio';
+import {
+  decodeSioPacket,
+  encodeSioPacket,
+  SIO_PACKET_TYPES,
+  type SioPacketRepr,
+} from '../../protocol/socketio';
 import {
   Clock,
   EngineClient,
@@ -29,10 +34,10 @@ import {
   type SimTimer,
 } from './engineio';
 import { BrowserHttp, HTTP_EPOCH_MS, HttpServer, type OpenReason } from './http';
-import { NS_PER_MS, SERVER_HOST, type Socket, type World } from './network';
-import { rngStream, type Rng } from './rng';
-import type { EmitKind, Scenario } from './scenario';
-import type { HostId, HostInfo } from './types';
+import { NS_PER_MS, SERVER_HOST, type Socket, type World } from '../engine/network';
+import { rngStream, type Rng } from '../engine/rng';
+import type { EmitKind, Scenario } from '../scenario';
+import type { HostId, HostInfo } from '../types';
 
 /** socket.io's defaults (engine.io 6): pingInterval 25 s, pingTimeout 20 s, maxHttpBufferSize 1e6. */
 export const SIO_DEFAULTS = {
