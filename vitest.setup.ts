@@ -2,11 +2,13 @@
 // jest-dom matchers are harmless in node tests.
 import '@testing-library/jest-dom/vitest';
 
-// The browser loads the Socket.IO and comparison stories on demand (src/state/stories.ts); tests build
-// every story synchronously, as the command line does.
-import { registerAllStories } from './src/sim/stories';
-registerAllStories();
+// jsdom lacks HTMLDialogElement.showModal()/close(), which views/dialog/Modal.tsx uses (no-op under node).
+import { installDialogPolyfill } from './tests/support/dialog';
+installDialogPolyfill();
 
-// Likewise the lessons' classroom content, which the page fetches right after the first step is drawn.
+// No story is registered here: tests pass the builders (`ALL_STORIES`) to buildTimeline, and a store
+// starts with the websocket story only and loads the others as the page does (src/state/stories.ts).
+
+// The lessons' classroom content, which the page fetches right after the first step is drawn.
 import { loadLessonContent } from './src/state/lesson';
 await loadLessonContent();

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { lessonScenario } from '../src/lesson/catalogue';
 import type { Scenario, ScenarioMessage } from '../src/sim/scenario';
 import { buildTimeline } from '../src/sim/timeline';
+import { ALL_STORIES } from '../src/sim/stories';
 import type { Timeline } from '../src/sim/types';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -46,19 +47,19 @@ interface Row {
 }
 
 function bench(name: string, scenario: Scenario, runs: number): { row: Row; timeline: Timeline } {
-  buildTimeline(scenario); // warm-up (JIT)
+  buildTimeline(scenario, ALL_STORIES); // warm-up (JIT)
   const times: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    buildTimeline(scenario);
+    buildTimeline(scenario, ALL_STORIES);
     times.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
   const before = heapUsed();
-  const timeline = buildTimeline(scenario);
+  const timeline = buildTimeline(scenario, ALL_STORIES);
   const after = heapUsed();
   return {
     row: {

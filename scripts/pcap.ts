@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseLink } from '../src/lesson/link';
 import { buildTimeline, timelinePcap } from '../src/sim/timeline';
+import { ALL_STORIES } from '../src/sim/stories';
 
 const [input, out, at = 'client'] = process.argv.slice(2);
 if (input === undefined || out === undefined) {
@@ -17,7 +18,7 @@ if (input === undefined || out === undefined) {
 }
 const { state, problems } = parseLink(input);
 for (const p of problems) process.stderr.write(`${p.param}: ${p.message}\n`);
-const timeline = buildTimeline(state.scenario);
+const timeline = buildTimeline(state.scenario, ALL_STORIES);
 // As seen at one network card: Browser 1's by default; `server` sees every browser of a Socket.IO run.
 if (!timeline.hosts.some((h) => h.id === at)) {
   process.stderr.write(`no host ${at}: ${timeline.hosts.map((h) => h.id).join(', ')}\n`);

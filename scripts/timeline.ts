@@ -4,8 +4,9 @@
  */
 import { parseLink } from '../src/lesson/link';
 import { buildTimeline, timelineText } from '../src/sim/timeline';
+import { ALL_STORIES } from '../src/sim/stories';
 
 const input = process.argv[2] ?? '';
 const { state, problems } = parseLink(input);
 for (const p of problems) process.stderr.write(`${p.param}: ${p.message}\n`);
-process.stdout.write(timelineText(buildTimeline(state.scenario)));
+process.stdout.write(timelineText(buildTimeline(state.scenario, ALL_STORIES)));

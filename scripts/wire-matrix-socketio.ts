@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseLink } from '../src/lesson/link';
 import type { Scenario } from '../src/sim/scenario';
 import { buildTimeline, timelinePcap } from '../src/sim/timeline';
+import { ALL_STORIES } from '../src/sim/stories';
 import { OCCURRENCES, tsharkColumns } from './tshark';
 import type { Timeline } from '../src/sim/types';
 
@@ -210,7 +211,7 @@ export function judgeSocketIo(scenario: Scenario, t: Timeline, at: string, rows:
 export function socketIoSelfTest(dir: string): string[] {
   const failures: string[] = [];
   const s = parseLink('lesson=socketio').state.scenario;
-  const t = buildTimeline(s);
+  const t = buildTimeline(s, ALL_STORIES);
   const file = join(dir, 'sio-self-test.pcap');
   const bytes = timelinePcap(t);
   writeFileSync(file, bytes);
@@ -245,7 +246,7 @@ export function runSocketIoMatrix(dir: string): SioResult[] {
   const out: SioResult[] = [];
   socketIoCases().forEach((c, i) => {
     const { state, problems: linkProblems } = parseLink(c.link);
-    const t = buildTimeline(state.scenario);
+    const t = buildTimeline(state.scenario, ALL_STORIES);
     for (const at of ['client', 'server']) {
       const file = join(dir, `sio-${String(i + 1).padStart(2, '0')}-${at}.pcap`);
       writeFileSync(file, timelinePcap(t, at));

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseLink } from '../src/lesson/link';
 import type { Scenario } from '../src/sim/scenario';
 import { buildTimeline, timelinePcap } from '../src/sim/timeline';
+import { ALL_STORIES } from '../src/sim/stories';
 import { OCCURRENCES, tsharkAvailable, tsharkColumns } from './tshark';
 import type { Packet } from '../src/sim/types';
 import { runSocketIoMatrix, socketIoSelfTest } from './wire-matrix-socketio';
@@ -51,7 +52,7 @@ interface Case {
 }
 
 function wireIndexOf(link: string, pick: (p: Packet) => boolean): number {
-  const t = buildTimeline(parseLink(link).state.scenario);
+  const t = buildTimeline(parseLink(link).state.scenario, ALL_STORIES);
   const p = t.packets.find(pick);
   if (!p) throw new Error(`no packet to lose in ${link.slice(0, 60)}`);
   return p.wireIndex;
@@ -99,7 +100,7 @@ function cases(): Case[] {
     link: `${small}&loss=${wireIndexOf(small, (p) => p.app?.kind === 'ws-frame' && p.from === 'server')}`,
   });
   const big = `lesson=websocket&m=c:${q(text(30000))}&m=s:${q(text(30000, 9))}`;
-  const bigT = buildTimeline(parseLink(big).state.scenario);
+  const bigT = buildTimeline(parseLink(big).state.scenario, ALL_STORIES);
   const midClient = bigT.packets.filter((p) => p.from === 'client' && p.tcp.len > 0)[6]!.wireIndex;
   const midServer = bigT.packets.filter((p) => p.from === 'server' && p.tcp.len > 0)[8]!.wireIndex;
   out.push({ name: 'loss mid-message (fast retransmit)', link: `${big}&loss=${midClient},${midServer}` });
@@ -211,7 +212,7 @@ function judge(scenario: Scenario, rows: Row[]): string[] {
 function selfTest(dir: string): string[] {
   const failures: string[] = [];
   const link = parseLink('lesson=websocket').state.scenario;
-  const bytes = timelinePcap(buildTimeline(link));
+  const bytes = timelinePcap(buildTimeline(link, ALL_STORIES));
   const flipped = bytes.slice();
   flipped[flipped.length - 1]! ^= 0xff; // inside the last frame's TCP header: its checksum breaks
   const file = join(dir, 'self-test.pcap');
@@ -227,7 +228,7 @@ function selfTest(dir: string): string[] {
     failures.push('wrong messages went unnoticed');
   }
   const lossy = { ...link, loss: [1] };
-  writeFileSync(file, timelinePcap(buildTimeline(lossy)));
+  writeFileSync(file, timelinePcap(buildTimeline(lossy, ALL_STORIES)));
   if (judge({ ...lossy, loss: [] }, tshark(file)).length === 0)
     failures.push('a retransmission without a loss went unnoticed');
   return failures;
@@ -251,7 +252,7 @@ function main(): void {
   all.forEach((c, i) => {
     const { state, problems: linkProblems } = parseLink(c.link);
     const file = join(dir, `${String(i + 1).padStart(2, '0')}.pcap`);
-    const timeline = buildTimeline(state.scenario);
+    const timeline = buildTimeline(state.scenario, ALL_STORIES);
     writeFileSync(file, timelinePcap(timeline));
     const problems = [
       ...linkProblems.map((p) => `link: ${p.param}: ${p.message}`),

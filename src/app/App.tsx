@@ -31,6 +31,7 @@ import { exitFullscreen, toggleFullscreen } from './fullscreen';
 import { startPlaybackClock } from './playbackClock';
 import { syncUrl } from './urlSync';
 import { useKeyboard } from './useKeyboard';
+import './App.css';
 
 const ShareDialog = lazy(() =>
   import('../views/share/ShareDialog').then((m) => ({ default: m.ShareDialog })),

@@ -1,3 +1,4 @@
+import './styles.css'; // first: it declares the order of the cascade layers (see styles.css)
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { loadStoreFromLink } from '../state/boot';
@@ -8,7 +9,6 @@ import { withoutSpeaker } from '../state/links';
 import { App } from './App';
 import { initialPrefs } from './environment';
 import { registerServiceWorker } from './registerServiceWorker';
-import './styles.css';
 
 // `speaker=1` opens the speaker window (presenter mode's second screen) instead of the stage.
 const SpeakerApp = lazy(() => import('./SpeakerApp').then((m) => ({ default: m.SpeakerApp })));

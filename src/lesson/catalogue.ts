@@ -1,10 +1,10 @@
 /**
  * The built-in lessons, in teaching order. A lesson is a story plus the knobs it sets; the rest of the
  * scenario comes from SCENARIO_DEFAULTS. Adding a lesson is adding one entry to LESSONS (and its classroom
- * content to src/lesson/content.ts): the link codec, `lessonById` and `lessonScenario` pick it up from here.
+ * content to src/lesson/content/): the link codec, `lessonById` and `lessonScenario` pick it up from here.
  *
  * This module is what a link needs to open, so it stays small: the introductions, questions, teacher's notes
- * and asides live in `content.ts`, which the app loads after the first step is drawn.
+ * and asides live in `content/`, which the app loads after the first step is drawn.
  */
 import { SCENARIO_DEFAULTS, type Scenario, type Story } from '../sim/scenario';
 

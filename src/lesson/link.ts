@@ -16,6 +16,7 @@ import {
   type Transport,
   type WalkMode,
 } from '../sim/scenario';
+import { SIO_RESERVED_EVENTS } from '../protocol/socketio';
 import { LESSONS, lessonById, lessonScenario } from './catalogue';
 
 export interface ViewState {
@@ -55,45 +56,116 @@ const MAX_EVENT_BYTES = 256;
 const SHOWN_LENGTH = 40;
 
 /** Socket.IO v5 refuses to emit these names (socket.io-parser RESERVED_EVENTS). */
-export const RESERVED_EVENTS: readonly string[] = [
-  'connect',
-  'connect_error',
-  'disconnect',
-  'disconnecting',
-  'newListener',
-  'removeListener',
-];
+export const RESERVED_EVENTS: readonly string[] = SIO_RESERVED_EVENTS;
 
 const CLOSE_SIDES: readonly Side[] = ['c', 's'];
 const WALK_MODES: readonly WalkMode[] = ['default', 'all', 'none'];
 const EMIT_KINDS: readonly EmitKind[] = ['socket', 'broadcast', 'io', 'room'];
 const TRANSPORTS: readonly Transport[] = ['websocket', 'polling'];
 
-/** Every parameter, in the order serialiseLink writes them (and problems are reported). */
-const PARAMS = [
-  'lesson',
-  'seed',
-  'mss',
-  'frag',
-  'loss',
-  'close',
-  'walk',
-  'ping',
-  'ev',
-  'clients',
-  'emit',
-  'drop',
-  'transport',
-  'interval',
-  'm',
-  'step',
-  'present',
-  'embed',
-  'from',
-  'to',
-] as const;
-type Param = (typeof PARAMS)[number];
+/**
+ * What one link parameter accepts. `whole`: a whole number in [min, max], and with `none` also the word
+ * `none` (null); `choice`: one of `options`; `flag`: 0 or 1; `lesson`: a built-in lesson id; `packets`: a
+ * comma-separated list of packet numbers (1 or more, at most `max` of them) or `none`; `event`: a Socket.IO
+ * event name (not empty, not reserved, at most `maxBytes` UTF-8 bytes); `messages`: repeated, each `c:` or
+ * `s:` and the text (a lone empty `m=`: no messages), all within LIMITS.
+ */
+export type LinkParamKind =
+  | { readonly kind: 'lesson' }
+  | { readonly kind: 'whole'; readonly min: number; readonly max: number; readonly none: boolean }
+  | { readonly kind: 'choice'; readonly options: readonly string[] }
+  | { readonly kind: 'flag' }
+  | { readonly kind: 'packets'; readonly max: number }
+  | { readonly kind: 'event'; readonly maxBytes: number }
+  | { readonly kind: 'messages'; readonly maxMessages: number; readonly maxBytes: number };
+
+export type LinkParam = LinkParamKind & {
+  readonly name: string;
+  /** Where the value goes: the scenario's field or the view's. */
+  readonly part: 'scenario' | 'view';
+  readonly field: string;
+};
+
+/**
+ * Every parameter, in the order serialiseLink writes them (and problems are reported): the one list the
+ * parser, the serialiser and the tests (fuzz and hostile links) read, so a new parameter reaches them all.
+ */
+export const LINK_PARAMS = [
+  { name: 'lesson', part: 'scenario', field: 'lesson', kind: 'lesson' },
+  { name: 'seed', part: 'scenario', field: 'seed', kind: 'whole', min: 0, max: MAX_UINT32, none: false },
+  {
+    name: 'mss',
+    part: 'scenario',
+    field: 'mss',
+    kind: 'whole',
+    min: LIMITS.minMss,
+    max: LIMITS.maxMss,
+    none: false,
+  },
+  {
+    name: 'frag',
+    part: 'scenario',
+    field: 'frag',
+    kind: 'whole',
+    min: LIMITS.minFrag,
+    max: MAX_UINT32,
+    none: true,
+  },
+  { name: 'loss', part: 'scenario', field: 'loss', kind: 'packets', max: LIMITS.maxLoss },
+  { name: 'close', part: 'scenario', field: 'close', kind: 'choice', options: CLOSE_SIDES },
+  { name: 'walk', part: 'scenario', field: 'walk', kind: 'choice', options: WALK_MODES },
+  { name: 'ping', part: 'scenario', field: 'ping', kind: 'flag' },
+  { name: 'ev', part: 'scenario', field: 'event', kind: 'event', maxBytes: MAX_EVENT_BYTES },
+  {
+    name: 'clients',
+    part: 'scenario',
+    field: 'clients',
+    kind: 'whole',
+    min: 1,
+    max: LIMITS.maxClients,
+    none: false,
+  },
+  { name: 'emit', part: 'scenario', field: 'emit', kind: 'choice', options: EMIT_KINDS },
+  { name: 'drop', part: 'scenario', field: 'drop', kind: 'whole', min: 1, max: MAX_UINT32, none: true },
+  { name: 'transport', part: 'scenario', field: 'transport', kind: 'choice', options: TRANSPORTS },
+  {
+    name: 'interval',
+    part: 'scenario',
+    field: 'interval',
+    kind: 'whole',
+    min: LIMITS.minInterval,
+    max: LIMITS.maxInterval,
+    none: false,
+  },
+  {
+    name: 'm',
+    part: 'scenario',
+    field: 'messages',
+    kind: 'messages',
+    maxMessages: LIMITS.maxMessages,
+    maxBytes: LIMITS.maxMessageBytes,
+  },
+  { name: 'step', part: 'view', field: 'step', kind: 'whole', min: 1, max: MAX_UINT32, none: false },
+  { name: 'present', part: 'view', field: 'present', kind: 'flag' },
+  { name: 'embed', part: 'view', field: 'embed', kind: 'flag' },
+  { name: 'from', part: 'view', field: 'from', kind: 'whole', min: 1, max: MAX_UINT32, none: false },
+  { name: 'to', part: 'view', field: 'to', kind: 'whole', min: 1, max: MAX_UINT32, none: false },
+] as const satisfies readonly LinkParam[];
+
+type Param = (typeof LINK_PARAMS)[number]['name'];
+type Spec<K extends LinkParam['kind']> = Extract<(typeof LINK_PARAMS)[number], { readonly kind: K }>;
+type WholeParam = Spec<'whole'>['name'];
+type ChoiceParam = Spec<'choice'>['name'];
+type FlagParam = Spec<'flag'>['name'];
+const PARAMS: readonly Param[] = LINK_PARAMS.map((p) => p.name);
+const SPEC: ReadonlyMap<string, LinkParam> = new Map(LINK_PARAMS.map((p) => [p.name, p]));
 const KNOWN: ReadonlySet<string> = new Set(PARAMS);
+
+function spec<K extends LinkParam['kind']>(name: Param, kind: K): Extract<LinkParam, { readonly kind: K }> {
+  const p = SPEC.get(name);
+  if (p?.kind !== kind) throw new Error(`link parameter ${name} is not ${kind}`);
+  return p as Extract<LinkParam, { readonly kind: K }>;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Decoding
@@ -302,34 +374,23 @@ class Reader {
     );
   }
 
-  /** A whole number in [min, max]; otherwise the fallback. */
-  whole(param: Param, min: number, max: number, fallback: number): number {
-    const n = this.number(param, min, max, String(fallback), false);
+  /** A whole number within the parameter's bounds (LINK_PARAMS); otherwise the fallback. */
+  whole(param: WholeParam, fallback: number): number {
+    const n = this.number(param, String(fallback));
     return typeof n === 'number' ? n : fallback;
   }
 
-  /** The same for a knob that may be null (absent); `orNone`: the link may say `none` to get null. */
-  optionalWhole(
-    param: Param,
-    min: number,
-    max: number,
-    fallback: number | null,
-    orNone: boolean,
-  ): number | null {
-    const n = this.number(param, min, max, nullable(fallback), orNone);
+  /** The same for a knob that may be null (absent); where LINK_PARAMS says `none`, the link may say so. */
+  optionalWhole(param: WholeParam, fallback: number | null): number | null {
+    const n = this.number(param, nullable(fallback));
     return n === 'none' ? null : (n ?? fallback);
   }
 
-  private number(
-    param: Param,
-    min: number,
-    max: number,
-    used: string,
-    orNone: boolean,
-  ): number | 'none' | undefined {
+  private number(param: WholeParam, used: string): number | 'none' | undefined {
+    const { min, max, none } = spec(param, 'whole');
     const value = this.single(param);
     if (value === undefined) return undefined;
-    if (value === 'none' && orNone) return 'none';
+    if (value === 'none' && none) return 'none';
     if (!/^-?\d+$/.test(value)) {
       this.problems.add(param, `${param}=${shown(value)} is not a whole number; using ${used}`, used);
       return undefined;
@@ -347,7 +408,16 @@ class Reader {
     return n;
   }
 
-  choice<T extends string>(param: Param, options: readonly T[], fallback: T): T {
+  /** One of the parameter's options (LINK_PARAMS); otherwise the fallback. */
+  choice<T extends string>(param: ChoiceParam, fallback: T): T {
+    return this.oneOfOptions(param, spec(param, 'choice').options as readonly T[], fallback);
+  }
+
+  flag(param: FlagParam, fallback: boolean): boolean {
+    return this.oneOfOptions(param, ['0', '1'], fallback ? '1' : '0') === '1';
+  }
+
+  private oneOfOptions<T extends string>(param: Param, options: readonly T[], fallback: T): T {
     const value = this.single(param);
     if (value === undefined) return fallback;
     const found = options.find((o) => o === value);
@@ -358,10 +428,6 @@ class Reader {
       fallback,
     );
     return fallback;
-  }
-
-  flag(param: Param, fallback: boolean): boolean {
-    return this.choice(param, ['0', '1'], fallback ? '1' : '0') === '1';
   }
 }
 
@@ -457,41 +523,72 @@ function readMessages(r: Reader, fallback: readonly ScenarioMessage[]): readonly
       );
     }
   }
-  if (messages.length > LIMITS.maxMessages) {
+  const limit = messagesThatFit(messages);
+  if (limit.tooMany) {
     r.problems.add(
       'm',
       `m= is given ${messages.length} times, more than the limit of ${LIMITS.maxMessages} messages; ` +
         `using the first ${LIMITS.maxMessages}`,
       '',
     );
-    messages = messages.slice(0, LIMITS.maxMessages);
   }
-  let total = 0;
-  let fit = -1;
-  messages.forEach((m, i) => {
-    total += utf8Length(m.text);
-    if (fit < 0 && total > LIMITS.maxMessageBytes) fit = i;
-  });
-  if (fit >= 0) {
-    const using = fit === 0 ? "the lesson's messages" : `the first ${fit}`;
+  if (limit.tooLong) {
+    const using = limit.fit === 0 ? "the lesson's messages" : `the first ${limit.fit}`;
     r.problems.add(
       'm',
-      `the m= messages add up to ${total} bytes of text, more than the limit of ${LIMITS.maxMessageBytes}; ` +
+      `the m= messages add up to ${limit.bytes} bytes of text, more than the limit of ${LIMITS.maxMessageBytes}; ` +
         `using ${using}`,
       '',
     );
-    messages = messages.slice(0, fit);
   }
+  messages = messages.slice(0, limit.fit);
   // Every m= was unusable: the lesson's conversation is a better stand-in than silence.
   return messages.length ? messages : fallback;
 }
 
+/**
+ * The scenario's message limits (LIMITS): of `messages`, a scenario holds the first `maxMessages`, and of
+ * those the ones before their text (UTF-8) first adds up to more than `maxMessageBytes`. `fit` is how many
+ * that is; `bytes`, the text of the first `maxMessages` together.
+ */
+export function messagesThatFit(messages: readonly ScenarioMessage[]): {
+  readonly fit: number;
+  readonly tooMany: boolean;
+  readonly tooLong: boolean;
+  readonly bytes: number;
+} {
+  const counted = Math.min(messages.length, LIMITS.maxMessages);
+  let bytes = 0;
+  let fit = counted;
+  for (let i = 0; i < counted; i++) {
+    bytes += utf8Length(messages[i]!.text);
+    if (fit === counted && bytes > LIMITS.maxMessageBytes) fit = i;
+  }
+  return { fit, tooMany: messages.length > LIMITS.maxMessages, tooLong: fit < counted, bytes };
+}
+
+/** Why `added` cannot join `messages` (a message typed on the page), or null when the limits allow it. */
+export function addedMessageProblem(
+  messages: readonly ScenarioMessage[],
+  added: ScenarioMessage,
+): LinkProblem | null {
+  const limit = messagesThatFit([...messages, added]);
+  const problem = limit.tooMany
+    ? `a scenario holds at most ${LIMITS.maxMessages} messages`
+    : limit.tooLong
+      ? `all messages together may hold at most ${LIMITS.maxMessageBytes} bytes of text`
+      : null;
+  return problem === null
+    ? null
+    : { param: 'm', message: `The message was not added: ${problem}.`, used: '' };
+}
+
 function readView(r: Reader): ViewState {
-  const step = r.optionalWhole('step', 1, MAX_UINT32, null, false);
+  const step = r.optionalWhole('step', null);
   const present = r.flag('present', false);
   const embed = r.flag('embed', false);
-  let from = r.optionalWhole('from', 1, MAX_UINT32, null, false);
-  let to = r.optionalWhole('to', 1, MAX_UINT32, null, false);
+  let from = r.optionalWhole('from', null);
+  let to = r.optionalWhole('to', null);
   if (from !== null && to !== null && from > to) {
     r.problems.add('from', `from=${from} is after to=${to}; using neither`, '');
     from = null;
@@ -520,19 +617,19 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
   const lesson = readLesson(r);
   const base = lessonScenario(lesson);
   // Read in PARAMS order so that problems come out in the order the link is written.
-  const seed = r.whole('seed', 0, MAX_UINT32, base.seed);
-  const mss = r.whole('mss', LIMITS.minMss, LIMITS.maxMss, base.mss);
-  const frag = r.optionalWhole('frag', LIMITS.minFrag, MAX_UINT32, base.frag, true);
+  const seed = r.whole('seed', base.seed);
+  const mss = r.whole('mss', base.mss);
+  const frag = r.optionalWhole('frag', base.frag);
   const loss = readLoss(r, base.loss);
-  const close = r.choice('close', CLOSE_SIDES, base.close);
-  const walk = r.choice('walk', WALK_MODES, base.walk);
+  const close = r.choice('close', base.close);
+  const walk = r.choice('walk', base.walk);
   const ping = r.flag('ping', base.ping);
   const event = readEvent(r, base.event);
-  const clients = r.whole('clients', 1, LIMITS.maxClients, base.clients);
-  const emit = r.choice('emit', EMIT_KINDS, base.emit);
-  const drop = r.optionalWhole('drop', 1, MAX_UINT32, base.drop, true);
-  const transport = r.choice('transport', TRANSPORTS, base.transport);
-  const interval = r.whole('interval', LIMITS.minInterval, LIMITS.maxInterval, base.interval);
+  const clients = r.whole('clients', base.clients);
+  const emit = r.choice('emit', base.emit);
+  const drop = r.optionalWhole('drop', base.drop);
+  const transport = r.choice('transport', base.transport);
+  const interval = r.whole('interval', base.interval);
   const messages = readMessages(r, base.messages);
   const view = readView(r);
   const scenario: Scenario = {
@@ -579,6 +676,60 @@ export function parseLink(input: string): {
       ],
     };
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Steps: what only the built timeline can refuse
+
+function clampStep(index: number, count: number): number {
+  const last = count - 1;
+  if (last < 0 || !Number.isFinite(index)) return 0;
+  return Math.max(0, Math.min(last, Math.trunc(index)));
+}
+
+/**
+ * The steps a view lets the cursor visit in a timeline of `count` steps, 0-based and inclusive: every step,
+ * or in embed mode the `from`–`to` range (each end clamped to the timeline).
+ */
+export function viewRange(view: ViewState, count: number): { readonly first: number; readonly last: number } {
+  const last = Math.max(0, count - 1);
+  if (!view.embed) return { first: 0, last };
+  const lo = view.from === null ? 0 : clampStep(view.from - 1, count);
+  const hi = view.to === null ? last : clampStep(view.to - 1, count);
+  return { first: Math.min(lo, hi), last: Math.max(lo, hi) };
+}
+
+/**
+ * What the link asked for that only the built timeline (of `count` steps) can refuse: a step past the end,
+ * an embed range past the end or a step outside it. `cursor` is the step shown instead (0-based). Each
+ * becomes a problem saying what is shown instead.
+ */
+export function stepProblems(view: ViewState, count: number, cursor: number): LinkProblem[] {
+  const steps = `${count} step${count === 1 ? '' : 's'}`;
+  const problems: LinkProblem[] = [];
+  if (view.embed) {
+    for (const param of ['from', 'to'] as const) {
+      const n = view[param];
+      if (n !== null && n > count) {
+        problems.push({
+          param,
+          message: `${param}=${n} is past the end (${steps}); the range ends at step ${count}`,
+          used: String(count),
+        });
+      }
+    }
+  }
+  if (view.step !== null && view.step - 1 !== cursor) {
+    const showing = String(cursor + 1);
+    const range = viewRange(view, count);
+    const message =
+      view.step > count
+        ? `step=${view.step} is past the end (${steps}); showing step ${showing}`
+        : `step=${view.step} is outside the embedded range (steps ${range.first + 1}` +
+          `–${range.last + 1}); showing step ${showing}`;
+    problems.push({ param: 'step', message, used: showing });
+  }
+  return problems;
 }
 
 // ---------------------------------------------------------------------------------------------------------

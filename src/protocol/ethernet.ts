@@ -50,7 +50,8 @@ export const ETHERNET_MIN_FRAME = 60; // without FCS
 
 /** Values below this are IEEE 802.3 length fields, not EtherTypes (IEEE 802.3 §3.2.6). */
 const MIN_ETHER_TYPE = 0x0600;
-const FCS_LENGTH = 4;
+/** IEEE 802.3 §3.2.9: the frame check sequence, a 32-bit CRC. */
+export const FCS_LENGTH = 4;
 
 export interface EthernetRepr {
   readonly dst: string;

@@ -1,13 +1,15 @@
 /**
- * The stories beyond the websocket one: Socket.IO and the polling comparison. Registering them is a
- * separate step so that the browser can load this module (and everything it pulls in) only when a lesson
- * needs it; `timeline.ts` registers them for the command line and the tests.
+ * Every story, for callers that are not size-sensitive (the command line, the tests). The browser's main
+ * bundle has only the websocket story (`WEBSOCKET_STORY` from `timeline.ts`) and loads this module, with
+ * the Socket.IO and polling-comparison stories and everything they pull in, when a lesson needs them.
  */
 import { buildCompareTimeline } from './stories/compare/timeline';
-import { registerStory } from './core';
 import { buildSocketIoTimeline } from './stories/socketio/timeline';
+import { WEBSOCKET_STORY } from './stories/websocket/timeline';
+import type { StoryBuilders } from './types';
 
-export function registerAllStories(): void {
-  registerStory('socketio', (scenario) => buildSocketIoTimeline(scenario));
-  registerStory('compare', (scenario) => buildCompareTimeline(scenario));
-}
+export const ALL_STORIES: StoryBuilders = {
+  ...WEBSOCKET_STORY,
+  socketio: buildSocketIoTimeline,
+  compare: buildCompareTimeline,
+};

@@ -3,7 +3,7 @@
  * Views draw it; they never re-simulate. Seeking to step N is `timeline.steps[N]`.
  */
 import type { FieldAnnotation, ProtoLayer } from '../protocol/fields';
-import type { Scenario } from './scenario';
+import type { Scenario, Story } from './scenario';
 
 export type HostId = string; // 'client', 'server', or 'client-2' … 'client-5' in multi-client lessons
 
@@ -216,3 +216,17 @@ export interface Comparison {
   readonly messages: number;
   readonly series: readonly ComparisonSeries[];
 }
+
+export interface BuildOptions {
+  /**
+   * Use these 16 bytes as the Sec-WebSocket-Key instead of the seeded ones: for answering a real
+   * client whose key the simulation cannot choose (tests against real peers).
+   */
+  readonly wsKey?: Uint8Array;
+}
+
+/** How a story turns a scenario into a timeline. */
+export type StoryBuilder = (scenario: Scenario, options: BuildOptions) => Timeline;
+
+/** The stories a caller can tell: `buildTimeline(scenario, builders)` tells no other. */
+export type StoryBuilders = Readonly<Partial<Record<Story, StoryBuilder>>>;

@@ -4,20 +4,21 @@
  * with the lesson's introduction showing, except in embed and presenter mode, where the stage speaks for itself.
  */
 import { parseLink } from '../lesson/link';
-import { buildTimeline } from '../sim/core';
-import { ensureStory } from './stories';
+import { buildWithLoadedStories, ensureStory } from './stories';
 import { createWirewalkStore, type WirewalkStore } from './store';
 
-export function storeFromLink(
-  link: string,
-  prefs: { readonly theme?: 'light' | 'dark'; readonly reducedMotion?: boolean } = {},
-): WirewalkStore {
-  const { state, problems } = parseLink(link);
+type Prefs = { readonly theme?: 'light' | 'dark'; readonly reducedMotion?: boolean };
+
+export function storeFromLink(link: string, prefs: Prefs = {}): WirewalkStore {
+  return storeFromParsed(parseLink(link), prefs);
+}
+
+function storeFromParsed({ state, problems }: ReturnType<typeof parseLink>, prefs: Prefs): WirewalkStore {
   return createWirewalkStore({
     scenario: state.scenario,
     view: state.view,
     problems,
-    build: buildTimeline,
+    build: buildWithLoadedStories,
     prepare: ensureStory,
     intro: state.view.step === null && !state.view.embed && !state.view.present,
     ...prefs,
@@ -26,17 +27,14 @@ export function storeFromLink(
 
 /**
  * The same, for the page: first loads the story the link needs when it is not in the main bundle
- * (Socket.IO, the comparison), so the first picture is already the right story.
+ * (Socket.IO, the comparison), so the first picture is already the right story. The link is parsed once.
  */
-export async function loadStoreFromLink(
-  link: string,
-  prefs: { readonly theme?: 'light' | 'dark'; readonly reducedMotion?: boolean } = {},
-): Promise<WirewalkStore> {
-  const { state } = parseLink(link);
+export async function loadStoreFromLink(link: string, prefs: Prefs = {}): Promise<WirewalkStore> {
+  const parsed = parseLink(link);
   try {
-    await ensureStory(state.scenario.story);
+    await ensureStory(parsed.state.scenario.story);
   } catch {
-    // The story's chunk could not be fetched: buildTimeline falls back to the websocket story and says so.
+    // The story's chunk could not be fetched: the timeline is one step saying that the story is not loaded.
   }
-  return storeFromLink(link, prefs);
+  return storeFromParsed(parsed, prefs);
 }

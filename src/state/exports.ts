@@ -5,7 +5,7 @@
  * simulator's functions; the export dialog loads this module only when it opens.
  */
 import type { Scenario } from '../sim/scenario';
-import { timelinePcap, timelineText } from '../sim/core';
+import { timelinePcap, timelineText } from '../sim/timeline';
 import type { Timeline } from '../sim/types';
 
 export function capturePcap(timeline: Timeline): Uint8Array {

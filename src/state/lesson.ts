@@ -3,7 +3,7 @@
  * "check yourself" questions, the teacher's notes, the aside for a step and the step a lesson opens at.
  *
  * The catalogue's link-facing part (ids, titles, scenarios) is in the main bundle; the classroom content
- * (src/lesson/content.ts, most of the lessons' text) is loaded with `loadLessonContent()` after the first step
+ * (src/lesson/content/, most of the lessons' text) is loaded with `loadLessonContent()` after the first step
  * is drawn. Until it arrives, the summary stands in for the introduction and there are no asides or questions;
  * the store's `lessonContentReady` flips when it lands, so subscribed views draw it.
  *

@@ -3,24 +3,14 @@
  * The whole stage on a real simulator timeline (buildTimeline via the link), driven by keyboard, mouse and
  * the composer.
  */
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { App } from '../../src/app/App';
-import { storeFromLink } from '../../src/state/boot';
-import { StoreProvider } from '../../src/state/context';
 import { selectPacket, selectStep } from '../../src/state/store';
+import { preloadLazyChunks } from '../support/lazyChunks';
+import { pressKey as key, renderApp } from '../support/renderApp';
 
-function renderApp(link = '?lesson=websocket', syncAddressBar = false) {
-  const store = storeFromLink(link, { reducedMotion: true });
-  const result = render(
-    <StoreProvider store={store}>
-      <App syncAddressBar={syncAddressBar} />
-    </StoreProvider>,
-  );
-  return { store, ...result };
-}
-
-const key = (k: string, target: Element | Window = window) => fireEvent.keyDown(target, { key: k });
+// The inspector and the code panel are lazy chunks: load them before any test waits for them to show.
+beforeAll(preloadLazyChunks, 120_000);
 
 describe('App on a real timeline', () => {
   it('opens at the link step and narrates it in a polite live region', () => {

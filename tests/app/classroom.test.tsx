@@ -4,32 +4,20 @@
  * its keys (clicker keys, black screen, full screen, speaker window, leaving), the share key, and embed mode
  * (no header, keys only once focused, the locked range).
  */
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { App } from '../../src/app/App';
 import { lessonsInOrder } from '../../src/lesson/catalogue';
 import { lessonContent } from '../../src/lesson/content';
 import { parseLink } from '../../src/lesson/link';
 import { LIMITS } from '../../src/sim/scenario';
-import { storeFromLink } from '../../src/state/boot';
-import { StoreProvider } from '../../src/state/context';
 import { lessonStartIndex, loadLessonContent } from '../../src/state/lesson';
 import { withoutSpeaker } from '../../src/state/links';
 import { selectStep } from '../../src/state/store';
+import { preloadLazyChunks } from '../support/lazyChunks';
+import { pressKey as key, renderApp } from '../support/renderApp';
 
-beforeAll(() => loadLessonContent());
-
-function renderApp(link: string) {
-  const store = storeFromLink(link, { reducedMotion: true });
-  const result = render(
-    <StoreProvider store={store}>
-      <App syncAddressBar={false} />
-    </StoreProvider>,
-  );
-  return { store, ...result };
-}
-
-const key = (k: string, target: Element | Window = window) => fireEvent.keyDown(target, { key: k });
+// The share dialog and the self-check are lazy chunks: load them before any test waits for them to show.
+beforeAll(() => Promise.all([loadLessonContent(), preloadLazyChunks()]), 120_000);
 const title = () => screen.getByRole('heading', { level: 2, name: (_n, el) => el.id === 'narration-title' });
 
 describe('bad links', () => {

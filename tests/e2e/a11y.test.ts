@@ -9,7 +9,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { LESSONS } from '../../src/lesson/catalogue';
 import { setupBrowser } from './browser';
-import { position, waitForStage } from './stage';
+import { position, waitForIdleLoads, waitForStage, waitForStillness } from './stage';
 
 const e2e = setupBrowser();
 
@@ -18,7 +18,7 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 /** axe's violations, one line per rule and node, so a failure names what to fix. */
 async function violations(page: Page): Promise<string[]> {
   // Motion settles first: axe judges colours and overlap from the final picture, not a frame of a transition.
-  await page.waitForTimeout(400);
+  await waitForStillness(page);
   const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   // A real run has checked something: rules passed and none could not run at all.
   expect(result.passes.length).toBeGreaterThan(10);
@@ -135,7 +135,8 @@ describe('the keyboard alone', () => {
     const { page } = await e2e.page();
     await page.goto(e2e.url('?lesson=websocket&step=12'));
     await waitForStage(page);
-    await page.waitForTimeout(400);
+    // The panels that arrive when the page is idle are in place, so the Tab order does not change under the walk.
+    await waitForIdleLoads(page);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur?.());
 
     const stops: FocusStop[] = [];

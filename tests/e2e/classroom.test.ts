@@ -13,7 +13,7 @@ import jsQR from 'jsqr';
 import type { Frame, Page } from 'playwright-core';
 import { ROOT, setupBrowser, squash } from './browser';
 import { watchViolations } from './policy';
-import { blurControls, position, pressUntilStep, scrubber, waitForStage } from './stage';
+import { blurControls, position, pressUntilStep, scrubber, waitForStage, waitForStillness } from './stage';
 
 const e2e = setupBrowser();
 const SHOTS = join(ROOT, 'test-results', 'classroom');
@@ -102,7 +102,7 @@ describe('presenter mode', () => {
     const violations = await watchViolations(page);
     await page.goto(e2e.url('?lesson=websocket&step=24&present=1'));
     await waitForStage(page);
-    await page.waitForTimeout(300);
+    await waitForStillness(page);
     await page.screenshot({ path: join(SHOTS, 'presenter-1280x720.png') });
 
     // Read from the back of the room: narration at least 28 px at 1280×720, and no editing chrome.

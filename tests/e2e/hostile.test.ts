@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { parseLink } from '../../src/lesson/link';
+import { LINK_PARAMS, parseLink } from '../../src/lesson/link';
 import { squash, setupBrowser } from './browser';
 import { watchViolations } from './policy';
 import { blurControls, noticeText, position, waitForStage } from './stage';
@@ -16,33 +16,16 @@ const PAYLOADS = [
   '"><svg onload=window.__pwned=1>',
   "javascript:window.__pwned=1//'",
 ];
-const PARAMS = [
-  'lesson',
-  'seed',
-  'mss',
-  'frag',
-  'loss',
-  'close',
-  'walk',
-  'ping',
-  'ev',
-  'clients',
-  'emit',
-  'drop',
-  'transport',
-  'interval',
-  'step',
-  'present',
-  'embed',
-  'from',
-  'to',
-];
 const enc = encodeURIComponent;
 
+/** Every parameter of the link's own table (a new one is attacked here by itself), `m` from each side. */
 function everyParameter(payload: string): string {
-  const settings = PARAMS.map((p) => `${p}=${enc(payload)}`);
-  const messages = ['c', 's', 'x'].map((side) => `m=${side}:${enc(payload)}`);
-  return `?${[...settings, ...messages, `${enc(payload)}=1`].join('&')}#${enc(payload)}`;
+  const pairs = LINK_PARAMS.flatMap((p) =>
+    p.kind === 'messages'
+      ? ['c', 's', 'x'].map((side) => `${p.name}=${side}:${enc(payload)}`)
+      : [`${p.name}=${enc(payload)}`],
+  );
+  return `?${[...pairs, `${enc(payload)}=1`].join('&')}#${enc(payload)}`;
 }
 
 const CASES: ReadonlyArray<{ readonly name: string; readonly query: string; readonly timeout?: number }> = [

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { setupBrowser } from './browser';
-import { blurControls, pressUntilStep, scrubber, waitForStage } from './stage';
+import { blurControls, pressUntilStep, scrubber, waitForIdleLoads, waitForStage } from './stage';
 
 const e2e = setupBrowser();
 
@@ -18,12 +18,15 @@ interface Frame {
 
 /**
  * Start recording, on every animation frame, the box, transform, opacity and stroke dash offset of each element
- * of the stage and the playback bar, and the scroll positions (the ladder follows the step).
+ * of the stage and the playback bar, and the scroll positions (the ladder follows the step); `frames` frames, or
+ * until stopSampling.
  */
 async function startSampling(page: Page, frames: number): Promise<void> {
   await page.evaluate((count) => {
     const out: { step: number; picture: string }[] = [];
-    (window as unknown as { __frames: typeof out }).__frames = out;
+    const w = window as unknown as { __frames: typeof out; __stopSampling: boolean };
+    w.__frames = out;
+    w.__stopSampling = false;
     const picture = () => {
       const parts: string[] = [];
       for (const el of document.querySelectorAll('main.stage *, nav.playback *')) {
@@ -40,7 +43,7 @@ async function startSampling(page: Page, frames: number): Promise<void> {
     const tick = () => {
       const range = document.querySelector('input[type="range"][aria-label="Step"]') as HTMLInputElement;
       out.push({ step: Number(range.value), picture: picture() });
-      if (out.length < count) requestAnimationFrame(tick);
+      if (out.length < count && !w.__stopSampling) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
   }, frames);
@@ -55,6 +58,15 @@ async function sampled(page: Page, frames: number): Promise<Frame[]> {
     },
   );
   return page.evaluate(() => (window as unknown as { __frames: Frame[] }).__frames);
+}
+
+/** Stop recording and return the frames so far. */
+async function stopSampling(page: Page): Promise<Frame[]> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __frames: Frame[]; __stopSampling: boolean };
+    w.__stopSampling = true;
+    return w.__frames;
+  });
 }
 
 /** How many different pictures the frames that show `step` have. */
@@ -80,8 +92,7 @@ async function openAt(page: Page, query: string): Promise<number> {
   await page.goto(e2e.url(query));
   const at = await waitForStage(page);
   // The animations are a chunk loaded once the page is idle; wait for it and for the first paint to settle.
-  await page.waitForLoadState('networkidle');
-  await page.waitForTimeout(800);
+  await waitForIdleLoads(page);
   return at.step;
 }
 
@@ -110,9 +121,18 @@ describe('pause (WCAG 2.2.2)', () => {
     const { page } = await e2e.page();
     await openAt(page, LINK);
     await page.getByRole('button', { name: 'Play', exact: true }).click();
-    // Playing moves things: the step advances and the pictures change from frame to frame.
-    await startSampling(page, 150);
-    const playing = await sampled(page, 150);
+    // Playing moves things: the step advances and the pictures change from frame to frame. Sample until a new
+    // step has been on screen for 30 frames (its animation runs over the first of them), however long that takes.
+    await startSampling(page, Number.MAX_SAFE_INTEGER);
+    await page.waitForFunction(
+      () => {
+        const frames = (window as unknown as { __frames: Frame[] }).__frames;
+        return frames.filter((f) => f.step !== frames[0]?.step).length >= 30;
+      },
+      undefined,
+      { timeout: 30_000, polling: 'raf' },
+    );
+    const playing = await stopSampling(page);
     expect(new Set(playing.map((f) => f.step)).size).toBeGreaterThan(1);
     expect(new Set(playing.map((f) => f.picture)).size).toBeGreaterThan(5);
 

@@ -63,3 +63,42 @@ export async function pressUntilStep(page: Page, key: string, expected: number):
 export async function noticeText(page: Page): Promise<string> {
   return (await page.getByRole('status').allInnerTexts()).join('\n');
 }
+
+/**
+ * Wait until nothing on the page moves: no CSS animation or transition running (document.getAnimations) and no
+ * d3 transition scheduled on any element (d3-transition keeps them in `__transition` until they end).
+ */
+export async function waitForStillness(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      !document.getAnimations().some((a) => a.playState === 'running') &&
+      !Array.from(document.querySelectorAll('*')).some((el) => '__transition' in el),
+    undefined,
+    { timeout, polling: 'raf' },
+  );
+}
+
+/** The chunks the stage fetches once the page is idle after its first paint (views/lazy/usePreload.ts). */
+export const IDLE_CHUNKS = ['SignalTrace', 'stepAnimations', 'Inspector', 'CodePanel'] as const;
+
+/**
+ * Wait until the page has fetched and run the chunks it loads when idle, then until nothing moves. "Run": an
+ * `import()` of a URL already in the page's module map settles once that module has run, as the page's own
+ * `import()` does. (A string, evaluated by DevTools: the test runner rewrites `import()` in test code, and the
+ * page's policy refuses `eval`.)
+ */
+export async function waitForIdleLoads(page: Page, timeout = 30_000): Promise<void> {
+  const urls = await (
+    await page.waitForFunction(
+      (names) => {
+        const fetched = performance.getEntriesByType('resource').map((e) => e.name);
+        const found = names.map((n) => fetched.find((u) => new RegExp(`/${n}-[\\w-]+\\.js$`).test(u)));
+        return found.every(Boolean) ? found : null;
+      },
+      IDLE_CHUNKS,
+      { timeout },
+    )
+  ).jsonValue();
+  await page.evaluate(`Promise.all(${JSON.stringify(urls)}.map((u) => import(u))).then(() => true)`);
+  await waitForStillness(page, timeout);
+}

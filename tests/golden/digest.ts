@@ -8,6 +8,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { parseLink } from '../../src/lesson/link';
 import { utf8 } from '../../src/protocol/bytes';
 import { buildTimeline, timelinePcap, timelineText } from '../../src/sim/timeline';
+import { ALL_STORIES } from '../../src/sim/stories';
 import type { Timeline } from '../../src/sim/types';
 
 export interface GoldenDigest {
@@ -28,7 +29,7 @@ function narrationText(t: Timeline): string {
 
 export function goldenOf(link: string): { digest: GoldenDigest; text: string; problems: number } {
   const { state, problems } = parseLink(link);
-  const t = buildTimeline(state.scenario);
+  const t = buildTimeline(state.scenario, ALL_STORIES);
   return {
     problems: problems.length,
     text: timelineText(t) + narrationText(t),

@@ -9,8 +9,9 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { parseLink } from '../../src/lesson/link';
 import { fromBase64 } from '../../src/protocol/bytes';
 import type { Scenario } from '../../src/sim/scenario';
-import { buildTimeline, type BuildOptions } from '../../src/sim/timeline';
-import type { Timeline } from '../../src/sim/types';
+import { buildTimeline } from '../../src/sim/timeline';
+import { ALL_STORIES } from '../../src/sim/stories';
+import type { BuildOptions, Timeline } from '../../src/sim/types';
 
 /** The TCP payloads one side sent, in order, each byte once (first transmissions only). */
 function segmentsOf(t: Timeline, from: 'client' | 'server'): Uint8Array[] {
@@ -61,7 +62,7 @@ function withLongMessage(s: Scenario): Scenario {
 describe('the simulated browser talks to a real ws server', () => {
   it.each(LINKS)('%s', async (link) => {
     const scenario = withLongMessage(scenarioOf(link));
-    const t = buildTimeline(scenario);
+    const t = buildTimeline(scenario, ALL_STORIES);
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await once(wss, 'listening');
     const received: string[] = [];
@@ -111,7 +112,7 @@ describe('the simulated server talks to a real ws client', () => {
         const key = fromBase64(header(head, 'Sec-WebSocket-Key') ?? '');
         expect(key).not.toBeNull();
         const options: BuildOptions = { wsKey: key! };
-        const t = buildTimeline(scenario, options);
+        const t = buildTimeline(scenario, ALL_STORIES, options);
         for (const piece of segmentsOf(t, 'server')) socket.write(piece);
         socket.end();
       };

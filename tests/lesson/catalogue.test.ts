@@ -16,6 +16,7 @@ import { DEFAULT_VIEW, parseLink, serialiseLink } from '../../src/lesson/link';
 import { toHex } from '../../src/protocol/bytes';
 import { SCENARIO_DEFAULTS } from '../../src/sim/scenario';
 import { buildTimeline } from '../../src/sim/timeline';
+import { ALL_STORIES } from '../../src/sim/stories';
 import type { Packet, Step, Timeline } from '../../src/sim/types';
 
 /** The teaching order of the brief: overview first, loss last. */
@@ -38,7 +39,7 @@ const timelines = new Map<string, Timeline>();
 function timelineOf(id: string): Timeline {
   let t = timelines.get(id);
   if (!t) {
-    t = buildTimeline(lessonScenario(id));
+    t = buildTimeline(lessonScenario(id), ALL_STORIES);
     timelines.set(id, t);
   }
   return t;
@@ -172,7 +173,7 @@ describe('every lesson runs', () => {
   it.each(TEACHING_ORDER)('%s: the aside is pure and speaks at least once, from its start on', (id) => {
     const l = lesson(id);
     const t = timelineOf(id);
-    const again = buildTimeline(lessonScenario(id));
+    const again = buildTimeline(lessonScenario(id), ALL_STORIES);
     expect(l.aside).toBeTypeOf('function');
     const start = l.start?.(t) ?? 1;
     let spoken = 0;
@@ -388,7 +389,7 @@ describe('Socket.IO and comparison lesson points, checked against the run', () =
     ['io', ['client', 'client-2', 'client-3']],
     ['socket', ['client']],
   ] as const)('emit=%s: the aside counts the frames the server really fans out', (emit, expected) => {
-    const t = buildTimeline({ ...lessonScenario('emit'), emit });
+    const t = buildTimeline({ ...lessonScenario('emit'), emit }, ALL_STORIES);
     const fan = t.packets.filter(
       (p) => p.from === 'server' && /^42\["chat message"/.test(frameText(p) ?? ''),
     );

@@ -3,6 +3,7 @@ import { CURRICULUM_MAP, curriculumMapMarkdown } from '../../src/lesson/curricul
 import { lessonById, lessonScenario } from '../../src/lesson/catalogue';
 import { parseLink } from '../../src/lesson/link';
 import { buildTimeline } from '../../src/sim/timeline';
+import { ALL_STORIES } from '../../src/sim/stories';
 import type { Timeline } from '../../src/sim/types';
 import { CURRICULUM_MAP_PATH, renderCurriculumMap } from '../../scripts/curriculum-map';
 
@@ -31,7 +32,7 @@ const timelines = new Map<string, Timeline>();
 function timelineOf(lesson: string): Timeline {
   let t = timelines.get(lesson);
   if (!t) {
-    t = buildTimeline(lessonScenario(lesson));
+    t = buildTimeline(lessonScenario(lesson), ALL_STORIES);
     timelines.set(lesson, t);
   }
   return t;

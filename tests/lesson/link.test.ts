@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { LESSONS, lessonById, lessonScenario } from '../../src/lesson/catalogue';
 import {
   DEFAULT_VIEW,
+  LINK_PARAMS,
   RESERVED_EVENTS,
   parseLink,
   serialiseLink,
+  type LinkParam,
   type LinkProblem,
   type LinkState,
   type ViewState,
@@ -668,22 +670,8 @@ describe('properties', () => {
     'c:',
     's:',
     'x:',
-    ...[
-      'lesson',
-      'm',
-      'seed',
-      'mss',
-      'frag',
-      'loss',
-      'close',
-      'walk',
-      'step',
-      'present',
-      'embed',
-      'from',
-      'to',
-    ],
-    ...['ev', 'clients', 'emit', 'drop', 'transport', 'interval', 'ping', 'foo'],
+    ...LINK_PARAMS.map((p) => p.name),
+    'foo',
     ...['websocket', 'socketio', 'polling-vs-websocket', 'all', 'room', 'polling', 'connect'],
   );
   const queryLike = fc.array(token, { maxLength: 60 }).map((t) => t.join(''));
@@ -712,10 +700,7 @@ describe('properties', () => {
       fc.property(queryLike, (q) => {
         const { problems } = parseLink(`?${q}`);
         fc.pre(problems.length <= 20);
-        const known = new Set(['lesson', 'm', 'seed', 'mss', 'frag', 'loss', 'close', 'walk', 'ping', 'ev']);
-        for (const k of ['clients', 'emit', 'drop', 'transport', 'interval', 'step', 'present', 'embed'])
-          known.add(k);
-        for (const k of ['from', 'to']) known.add(k);
+        const known = new Set<string>(LINK_PARAMS.map((p) => p.name));
         const names = [...new URL(`http://x/?${q}`).searchParams.keys()].filter((k) => !known.has(k));
         const reported = problems
           .filter((p) => p.message.startsWith('unknown parameter'))
@@ -723,6 +708,155 @@ describe('properties', () => {
         expect(reported).toEqual(names);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Every parameter of LINK_PARAMS: values drawn from what the table says each accepts, so a parameter added
+// to the table is fuzzed here without touching this file.
+
+/** One parameter's pairs as written in a link (`m` is repeated), and whether the table accepts them. */
+interface Given {
+  readonly param: LinkParam;
+  readonly values: readonly string[];
+  readonly valid: boolean;
+}
+
+const text = fc.string({ unit: 'grapheme', maxLength: 12 });
+
+/** Values the table accepts for `p`. */
+function validValues(p: LinkParam): fc.Arbitrary<readonly string[]> {
+  const one = (a: fc.Arbitrary<string>) => a.map((v) => [v]);
+  switch (p.kind) {
+    case 'lesson':
+      return one(fc.constantFrom(...LESSONS.map((l) => l.id)));
+    case 'whole': {
+      const n = fc.integer({ min: p.min, max: p.max }).map(String);
+      return one(p.none ? fc.oneof(n, fc.constant('none')) : n);
+    }
+    case 'choice':
+      return one(fc.constantFrom(...p.options));
+    case 'flag':
+      return one(fc.constantFrom('0', '1'));
+    case 'packets':
+      return one(
+        fc.oneof(
+          fc.array(positive, { maxLength: p.max }).map((l) => l.join(',')),
+          fc.constant('none'),
+        ),
+      );
+    case 'event':
+      return one(text.filter((e) => e !== '' && !RESERVED_EVENTS.includes(e) && utf8Bytes(e) <= p.maxBytes));
+    case 'messages':
+      return fc.array(
+        fc.tuple(fc.constantFrom('c', 's'), text).map(([side, t]) => `${side}:${t}`),
+        { minLength: 1, maxLength: 4 },
+      );
+  }
+}
+
+/** Values the table refuses for `p`: each must be reported. */
+function invalidValues(p: LinkParam): fc.Arbitrary<readonly string[]> {
+  const one = (...v: string[]) => fc.constantFrom(...v).map((x) => [x]);
+  switch (p.kind) {
+    case 'lesson':
+      return one('', 'no-such-lesson', 'WEBSOCKET', '__proto__');
+    case 'whole':
+      return one('', 'x', '1e3', '0x10', String(p.min - 1), String(p.max + 1), ...(p.none ? [] : ['none']));
+    case 'choice':
+      return one('', 'x', ...p.options.map((o) => o.toUpperCase()));
+    case 'flag':
+      return one('', '2', 'true', 'yes');
+    case 'packets':
+      return one('0', 'x', '-1', '1,,x', '1.5');
+    case 'event':
+      return one('', 'e'.repeat(p.maxBytes + 1), ...RESERVED_EVENTS);
+    case 'messages':
+      return fc
+        .tuple(validValues(p), fc.constantFrom('x:hi', 'hello', 'c'))
+        .map(([good, bad]) => [...good, bad]);
+  }
+}
+
+/** What parseLink must have made of valid values, read from the table alone. */
+function expectedValue(p: LinkParam, values: readonly string[]): unknown {
+  const v = values[0]!;
+  switch (p.kind) {
+    case 'lesson':
+    case 'choice':
+    case 'event':
+      return v;
+    case 'whole':
+      return v === 'none' ? null : Number(v);
+    case 'flag':
+      return v === '1';
+    case 'packets':
+      return v === 'none' ? [] : [...new Set(v.split(',').filter(Boolean).map(Number))].sort((a, b) => a - b);
+    case 'messages':
+      return values.map((m) => ({ from: m[0], text: m.slice(2) }));
+  }
+}
+
+const everyParameter = (validOnly: boolean): fc.Arbitrary<readonly Given[]> =>
+  fc
+    .tuple(
+      ...LINK_PARAMS.map((p: LinkParam) =>
+        (validOnly ? fc.constant(true) : fc.boolean()).chain((valid) =>
+          (valid ? validValues(p) : invalidValues(p)).map((values): Given => ({ param: p, values, valid })),
+        ),
+      ),
+    )
+    .map((given) => {
+      // from after to is a problem of the pair, not of either value: give a valid pair in order.
+      const from = given.find((g) => g.param.name === 'from')!;
+      const to = given.find((g) => g.param.name === 'to')!;
+      if (from.valid && to.valid && Number(from.values[0]) > Number(to.values[0])) {
+        return given.map((g) =>
+          g === from ? { ...g, values: to.values } : g === to ? { ...g, values: from.values } : g,
+        );
+      }
+      return given;
+    });
+
+function linkOf(given: readonly Given[]): string {
+  const pairs = given.flatMap((g) => g.values.map((v) => `${g.param.name}=${encodeURIComponent(v)}`));
+  return `?${pairs.join('&')}`;
+}
+
+describe('every parameter of LINK_PARAMS', () => {
+  it('the table names every parameter once, and the fuzz below draws a value for each', () => {
+    const names = LINK_PARAMS.map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['lesson', 'm', 'step', 'embed', 'from', 'to']));
+  });
+
+  it('reads valid values of all parameters at once, without problems, into the fields the table names', () => {
+    fc.assert(
+      fc.property(everyParameter(true), (given) => {
+        const { state, problems } = parseLink(linkOf(given));
+        expect(problems).toEqual([]);
+        for (const g of given) {
+          const part: Record<string, unknown> = state[g.param.part] as never;
+          expect(part[g.param.field], g.param.name).toEqual(expectedValue(g.param, g.values));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reports each parameter given a value the table refuses, and only those, and stays valid', () => {
+    fc.assert(
+      fc.property(everyParameter(false), (given) => {
+        const result = parseLink(linkOf(given));
+        expectValid(result);
+        const reported = new Set(result.problems.map((p) => p.param));
+        for (const g of given)
+          expect(reported.has(g.param.name), `${g.param.name}=${g.values.join('|')}`).toBe(!g.valid);
+        const again = serialiseLink(result.state, { includeStep: true, includeView: true });
+        expect(parseLink(again)).toEqual({ state: result.state, problems: [] });
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,7 +1,8 @@
 import { lessonScenario } from '../../src/lesson/catalogue';
 import { parseLink } from '../../src/lesson/link';
 import { bytesEqual } from '../../src/protocol/bytes';
-import { COMPARE, buildCompareTimeline, messageTimes } from '../../src/sim/stories/compare/timeline';
+import { COMPARE, messageTimes } from '../../src/sim/stories/compare/methods';
+import { buildCompareTimeline } from '../../src/sim/stories/compare/timeline';
 import type { Scenario } from '../../src/sim/scenario';
 import { timelinePcap } from '../../src/sim/timeline';
 import type { ComparisonSeries, Timeline } from '../../src/sim/types';

@@ -2,6 +2,7 @@ import { lessonScenario } from '../../src/lesson/catalogue';
 import { bytesEqual } from '../../src/protocol/bytes';
 import { LINKTYPE_ETHERNET, decodePcap } from '../../src/protocol/pcap';
 import { PCAP_EPOCH_SECONDS, buildTimeline, timelinePcap, timelineText } from '../../src/sim/timeline';
+import { ALL_STORIES } from '../../src/sim/stories';
 import type { Timeline } from '../../src/sim/types';
 import { parseStream, streamOf } from './wire-check';
 
@@ -23,15 +24,15 @@ function choices(t: Timeline) {
 
 describe('determinism', () => {
   it('gives byte-identical captures and text for the same scenario', () => {
-    const a = buildTimeline(lesson);
-    const b = buildTimeline({ ...lesson, messages: lesson.messages.map((m) => ({ ...m })) });
+    const a = buildTimeline(lesson, ALL_STORIES);
+    const b = buildTimeline({ ...lesson, messages: lesson.messages.map((m) => ({ ...m })) }, ALL_STORIES);
     expect(bytesEqual(timelinePcap(a), timelinePcap(b))).toBe(true);
     expect(timelineText(a)).toBe(timelineText(b));
   });
 
   it('changes ISNs, port, key and masks with the seed', () => {
-    const a = choices(buildTimeline(lesson));
-    const b = choices(buildTimeline({ ...lesson, seed: lesson.seed + 1 }));
+    const a = choices(buildTimeline(lesson, ALL_STORIES));
+    const b = choices(buildTimeline({ ...lesson, seed: lesson.seed + 1 }, ALL_STORIES));
     expect(b.clientIsn).not.toBe(a.clientIsn);
     expect(b.serverIsn).not.toBe(a.serverIsn);
     expect(b.port).not.toBe(a.port);
@@ -43,9 +44,9 @@ describe('determinism', () => {
   });
 
   it('keeps ISNs, port and key when a message is added (independent random streams)', () => {
-    const a = choices(buildTimeline(lesson));
+    const a = choices(buildTimeline(lesson, ALL_STORIES));
     const b = choices(
-      buildTimeline({ ...lesson, messages: [...lesson.messages, { from: 'c', text: 'more' }] }),
+      buildTimeline({ ...lesson, messages: [...lesson.messages, { from: 'c', text: 'more' }] }, ALL_STORIES),
     );
     expect(b.clientIsn).toBe(a.clientIsn);
     expect(b.serverIsn).toBe(a.serverIsn);
@@ -57,7 +58,7 @@ describe('determinism', () => {
 
 describe('timelinePcap', () => {
   it('is a classic Ethernet pcap of what the browser’s card saw, from 2011-12-11T00:00:00Z', () => {
-    const t = buildTimeline(lesson);
+    const t = buildTimeline(lesson, ALL_STORIES);
     const file = decodePcap(timelinePcap(t));
     expect(file.ok).toBe(true);
     if (!file.ok) return;
@@ -80,11 +81,11 @@ describe('timelinePcap', () => {
       if (!file.ok) throw new Error(file.error.message);
       return file.repr.records;
     };
-    const lostClient = buildTimeline({ ...lesson, loss: [1] });
+    const lostClient = buildTimeline({ ...lesson, loss: [1] }, ALL_STORIES);
     const a = recordsOf(lostClient);
     expect(a).toHaveLength(lostClient.packets.length);
     expect(bytesEqual(a[0]!.data, lostClient.packets[0]!.frame)).toBe(true);
-    const lostServer = buildTimeline({ ...lesson, loss: [2] });
+    const lostServer = buildTimeline({ ...lesson, loss: [2] }, ALL_STORIES);
     const b = recordsOf(lostServer);
     expect(b).toHaveLength(lostServer.packets.length - 1);
     expect(b.some((r) => bytesEqual(r.data, lostServer.packets[1]!.frame))).toBe(false);

@@ -4,7 +4,7 @@ import { lessonScenario } from '../../src/lesson/catalogue';
 import { parseLink } from '../../src/lesson/link';
 import { bytesEqual } from '../../src/protocol/bytes';
 import type { Scenario } from '../../src/sim/scenario';
-import { socketIoHosts } from '../../src/sim/libs/socketio';
+import { socketIoHosts } from '../../src/sim/stories/socketio/script';
 import { buildSocketIoTimeline } from '../../src/sim/stories/socketio/timeline';
 import { timelinePcap, timelineText } from '../../src/sim/timeline';
 import type { Timeline } from '../../src/sim/types';

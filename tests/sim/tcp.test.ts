@@ -1,8 +1,10 @@
 import { lessonScenario } from '../../src/lesson/catalogue';
-import { CLIENT_HOST, NS_PER_MS, SERVER_HOST, World, type Socket } from '../../src/sim/engine/network';
+import { NS_PER_MS, World, type Socket } from '../../src/sim/engine/network';
+import { CLIENT_HOST, SERVER_HOST } from '../../src/sim/stories/hosts';
 import type { Scenario } from '../../src/sim/scenario';
 import { TCP_CONSTANTS, type TcpEvent } from '../../src/sim/engine/tcp';
 import { buildTimeline } from '../../src/sim/timeline';
+import { ALL_STORIES } from '../../src/sim/stories';
 import type { Packet, Timeline } from '../../src/sim/types';
 import { checkFrames, checkSeqAck, parseStream, streamOf } from './wire-check';
 
@@ -223,7 +225,7 @@ describe('TCP endpoint', () => {
 
 /** Every check, for one WebSocket scenario. */
 function checkScenario(s: Scenario): Timeline {
-  const t = buildTimeline(s);
+  const t = buildTimeline(s, ALL_STORIES);
   expect(checkFrames(t)).toEqual([]);
   expect(checkSeqAck(t)).toEqual([]);
   const last = t.steps.at(-1)!;
@@ -244,7 +246,7 @@ function checkScenario(s: Scenario): Timeline {
 describe('TCP under the websocket story', () => {
   const base = lessonScenario('websocket');
   const lossOf = (t: Timeline, pick: (p: Packet) => boolean): number => t.packets.find(pick)!.wireIndex;
-  const plain = buildTimeline(base);
+  const plain = buildTimeline(base, ALL_STORIES);
 
   it.each([
     ['the SYN', (p: Packet) => p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('ACK')],

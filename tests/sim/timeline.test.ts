@@ -3,12 +3,14 @@ import { lessonScenario } from '../../src/lesson/catalogue';
 import { websocketAccept } from '../../src/protocol/http';
 import { toHex } from '../../src/protocol/bytes';
 import { LIMITS, type Scenario } from '../../src/sim/scenario';
-import { CHAPTERS, buildTimeline, timelineText } from '../../src/sim/timeline';
+import { WEBSOCKET_STORY, buildTimeline, timelineText } from '../../src/sim/timeline';
+import { ALL_STORIES } from '../../src/sim/stories';
+import { WEBSOCKET_CHAPTERS as CHAPTERS } from '../../src/sim/stories/websocket/timeline';
 import type { Step, Timeline } from '../../src/sim/types';
 import { checkFrames, checkSeqAck, parseStream, streamOf } from './wire-check';
 
 const lesson = lessonScenario('websocket');
-const t = buildTimeline(lesson);
+const t = buildTimeline(lesson, ALL_STORIES);
 
 function stepsOf(tl: Timeline, packet: number): Step[] {
   return tl.steps.filter((s) => s.packet === packet);
@@ -163,7 +165,10 @@ describe('the websocket lesson timeline', () => {
 
 describe('packets', () => {
   it('annotate every byte of every frame, for long writes cut into segments too', () => {
-    const long = buildTimeline({ ...lesson, mss: 200, messages: [{ from: 'c', text: 'é'.repeat(700) }] });
+    const long = buildTimeline(
+      { ...lesson, mss: 200, messages: [{ from: 'c', text: 'é'.repeat(700) }] },
+      ALL_STORIES,
+    );
     for (const tl of [t, long]) {
       for (const p of tl.packets) {
         const covered = new Uint8Array(p.frame.length);
@@ -190,15 +195,15 @@ describe('packets', () => {
 
 describe('walk modes and losses', () => {
   it('walk=all walks every packet, walk=none none', () => {
-    const all = buildTimeline({ ...lesson, walk: 'all' });
+    const all = buildTimeline({ ...lesson, walk: 'all' }, ALL_STORIES);
     for (const p of all.packets) expect(shape(all, p.id)).toBe(WALK);
-    const none = buildTimeline({ ...lesson, walk: 'none' });
+    const none = buildTimeline({ ...lesson, walk: 'none' }, ALL_STORIES);
     expect(none.steps.some((s) => s.kind === 'encapsulate' || s.kind === 'decapsulate')).toBe(false);
     for (const p of none.packets) expect(shape(none, p.id)).toBe('T1');
   });
 
   it('shows a lost walked packet as a drop; its retransmission walks from layer 4 down and all the way up', () => {
-    const lost = buildTimeline({ ...lesson, loss: [1] });
+    const lost = buildTimeline({ ...lesson, loss: [1] }, ALL_STORIES);
     expect(shape(lost, 0)).toBe('E7 E6 E5 E4 E3 E2 E1 D1');
     expect(
       stepsOf(lost, 0)
@@ -213,7 +218,7 @@ describe('walk modes and losses', () => {
   });
 
   it('gives up after seven lost SYNs: onclose 1006 in the browser, nothing in server.js', () => {
-    const dead = buildTimeline({ ...lesson, walk: 'none', loss: [1, 2, 3, 4, 5, 6, 7] });
+    const dead = buildTimeline({ ...lesson, walk: 'none', loss: [1, 2, 3, 4, 5, 6, 7] }, ALL_STORIES);
     const last = dead.steps.at(-1)!;
     expect(last.title).toBe('onclose: 1006 (abnormal)');
     expect(last.states['client']).toMatchObject({ ws: 'CLOSED', tcp: { state: 'CLOSED' } });
@@ -222,11 +227,25 @@ describe('walk modes and losses', () => {
     ]);
   });
 
+  it('tells only the stories it is given; another one is a one-step timeline saying so', () => {
+    const ws = buildTimeline(lesson, WEBSOCKET_STORY);
+    expect(timelineText(ws)).toBe(timelineText(t));
+    const sio = buildTimeline(lessonScenario('socketio'), WEBSOCKET_STORY);
+    expect(sio.steps.map((s) => s.title)).toEqual(['The Socket.IO story is not loaded']);
+    expect(sio.packets).toEqual([]);
+    expect(sio.chapters).toEqual([
+      { id: 'problem', title: 'The Socket.IO story is not loaded', firstStep: 0, lastStep: 0 },
+    ]);
+    expect(buildTimeline(lessonScenario('polling-vs-websocket'), {}).steps[0]!.title).toBe(
+      'The polling comparison story is not loaded',
+    );
+  });
+
   it('dispatches the socketio and compare stories to their own builders', () => {
-    const sio = buildTimeline(lessonScenario('socketio'));
-    expect(sio.steps[0]!.text).not.toMatch(/not simulated yet/);
+    const sio = buildTimeline(lessonScenario('socketio'), ALL_STORIES);
+    expect(sio.steps[0]!.title).not.toMatch(/not loaded/);
     expect(sio.chapters[0]!.id).toBe('eio-handshake');
-    const cmp = buildTimeline(lessonScenario('polling-vs-websocket'));
+    const cmp = buildTimeline(lessonScenario('polling-vs-websocket'), ALL_STORIES);
     expect(cmp.comparison?.series.map((s) => s.method)).toEqual([
       'short-polling',
       'long-polling',
@@ -256,7 +275,7 @@ describe('any valid scenario', () => {
     fc.assert(
       fc.property(scenario, (o) => {
         const s: Scenario = { ...lesson, ...o };
-        const tl = buildTimeline(s);
+        const tl = buildTimeline(s, ALL_STORIES);
         expect(checkFrames(tl)).toEqual([]);
         expect(checkSeqAck(tl)).toEqual([]);
         expect(parseStream(streamOf(tl, 'client'), 'client').texts).toEqual(

@@ -4,6 +4,7 @@ import { websocketAccept } from '../../src/protocol/http';
 import { WS_OPCODES } from '../../src/protocol/websocket';
 import { websocketPrograms } from '../../src/sim/stories/websocket/programs';
 import { buildTimeline } from '../../src/sim/timeline';
+import { ALL_STORIES } from '../../src/sim/stories';
 import type { Timeline } from '../../src/sim/types';
 import { parseStream, streamOf } from './wire-check';
 
@@ -24,7 +25,7 @@ function header(head: string, name: string): string | undefined {
 }
 
 describe('the WebSocket handshake', () => {
-  const { client, server } = streams(buildTimeline(lesson));
+  const { client, server } = streams(buildTimeline(lesson, ALL_STORIES));
 
   it('sends GET /chat with the upgrade headers and a 16-byte key', () => {
     expect(client.head.split('\r\n')[0]).toBe('GET /chat HTTP/1.1');
@@ -44,7 +45,7 @@ describe('the WebSocket handshake', () => {
   });
 
   it('uses a given key instead of the seeded one (RFC 6455 §1.3 example)', () => {
-    const t = buildTimeline(lesson, { wsKey: fromBase64('dGhlIHNhbXBsZSBub25jZQ==')! });
+    const t = buildTimeline(lesson, ALL_STORIES, { wsKey: fromBase64('dGhlIHNhbXBsZSBub25jZQ==')! });
     const s = streams(t);
     expect(header(s.client.head, 'Sec-WebSocket-Key')).toBe('dGhlIHNhbXBsZSBub25jZQ==');
     expect(header(s.server.head, 'Sec-WebSocket-Accept')).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
@@ -54,7 +55,7 @@ describe('the WebSocket handshake', () => {
 describe('WebSocket frames', () => {
   it('masks every client frame with a fresh key and never a server frame', () => {
     const { client, server } = streams(
-      buildTimeline({ ...lesson, messages: [...lesson.messages, { from: 'c', text: 'again' }] }),
+      buildTimeline({ ...lesson, messages: [...lesson.messages, { from: 'c', text: 'again' }] }, ALL_STORIES),
     );
     expect(client.frames.every((f) => f.maskKey !== null)).toBe(true);
     expect(server.frames.every((f) => f.maskKey === null)).toBe(true);
@@ -64,7 +65,9 @@ describe('WebSocket frames', () => {
 
   it('fragments messages longer than frag into frames of frag bytes', () => {
     const text = 'é'.repeat(10); // 20 bytes of UTF-8
-    const { client } = streams(buildTimeline({ ...lesson, frag: 6, messages: [{ from: 'c', text }] }));
+    const { client } = streams(
+      buildTimeline({ ...lesson, frag: 6, messages: [{ from: 'c', text }] }, ALL_STORIES),
+    );
     const data = client.frames.filter(
       (f) => f.opcode === WS_OPCODES.text || f.opcode === WS_OPCODES.continuation,
     );
@@ -78,17 +81,17 @@ describe('WebSocket frames', () => {
   });
 
   it('lets the server ping and the browser pong with the same payload; ping=false sends none', () => {
-    const { client, server } = streams(buildTimeline(lesson));
+    const { client, server } = streams(buildTimeline(lesson, ALL_STORIES));
     expect(server.controls.map((c) => c.opcode)).toEqual([WS_OPCODES.ping, WS_OPCODES.close]);
     expect(client.controls.map((c) => c.opcode)).toEqual([WS_OPCODES.pong, WS_OPCODES.close]);
     expect(client.controls[0]!.data).toEqual(server.controls[0]!.data);
-    const quiet = streams(buildTimeline({ ...lesson, ping: false }));
+    const quiet = streams(buildTimeline({ ...lesson, ping: false }, ALL_STORIES));
     expect(quiet.server.controls.map((c) => c.opcode)).toEqual([WS_OPCODES.close]);
   });
 
   it('closes with 1000 "bye" from the side the link names, echoed, and the server closes TCP first', () => {
     for (const close of ['c', 's'] as const) {
-      const t = buildTimeline({ ...lesson, close });
+      const t = buildTimeline({ ...lesson, close }, ALL_STORIES);
       const closes = t.packets.filter((p) => p.app?.kind === 'ws-frame' && p.app.opcode === WS_OPCODES.close);
       expect(closes.map((p) => p.from)).toEqual(close === 'c' ? ['client', 'server'] : ['server', 'client']);
       for (const p of closes) expect(p.app).toMatchObject({ closeCode: 1000, text: 'bye' });
@@ -102,7 +105,7 @@ describe('WebSocket frames', () => {
       { from: 'c' as const, text: '' },
       { from: 'c' as const, text: 'café 😀 שלום' },
     ];
-    const t = buildTimeline({ ...lesson, messages });
+    const t = buildTimeline({ ...lesson, messages }, ALL_STORIES);
     const { client, server } = streams(t);
     expect(client.texts).toEqual(['', 'café 😀 שלום']);
     expect(server.texts).toEqual(['pushed']);

@@ -5,14 +5,16 @@
 import { lessonScenario, lessonsInOrder } from '../../src/lesson/catalogue';
 import { parseLink } from '../../src/lesson/link';
 import { buildTimeline } from '../../src/sim/timeline';
+import { ALL_STORIES } from '../../src/sim/stories';
 import { storeFromLink } from '../../src/state/boot';
+import { ensureStory, loadAllStories } from '../../src/state/stories';
 import { LESSON_CONTENT, lessonContent } from '../../src/lesson/content';
 import { loadLessonContent } from '../../src/state/lesson';
 import { lessonStartIndex } from '../../src/state/lesson';
 import { linkFor } from '../../src/state/links';
 import { selectAside, selectFirstAllowed, selectLastAllowed, stepRange } from '../../src/state/store';
 
-const count = (lesson: string) => buildTimeline(lessonScenario(lesson)).steps.length;
+const count = (lesson: string) => buildTimeline(lessonScenario(lesson), ALL_STORIES).steps.length;
 
 describe('a step the timeline does not have', () => {
   it('is clamped to the last step, with a notice naming the step, the length and what is shown', () => {
@@ -78,10 +80,13 @@ describe('the embed range (from=, to=)', () => {
 });
 
 describe('choosing a lesson', () => {
-  it('loads its scenario, opens at its start step with the introduction, and the link follows', () => {
+  it('loads its scenario, opens at its start step with the introduction, and the link follows', async () => {
     const store = storeFromLink('?lesson=websocket&step=7&m=c:mine');
     for (const lesson of lessonsInOrder()) {
       store.getState().chooseLesson(lesson.id);
+      // A story the page has not loaded yet (Socket.IO, the comparison) is fetched first, as in the browser:
+      // ensureStory hands back the same promise chooseLesson waits on, so this resumes after it has applied.
+      await ensureStory(lesson.story);
       const s = store.getState();
       expect(s.scenario).toEqual(lessonScenario(lesson.id));
       expect(s.cursor).toBe(lessonStartIndex(lesson, s.timeline));
@@ -93,7 +98,7 @@ describe('choosing a lesson', () => {
 
   it('opens a lesson whose point starts later at that step, not at step 1', () => {
     const later = lessonsInOrder().find((l) => {
-      const t = buildTimeline(lessonScenario(l.id));
+      const t = buildTimeline(lessonScenario(l.id), ALL_STORIES);
       return lessonStartIndex(l, t) > 0;
     });
     expect(later).toBeDefined();
@@ -161,7 +166,7 @@ describe('presenter mode', () => {
 });
 
 describe('the lesson aside', () => {
-  beforeAll(() => loadLessonContent());
+  beforeAll(() => Promise.all([loadLessonContent(), loadAllStories()]));
 
   it('is the lesson’s own aside for the current step, asked afresh for every step', () => {
     let shown = 0;

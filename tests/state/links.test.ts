@@ -1,6 +1,6 @@
 import { parseLink, serialiseLink, type ViewState } from '../../src/lesson/link';
 import { lessonScenario, lessonsInOrder } from '../../src/lesson/catalogue';
-import { storeFromLink } from '../../src/state/boot';
+import { loadStoreFromLink, storeFromLink } from '../../src/state/boot';
 import {
   absoluteLink,
   embedQuery,
@@ -47,10 +47,12 @@ describe('links for sharing', () => {
     expect(parseLink(embedQuery(s, 14, 20)).state.view).toMatchObject({ step: null, from: 14, to: 20 });
   });
 
-  it('a typical lesson link with a few custom messages stays under 300 characters', () => {
+  it('a typical lesson link with a few custom messages stays under 300 characters', async () => {
     for (const lesson of lessonsInOrder()) {
-      const st = storeFromLink(
-        `?lesson=${lesson.id}&m=c:Hello%20class&m=s:Welcome!&m=c:What%20is%20a%20frame%3F&step=40`,
+      const st = (
+        await loadStoreFromLink(
+          `?lesson=${lesson.id}&m=c:Hello%20class&m=s:Welcome!&m=c:What%20is%20a%20frame%3F&step=40`,
+        )
       ).getState();
       const url = absoluteLink('https://teacher.example.org/wirewalk/index.html', stepQuery(st));
       expect(url.length, url).toBeLessThan(300);

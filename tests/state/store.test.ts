@@ -191,6 +191,63 @@ describe('scenario slice', () => {
   });
 });
 
+describe('a story loaded on demand: setScenario and chooseLesson wait for it (loadScenario)', () => {
+  /** A store whose 'socketio' and 'compare' stories arrive only when `arrive()` is called, as a chunk would. */
+  function lazyStore() {
+    const loaded = new Set<string>(['websocket']);
+    let arrive!: () => void;
+    const chunk = new Promise<void>((resolve) => (arrive = resolve)).then(() => {
+      loaded.add('socketio');
+      loaded.add('compare');
+    });
+    const built: string[] = [];
+    const s = createWirewalkStore({
+      scenario: SCENARIO_DEFAULTS,
+      build: (scenario) => {
+        expect(loaded.has(scenario.story)).toBe(true); // never built before its story is there
+        built.push(scenario.lesson);
+        return build(scenario);
+      },
+      prepare: (story) => (loaded.has(story) ? null : chunk),
+    });
+    return { s, arrive, chunk, built };
+  }
+  const SOCKETIO: Scenario = { ...SCENARIO_DEFAULTS, lesson: 'socketio', story: 'socketio', seed: 5 };
+
+  it('setScenario keeps the old scenario until the story is there, then builds it once', async () => {
+    const { s, arrive, chunk, built } = lazyStore();
+    s.getState().setScenario(SOCKETIO, { step: 2 });
+    expect(s.getState().scenario).toBe(SCENARIO_DEFAULTS);
+    expect(built).toEqual(['websocket']);
+    arrive();
+    await chunk;
+    expect(s.getState().scenario).toBe(SOCKETIO);
+    expect(s.getState().cursor).toBe(2);
+    expect(built).toEqual(['websocket', 'socketio']);
+  });
+
+  it('chooseLesson does the same, and opens with the introduction', async () => {
+    const { s, arrive, chunk } = lazyStore();
+    s.getState().chooseLesson('emit');
+    expect(s.getState().scenario.lesson).toBe('websocket');
+    arrive();
+    await chunk;
+    expect(s.getState()).toMatchObject({ scenario: { lesson: 'emit' }, introOpen: true, playing: false });
+  });
+
+  it('the latest request wins: a scenario still waiting when another is asked for is dropped', async () => {
+    const { s, arrive, chunk, built } = lazyStore();
+    s.getState().chooseLesson('emit');
+    s.getState().setScenario({ ...SCENARIO_DEFAULTS, seed: 9 });
+    expect(s.getState().scenario.seed).toBe(9);
+    arrive();
+    await chunk;
+    expect(s.getState().scenario.seed).toBe(9);
+    expect(s.getState().scenario.lesson).toBe('websocket');
+    expect(built).toEqual(['websocket', 'websocket']);
+  });
+});
+
 describe('prefs slice', () => {
   it('theme, reduced motion and the open panel', () => {
     const s = store();

@@ -4,7 +4,11 @@ import userEvent from '@testing-library/user-event';
 import { ComparisonChart } from '../../src/views/compare/ComparisonChart';
 import { StagePanels } from '../../src/views/panels/StagePanels';
 import { COMPARISON, FIXTURE_WITH_COMPARISON } from './fixture';
-import { renderWithStore } from './render';
+import { preloadLazyChunks } from '../support/lazyChunks';
+import { renderWithStore } from '../support/renderWithStore';
+
+// The chart's tab loads it lazily: load the chunk before a test waits for it to show.
+beforeAll(preloadLazyChunks, 120_000);
 
 describe('ComparisonChart', () => {
   it('draws both measures with labelled lines and a text summary', () => {

@@ -7,6 +7,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { parseLink } from '../../src/lesson/link';
 import { buildTimeline, timelinePcap, timelineText } from '../../src/sim/timeline';
+import { ALL_STORIES } from '../../src/sim/stories';
 import { storeFromLink } from '../../src/state/boot';
 import { StoreProvider } from '../../src/state/context';
 import { ExportDialog } from '../../src/views/exports/ExportDialog';
@@ -61,7 +62,7 @@ describe('ExportDialog', () => {
     const store = renderExport(link);
     fireEvent.click(screen.getByRole('button', { name: 'Download the capture (.pcap)' }));
     await waitFor(() => expect(saved).toHaveLength(1));
-    const cli = timelinePcap(buildTimeline(parseLink(link).state.scenario));
+    const cli = timelinePcap(buildTimeline(parseLink(link).state.scenario, ALL_STORIES));
     expect(await bytesOf(saved[0]!.blob)).toEqual(cli);
     const { lesson, seed } = store.getState().scenario;
     expect(saved[0]!.name).toBe(`wirewalk-${lesson}-${seed}.pcap`);
@@ -77,8 +78,8 @@ describe('ExportDialog', () => {
     store.getState().addMessage('c', 'added later');
     fireEvent.click(screen.getByRole('button', { name: 'Download the capture (.pcap)' }));
     await waitFor(() => expect(saved).toHaveLength(1));
-    const withMessage = timelinePcap(buildTimeline(store.getState().scenario));
-    const without = timelinePcap(buildTimeline(parseLink('?lesson=websocket').state.scenario));
+    const withMessage = timelinePcap(buildTimeline(store.getState().scenario, ALL_STORIES));
+    const without = timelinePcap(buildTimeline(parseLink('?lesson=websocket').state.scenario, ALL_STORIES));
     const got = await bytesOf(saved[0]!.blob);
     expect(got).toEqual(withMessage);
     expect(got).not.toEqual(without);
@@ -90,7 +91,9 @@ describe('ExportDialog', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Download the timeline (.txt)' }));
     await waitFor(() => expect(saved).toHaveLength(1));
     const text = new TextDecoder().decode(await bytesOf(saved[0]!.blob));
-    expect(text).toBe(timelineText(buildTimeline(parseLink('?lesson=tcp&seed=5').state.scenario)));
+    expect(text).toBe(
+      timelineText(buildTimeline(parseLink('?lesson=tcp&seed=5').state.scenario, ALL_STORIES)),
+    );
     expect(text.trimEnd().split('\n')).toHaveLength(store.getState().timeline.steps.length);
     expect(saved[0]!.name).toBe('wirewalk-tcp-5-timeline.txt');
   });

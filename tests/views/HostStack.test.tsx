@@ -2,7 +2,7 @@
 import { act, screen, within } from '@testing-library/react';
 import { HostStack } from '../../src/views/stack/HostStack';
 import { CLIENT, SERVER, WALK_START } from './fixture';
-import { renderWithStore } from './render';
+import { renderWithStore } from '../support/renderWithStore';
 
 describe('HostStack', () => {
   it('names all seven layers with number, unit and protocol', () => {

@@ -3,7 +3,7 @@ import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Inspector } from '../../src/views/inspector/Inspector';
 import { FIXTURE, FIXTURE_ACCEPT, WALK_START } from './fixture';
-import { renderWithStore } from './render';
+import { renderWithStore } from '../support/renderWithStore';
 
 const hello = FIXTURE.packets[5]!;
 

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { LadderDiagram } from '../../src/views/ladder/LadderDiagram';
 import type { Packet, Step, Timeline } from '../../src/sim/types';
 import { FIXTURE, PACKETS, STEPS, WALK_START } from './fixture';
-import { renderWithStore } from './render';
+import { renderWithStore } from '../support/renderWithStore';
 
 const arrows = () => screen.getAllByRole('button', { name: /^Packet \d+/ });
 

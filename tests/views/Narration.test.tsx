@@ -2,7 +2,7 @@
 import { act, screen } from '@testing-library/react';
 import { Narration } from '../../src/views/narration/Narration';
 import { STEPS } from './fixture';
-import { renderWithStore } from './render';
+import { renderWithStore } from '../support/renderWithStore';
 
 describe('Narration', () => {
   it('shows the title and text in a polite live region', () => {

@@ -3,7 +3,7 @@ import { fireEvent, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { PlaybackBar } from '../../src/views/playback/PlaybackBar';
 import { FIXTURE } from './fixture';
-import { renderWithStore } from './render';
+import { renderWithStore } from '../support/renderWithStore';
 
 const N = FIXTURE.steps.length;
 

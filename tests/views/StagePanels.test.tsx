@@ -2,7 +2,7 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { StagePanels } from '../../src/views/panels/StagePanels';
-import { renderWithStore } from './render';
+import { renderWithStore } from '../support/renderWithStore';
 
 describe('StagePanels', () => {
   it('is a tab list: arrows, Home and End move between tabs and show their panel', async () => {

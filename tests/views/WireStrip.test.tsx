@@ -1,9 +1,13 @@
 // @vitest-environment jsdom
 import { act, screen, waitFor } from '@testing-library/react';
 import { loadStepAnimations } from '../../src/views/motion/useStepMotion';
-import { fitLines, WireStrip } from '../../src/views/wire/WireStrip';
+import { WireStrip } from '../../src/views/wire/WireStrip';
 import { FIXTURE, STEPS, WALK_START } from './fixture';
-import { renderWithStore } from './render';
+import { preloadLazyChunks } from '../support/lazyChunks';
+import { renderWithStore } from '../support/renderWithStore';
+
+// The signal trace is a lazy chunk: load it before a test waits for it to show.
+beforeAll(preloadLazyChunks, 120_000);
 
 const blockNames = (c: HTMLElement) =>
   [...c.querySelectorAll('.block')].map(
@@ -81,17 +85,5 @@ describe('WireStrip', () => {
     });
     act(() => store.getState().next());
     expect(container.querySelectorAll('.anim[transform]')).toHaveLength(0);
-  });
-});
-
-describe('fitLines', () => {
-  it('keeps a caption that fits on one line, and splits a long one at the space nearest its middle', () => {
-    expect(fitLines('layer 6 adds no header', 600)).toEqual(['layer 6 adds no header']);
-    const long = 'layer 6 (presentation): no application data, this segment is TCP’s own';
-    const lines = fitLines(long, 400);
-    expect(lines).toHaveLength(2);
-    expect(lines.join(' ')).toBe(long);
-    expect(Math.abs(lines[0]!.length - lines[1]!.length)).toBeLessThan(12);
-    expect(fitLines('x'.repeat(100), 100)).toEqual(['x'.repeat(100)]);
   });
 });

@@ -40,22 +40,6 @@ export const NETWORK = {
   ephemeralPorts: [49152, 65535] as const,
 } as const;
 
-export const CLIENT_HOST: HostInfo = {
-  id: 'client',
-  label: 'Browser',
-  role: 'client',
-  mac: '02:00:00:00:00:0a',
-  ip: '192.0.2.10',
-};
-
-export const SERVER_HOST: HostInfo = {
-  id: 'server',
-  label: 'Server',
-  role: 'server',
-  mac: '02:00:00:00:00:14',
-  ip: '198.51.100.20',
-};
-
 /** Time a frame of `length` bytes (as captured, without padding and FCS) occupies the card. */
 export function transmissionNs(length: number): number {
   return (Math.max(length, NETWORK.minFrame) + NETWORK.overheadBytes) * NETWORK.nsPerByte;
@@ -172,10 +156,7 @@ export class World {
   private readonly connectionOf = new Map<string, number>();
   private connections = 0;
   /** Every host that listens or connects, by id (delivery finds the receiver here). */
-  private readonly hosts = new Map<string, HostInfo>([
-    [CLIENT_HOST.id, CLIENT_HOST],
-    [SERVER_HOST.id, SERVER_HOST],
-  ]);
+  private readonly hosts = new Map<string, HostInfo>();
   /** Hosts whose path to the others is broken: every packet they send or should receive is lost. */
   private readonly linkDown = new Set<string>();
   private activeEvents = 0;

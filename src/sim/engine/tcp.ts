@@ -362,6 +362,14 @@ export class TcpEndpoint {
         relAck: this.rcvNxt,
       });
     }
+    this.dropConnection();
+  }
+
+  /**
+   * Delete the connection (RFC 9293 §3.10.5 ABORT, §3.10.7.3 on a reset): every queued, unsent and
+   * unacknowledged segment is dropped, the timers stop, and the state is CLOSED.
+   */
+  private dropConnection(): void {
     this.stopTimers();
     this.writes.length = 0;
     this.writeHead = 0;
@@ -842,15 +850,7 @@ export class TcpEndpoint {
   }
 
   private abort(reason: 'timeout' | 'reset'): void {
-    this.stopTimers();
-    this.writes.length = 0;
-    this.writeHead = 0;
-    this.rtx.length = 0;
-    this.rtxHead = 0;
-    this.pendingResends = 0;
-    this.synQueued = false;
-    this.ackPending = false;
-    this.setState('CLOSED');
+    this.dropConnection();
     this.env.event({ kind: 'aborted', reason });
   }
 

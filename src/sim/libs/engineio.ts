@@ -44,18 +44,19 @@ import {
   encodeHttpRequest,
   encodeHttpResponse,
   headerValue,
-  upgradeRequest,
-  upgradeResponse,
-  websocketAccept,
-  websocketKey,
   type HttpRequestRepr,
   type HttpResponseRepr,
 } from '../../protocol/http';
 import { decodeSioOverEio, decodeSioOverEioPayload } from '../../protocol/socketio';
 import { WS_OPCODES, decodeWsFrame, encodeWsFrame, type WsFrameRepr } from '../../protocol/websocket';
+import type { Clock, SimTimer } from '../engine/clock';
+import { NS_PER_MS, type Socket } from '../engine/network';
+import type { AppWrite } from '../engine/packet';
+import { rngStream, type Rng } from '../engine/rng';
+import type { AppInfo, HostId, HostInfo } from '../types';
 import {
-  BROWSER_IDENTITY,
   browserRequest,
+  browserWsRequest,
   nodeResponse,
   type BrowserHttp,
   type ExchangeHandle,
@@ -63,60 +64,9 @@ import {
   type HttpResponder,
   type HttpServerHandler,
 } from './http';
-import { NS_PER_MS, type Socket, type World } from '../engine/network';
-import type { AppWrite } from '../engine/packet';
-import { rngStream, type Rng } from '../engine/rng';
-import type { AppInfo, HostId, HostInfo, WsReadyState } from '../types';
-import { ByteQueue, frameExtent } from './websocket';
+import { BrowserWebSocket, WsServerConnection, type WsWrites } from './websocket';
 
 export const EIO_PATH = '/socket.io/';
-
-// ---- Time and cause ----
-
-/** A timer that can be cancelled or restarted (setTimeout / timer.refresh()). */
-export interface SimTimer {
-  cancel(): void;
-}
-
-/**
- * The event loop's clock for the programs: timers, the next turn, and the packet whose arrival is being
- * handled (`cause`), so the timeline can tie a console line to the packet that caused it.
- */
-export class Clock {
-  /** Packet id whose arrival the programs are reacting to, if any. */
-  cause: number | undefined = undefined;
-
-  constructor(readonly world: World) {}
-
-  get now(): number {
-    return this.world.now;
-  }
-
-  /** setTimeout: `fn` runs `delayNs` from now, with no packet as its cause. */
-  timer(delayNs: number, fn: () => void): SimTimer {
-    let live = true;
-    this.world.schedule(this.world.now + delayNs, () => {
-      if (!live) return;
-      live = false;
-      this.cause = undefined;
-      fn();
-    });
-    return {
-      cancel: () => {
-        live = false;
-      },
-    };
-  }
-
-  /** process.nextTick / a resolved promise: later in this instant, keeping the current cause. */
-  nextTurn(fn: () => void): void {
-    const cause = this.cause;
-    this.world.nextTurn(() => {
-      this.cause = cause;
-      fn();
-    });
-  }
-}
 
 // ---- What the timeline is told about each write ----
 
@@ -264,10 +214,6 @@ export function httpResponseWrite(
   );
 }
 
-function frameRepr(opcode: number, payload: Uint8Array, maskKey: Uint8Array | null): WsFrameRepr {
-  return { fin: true, rsv1: false, rsv2: false, rsv3: false, opcode, maskKey, payload };
-}
-
 /** A WebSocket frame; a text frame carries one Engine.IO packet when `eio` is true. */
 export function wsFrameWrite(
   repr: WsFrameRepr,
@@ -309,271 +255,13 @@ export function wsFrameWrite(
   return new EioWrite('websocket', bytes, info, summary, from, purpose, browser, packets, text, repr);
 }
 
-// ---- WebSocket endpoints (RFC 6455) ----
-
-export interface WsHooks {
-  /** The 101 arrived and checked out (client), or was sent (server). */
-  open?(): void;
-  message?(text: string): void;
-  /** The connection is finished: clean after both Close frames and TCP's close. */
-  closed?(clean: boolean): void;
-  /** The handshake failed (client): the server did not answer 101 with the right Accept. */
-  failed?(why: string): void;
-}
-
-function readFrames(
-  rx: ByteQueue,
-  from: 'client' | 'server',
-  on: (f: WsFrameRepr) => void,
-  fail: (why: string) => void,
-): void {
-  for (;;) {
-    const extent = frameExtent(rx);
-    if (extent === null || rx.length < extent) return;
-    const f = decodeWsFrame(rx.take(extent), { from });
-    if (!f.ok) {
-      fail(f.error.message);
-      return;
-    }
-    on(f.repr);
-  }
-}
-
-/**
- * The browser's `WebSocket`: opens its own TCP connection, sends the upgrade GET (with the headers a
- * browser adds), checks the 101 and its Accept (§4.1), masks every frame with a fresh key (§5.3), answers
- * pings and Close frames by itself (§5.5), and waits for the server to close TCP first (§7.1.1).
- */
-export class ClientWs {
-  readyState: WsReadyState = 'CONNECTING';
-  socket: Socket | null = null;
-  readonly key: string;
-  private readonly rx = new ByteQueue();
-  private searched = 0;
-  private closeSent = false;
-  private closeReceived = false;
-  private done = false;
-  hooks: WsHooks = {};
-
-  constructor(
-    private readonly o: {
-      readonly world: World;
-      readonly host: HostInfo;
-      readonly server: HostInfo;
-      readonly port: number;
-      readonly target: string;
-      readonly keyBytes: Uint8Array;
-      readonly masks: Rng;
-      /** Text frames carry Engine.IO packets (labels and annotations say so). */
-      readonly eio: boolean;
-    },
-  ) {
-    this.key = websocketKey(o.keyBytes);
-  }
-
-  open(): void {
-    this.socket = this.o.world.connect(this.o.host, this.o.server, this.o.port, {
-      established: () => this.sendUpgrade(),
-      data: (b) => this.data(b),
-      end: () => {
-        // §7.1.1: the server closed TCP; the browser closes its side and the WebSocket is closed.
-        this.socket?.end();
-        this.finish(this.closeSent && this.closeReceived);
-      },
-      aborted: () => this.finish(false),
-    });
-  }
-
-  private sendUpgrade(): void {
-    if (this.done) return;
-    // Chrome's upgrade request: the RFC 6455 fields plus its identity and a compression offer.
-    const repr = upgradeRequest({
-      host: BROWSER_IDENTITY.host,
-      path: this.o.target,
-      key: this.key,
-      origin: BROWSER_IDENTITY.origin,
-      extraHeaders: [
-        ['User-Agent', BROWSER_IDENTITY.userAgent],
-        ['Sec-WebSocket-Extensions', 'permessage-deflate; client_max_window_bits'],
-      ],
-    });
-    const w = httpRequestWrite(repr, '', 'ws-upgrade-request', this.o.host.id, []);
-    this.socket!.write(w.bytes, w);
-  }
-
-  private data(b: Uint8Array): void {
-    if (this.done) return;
-    this.rx.push(b);
-    if (this.readyState === 'CONNECTING') {
-      const end = this.rx.headEnd(this.searched);
-      this.searched = this.rx.length;
-      if (end < 0) return;
-      const head = decodeHttpResponse(this.rx.take(end));
-      const accept = head.ok ? headerValue(head.repr.headers, 'Sec-WebSocket-Accept') : undefined;
-      if (!head.ok || head.repr.status !== 101 || accept !== websocketAccept(this.key)) {
-        this.done = true;
-        this.readyState = 'CLOSED';
-        this.socket?.end();
-        this.hooks.failed?.(head.ok ? `HTTP ${head.repr.status}` : 'no valid HTTP answer');
-        return;
-      }
-      this.readyState = 'OPEN';
-      this.hooks.open?.();
-    }
-    readFrames(
-      this.rx,
-      'server',
-      (f) => this.frame(f),
-      () => this.abort(),
-    );
-  }
-
-  private frame(f: WsFrameRepr): void {
-    if (f.opcode === WS_OPCODES.ping) {
-      this.write(frameRepr(WS_OPCODES.pong, f.payload, this.o.masks.bytes(4)));
-    } else if (f.opcode === WS_OPCODES.close) {
-      this.closeReceived = true;
-      if (!this.closeSent) {
-        // §5.5.1: echo the status code received (none here when none came).
-        this.closeSent = true;
-        this.readyState = 'CLOSING';
-        this.write(frameRepr(WS_OPCODES.close, f.payload.subarray(0, 2), this.o.masks.bytes(4)));
-      }
-    } else if (f.opcode === WS_OPCODES.text && this.readyState === 'OPEN') {
-      this.hooks.message?.(TEXT.decode(f.payload));
-    }
-  }
-
-  private write(repr: WsFrameRepr): void {
-    const w = wsFrameWrite(repr, 'client', this.o.host.id, this.o.eio);
-    this.socket?.write(w.bytes, w);
-  }
-
-  send(text: string): void {
-    if (this.readyState !== 'OPEN') return;
-    this.write(frameRepr(WS_OPCODES.text, utf8(text), this.o.masks.bytes(4)));
-  }
-
-  /** `ws.close()` with no code: a Close frame with an empty payload (WHATWG WebSocket close()). */
-  close(): void {
-    if (this.readyState === 'CONNECTING') {
-      this.abort();
-      return;
-    }
-    if (this.readyState !== 'OPEN') return;
-    this.readyState = 'CLOSING';
-    this.closeSent = true;
-    this.write(frameRepr(WS_OPCODES.close, new Uint8Array(0), this.o.masks.bytes(4)));
-  }
-
-  abort(): void {
-    if (this.done) return;
-    this.socket?.abort();
-    this.finish(false);
-  }
-
-  private finish(clean: boolean): void {
-    if (this.done) return;
-    this.done = true;
-    this.readyState = 'CLOSED';
-    this.hooks.closed?.(clean);
-  }
-}
-
-/**
- * One WebSocket of the `ws` library on the server, taking over a connection whose upgrade request the
- * HTTP server has read: it answers 101 (§4.2.2), never masks, echoes Close and then closes TCP first.
- */
-export class ServerWs {
-  readyState: WsReadyState = 'CONNECTING';
-  private readonly rx = new ByteQueue();
-  private closeSent = false;
-  private closeReceived = false;
-  private done = false;
-  hooks: WsHooks = {};
-
-  constructor(
-    readonly socket: Socket,
-    private readonly browser: HostId,
-    private readonly eio: boolean,
-  ) {}
-
-  accept(key: string, rest: Uint8Array): void {
-    const repr = upgradeResponse(key);
-    this.socket.handlers = {
-      data: (b) => this.data(b),
-      end: () => {
-        // The browser closed TCP first (not the usual order): ws closes its side too.
-        this.socket.end();
-      },
-      aborted: () => this.finish(false),
-      closed: () => this.finish(this.closeSent && this.closeReceived),
-    };
-    const w = httpResponseWrite(repr, '', 'ws-upgrade-response', this.browser, []);
-    this.socket.write(w.bytes, w);
-    this.readyState = 'OPEN';
-    this.hooks.open?.();
-    if (rest.length > 0) this.data(rest);
-  }
-
-  private data(b: Uint8Array): void {
-    if (this.done) return;
-    this.rx.push(b);
-    readFrames(
-      this.rx,
-      'client',
-      (f) => this.frame(f),
-      () => this.abort(),
-    );
-  }
-
-  private frame(f: WsFrameRepr): void {
-    if (f.opcode === WS_OPCODES.close) {
-      this.closeReceived = true;
-      if (!this.closeSent) {
-        this.closeSent = true;
-        this.readyState = 'CLOSING';
-        this.write(frameRepr(WS_OPCODES.close, f.payload.subarray(0, 2), null));
-      }
-      // §7.1.1: once both Close frames have crossed, the server closes the TCP connection first.
-      this.socket.end();
-    } else if (f.opcode === WS_OPCODES.ping) {
-      this.write(frameRepr(WS_OPCODES.pong, f.payload, null));
-    } else if (f.opcode === WS_OPCODES.text && this.readyState === 'OPEN') {
-      this.hooks.message?.(TEXT.decode(f.payload));
-    }
-  }
-
-  private write(repr: WsFrameRepr): void {
-    const w = wsFrameWrite(repr, 'server', this.browser, this.eio);
-    this.socket.write(w.bytes, w);
-  }
-
-  send(text: string): void {
-    if (this.readyState !== 'OPEN') return;
-    this.write(frameRepr(WS_OPCODES.text, utf8(text), null));
-  }
-
-  /** ws's `close()` with no code: an empty Close frame; TCP closes once the browser echoes it. */
-  close(): void {
-    if (this.readyState !== 'OPEN') return;
-    this.readyState = 'CLOSING';
-    this.closeSent = true;
-    this.write(frameRepr(WS_OPCODES.close, new Uint8Array(0), null));
-  }
-
-  abort(): void {
-    if (this.done) return;
-    this.socket.abort();
-    this.finish(false);
-  }
-
-  private finish(clean: boolean): void {
-    if (this.done) return;
-    this.done = true;
-    this.readyState = 'CLOSED';
-    this.hooks.closed?.(clean);
-  }
+/** Engine.IO's labels for a WebSocket endpoint's writes (`eio`: text frames carry Engine.IO packets). */
+export function eioWsWrites(browser: HostId, eio: boolean): WsWrites {
+  return {
+    request: (repr) => httpRequestWrite(repr, '', 'ws-upgrade-request', browser, []),
+    response: (repr) => httpResponseWrite(repr, '', 'ws-upgrade-response', browser, []),
+    frame: (repr, from) => wsFrameWrite(repr, from, browser, eio),
+  };
 }
 
 // ---- Query strings ----
@@ -760,7 +448,7 @@ class ServerWsTransport implements ServerTransport {
 
   constructor(
     private readonly s: EioSession,
-    readonly ws: ServerWs,
+    readonly ws: WsServerConnection,
   ) {
     ws.hooks = {
       message: (text) => {
@@ -1006,9 +694,9 @@ export class EngineServer implements HttpServerHandler {
       !session.upgrading &&
       !session.upgraded;
     if (!ok) return false;
-    const ws = new ServerWs(socket, session.browser, true);
+    const ws = new WsServerConnection({ host: this.host, writes: eioWsWrites(session.browser, true) });
     const transport = new ServerWsTransport(session, ws);
-    ws.accept(key, rest);
+    ws.accept(socket, key, rest);
     session.maybeUpgrade(transport);
     return true;
   }
@@ -1206,26 +894,28 @@ class ClientPolling implements ClientTransport {
 class ClientWsTransport implements ClientTransport {
   readonly name = 'websocket';
   writable = false;
-  readonly ws: ClientWs;
+  readonly ws: BrowserWebSocket;
   onPacket: ((p: EioPacketRepr) => void) | null = null;
   onOpen: (() => void) | null = null;
   onFail: ((why: string) => void) | null = null;
 
   constructor(private readonly e: EngineClient) {
     const n = e.wsCount++;
-    this.ws = new ClientWs({
+    this.ws = new BrowserWebSocket({
       world: e.clock.world,
       host: e.host,
       server: e.http.server,
       port: e.http.port,
-      target: eioTarget([
-        ['EIO', String(EIO_PROTOCOL)],
-        ['transport', 'websocket'],
-        ['sid', e.id ?? ''],
-      ]),
+      request: browserWsRequest(
+        eioTarget([
+          ['EIO', String(EIO_PROTOCOL)],
+          ['transport', 'websocket'],
+          ['sid', e.id ?? ''],
+        ]),
+      ),
       keyBytes: rngStream(e.clock.world.seed, `ws-key:${e.host.id}:${e.n}:${n}`).bytes(16),
       masks: rngStream(e.clock.world.seed, `mask:${e.host.id}:${e.n}:${n}`),
-      eio: true,
+      writes: eioWsWrites(e.host.id, true),
     });
     this.ws.hooks = {
       open: () => {

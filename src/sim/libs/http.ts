@@ -26,8 +26,9 @@ import {
 } from '../../protocol/http';
 import { NS_PER_MS, type Socket, type World } from '../engine/network';
 import type { AppWrite } from '../engine/packet';
+import { ByteQueue } from '../engine/byteQueue';
 import type { HostInfo } from '../types';
-import { ByteQueue } from './websocket';
+import type { WsRequestFields } from './websocket';
 
 export const HTTP_TIMING = {
   /** Node's `http.Server#keepAliveTimeout` default. */
@@ -51,6 +52,22 @@ export const BROWSER_IDENTITY = {
   referer: 'http://server/',
   host: 'server',
 } as const;
+
+/**
+ * The fields Chrome puts in a WebSocket upgrade request to `path` on the page's server: the RFC 6455
+ * fields plus its identity and a compression offer (permessage-deflate, RFC 7692).
+ */
+export function browserWsRequest(path: string): WsRequestFields {
+  return {
+    host: BROWSER_IDENTITY.host,
+    path,
+    origin: BROWSER_IDENTITY.origin,
+    extraHeaders: [
+      ['User-Agent', BROWSER_IDENTITY.userAgent],
+      ['Sec-WebSocket-Extensions', 'permessage-deflate; client_max_window_bits'],
+    ],
+  };
+}
 
 /** RFC 9110 §5.6.7 IMF-fixdate of a simulated instant, e.g. `Sun, 11 Dec 2011 00:00:00 GMT`. */
 export function httpDate(nowNs: number): string {

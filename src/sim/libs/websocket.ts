@@ -1,22 +1,23 @@
 /**
- * WebSocket endpoints (RFC 6455) on top of the simulated TCP: a browser's `WebSocket` and a Node `ws`
- * server connection, and the websocket story that drives them from a scenario.
+ * WebSocket endpoints (RFC 6455) on top of the simulated TCP: the browser's `WebSocket` and one
+ * connection of a Node `ws` server, written once for every story that opens a WebSocket (the
+ * websocket story, Engine.IO's websocket transport, the comparison). Hosts, port, the upgrade
+ * request's fields, the key and masking-key source, the hooks and how writes are labelled come in
+ * as arguments.
  *
- * - The browser sends `GET /chat` with Host, Upgrade, Connection, Sec-WebSocket-Key (16 bytes from
- *   the seed), Origin and Sec-WebSocket-Version 13; the server answers 101 with the Accept value
- *   (§4.2.2), which the browser checks before it fires `onopen` (§4.1).
- * - Client frames are masked with a fresh key from the seed (§5.3); server frames never are.
- * - A message longer than `scenario.frag` bytes (UTF-8) goes as a first frame and continuation
- *   frames of `frag` bytes each (§5.4); otherwise as one frame.
- * - Pings come from the server (as `ws`'s heartbeat does) and the browser answers with a pong by
- *   itself, with the same payload (§5.5.2-5.5.3).
- * - Closing (§7.1.2): one side sends Close 1000 "bye"; the other echoes the code (§5.5.1); then the
- *   server closes TCP first (§7.1.1: "the underlying TCP connection, in most normal cases, SHOULD be
- *   closed first by the server, so that it holds the TIME_WAIT state"); the browser closes its side
- *   when it sees the server's FIN and then fires `onclose`. `ws` emits 'close' once TCP has closed.
- *
- * The story is a script: the first message leaves 20 ms after the browser's `onopen`, and each
- * later action (message, ping, close) 20 ms after the previous one reached its reader.
+ * - The browser sends `GET <path>` with Host, Upgrade, Connection, Sec-WebSocket-Key, Origin and
+ *   Sec-WebSocket-Version 13 (plus any headers the caller adds, e.g. Chrome's); the server answers
+ *   101 with the Accept value (§4.2.2), which the browser checks before it fires `onopen` (§4.1).
+ * - Client frames are masked with a fresh key from the given source (§5.3); server frames never are.
+ * - A message longer than `frag` bytes (UTF-8) goes as a first frame and continuation frames of
+ *   `frag` bytes each (§5.4); otherwise as one frame.
+ * - Each end answers a ping with a pong by itself, with the same payload (§5.5.2-5.5.3).
+ * - Closing (§7.1.2): one side sends Close (with a code and reason, or empty as `close()` without
+ *   arguments does); the other echoes the code (§5.5.1); then the server closes TCP first (§7.1.1:
+ *   "the underlying TCP connection, in most normal cases, SHOULD be closed first by the server, so
+ *   that it holds the TIME_WAIT state"); the browser closes its side when it sees the server's FIN and
+ *   then fires `onclose`. `ws` emits 'close' once TCP has closed.
+ * - A handshake the browser rejects, or a frame that does not decode, fails the connection (§7.1.7).
  */
 import { utf8 } from '../../protocol/bytes';
 import {
@@ -29,6 +30,9 @@ import {
   upgradeResponse,
   websocketAccept,
   websocketKey,
+  type HttpHeaders,
+  type HttpRequestRepr,
+  type HttpResponseRepr,
 } from '../../protocol/http';
 import {
   WS_OPCODES,
@@ -40,22 +44,11 @@ import {
   reassemble,
   type WsFrameRepr,
 } from '../../protocol/websocket';
+import { ByteQueue } from '../engine/byteQueue';
+import type { Socket, World } from '../engine/network';
 import type { AppWrite } from '../engine/packet';
-import { CLIENT_HOST, NS_PER_MS, SERVER_HOST, type Socket, type World } from '../engine/network';
-import { rngStream, type Rng } from '../engine/rng';
-import type { Scenario } from '../scenario';
+import type { Rng } from '../engine/rng';
 import type { HostInfo, WsReadyState } from '../types';
-
-export const WS_STORY = {
-  /** Pause between one action reaching its reader and the next action (ms of simulated time). */
-  thinkNs: 20 * NS_PER_MS,
-  host: 'server',
-  path: '/chat',
-  origin: 'http://server',
-  port: 80,
-  closeCode: 1000,
-  closeReason: 'bye',
-} as const;
 
 /** Why a write was made: the timeline labels and narrates packets by it. */
 export type WritePurpose =
@@ -108,71 +101,38 @@ export interface WsObserver {
   app(e: WsAppEvent, readyState: WsReadyState | undefined): void;
 }
 
-export interface WsStoryOptions {
-  /** Replace the seeded Sec-WebSocket-Key (16 raw bytes), e.g. to answer a real client's key. */
-  readonly wsKey?: Uint8Array;
+/** The fragment of a message a frame carries, and the message's index, for the timeline. */
+export interface FrameExtra {
+  readonly message?: number;
+  readonly fragment?: { readonly index: number; readonly count: number };
+}
+
+/**
+ * How an endpoint's writes are labelled for the timeline: as plain WebSocket traffic
+ * (`PLAIN_WS_WRITES`), or as Engine.IO's transport (libs/engineio). Only labels: the bytes are the
+ * endpoint's.
+ */
+export interface WsWrites {
+  request(repr: HttpRequestRepr): AppWrite;
+  response(repr: HttpResponseRepr): AppWrite;
+  frame(repr: WsFrameRepr, from: 'client' | 'server', purpose: WritePurpose, extra: FrameExtra): AppWrite;
+}
+
+/** What the programs above an endpoint hear from it (the WebSocket's events). */
+export interface WsHooks {
+  /** The 101 arrived and checked out (client), or was sent (server). */
+  open?(): void;
+  /** A complete message; `nth` counts the messages this end has received. */
+  message?(text: string, nth: number): void;
+  pong?(): void;
+  /** The connection is finished: clean after both Close frames and TCP's close. */
+  closed?(clean: boolean): void;
+  /** The connection failed: the handshake was refused, or a frame did not decode. */
+  failed?(why: string): void;
 }
 
 /** One decoder for every payload shown as text (invalid UTF-8 would show as U+FFFD; none is sent). */
 const TEXT = new TextDecoder('utf-8');
-
-/** Bytes arriving in pieces; taken out whole once enough are there (no re-scanning, no O(n²)). */
-export class ByteQueue {
-  private chunks: Uint8Array[] = [];
-  private head = 0;
-  length = 0;
-
-  push(b: Uint8Array): void {
-    if (b.length === 0) return;
-    this.chunks.push(b);
-    this.length += b.length;
-  }
-
-  /** The first `n` bytes (n ≤ length), without removing them. */
-  peek(n: number): Uint8Array {
-    const first = this.chunks[this.head]!;
-    if (first.length >= n) return first.subarray(0, n);
-    const out = new Uint8Array(n);
-    let at = 0;
-    for (let i = this.head; at < n; i++) {
-      const c = this.chunks[i]!;
-      const k = Math.min(c.length, n - at);
-      out.set(c.subarray(0, k), at);
-      at += k;
-    }
-    return out;
-  }
-
-  take(n: number): Uint8Array {
-    const out = this.peek(n);
-    let left = n;
-    while (left > 0) {
-      const c = this.chunks[this.head]!;
-      if (c.length <= left) {
-        left -= c.length;
-        this.head++;
-      } else {
-        this.chunks[this.head] = c.subarray(left);
-        left = 0;
-      }
-    }
-    this.length -= n;
-    if (this.head > 64) {
-      this.chunks = this.chunks.slice(this.head);
-      this.head = 0;
-    }
-    return out;
-  }
-
-  /** Index just past the first CRLF CRLF, or -1. Scans from `from` (bytes already searched). */
-  headEnd(from: number): number {
-    const all = this.peek(this.length);
-    for (let i = Math.max(0, from - 3); i + 3 < all.length; i++) {
-      if (all[i] === 13 && all[i + 1] === 10 && all[i + 2] === 13 && all[i + 3] === 10) return i + 4;
-    }
-    return -1;
-  }
-}
 
 /** RFC 6455 §5.2: the whole frame's length once its header is there, or null. */
 export function frameExtent(q: ByteQueue): number | null {
@@ -218,13 +178,29 @@ function frameSummary(repr: WsFrameRepr): string {
   return describeWsFrame({ ...repr, payload: repr.payload.subarray(0, cut) });
 }
 
-function frameWrite(
-  repr: WsFrameRepr,
-  from: 'client' | 'server',
-  purpose: WritePurpose,
-  extra: { message?: number; fragment?: { index: number; count: number } } = {},
-): StoryWrite {
-  return {
+/** Plain WebSocket labels: the upgrade as HTTP, each frame by its opcode and text. */
+export const PLAIN_WS_WRITES: WsWrites = {
+  request: (request): StoryWrite => ({
+    layer: 'http',
+    bytes: encodeHttpRequest(request),
+    info: { kind: 'http-request', method: request.method, target: request.target, upgrade: true },
+    summary: `${request.method} ${request.target} ${request.version} (Upgrade)`,
+    from: 'client',
+    firstPacket: -1,
+    fields: null,
+    purpose: 'upgrade-request',
+  }),
+  response: (response): StoryWrite => ({
+    layer: 'http',
+    bytes: encodeHttpResponse(response),
+    info: { kind: 'http-response', status: response.status, reason: response.reason },
+    summary: `${response.version} ${response.status} ${response.reason}`,
+    from: 'server',
+    firstPacket: -1,
+    fields: null,
+    purpose: 'upgrade-response',
+  }),
+  frame: (repr, from, purpose, extra): StoryWrite => ({
     layer: 'websocket',
     bytes: encodeWsFrame(repr),
     info: frameInfo(repr),
@@ -235,8 +211,8 @@ function frameWrite(
     purpose,
     frame: repr,
     ...extra,
-  };
-}
+  }),
+};
 
 function dataFrame(
   opcode: number,
@@ -247,6 +223,19 @@ function dataFrame(
   return { fin, rsv1: false, rsv2: false, rsv3: false, opcode, maskKey, payload };
 }
 
+const SILENT: WsObserver = { app: () => {} };
+
+/** What both ends take. */
+interface WsEndOptions {
+  readonly host: HostInfo;
+  /** Told of every WebSocket event (the websocket story's timeline); silent when absent. */
+  readonly observer?: WsObserver;
+  /** How writes are labelled; plain WebSocket labels when absent. */
+  readonly writes?: WsWrites;
+  /** The scenario index of the n-th message this end receives, for the timeline's events. */
+  readonly messageIndices?: readonly number[];
+}
+
 /** Shared frame handling of both ends. */
 abstract class WsEnd {
   readyState: WsReadyState | undefined;
@@ -254,29 +243,32 @@ abstract class WsEnd {
   protected readonly rx = new ByteQueue();
   protected readonly host: HostInfo;
   protected readonly observer: WsObserver;
+  protected readonly writes: WsWrites;
   protected readonly role: 'client' | 'server';
+  private readonly messageIndices: readonly number[];
   private fragments: WsFrameRepr[] = [];
   private received = 0;
+  /** Bytes of the upgrade head already searched for its end. */
+  protected searched = 0;
   protected closeSent = false;
   protected closeReceived: { code: number | null; reason: string } | null = null;
   protected failed = false;
-  /** Called with each complete message (index among the messages this end has received). */
-  onMessage: ((nth: number, text: string) => void) | null = null;
-  onPong: (() => void) | null = null;
+  hooks: WsHooks = {};
 
-  constructor(host: HostInfo, role: 'client' | 'server', observer: WsObserver) {
-    this.host = host;
+  constructor(o: WsEndOptions, role: 'client' | 'server') {
+    this.host = o.host;
     this.role = role;
-    this.observer = observer;
+    this.observer = o.observer ?? SILENT;
+    this.writes = o.writes ?? PLAIN_WS_WRITES;
+    this.messageIndices = o.messageIndices ?? [];
   }
 
   protected emit(e: WsAppEvent): void {
     this.observer.app(e, this.readyState);
   }
 
+  /** §5.3: a fresh masking key for each client frame; none for the server's. */
   protected abstract maskKey(): Uint8Array | null;
-  /** Scenario index of the `nth` message this end receives. */
-  protected abstract messageIndex(nth: number): number;
 
   protected readFrames(): void {
     const from = this.role === 'client' ? 'server' : 'client';
@@ -284,27 +276,32 @@ abstract class WsEnd {
       if (this.failed) return;
       const extent = frameExtent(this.rx);
       if (extent === null || this.rx.length < extent) return;
-      const decoded = decodeFrameBytes(this.rx.take(extent), from);
+      const decoded = decodeWsFrame(this.rx.take(extent), { from });
       if (!decoded.ok) {
-        this.failed = true;
-        this.emit({ kind: 'failed', host: this.host, message: decoded.message });
+        this.fail(decoded.error.message, decoded.error.message);
         return;
       }
       this.frame(decoded.repr);
     }
   }
 
+  /** §7.1.7 Fail the WebSocket Connection: tell the program, drop the TCP connection. */
+  protected fail(message: string, why: string): void {
+    this.failed = true;
+    this.emit({ kind: 'failed', host: this.host, message });
+    this.hooks.failed?.(why);
+    this.abort();
+  }
+
   private frame(f: WsFrameRepr): void {
     switch (f.opcode) {
       case WS_OPCODES.ping:
         // §5.5.2: answer a ping with a pong carrying the same application data, as soon as practical.
-        this.write(
-          frameWrite(dataFrame(WS_OPCODES.pong, true, f.payload, this.maskKey()), this.role, 'pong'),
-        );
+        this.writeFrame(dataFrame(WS_OPCODES.pong, true, f.payload, this.maskKey()), 'pong');
         return;
       case WS_OPCODES.pong:
         this.emit({ kind: 'pong', host: this.host });
-        this.onPong?.();
+        this.hooks.pong?.();
         return;
       case WS_OPCODES.close:
         this.closeFrame(f);
@@ -327,15 +324,15 @@ abstract class WsEnd {
     this.emit({
       kind: 'message',
       host: this.host,
-      message: this.messageIndex(nth),
+      message: this.messageIndices[nth] ?? -1,
       text,
       bytes: data.length,
       frames: frames.length,
     });
-    this.onMessage?.(nth, text);
+    this.hooks.message?.(text, nth);
   }
 
-  protected closeFrame(f: WsFrameRepr): void {
+  private closeFrame(f: WsFrameRepr): void {
     const close = decodeClosePayload(f.payload);
     const code = close.ok ? close.code : null;
     const reason = close.ok ? close.reason : '';
@@ -347,9 +344,7 @@ abstract class WsEnd {
       // §5.5.1: the endpoint typically echoes the status code it received.
       const payload = code === null ? new Uint8Array(0) : encodeClosePayload(code, reason);
       this.closeSent = true;
-      this.write(
-        frameWrite(dataFrame(WS_OPCODES.close, true, payload, this.maskKey()), this.role, 'close-echo'),
-      );
+      this.writeFrame(dataFrame(WS_OPCODES.close, true, payload, this.maskKey()), 'close-echo');
     } else {
       this.emit({ kind: 'close-received', host: this.host, code, reason, echo });
     }
@@ -359,48 +354,58 @@ abstract class WsEnd {
   /** Both Close frames have crossed: what each end does about TCP. */
   protected abstract afterCloseHandshake(): void;
 
-  protected write(w: StoryWrite): void {
+  protected write(w: AppWrite): void {
     this.socket?.write(w.bytes, w);
   }
 
-  /** `ws.send(text)`: one frame, or fragments of `frag` bytes. */
-  send(text: string, message: number, frag: number | null): void {
+  private writeFrame(repr: WsFrameRepr, purpose: WritePurpose, extra: FrameExtra = {}): void {
+    this.write(this.writes.frame(repr, this.role, purpose, extra));
+  }
+
+  /** `ws.send(text)`: one frame, or fragments of `frag` bytes; `message` labels it for the timeline. */
+  send(text: string, o: { readonly message?: number; readonly frag?: number | null } = {}): void {
     if (this.readyState !== 'OPEN') return;
     const bytes = utf8(text);
+    const frag = o.frag ?? null;
+    const message = o.message === undefined ? {} : { message: o.message };
     if (frag === null || bytes.length <= frag) {
-      this.write(
-        frameWrite(dataFrame(WS_OPCODES.text, true, bytes, this.maskKey()), this.role, 'message', {
-          message,
-        }),
-      );
+      this.writeFrame(dataFrame(WS_OPCODES.text, true, bytes, this.maskKey()), 'message', message);
       return;
     }
     const count = Math.ceil(bytes.length / frag);
     for (let i = 0; i < count; i++) {
       const part = bytes.subarray(i * frag, Math.min((i + 1) * frag, bytes.length));
       const opcode = i === 0 ? WS_OPCODES.text : WS_OPCODES.continuation;
-      this.write(
-        frameWrite(dataFrame(opcode, i === count - 1, part, this.maskKey()), this.role, 'message', {
-          message,
-          fragment: { index: i, count },
-        }),
-      );
+      this.writeFrame(dataFrame(opcode, i === count - 1, part, this.maskKey()), 'message', {
+        ...message,
+        fragment: { index: i, count },
+      });
     }
   }
 
-  /** `ws.close(code, reason)`: start the closing handshake. */
-  close(code: number, reason: string): void {
+  /**
+   * `ws.close(code, reason)`: start the closing handshake. Without a code the Close frame is empty
+   * (WHATWG WebSocket close(), ws's close()). A browser WebSocket still connecting is dropped.
+   */
+  close(code?: number, reason = ''): void {
+    if (this.readyState === 'CONNECTING') {
+      this.abort();
+      return;
+    }
     if (this.readyState !== 'OPEN') return;
     this.readyState = 'CLOSING';
     this.closeSent = true;
-    this.emit({ kind: 'close-start', host: this.host, code, reason });
-    this.write(
-      frameWrite(
-        dataFrame(WS_OPCODES.close, true, encodeClosePayload(code, reason), this.maskKey()),
-        this.role,
-        'close',
-      ),
-    );
+    // §7.1.5: a Close frame without a status code is reported as 1005.
+    this.emit({ kind: 'close-start', host: this.host, code: code ?? 1005, reason });
+    const payload = code === undefined ? new Uint8Array(0) : encodeClosePayload(code, reason);
+    this.writeFrame(dataFrame(WS_OPCODES.close, true, payload, this.maskKey()), 'close');
+  }
+
+  /** Drop the connection without a closing handshake (RFC 9293 §3.10.5: a RST when synchronized). */
+  abort(): void {
+    if (this.readyState === 'CLOSED') return;
+    this.socket?.abort();
+    this.finish(false);
   }
 
   protected finish(clean: boolean): void {
@@ -415,52 +420,57 @@ abstract class WsEnd {
       reason: clean ? (this.closeReceived?.reason ?? '') : '',
       clean,
     });
+    this.hooks.closed?.(clean);
   }
 }
 
-function decodeFrameBytes(
-  bytes: Uint8Array,
-  from: 'client' | 'server',
-): { ok: true; repr: WsFrameRepr } | { ok: false; message: string } {
-  const r = decodeWsFrame(bytes, { from });
-  return r.ok ? { ok: true, repr: r.repr } : { ok: false, message: r.error.message };
+/** The fields of the browser's upgrade request the caller chooses (the rest are RFC 6455's). */
+export interface WsRequestFields {
+  /** The Host header. */
+  readonly host: string;
+  readonly path: string;
+  readonly origin: string;
+  /** Headers after Sec-WebSocket-Version, e.g. a browser's User-Agent and extension offer. */
+  readonly extraHeaders?: HttpHeaders;
 }
 
-/** The browser's `WebSocket` (client end). */
+/** The browser's `WebSocket` (client end): opens its own TCP connection. */
 export class BrowserWebSocket extends WsEnd {
   readonly key: string;
-  private readonly masks: Rng;
-  private searched = 0;
-  private readonly messageIndices: readonly number[];
-  onOpen: (() => void) | null = null;
+  private readonly o: {
+    readonly world: World;
+    readonly server: HostInfo;
+    readonly port: number;
+    readonly request: WsRequestFields;
+    readonly masks: Rng;
+  };
 
-  constructor(o: {
-    observer: WsObserver;
-    seed: number;
-    connection: number;
-    keyBytes?: Uint8Array;
-    messageIndices: readonly number[];
-  }) {
-    super(CLIENT_HOST, 'client', o.observer);
-    const keyBytes = o.keyBytes ?? rngStream(o.seed, `ws-key:${o.connection}`).bytes(16);
-    this.key = websocketKey(keyBytes);
-    this.masks = rngStream(o.seed, `mask:${o.connection}`);
-    this.messageIndices = o.messageIndices;
+  constructor(
+    o: WsEndOptions & {
+      readonly world: World;
+      readonly server: HostInfo;
+      readonly port: number;
+      readonly request: WsRequestFields;
+      /** The 16 raw bytes of Sec-WebSocket-Key (§4.1: random). */
+      readonly keyBytes: Uint8Array;
+      /** Where the masking keys come from (§5.3: a fresh one for every frame). */
+      readonly masks: Rng;
+    },
+  ) {
+    super(o, 'client');
+    this.o = o;
+    this.readyState = 'CONNECTING';
+    this.key = websocketKey(o.keyBytes);
   }
 
   protected maskKey(): Uint8Array {
-    return this.masks.bytes(4);
+    return this.o.masks.bytes(4);
   }
 
-  protected messageIndex(nth: number): number {
-    return this.messageIndices[nth] ?? -1;
-  }
-
-  /** `new WebSocket('ws://server/chat')`. */
-  open(world: World): void {
-    this.readyState = 'CONNECTING';
+  /** `new WebSocket('ws://<host><path>')`. */
+  open(): void {
     this.emit({ kind: 'create', host: this.host, key: this.key });
-    this.socket = world.connect(CLIENT_HOST, SERVER_HOST, WS_STORY.port, {
+    this.socket = this.o.world.connect(this.host, this.o.server, this.o.port, {
       established: () => this.sendUpgrade(),
       data: (b) => this.data(b),
       end: () => {
@@ -473,26 +483,12 @@ export class BrowserWebSocket extends WsEnd {
   }
 
   private sendUpgrade(): void {
-    const request = upgradeRequest({
-      host: WS_STORY.host,
-      path: WS_STORY.path,
-      key: this.key,
-      origin: WS_STORY.origin,
-    });
-    const bytes = encodeHttpRequest(request);
-    this.write({
-      layer: 'http',
-      bytes,
-      info: { kind: 'http-request', method: request.method, target: request.target, upgrade: true },
-      summary: `${request.method} ${request.target} ${request.version} (Upgrade)`,
-      from: 'client',
-      firstPacket: -1,
-      fields: null,
-      purpose: 'upgrade-request',
-    });
+    if (this.readyState === 'CLOSED') return;
+    this.write(this.writes.request(upgradeRequest({ ...this.o.request, key: this.key })));
   }
 
   private data(b: Uint8Array): void {
+    if (this.readyState === 'CLOSED') return;
     this.rx.push(b);
     if (this.readyState === 'CONNECTING') {
       const end = this.rx.headEnd(this.searched);
@@ -502,17 +498,21 @@ export class BrowserWebSocket extends WsEnd {
       const accept = head.ok ? headerValue(head.repr.headers, 'Sec-WebSocket-Accept') : undefined;
       // §4.1: the client checks the status, Upgrade, Connection and the Accept value.
       if (!head.ok || head.repr.status !== 101 || accept !== websocketAccept(this.key)) {
+        // §4.1: "the client MUST _Fail the WebSocket Connection_": it closes TCP.
         this.failed = true;
+        this.readyState = 'CLOSED';
+        this.socket?.end();
         this.emit({
           kind: 'failed',
           host: this.host,
           message: 'the server did not accept the WebSocket upgrade',
         });
+        this.hooks.failed?.(head.ok ? `HTTP ${head.repr.status}` : 'no valid HTTP answer');
         return;
       }
       this.readyState = 'OPEN';
       this.emit({ kind: 'open', host: this.host, accept });
-      this.onOpen?.();
+      this.hooks.open?.();
     }
     this.readFrames();
   }
@@ -524,24 +524,17 @@ export class BrowserWebSocket extends WsEnd {
 
 /** One connection of a Node `ws` WebSocketServer (server end). */
 export class WsServerConnection extends WsEnd {
-  private searched = 0;
-  private readonly messageIndices: readonly number[];
   key = '';
 
-  constructor(o: { observer: WsObserver; messageIndices: readonly number[] }) {
-    super(SERVER_HOST, 'server', o.observer);
-    this.messageIndices = o.messageIndices;
+  constructor(o: WsEndOptions) {
+    super(o, 'server');
   }
 
   protected maskKey(): null {
     return null;
   }
 
-  protected messageIndex(nth: number): number {
-    return this.messageIndices[nth] ?? -1;
-  }
-
-  attach(socket: Socket): void {
+  private take(socket: Socket): void {
     this.socket = socket;
     socket.handlers = {
       data: (b) => this.data(b),
@@ -554,7 +547,32 @@ export class WsServerConnection extends WsEnd {
     };
   }
 
+  /** A `ws` server on its own port: read the upgrade request from the connection, check it, answer. */
+  attach(socket: Socket): void {
+    this.take(socket);
+  }
+
+  /**
+   * `ws`'s handleUpgrade: an HTTP server has read an upgrade request with `key` on `socket`; `rest` is
+   * what came after it.
+   */
+  accept(socket: Socket, key: string, rest: Uint8Array): void {
+    this.take(socket);
+    this.upgrade(key);
+    this.rx.push(rest);
+    this.readFrames();
+  }
+
+  private upgrade(key: string): void {
+    this.key = key;
+    this.write(this.writes.response(upgradeResponse(key)));
+    this.readyState = 'OPEN';
+    this.emit({ kind: 'connection', host: this.host, key, accept: websocketAccept(key) });
+    this.hooks.open?.();
+  }
+
   private data(b: Uint8Array): void {
+    if (this.readyState === 'CLOSED') return;
     this.rx.push(b);
     if (this.readyState === undefined) {
       const end = this.rx.headEnd(this.searched);
@@ -570,20 +588,7 @@ export class WsServerConnection extends WsEnd {
         this.emit({ kind: 'failed', host: this.host, message: 'not a valid WebSocket upgrade request' });
         return;
       }
-      this.key = key;
-      const response = upgradeResponse(key);
-      this.write({
-        layer: 'http',
-        bytes: encodeHttpResponse(response),
-        info: { kind: 'http-response', status: response.status, reason: response.reason },
-        summary: `${response.version} ${response.status} ${response.reason}`,
-        from: 'server',
-        firstPacket: -1,
-        fields: null,
-        purpose: 'upgrade-response',
-      });
-      this.readyState = 'OPEN';
-      this.emit({ kind: 'connection', host: this.host, key, accept: websocketAccept(key) });
+      this.upgrade(key);
     }
     this.readFrames();
   }
@@ -591,76 +596,13 @@ export class WsServerConnection extends WsEnd {
   /** `ws.ping()`: an empty ping, as ws's heartbeat example sends. */
   ping(): void {
     if (this.readyState !== 'OPEN') return;
-    this.write(frameWrite(dataFrame(WS_OPCODES.ping, true, new Uint8Array(0), null), 'server', 'ping'));
+    this.write(
+      this.writes.frame(dataFrame(WS_OPCODES.ping, true, new Uint8Array(0), null), 'server', 'ping', {}),
+    );
   }
 
   protected afterCloseHandshake(): void {
     // §7.1.1: the server closes the TCP connection first, once both Close frames have crossed.
     this.socket?.end();
   }
-}
-
-/**
- * Run the websocket story on `world`: listen, connect, upgrade, each scenario message in order,
- * the ping, the close handshake, the TCP teardown.
- */
-export function runWebSocketStory(
-  world: World,
-  scenario: Scenario,
-  observer: WsObserver,
-  o: WsStoryOptions = {},
-): {
-  client: BrowserWebSocket;
-  server: () => WsServerConnection | null;
-} {
-  const fromClient: number[] = [];
-  const fromServer: number[] = [];
-  scenario.messages.forEach((m, i) => (m.from === 'c' ? fromClient : fromServer).push(i));
-  const client = new BrowserWebSocket({
-    observer,
-    seed: world.seed,
-    connection: 0,
-    messageIndices: fromServer,
-    ...(o.wsKey ? { keyBytes: o.wsKey } : {}),
-  });
-  let server: WsServerConnection | null = null;
-
-  // The script: actions in order, each THINK after the previous one reached its reader.
-  type Action =
-    | { readonly kind: 'message'; readonly index: number }
-    | { readonly kind: 'ping' }
-    | { readonly kind: 'close' };
-  const actions: Action[] = scenario.messages.map((_, index) => ({ kind: 'message', index }));
-  if (scenario.ping) actions.push({ kind: 'ping' });
-  actions.push({ kind: 'close' });
-  let next = 0;
-  const later = (): void => {
-    const at = world.now + WS_STORY.thinkNs;
-    world.schedule(at, act);
-  };
-  const act = (): void => {
-    const a = actions[next++];
-    if (!a || !server) return;
-    if (a.kind === 'message') {
-      const m = scenario.messages[a.index]!;
-      (m.from === 'c' ? client : server).send(m.text, a.index, scenario.frag);
-    } else if (a.kind === 'ping') {
-      server.ping();
-    } else {
-      (scenario.close === 'c' ? client : server).close(WS_STORY.closeCode, WS_STORY.closeReason);
-    }
-  };
-  client.onOpen = later;
-  client.onMessage = later;
-
-  world.listen(SERVER_HOST, WS_STORY.port, (socket) => {
-    if (server) return;
-    server = new WsServerConnection({ observer, messageIndices: fromClient });
-    server.onMessage = later;
-    server.onPong = later;
-    server.attach(socket);
-  });
-  observer.app({ kind: 'listen', host: SERVER_HOST }, undefined);
-  client.open(world);
-  return { client, server: () => server };
 }

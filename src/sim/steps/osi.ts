@@ -7,29 +7,13 @@
 import { toHex } from '../../protocol/bytes';
 import { acceptComputation } from '../../protocol/http';
 import { WS_OPCODES } from '../../protocol/websocket';
-import {
-  MISCONCEPTIONS,
-  Who,
-  bytesText,
-  packetRole,
-  quoted,
-  type Narration,
-  type RunFacts,
-} from './narration';
+import { packetRole, type Narration, type PacketRole, type RunFacts } from './narration';
+import { MISCONCEPTIONS, Who, bytesText, quoted } from './phrases';
+import { OSI_LAYERS } from '../osiLayers';
 import type { OsiLayer, Packet } from '../types';
 import type { StoryWrite } from '../libs/websocket';
 
 const TEXT = new TextDecoder('utf-8');
-
-export const OSI_LAYERS: { readonly [L in OsiLayer]: { readonly name: string; readonly unit: string } } = {
-  7: { name: 'application', unit: 'data' },
-  6: { name: 'presentation', unit: 'data' },
-  5: { name: 'session', unit: 'data' },
-  4: { name: 'transport', unit: 'segment' },
-  3: { name: 'network', unit: 'packet' },
-  2: { name: 'data link', unit: 'frame' },
-  1: { name: 'physical', unit: 'bits' },
-};
 
 export interface WalkStep extends Narration {
   readonly layer: OsiLayer;
@@ -66,6 +50,37 @@ function payloadPreview(w: StoryWrite): { text: string; bytes: Uint8Array } {
 function headOf(w: StoryWrite): string {
   const text = TEXT.decode(w.bytes);
   return text.split('\r\n').filter(Boolean).join(' | ');
+}
+
+/** Layer 7 down: the WebSocket frame the program (or the library) writes. */
+function frameDown(role: PacketRole, w: StoryWrite, f: RunFacts, sender: string): Narration {
+  const repr = w.frame!;
+  const header = w.bytes.length - repr.payload.length;
+  const op = repr.opcode;
+  const opName =
+    op === WS_OPCODES.text
+      ? '0x1 (text)'
+      : op === WS_OPCODES.continuation
+        ? '0x0 (continuation)'
+        : op === WS_OPCODES.ping
+          ? '0x9 (ping)'
+          : op === WS_OPCODES.pong
+            ? '0xA (pong)'
+            : op === WS_OPCODES.close
+              ? '0x8 (close)'
+              : `0x${op.toString(16)}`;
+  const call =
+    role === 'message' && w.message !== undefined
+      ? `ws.send(${quoted(f.scenario.messages[w.message]!.text, 30)}) becomes a WebSocket frame`
+      : `${sender} builds a WebSocket frame`;
+  return {
+    title: title(7, 'a WebSocket frame'),
+    text:
+      `${call}: FIN = ${repr.fin ? 1 : 0}, opcode ${opName}, MASK = ${repr.maskKey ? 1 : 0}, payload length ` +
+      `${repr.payload.length}${repr.maskKey ? `, masking key ${toHex(repr.maskKey)}` : ''}. ` +
+      `${bytesText(w.bytes.length)} in all, ${header} of them header. This frame is the application's data.`,
+    curriculum: ['Q10'],
+  };
 }
 
 /** Layer 7 on the sending host. */
@@ -111,35 +126,8 @@ function appDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
     case 'ping':
     case 'pong':
     case 'close':
-    case 'close-echo': {
-      const repr = w!.frame!;
-      const header = w!.bytes.length - repr.payload.length;
-      const op = repr.opcode;
-      const opName =
-        op === WS_OPCODES.text
-          ? '0x1 (text)'
-          : op === WS_OPCODES.continuation
-            ? '0x0 (continuation)'
-            : op === WS_OPCODES.ping
-              ? '0x9 (ping)'
-              : op === WS_OPCODES.pong
-                ? '0xA (pong)'
-                : op === WS_OPCODES.close
-                  ? '0x8 (close)'
-                  : `0x${op.toString(16)}`;
-      const call =
-        role === 'message' && w!.message !== undefined
-          ? `ws.send(${quoted(f.scenario.messages[w!.message]!.text, 30)}) becomes a WebSocket frame`
-          : `${sender} builds a WebSocket frame`;
-      return {
-        title: title(7, 'a WebSocket frame'),
-        text:
-          `${call}: FIN = ${repr.fin ? 1 : 0}, opcode ${opName}, MASK = ${repr.maskKey ? 1 : 0}, payload length ` +
-          `${repr.payload.length}${repr.maskKey ? `, masking key ${toHex(repr.maskKey)}` : ''}. ` +
-          `${bytesText(w!.bytes.length)} in all, ${header} of them header. This frame is the application's data.`,
-        curriculum: ['Q10'],
-      };
-    }
+    case 'close-echo':
+      return frameDown(role, w!, f, sender);
     case 'continuation':
       return {
         title: title(7, 'the rest of a write'),
@@ -189,8 +177,19 @@ function presentationDown(p: Packet, w: StoryWrite | undefined): Narration {
   };
 }
 
-function sessionDown(p: Packet, w: StoryWrite | undefined): Narration {
+/** Layer 5, down the sender or up the receiver: the WebSocket session, which has no header. */
+function session(p: Packet, w: StoryWrite | undefined, down: boolean): Narration {
   const role = packetRole(p, w);
+  if (!down) {
+    return {
+      title: title(5, 'no header'),
+      text:
+        role === 'syn'
+          ? 'No session exists yet; nothing to do at layer 5.'
+          : 'The bytes belong to the WebSocket session on this connection (found by its ports). No header to remove.',
+      curriculum: ['Q10', 'M6'],
+    };
+  }
   const text =
     role === 'syn' || role === 'syn-ack' || role === 'handshake-ack'
       ? 'No session yet. The WebSocket session will live on this connection once the upgrade succeeds.'
@@ -288,7 +287,7 @@ export function walkDown(
   if (!retransmission) {
     steps.push({ ...appDown(p, w, f), layer: 7, kind: 'encapsulate' });
     steps.push({ ...presentationDown(p, w), layer: 6, kind: 'encapsulate' });
-    steps.push({ ...sessionDown(p, w), layer: 5, kind: 'encapsulate' });
+    steps.push({ ...session(p, w, true), layer: 5, kind: 'encapsulate' });
   }
   const l4 = transportDown(p, w);
   steps.push({
@@ -309,6 +308,20 @@ export function walkDown(
   steps.push({ ...linkDown(p, f), layer: 2, kind: 'encapsulate' });
   steps.push({ ...physicalDown(p), layer: 1, kind: 'encapsulate' });
   return steps;
+}
+
+/** Layer 7 up: the WebSocket frame the receiver reads. */
+function frameUp(role: PacketRole, w: StoryWrite, R: string): Narration {
+  const repr = w.frame!;
+  return {
+    title: title(7, 'the WebSocket frame'),
+    text:
+      `${R === 'The browser' ? 'The browser' : 'ws'} reads the frame: FIN = ${repr.fin ? 1 : 0}, opcode 0x${repr.opcode.toString(16)}, ` +
+      `${bytesText(repr.payload.length)} of payload` +
+      (role === 'message' ? `: ${quoted(TEXT.decode(repr.payload), 30)}.` : '.') +
+      (role === 'message' && !repr.fin ? ' More fragments must follow before the message is complete.' : ''),
+    curriculum: ['Q10'],
+  };
 }
 
 function appUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
@@ -350,20 +363,8 @@ function appUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
     case 'ping':
     case 'pong':
     case 'close':
-    case 'close-echo': {
-      const repr = w!.frame!;
-      return {
-        title: title(7, 'the WebSocket frame'),
-        text:
-          `${R === 'The browser' ? 'The browser' : 'ws'} reads the frame: FIN = ${repr.fin ? 1 : 0}, opcode 0x${repr.opcode.toString(16)}, ` +
-          `${bytesText(repr.payload.length)} of payload` +
-          (role === 'message' ? `: ${quoted(TEXT.decode(repr.payload), 30)}.` : '.') +
-          (role === 'message' && !repr.fin
-            ? ' More fragments must follow before the message is complete.'
-            : ''),
-        curriculum: ['Q10'],
-      };
-    }
+    case 'close-echo':
+      return frameUp(role, w!, R);
     case 'continuation':
       return {
         title: title(7, 'waiting for the rest'),
@@ -390,18 +391,6 @@ function presentationUp(p: Packet, w: StoryWrite | undefined): Narration {
   return {
     title: title(6, 'nothing to remove'),
     text: 'No header at layer 6; text stays text (no TLS on ws://).',
-    curriculum: ['Q10', 'M6'],
-  };
-}
-
-function sessionUp(p: Packet, w: StoryWrite | undefined): Narration {
-  const role = packetRole(p, w);
-  return {
-    title: title(5, 'no header'),
-    text:
-      role === 'syn'
-        ? 'No session exists yet; nothing to do at layer 5.'
-        : 'The bytes belong to the WebSocket session on this connection (found by its ports). No header to remove.',
     curriculum: ['Q10', 'M6'],
   };
 }
@@ -480,7 +469,7 @@ export function walkUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): WalkS
     { ...linkUp(p, f), layer: 2, kind: 'decapsulate' },
     { ...networkUp(p, f), layer: 3, kind: 'decapsulate' },
     { ...transportUp(p), layer: 4, kind: 'decapsulate' },
-    { ...sessionUp(p, w), layer: 5, kind: 'decapsulate' },
+    { ...session(p, w, false), layer: 5, kind: 'decapsulate' },
     { ...presentationUp(p, w), layer: 6, kind: 'decapsulate' },
     { ...appUp(p, w, f), layer: 7, kind: 'decapsulate' },
   ];

@@ -8,7 +8,7 @@
 import { useId, useState } from 'react';
 import { browserStorage, loadAnswers, saveAnswers, type Answers } from '../../state/checks';
 import type { SelfCheckQuestion } from '../../state/lesson';
-import '../classroom.css';
+import './SelfCheck.css';
 
 function Question({
   check,

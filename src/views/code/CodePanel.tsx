@@ -8,6 +8,7 @@ import { scrollWithin } from '../motion/scrollWithin';
 import { useWirewalk } from '../../state/context';
 import { selectStep } from '../../state/store';
 import type { Program } from '../../sim/types';
+import './CodePanel.css';
 
 function ProgramView({
   program,
@@ -94,6 +95,12 @@ function ConsoleView({
   );
 }
 
+/** The two columns, browser then server. */
+const SIDES = [
+  { role: 'client', runs: 'runs in the browser', console: 'Browser console' },
+  { role: 'server', runs: 'runs on the server', console: 'Server console' },
+] as const;
+
 export function CodePanel() {
   const timeline = useWirewalk((s) => s.timeline);
   const cursor = useWirewalk((s) => s.cursor);
@@ -103,30 +110,16 @@ export function CodePanel() {
   const code = step?.code;
   return (
     <div className="code-panel">
-      <div className="code-column">
-        <ProgramView
-          program={timeline.programs.client}
-          line={code?.program === 'client' ? code.line : null}
-          label="runs in the browser"
-        />
-        <ConsoleView
-          title="Browser console"
-          lines={consoles.client.lines}
-          count={consoles.client.countAt[at] ?? 0}
-        />
-      </div>
-      <div className="code-column">
-        <ProgramView
-          program={timeline.programs.server}
-          line={code?.program === 'server' ? code.line : null}
-          label="runs on the server"
-        />
-        <ConsoleView
-          title="Server console"
-          lines={consoles.server.lines}
-          count={consoles.server.countAt[at] ?? 0}
-        />
-      </div>
+      {SIDES.map(({ role, runs, console }) => (
+        <div key={role} className="code-column">
+          <ProgramView
+            program={timeline.programs[role]}
+            line={code?.program === role ? code.line : null}
+            label={runs}
+          />
+          <ConsoleView title={console} lines={consoles[role].lines} count={consoles[role].countAt[at] ?? 0} />
+        </div>
+      ))}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import type { Comparison } from '../../sim/types';
 import { useElementSize } from '../motion/useElementSize';
 import { chartLayout, formatValue, type Measure } from './layout';
+import './ComparisonChart.css';
 
 function Chart({
   comparison,

@@ -5,6 +5,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useWirewalk } from '../../state/context';
 import type { Side } from '../../sim/scenario';
+import './Composer.css';
 
 export function Composer() {
   const addMessage = useWirewalk((s) => s.addMessage);

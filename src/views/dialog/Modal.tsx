@@ -1,27 +1,19 @@
 /**
- * A modal dialog (WAI-ARIA APG "Dialog (Modal)"): role dialog with aria-modal, labelled by its heading;
- * focus moves into it on opening (to the element marked data-autofocus, else the first control), Tab and
- * Shift+Tab cycle inside it, Esc or the close button closes it, and focus returns to whatever had it before.
- * The stage's keyboard map leaves keys pressed inside it alone.
+ * A modal dialog (WAI-ARIA APG "Dialog (Modal)") on the native `<dialog>`: `showModal()` puts it in the top
+ * layer and makes the rest of the page inert, so Tab and Shift+Tab stay inside and a screen reader sees only
+ * the dialog. Focus goes to the element marked data-autofocus (else the browser's choice, the first control);
+ * Esc (the browser's `cancel`, then `close`), the close button or a click on the backdrop closes it, and focus
+ * returns to whatever had it before. The stage's keyboard map leaves keys pressed inside it alone
+ * (`aria-modal`, app/useKeyboard.ts).
  */
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, type MouseEvent, type ReactNode } from 'react';
+import './Modal.css';
 
-const FOCUSABLE =
-  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), ' +
-  '[tabindex]:not([tabindex="-1"])';
-
-/**
- * What Tab visits, in order: the focusable controls, except radio buttons that are not the checked one of
- * their group (HTML's sequential focus navigation gives a radio group one stop).
- */
-function tabbables(root: HTMLElement): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => {
-    if (!(el instanceof HTMLInputElement) || el.type !== 'radio' || el.checked || !el.name) return true;
-    const group = root.querySelectorAll<HTMLInputElement>(
-      `input[type="radio"][name="${CSS.escape(el.name)}"]`,
-    );
-    return ![...group].some((r) => r.checked);
-  });
+/** Whether a pointer event on the dialog element itself landed outside its box, i.e. on its ::backdrop. */
+function onBackdrop(e: MouseEvent<HTMLDialogElement>): boolean {
+  if (e.target !== e.currentTarget) return false;
+  const box = e.currentTarget.getBoundingClientRect();
+  return e.clientX < box.left || e.clientX > box.right || e.clientY < box.top || e.clientY > box.bottom;
 }
 
 export function Modal({
@@ -35,68 +27,53 @@ export function Modal({
   readonly children: ReactNode;
   readonly className?: string;
 }) {
-  const ref = useRef<HTMLDivElement | null>(null);
+  const ref = useRef<HTMLDialogElement | null>(null);
   const titleId = useId();
-
+  // The latest onClose, for the listener that lives as long as the dialog.
+  const closeRef = useRef(onClose);
   useEffect(() => {
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    closeRef.current = onClose;
+  });
+
+  // Before paint: the dialog is never seen closed, and focus moves in the same frame it opens.
+  useLayoutEffect(() => {
     const dialog = ref.current;
-    const first =
-      dialog?.querySelector<HTMLElement>('[data-autofocus]') ?? dialog?.querySelector<HTMLElement>(FOCUSABLE);
-    (first ?? dialog)?.focus();
+    if (!dialog) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    // The browser has closed the dialog (Esc, or anything else that closes it): tell the owner, which
+    // unmounts it. A close event still queued from an earlier close() finds the dialog open again: ignored.
+    const onClosed = () => {
+      if (!dialog.open) closeRef.current();
+    };
+    dialog.addEventListener('close', onClosed);
+    if (!dialog.open) dialog.showModal();
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
-      if (previous?.isConnected) previous.focus();
+      dialog.removeEventListener('close', onClosed);
+      if (dialog.open) dialog.close();
+      if (opener?.isConnected) opener.focus();
     };
   }, []);
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      e.stopPropagation();
-      onClose();
-      return;
-    }
-    if (e.key !== 'Tab' || !ref.current) return;
-    const items = tabbables(ref.current);
-    const first = items[0];
-    const last = items.at(-1);
-    if (!first || !last) return;
-    const active = document.activeElement;
-    if (e.shiftKey && (active === first || active === ref.current)) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && active === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  };
-
   return (
-    <div
-      className="modal-backdrop"
+    <dialog
+      ref={ref}
+      className={`modal${className ? ` ${className}` : ''}`}
+      aria-modal="true"
+      aria-labelledby={titleId}
       onMouseDown={(e) => {
-        if (e.target === e.currentTarget) onClose();
+        if (onBackdrop(e)) onClose();
       }}
     >
-      <div
-        ref={ref}
-        className={`modal${className ? ` ${className}` : ''}`}
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        tabIndex={-1}
-        onKeyDown={onKeyDown}
-      >
-        <div className="modal-head">
-          <h2 id={titleId} className="modal-title">
-            {title}
-          </h2>
-          <button type="button" className="btn modal-close" onClick={onClose}>
-            Close <span aria-hidden="true">(Esc)</span>
-          </button>
-        </div>
-        <div className="modal-body">{children}</div>
+      <div className="modal-head">
+        <h2 id={titleId} className="modal-title">
+          {title}
+        </h2>
+        <button type="button" className="btn modal-close" onClick={onClose}>
+          Close <span aria-hidden="true">(Esc)</span>
+        </button>
       </div>
-    </div>
+      <div className="modal-body">{children}</div>
+    </dialog>
   );
 }

@@ -6,6 +6,7 @@ import { useWirewalk } from '../../state/context';
 import { lessonById } from '../../state/lesson';
 import { absoluteLink, stepQuery } from '../../state/links';
 import { selectFirstAllowed, selectLastAllowed, selectStepCount } from '../../state/store';
+import './EmbedBar.css';
 
 export function EmbedBar({ href }: { readonly href: string }) {
   const title = useWirewalk((s) => lessonById(s.scenario.lesson)?.title ?? s.scenario.lesson);

@@ -10,9 +10,18 @@ import type { WirewalkStore } from '../../state/store';
 import { Modal } from '../dialog/Modal';
 import { downloadBlob } from './download';
 import { svgOfElement, svgOfHtml, svgToPng, type Picture } from './snapshot';
-import '../classroom.css';
+import './ExportDialog.css';
 
 type PictureOf = 'stage' | 'ladder';
+
+const PICTURE_NAMES: Readonly<Record<PictureOf, string>> = { stage: 'Stage', ladder: 'Sequence diagram' };
+/** The picture buttons, in order. */
+const PICTURES: readonly (readonly [PictureOf, 'png' | 'svg'])[] = [
+  ['stage', 'png'],
+  ['stage', 'svg'],
+  ['ladder', 'png'],
+  ['ladder', 'svg'],
+];
 
 const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
 
@@ -94,7 +103,7 @@ export function ExportDialog() {
       name: exportFileName(scenario, 'txt', 'timeline'),
     }));
   const picture = (what: PictureOf, format: 'png' | 'svg') =>
-    run(`the ${what === 'stage' ? 'stage' : 'sequence diagram'} as ${format.toUpperCase()}`, async () => {
+    run(`the ${PICTURE_NAMES[what].toLowerCase()} as ${format.toUpperCase()}`, async () => {
       const p = await takePicture(store, what);
       const name = exportFileName(scenario, format, `${what}-step${cursor + 1}`);
       if (format === 'svg') return { blob: new Blob([p.svg], { type: 'image/svg+xml' }), name };
@@ -117,38 +126,17 @@ export function ExportDialog() {
         <h3 id="export-pictures">Pictures for slides (step {cursor + 1})</h3>
         <p className="export-note">PNG at twice the screen&apos;s resolution; SVG scales to any size.</p>
         <div className="export-buttons">
-          <button
-            type="button"
-            className="btn"
-            aria-disabled={busy}
-            onClick={() => void picture('stage', 'png')}
-          >
-            Stage as PNG
-          </button>
-          <button
-            type="button"
-            className="btn"
-            aria-disabled={busy}
-            onClick={() => void picture('stage', 'svg')}
-          >
-            Stage as SVG
-          </button>
-          <button
-            type="button"
-            className="btn"
-            aria-disabled={busy}
-            onClick={() => void picture('ladder', 'png')}
-          >
-            Sequence diagram as PNG
-          </button>
-          <button
-            type="button"
-            className="btn"
-            aria-disabled={busy}
-            onClick={() => void picture('ladder', 'svg')}
-          >
-            Sequence diagram as SVG
-          </button>
+          {PICTURES.map(([what, format]) => (
+            <button
+              key={`${what}-${format}`}
+              type="button"
+              className="btn"
+              aria-disabled={busy}
+              onClick={() => void picture(what, format)}
+            >
+              {PICTURE_NAMES[what]} as {format.toUpperCase()}
+            </button>
+          ))}
         </div>
         <p className="export-note">
           The stage&apos;s SVG opens in browsers; for slide programs use its PNG or the sequence

@@ -5,11 +5,10 @@
  * Padding and FCS are not in `packet.frame` (a sender-side capture has neither); they are appended here,
  * marked as trailer, with their own annotations, so the dump shows what actually crosses the cable.
  */
-import { ethernetTrailerFields, fcsBytes } from '../../protocol/ethernet';
+import { FCS_LENGTH, ethernetTrailerFields, fcsBytes } from '../../protocol/ethernet';
 import type { FieldAnnotation } from '../../protocol/fields';
 import type { Packet } from '../../sim/types';
 import { PROTO_LAYERS, type LayerKey } from '../theme/layers';
-import { FCS_BYTES } from '../stack/layout';
 
 export interface HexCell {
   readonly offset: number;
@@ -43,7 +42,7 @@ export interface HexDump {
 
 /** The bytes after the frame on the cable: zero padding up to 60 bytes, then the FCS (least significant byte first). */
 export function trailerBytes(packet: Packet): Uint8Array {
-  const out = new Uint8Array(packet.padding + FCS_BYTES);
+  const out = new Uint8Array(packet.padding + FCS_LENGTH);
   out.set(fcsBytes(packet.fcs), packet.padding);
   return out;
 }

@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import { toHex } from '../../protocol/bytes';
 import { acceptComputation } from '../../protocol/http';
 import type { Packet, Timeline } from '../../sim/types';
+import './AcceptPanel.css';
 
 function headerField(packet: Packet, name: string): string | undefined {
   return packet.fields.find((f) => f.layer === 'http' && f.key === `header:${name}`)?.value;

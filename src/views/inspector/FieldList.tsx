@@ -8,6 +8,7 @@ import type { FieldAnnotation } from '../../protocol/fields';
 import { scrollWithin } from '../motion/scrollWithin';
 import { PROTO_LAYERS } from '../theme/layers';
 import type { TreeLayer } from './tree';
+import './FieldList.css';
 
 export interface FieldListProps {
   readonly tree: readonly TreeLayer[];

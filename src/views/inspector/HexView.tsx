@@ -10,6 +10,7 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { HexDump, HexRow } from '../hex/layout';
 import { scrollWithin } from '../motion/scrollWithin';
+import './HexView.css';
 
 /** Rows drawn above and below the visible ones. */
 const OVERSCAN = 8;

@@ -5,6 +5,7 @@
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { toHex } from '../../protocol/bytes';
+import { FCS_LENGTH } from '../../protocol/ethernet';
 import { useWirewalk } from '../../state/context';
 import { selectInspected } from '../../state/store';
 import type { Packet, Timeline } from '../../sim/types';
@@ -17,6 +18,7 @@ import { HexView } from './HexView';
 import { MaskPanel } from './MaskPanel';
 import { useScrollReset } from './useScrollReset';
 import { bitPattern, fieldTree } from './tree';
+import './Inspector.css';
 
 /** Fields that the masking and accept-key panels explain better than a sentence. */
 const EXPLAINED_FIELDS: ReadonlySet<string> = new Set([
@@ -108,7 +110,7 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
           {packet.summary}
         </p>
         <p className="inspector-size">
-          {packet.frame.length} B{packet.padding ? ` + ${packet.padding} padding` : ''} + 4 FCS
+          {packet.frame.length} B{packet.padding ? ` + ${packet.padding} padding` : ''} + {FCS_LENGTH} FCS
         </p>
       </header>
       <div className="inspector-body">

@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import { toHex } from '../../protocol/bytes';
 import { decodeWsFrame, maskPayload } from '../../protocol/websocket';
 import type { Packet } from '../../sim/types';
+import './MaskPanel.css';
 
 /** Columns shown; longer payloads say how many more bytes follow. */
 const SHOWN = 8;

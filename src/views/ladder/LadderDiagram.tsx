@@ -19,26 +19,11 @@ import type { HostInfo, Packet } from '../../sim/types';
 import { useElementSize } from '../motion/useElementSize';
 import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motion/useStepMotion';
 import { usePreload } from '../lazy/usePreload';
-import { PROTO_LAYERS } from '../theme/layers';
-import { ladderLayout, scrollToKeep, type LadderArrow } from './layout';
+import { labelChip, ladderLayout, scrollToKeep, type LadderArrow } from './layout';
+import './LadderDiagram.css';
 
 const ROW = 50;
 const MARGIN = 64;
-const CHAR = 7.9;
-
-/** The protocol a packet's label is about, for its colour chip: its top layer. */
-function topLayer(p: Packet): { name: string; colour: string } {
-  if (p.layers.socketio) return { name: 'Socket.IO', colour: PROTO_LAYERS.socketio.colour };
-  if (p.layers.engineio) return { name: 'Engine.IO', colour: PROTO_LAYERS.engineio.colour };
-  if (p.layers.websocket) return { name: 'WS', colour: PROTO_LAYERS.websocket.colour };
-  if (p.layers.http) return { name: 'HTTP', colour: PROTO_LAYERS.http.colour };
-  return { name: 'TCP', colour: PROTO_LAYERS.tcp.colour };
-}
-
-function clip(text: string, width: number): string {
-  const max = Math.max(4, Math.floor(width / CHAR));
-  return text.length <= max ? text : text.slice(0, max - 1) + '…';
-}
 
 function sameArrow(a: LadderArrow, b: LadderArrow): boolean {
   for (const key in a) {
@@ -65,12 +50,7 @@ interface ArrowProps {
 const Arrow = memo(
   function Arrow({ arrow: a, packet: p, hosts, width, span: lifelineSpan, markerId, onOpen }: ArrowProps) {
     const hostLabel = (id: string) => hosts.find((h) => h.id === id)?.label ?? id;
-    const chip = topLayer(p);
-    const span = Math.abs(a.x2 - a.x1) || width - 2 * MARGIN;
-    const chipWidth = chip.name.length * 8 + 12;
-    const text = clip(a.label, lifelineSpan - chipWidth - 24);
-    const textWidth = Math.min(text.length * CHAR, span);
-    const chipX = a.labelX - (chipWidth + 6 + textWidth) / 2;
+    const chip = labelChip(a, p, lifelineSpan, width - 2 * MARGIN);
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.key === 'Enter' || e.key === ' ') {
         e.preventDefault();
@@ -124,14 +104,14 @@ const Arrow = memo(
           {a.wireIndex}
         </text>
         <g className={`chip colour-${chip.colour}`}>
-          <rect x={chipX} y={a.labelY - 15} width={chipWidth} height={19} rx={3} />
-          <text x={chipX + chipWidth / 2} y={a.labelY - 1} textAnchor="middle">
+          <rect x={chip.x} y={a.labelY - 15} width={chip.width} height={19} rx={3} />
+          <text x={chip.x + chip.width / 2} y={a.labelY - 1} textAnchor="middle">
             {chip.name}
           </text>
         </g>
-        <text className="arrow-label" x={chipX + chipWidth + 6} y={a.labelY}>
-          {text}
-          {text !== a.label ? <title>{a.label}</title> : null}
+        <text className="arrow-label" x={chip.textX} y={a.labelY}>
+          {chip.text}
+          {chip.text !== a.label ? <title>{a.label}</title> : null}
         </text>
       </g>
     );

@@ -5,7 +5,8 @@
  * Virtualised: `ladderIndex` is computed once per timeline (O(steps + packets)); `ladderLayout` then only
  * touches the rows inside the visible window, so a scenario with thousands of packets draws a screenful.
  */
-import type { HostId, Timeline } from '../../sim/types';
+import type { HostId, Packet, Timeline } from '../../sim/types';
+import { PROTO_LAYERS, type LayerKey } from '../theme/layers';
 
 export interface ChapterRun {
   readonly chapter: string;
@@ -151,7 +152,7 @@ export interface LadderLayout {
   readonly lastRow: number;
 }
 
-export const LADDER_DEFAULTS = { rowHeight: 48, pad: 16, margin: 70, overscan: 4, headerHeight: 24 } as const;
+const DEFAULTS = { rowHeight: 48, pad: 16, margin: 70, overscan: 4, headerHeight: 24 } as const;
 
 /** Lifelines: the clients left to right in host order, the server at the far right. */
 export function lifelines(timeline: Timeline, width: number, margin: number): Lifeline[] {
@@ -168,11 +169,11 @@ export function lifelines(timeline: Timeline, width: number, margin: number): Li
 }
 
 export function ladderLayout(timeline: Timeline, options: LadderOptions): LadderLayout {
-  const rowHeight = options.rowHeight ?? LADDER_DEFAULTS.rowHeight;
-  const pad = options.pad ?? LADDER_DEFAULTS.pad;
-  const margin = options.margin ?? LADDER_DEFAULTS.margin;
-  const overscan = options.overscan ?? LADDER_DEFAULTS.overscan;
-  const header = options.headerHeight ?? LADDER_DEFAULTS.headerHeight;
+  const rowHeight = options.rowHeight ?? DEFAULTS.rowHeight;
+  const pad = options.pad ?? DEFAULTS.pad;
+  const margin = options.margin ?? DEFAULTS.margin;
+  const overscan = options.overscan ?? DEFAULTS.overscan;
+  const header = options.headerHeight ?? DEFAULTS.headerHeight;
   const index = ladderIndex(timeline);
   const rows = index.rowPacket.length;
   const totalHeight = pad * 2 + rows * rowHeight + index.runs.length * header;
@@ -261,6 +262,57 @@ export function ladderLayout(timeline: Timeline, options: LadderOptions): Ladder
   }
 
   return { totalHeight, lifelines: lines, arrows, bands, cursorY, firstRow, lastRow };
+}
+
+/** About the width of one character of an arrow's label (0.82rem monospace). */
+const LABEL_CHAR = 7.9;
+/** Gap between the chip and the label. */
+const CHIP_GAP = 6;
+
+export interface LabelChip {
+  /** The protocol the label is about (the packet's top layer), in its colour. */
+  readonly name: string;
+  readonly colour: LayerKey;
+  readonly x: number;
+  readonly width: number;
+  /** The label, cut with an ellipsis when it would not fit between the outermost lifelines. */
+  readonly text: string;
+  readonly textX: number;
+}
+
+/** The protocol a packet's label is about, for its colour chip: its top layer. */
+function topLayer(p: Packet): { readonly name: string; readonly colour: LayerKey } {
+  if (p.layers.socketio) return { name: 'Socket.IO', colour: PROTO_LAYERS.socketio.colour };
+  if (p.layers.engineio) return { name: 'Engine.IO', colour: PROTO_LAYERS.engineio.colour };
+  if (p.layers.websocket) return { name: 'WS', colour: PROTO_LAYERS.websocket.colour };
+  if (p.layers.http) return { name: 'HTTP', colour: PROTO_LAYERS.http.colour };
+  return { name: 'TCP', colour: PROTO_LAYERS.tcp.colour };
+}
+
+/** `text` cut to what fits in `width` pixels (at least 4 characters), ending in an ellipsis when cut. */
+export function clipLabel(text: string, width: number): string {
+  const max = Math.max(4, Math.floor(width / LABEL_CHAR));
+  return text.length <= max ? text : text.slice(0, max - 1) + '…';
+}
+
+/**
+ * An arrow's label: a chip naming its protocol, then the label, the two centred together on the arrow's
+ * `labelX`. The label may use the room between the outermost lifelines (`lifelineSpan`) less the chip's;
+ * it is centred as if no wider than the arrow (`fallbackSpan` for an arrow without length).
+ */
+export function labelChip(
+  arrow: Pick<LadderArrow, 'x1' | 'x2' | 'labelX' | 'label'>,
+  packet: Packet,
+  lifelineSpan: number,
+  fallbackSpan: number,
+): LabelChip {
+  const { name, colour } = topLayer(packet);
+  const span = Math.abs(arrow.x2 - arrow.x1) || fallbackSpan;
+  const width = name.length * 8 + 12;
+  const text = clipLabel(arrow.label, lifelineSpan - width - 24);
+  const textWidth = Math.min(text.length * LABEL_CHAR, span);
+  const x = arrow.labelX - (width + CHIP_GAP + textWidth) / 2;
+  return { name, colour, x, width, text, textX: x + width + CHIP_GAP };
 }
 
 /**

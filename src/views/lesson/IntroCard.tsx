@@ -2,6 +2,7 @@
 import { useId } from 'react';
 import { useActions, useWirewalk } from '../../state/context';
 import { lessonById, lessonIntro } from '../../state/lesson';
+import './IntroCard.css';
 
 export function IntroCard() {
   const lesson = useWirewalk((s) => lessonById(s.scenario.lesson));

@@ -8,6 +8,7 @@ import { useWirewalk } from '../../state/context';
 import { lessonById, lessonChecks } from '../../state/lesson';
 import { selectStepCount } from '../../state/store';
 import { IntroCard } from './IntroCard';
+import './LessonCards.css';
 
 const SelfCheck = lazy(() => import('../checks/SelfCheck').then((m) => ({ default: m.SelfCheck })));
 

@@ -5,6 +5,7 @@
  */
 import { useWirewalk } from '../../state/context';
 import { selectAside, selectChapter, selectStep } from '../../state/store';
+import './Narration.css';
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
   encapsulate: 'wrapping',

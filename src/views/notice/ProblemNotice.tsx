@@ -1,5 +1,6 @@
 /** Problems found in the link (or a refused message): what was wrong and what is used instead. */
 import { useActions, useWirewalk } from '../../state/context';
+import './ProblemNotice.css';
 
 export function ProblemNotice() {
   const problems = useWirewalk((s) => s.problems);

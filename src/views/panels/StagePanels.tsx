@@ -7,6 +7,7 @@ import { useActions, useWirewalk } from '../../state/context';
 import type { Panel } from '../../state/store';
 import { LadderDiagram } from '../ladder/LadderDiagram';
 import { usePreload } from '../lazy/usePreload';
+import './StagePanels.css';
 
 // The stage opens on the ladder; the other panels load when their tab first opens (the chart brings d3-scale),
 // which keeps the first download small.

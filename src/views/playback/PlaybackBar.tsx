@@ -14,6 +14,7 @@ import {
   selectStepCount,
 } from '../../state/store';
 import { Icon, type IconName } from './icons';
+import './PlaybackBar.css';
 
 function Transport({
   icon,

@@ -3,6 +3,7 @@
  * announced, so the class looks at the teacher. Any key of the map, or a click, brings the picture back.
  */
 import { useActions, useWirewalk } from '../../state/context';
+import './Blackout.css';
 
 export function Blackout() {
   const blackout = useWirewalk((s) => s.blackout);

@@ -5,17 +5,47 @@
  * Full screen and the speaker window are the shell's business (Fullscreen API, window.open): passed in.
  */
 import { useActions, useWirewalk } from '../../state/context';
+import './ClassroomControls.css';
 
 export interface ShellActions {
   fullscreen(): void;
   speaker(): void;
 }
 
-function Key({ k }: { readonly k: string }) {
+/** One button: its visible label, the key it answers to (shown as a hint), and what it does. */
+interface Control {
+  readonly label: string;
+  readonly title: string;
+  /** The key, shown beside the label (aria-hidden) and announced through aria-keyshortcuts. */
+  readonly hint?: string;
+  readonly keys?: string;
+  /** An accessible name, where the label alone says too little. */
+  readonly name?: string;
+  readonly pressed?: boolean;
+  onClick(): void;
+}
+
+function ControlButton({ label, title, hint, keys, name, pressed, onClick }: Control) {
   return (
-    <kbd className="key-hint" aria-hidden="true">
-      {k}
-    </kbd>
+    <button
+      type="button"
+      className="btn"
+      aria-keyshortcuts={keys}
+      aria-label={name}
+      aria-pressed={pressed}
+      title={title}
+      onClick={() => onClick()}
+    >
+      {label}
+      {hint ? (
+        <>
+          {' '}
+          <kbd className="key-hint" aria-hidden="true">
+            {hint}
+          </kbd>
+        </>
+      ) : null}
+    </button>
   );
 }
 
@@ -23,89 +53,63 @@ export function ClassroomControls({ shell }: { readonly shell: ShellActions }) {
   const present = useWirewalk((s) => s.view.present);
   const blackout = useWirewalk((s) => s.blackout);
   const { openDialog, setPresent, setBlackout } = useActions();
-  if (present) {
-    return (
-      <div className="classroom-controls" role="group" aria-label="Presenter mode">
-        <button
-          type="button"
-          className="btn"
-          aria-keyshortcuts="C"
-          title="The link and its QR code, for the class to scan (C)"
-          onClick={() => openDialog('share')}
-        >
-          Share <Key k="C" />
-        </button>
-        <button
-          type="button"
-          className="btn"
-          aria-keyshortcuts="S"
-          aria-label="Speaker window"
-          title="Open the speaker window: narration, notes, the next step and a timer (S)"
-          onClick={shell.speaker}
-        >
-          Speaker <Key k="S" />
-        </button>
-        <button
-          type="button"
-          className="btn"
-          aria-keyshortcuts="F"
-          title="Full screen (F)"
-          onClick={shell.fullscreen}
-        >
-          Full screen <Key k="F" />
-        </button>
-        <button
-          type="button"
-          className="btn"
-          aria-keyshortcuts="B ."
-          aria-label="Black screen"
-          title="Black screen (B or .)"
-          aria-pressed={blackout}
-          onClick={() => setBlackout(!blackout)}
-        >
-          Black <Key k="B" />
-        </button>
-        <button
-          type="button"
-          className="btn"
-          aria-keyshortcuts="Escape"
-          aria-label="Leave presenter mode"
-          title="Leave presenter mode (Esc)"
-          onClick={() => setPresent(false)}
-        >
-          Leave <Key k="Esc" />
-        </button>
-      </div>
-    );
-  }
+  const share = (title: string): Control => ({
+    label: 'Share',
+    hint: 'C',
+    keys: 'C',
+    title,
+    onClick: () => openDialog('share'),
+  });
+  const controls: readonly Control[] = present
+    ? [
+        share('The link and its QR code, for the class to scan (C)'),
+        {
+          label: 'Speaker',
+          hint: 'S',
+          keys: 'S',
+          name: 'Speaker window',
+          title: 'Open the speaker window: narration, notes, the next step and a timer (S)',
+          onClick: shell.speaker,
+        },
+        { label: 'Full screen', hint: 'F', keys: 'F', title: 'Full screen (F)', onClick: shell.fullscreen },
+        {
+          label: 'Black',
+          hint: 'B',
+          keys: 'B .',
+          name: 'Black screen',
+          title: 'Black screen (B or .)',
+          pressed: blackout,
+          onClick: () => setBlackout(!blackout),
+        },
+        {
+          label: 'Leave',
+          hint: 'Esc',
+          keys: 'Escape',
+          name: 'Leave presenter mode',
+          title: 'Leave presenter mode (Esc)',
+          onClick: () => setPresent(false),
+        },
+      ]
+    : [
+        share('Links, QR code and embed code (C)'),
+        {
+          label: 'Export',
+          title: 'Capture (.pcap), pictures for slides, timeline as text',
+          onClick: () => openDialog('export'),
+        },
+        {
+          label: 'Present',
+          hint: 'P',
+          keys: 'P',
+          title: 'Presenter mode: large type, clicker keys, black screen, speaker window (P)',
+          onClick: () => setPresent(true),
+        },
+      ];
   return (
-    <div className="classroom-controls" role="group" aria-label="Classroom">
-      <button
-        type="button"
-        className="btn"
-        aria-keyshortcuts="C"
-        title="Links, QR code and embed code (C)"
-        onClick={() => openDialog('share')}
-      >
-        Share <Key k="C" />
-      </button>
-      <button
-        type="button"
-        className="btn"
-        title="Capture (.pcap), pictures for slides, timeline as text"
-        onClick={() => openDialog('export')}
-      >
-        Export
-      </button>
-      <button
-        type="button"
-        className="btn"
-        aria-keyshortcuts="P"
-        title="Presenter mode: large type, clicker keys, black screen, speaker window (P)"
-        onClick={() => setPresent(true)}
-      >
-        Present <Key k="P" />
-      </button>
+    <div className="classroom-controls" role="group" aria-label={present ? 'Presenter mode' : 'Classroom'}>
+      {controls.map((c) => (
+        <ControlButton key={c.label} {...c} />
+      ))}
     </div>
   );
 }

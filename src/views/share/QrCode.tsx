@@ -6,6 +6,7 @@
  */
 import { create } from 'qrcode';
 import { useMemo } from 'react';
+import './QrCode.css';
 
 export const QUIET_ZONE = 4;
 

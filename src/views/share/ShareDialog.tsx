@@ -11,9 +11,15 @@ import { selectStepCount } from '../../state/store';
 import { Modal } from '../dialog/Modal';
 import { QrCode } from './QrCode';
 import { copyText } from './copyText';
-import '../classroom.css';
+import './ShareDialog.css';
 
 type Which = 'step' | 'start';
+
+/** What the QR code can open, as the radio buttons under it say it. */
+const QR_CHOICES: readonly (readonly [Which, string])[] = [
+  ['step', 'this step'],
+  ['start', 'from the start'],
+];
 
 function CopyField({
   label,
@@ -63,6 +69,39 @@ function CopyField({
   );
 }
 
+/** A step number field of the embed's range: empty means "no limit". */
+function StepField({
+  label,
+  value,
+  placeholder,
+  count,
+  onChange,
+}: {
+  readonly label: string;
+  readonly value: string;
+  readonly placeholder: number;
+  readonly count: number;
+  onChange(value: string): void;
+}) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        className="range-input"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={count}
+        value={value}
+        placeholder={String(placeholder)}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </>
+  );
+}
+
 /** A 1-based step number typed into a range field, or null for empty or nonsense. */
 function stepNumber(text: string, count: number): number | null {
   if (!/^\d+$/.test(text.trim())) return null;
@@ -80,8 +119,6 @@ export function ShareDialog() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [status, setStatus] = useState('');
-  const fromId = useId();
-  const toId = useId();
   const qrGroup = useId();
 
   const title = lessonById(scenario.lesson)?.title ?? scenario.lesson;
@@ -95,6 +132,11 @@ export function ShareDialog() {
   const embedUrl = absoluteLink(href, embedQuery(state, rangeOk ? f : null, rangeOk ? t : null));
   const snippet = iframeSnippet(embedUrl, title);
   const qrUrl = which === 'step' ? stepUrl : startUrl;
+  /** The two links: label, link, button. */
+  const links = [
+    [`Link to step ${cursor + 1}`, stepUrl, 'Copy link to this step'],
+    ['Link from the start', startUrl, 'Copy link from the start'],
+  ] as const;
   const said = (what: string) => (result: 'copied' | 'selected') =>
     setStatus(
       result === 'copied' ? `${what} copied.` : `${what} selected: press Ctrl+C (⌘C on a Mac) to copy it.`,
@@ -104,48 +146,22 @@ export function ShareDialog() {
     <Modal title="Share this lesson" onClose={closeDialog} className="share-dialog">
       <div className="share-grid">
         <div className="share-links">
-          <CopyField
-            label={`Link to step ${cursor + 1}`}
-            value={stepUrl}
-            button="Copy link to this step"
-            onCopied={said(`Link to step ${cursor + 1}`)}
-            rows={2}
-            autoFocus
-          />
-          <CopyField
-            label="Link from the start"
-            value={startUrl}
-            button="Copy link from the start"
-            onCopied={said('Link from the start')}
-            rows={2}
-          />
+          {links.map(([label, value, button], i) => (
+            <CopyField
+              key={button}
+              label={label}
+              value={value}
+              button={button}
+              onCopied={said(label)}
+              rows={2}
+              autoFocus={i === 0}
+            />
+          ))}
           <fieldset className="embed-fields">
             <legend>Embed in a course page or slide deck</legend>
             <div className="range-row">
-              <label htmlFor={fromId}>From step</label>
-              <input
-                id={fromId}
-                className="range-input"
-                type="number"
-                inputMode="numeric"
-                min={1}
-                max={count}
-                value={from}
-                placeholder="1"
-                onChange={(e) => setFrom(e.target.value)}
-              />
-              <label htmlFor={toId}>to step</label>
-              <input
-                id={toId}
-                className="range-input"
-                type="number"
-                inputMode="numeric"
-                min={1}
-                max={count}
-                value={to}
-                placeholder={String(count)}
-                onChange={(e) => setTo(e.target.value)}
-              />
+              <StepField label="From step" value={from} placeholder={1} count={count} onChange={setFrom} />
+              <StepField label="to step" value={to} placeholder={count} count={count} onChange={setTo} />
               <span className="range-hint">(optional: lock the embed to these steps)</span>
             </div>
             {!rangeOk ? <p className="range-error">“From” is after “to”: the embed is not locked.</p> : null}
@@ -172,24 +188,17 @@ export function ShareDialog() {
             </span>
             <fieldset className="qr-choice">
               <legend className="visually-hidden">The QR code opens</legend>
-              <label>
-                <input
-                  type="radio"
-                  name={qrGroup}
-                  checked={which === 'step'}
-                  onChange={() => setWhich('step')}
-                />{' '}
-                this step
-              </label>
-              <label>
-                <input
-                  type="radio"
-                  name={qrGroup}
-                  checked={which === 'start'}
-                  onChange={() => setWhich('start')}
-                />{' '}
-                from the start
-              </label>
+              {QR_CHOICES.map(([value, label]) => (
+                <label key={value}>
+                  <input
+                    type="radio"
+                    name={qrGroup}
+                    checked={which === value}
+                    onChange={() => setWhich(value)}
+                  />{' '}
+                  {label}
+                </label>
+              ))}
             </fieldset>
           </figcaption>
         </figure>

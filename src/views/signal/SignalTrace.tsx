@@ -4,6 +4,7 @@
  */
 import { useMemo } from 'react';
 import { signalGeometry, wireBits } from './layout';
+import './SignalTrace.css';
 
 /** Two bytes: 16 bit cells stay readable from the back of a room. */
 const BITS = 16;

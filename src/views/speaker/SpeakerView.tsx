@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { useActions, useWirewalk } from '../../state/context';
 import { lessonById, lessonNotes } from '../../state/lesson';
 import { selectAside, selectChapter, selectStep, selectStepCount } from '../../state/store';
-import '../classroom.css';
+import './SpeakerView.css';
 
 function clock(seconds: number): string {
   const h = Math.floor(seconds / 3600);

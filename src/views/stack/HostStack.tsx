@@ -8,6 +8,7 @@ import { useWirewalk } from '../../state/context';
 import { selectStep } from '../../state/store';
 import type { HostInfo } from '../../sim/types';
 import { hostBadges, stackRows } from './layout';
+import './HostStack.css';
 
 export function HostStack({ host, side }: { readonly host: HostInfo; readonly side: 'left' | 'right' }) {
   const timeline = useWirewalk((s) => s.timeline);

@@ -9,6 +9,7 @@
  * also prints the layer's name or number.
  */
 import type { ProtoLayer } from '../../protocol/fields';
+import { OSI_LAYERS as OSI_TABLE, OSI_TOP_DOWN, type OsiLayerInfo } from '../../sim/osiLayers';
 import type { OsiLayer } from '../../sim/types';
 
 export type Theme = 'light' | 'dark';
@@ -33,75 +34,54 @@ export interface LayerColour {
   readonly ink: string;
 }
 
-const PALETTE: Readonly<Record<Theme, Readonly<Record<LayerKey, LayerColour>>>> = {
-  light: {
-    physical: { fill: '#5c5c5c', ink: '#ffffff' },
-    ethernet: { fill: '#e69f00', ink: '#000000' },
-    ipv4: { fill: '#009e73', ink: '#000000' },
-    tcp: { fill: '#0072b2', ink: '#ffffff' },
-    session: { fill: '#cc79a7', ink: '#000000' },
-    presentation: { fill: '#f0e442', ink: '#000000' },
-    app: { fill: '#d55e00', ink: '#000000' },
-    engineio: { fill: '#56b4e9', ink: '#000000' },
-    socketio: { fill: '#882255', ink: '#ffffff' },
-    data: { fill: '#e8e8e8', ink: '#000000' },
-  },
-  dark: {
-    physical: { fill: '#b0b0b0', ink: '#000000' },
-    ethernet: { fill: '#e69f00', ink: '#000000' },
-    ipv4: { fill: '#009e73', ink: '#000000' },
-    tcp: { fill: '#3a9ad9', ink: '#000000' },
-    session: { fill: '#cc79a7', ink: '#000000' },
-    presentation: { fill: '#f0e442', ink: '#000000' },
-    app: { fill: '#ef7a2e', ink: '#000000' },
-    engineio: { fill: '#56b4e9', ink: '#000000' },
-    socketio: { fill: '#d36b9e', ink: '#000000' },
-    data: { fill: '#3a3a3a', ink: '#ffffff' },
-  },
-};
-
-export function layerColour(key: LayerKey, theme: Theme): LayerColour {
-  return PALETTE[theme][key];
+/** A hue that reads the same on a light and a dark page. */
+function bothThemes(colour: LayerColour): Readonly<Record<Theme, LayerColour>> {
+  return { light: colour, dark: colour };
 }
+
+const PALETTE: Readonly<Record<LayerKey, Readonly<Record<Theme, LayerColour>>>> = {
+  physical: { light: { fill: '#5c5c5c', ink: '#ffffff' }, dark: { fill: '#b0b0b0', ink: '#000000' } },
+  ethernet: bothThemes({ fill: '#e69f00', ink: '#000000' }),
+  ipv4: bothThemes({ fill: '#009e73', ink: '#000000' }),
+  tcp: { light: { fill: '#0072b2', ink: '#ffffff' }, dark: { fill: '#3a9ad9', ink: '#000000' } },
+  session: bothThemes({ fill: '#cc79a7', ink: '#000000' }),
+  presentation: bothThemes({ fill: '#f0e442', ink: '#000000' }),
+  app: { light: { fill: '#d55e00', ink: '#000000' }, dark: { fill: '#ef7a2e', ink: '#000000' } },
+  engineio: bothThemes({ fill: '#56b4e9', ink: '#000000' }),
+  socketio: { light: { fill: '#882255', ink: '#ffffff' }, dark: { fill: '#d36b9e', ink: '#000000' } },
+  data: { light: { fill: '#e8e8e8', ink: '#000000' }, dark: { fill: '#3a3a3a', ink: '#ffffff' } },
+};
 
 /** CSS custom properties for the app root: `--layer-tcp`, `--layer-tcp-ink`, … */
 export function layerCssVariables(theme: Theme): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, c] of Object.entries(PALETTE[theme])) {
-    out[`--layer-${key}`] = c.fill;
-    out[`--layer-${key}-ink`] = c.ink;
+  for (const [key, colours] of Object.entries(PALETTE)) {
+    out[`--layer-${key}`] = colours[theme].fill;
+    out[`--layer-${key}-ink`] = colours[theme].ink;
   }
   return out;
 }
 
-/** What the seven OSI layers are called and what they carry (CURRICULUM Q10). */
-export interface OsiInfo {
-  readonly osi: OsiLayer;
-  readonly name: string;
-  /** What the unit is called at this layer. */
-  readonly unit: string;
+/** An OSI layer as the stack draws it: the one table of names and units (sim/osiLayers.ts), plus colour. */
+export interface OsiInfo extends OsiLayerInfo {
   readonly colour: LayerKey;
-  /**
-   * Whether this layer adds bytes of its own in a WebSocket/TCP/IP/Ethernet stack. Layers 5 and 6 do not
-   * (CURRICULUM M6): UTF-8 is an encoding, the session is a state. Layer 1 adds the preamble and the start
-   * frame delimiter (IEEE 802.3 §3.2.1–3.2.2).
-   */
-  readonly addsHeader: boolean;
 }
 
-export const OSI_LAYERS: readonly OsiInfo[] = [
-  { osi: 7, name: 'Application', unit: 'data', colour: 'app', addsHeader: true },
-  { osi: 6, name: 'Presentation', unit: 'data', colour: 'presentation', addsHeader: false },
-  { osi: 5, name: 'Session', unit: 'data', colour: 'session', addsHeader: false },
-  { osi: 4, name: 'Transport', unit: 'segment', colour: 'tcp', addsHeader: true },
-  { osi: 3, name: 'Network', unit: 'packet', colour: 'ipv4', addsHeader: true },
-  { osi: 2, name: 'Data link', unit: 'frame', colour: 'ethernet', addsHeader: true },
-  { osi: 1, name: 'Physical', unit: 'bits', colour: 'physical', addsHeader: true },
-];
+const OSI_COLOURS: Readonly<Record<OsiLayer, LayerKey>> = {
+  7: 'app',
+  6: 'presentation',
+  5: 'session',
+  4: 'tcp',
+  3: 'ipv4',
+  2: 'ethernet',
+  1: 'physical',
+};
 
-export function osiInfo(osi: OsiLayer): OsiInfo {
-  return OSI_LAYERS[7 - osi]!;
-}
+/** Layer 7 first, names capitalised as row labels ("Data link"). */
+export const OSI_LAYERS: readonly OsiInfo[] = OSI_TOP_DOWN.map((osi) => {
+  const info = OSI_TABLE[osi];
+  return { ...info, name: info.name[0]!.toUpperCase() + info.name.slice(1), colour: OSI_COLOURS[osi] };
+});
 
 export interface ProtoInfo {
   readonly name: string;

@@ -12,68 +12,41 @@ import { useWirewalk } from '../../state/context';
 import { selectStep } from '../../state/store';
 import { useElementSize } from '../motion/useElementSize';
 import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motion/useStepMotion';
-import { stageHosts, unitAt, unitBarLayout, unitBlocks, unitChange, type UnitView } from '../stack/layout';
+import { stageHosts } from '../stack/layout';
+import { unitAt, unitBlocks, unitChange } from '../stack/wireUnit';
 import { usePreload } from '../lazy/usePreload';
 import { idleLines } from './idle';
+import {
+  BAR_HEIGHT,
+  BAR_Y,
+  MIN_BLOCK_EM,
+  WIRE_PAD,
+  barPlacement,
+  blockLabel,
+  describeUnit,
+  fitLines,
+  signalBox,
+  unitBarLayout,
+  unitBytes,
+  type PlacedBlock,
+} from './layout';
+import './WireStrip.css';
 
 // The signal (and d3-shape with it) is drawn only while a frame is on the cable: it loads after the first
 // paint, when the browser is idle, so it is there before the first frame reaches the wire.
 const loadSignal = () => import('../signal/SignalTrace');
 const SignalTrace = lazy(() => loadSignal().then((m) => ({ default: m.SignalTrace })));
 
-/** About the width of one character of the caption (1rem bold at the projector's font size). */
-const CAPTION_CHAR = 9.5;
-
-/** A caption as one line, or two split at a space when one would be wider than the strip (SVG text never wraps). */
-export function fitLines(text: string, width: number): string[] {
-  if (text.length * CAPTION_CHAR <= width) return [text];
-  const middle = text.length / 2;
-  let cut = -1;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === ' ' && (cut < 0 || Math.abs(i - middle) < Math.abs(cut - middle))) cut = i;
-  }
-  return cut < 0 ? [text] : [text.slice(0, cut), text.slice(cut + 1)];
-}
-
-const PAD = 10;
-const BAR_Y = 4;
-const BAR_H = 50;
-/** In root ems: a block is at least wide enough for a short name. */
-const MIN_BLOCK_EM = 4.2;
-
-/** Shorter names tried in turn when a block is narrow. */
-const SHORT_NAMES: Readonly<Record<string, readonly string[]>> = {
-  preamble: ['preamble', 'pre.'],
-  Ethernet: ['Ethernet', 'Eth'],
-  WebSocket: ['WebSocket', 'WS'],
-  'Engine.IO': ['Engine.IO', 'EIO'],
-  'Socket.IO': ['Socket.IO', 'SIO'],
-  padding: ['padding', 'pad'],
-};
-
 function rootFontSize(): number {
   if (typeof window === 'undefined' || typeof getComputedStyle !== 'function') return 16;
   return parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
 }
 
-/** The longest candidate whose bold 0.92em text fits `width` (DejaVu/Segoe bold: ~0.64 em per character). */
-function pick(candidates: readonly string[], width: number, em: number): string {
-  const per = 0.92 * em * 0.64;
-  return candidates.find((c) => c.length * per + 8 <= width) ?? candidates[candidates.length - 1] ?? '';
-}
-
-function describeUnit(unit: UnitView, from: string, to: string): string {
-  const parts = unit.blocks.map(
-    (b) =>
-      `${b.name} ${b.end - b.start} bytes${b.state === 'adding' ? ' (just added)' : b.state === 'removing' ? ' (being removed)' : ''}`,
+/** One block's box in the bar (a 2 px gap after it). */
+function BlockRect({ className, at }: { readonly className: string; readonly at: PlacedBlock }) {
+  return (
+    <rect className={className} x={at.x} y={0} width={Math.max(0, at.width - 2)} height={BAR_HEIGHT} rx={4} />
   );
-  const where =
-    unit.at === 'sender'
-      ? `at the ${from}`
-      : unit.at === 'receiver'
-        ? `at the ${to}`
-        : `on the wire from ${from} to ${to}`;
-  return `The unit ${where}${unit.lost ? ', lost' : ''}: ${parts.join(', ')}.`;
 }
 
 export function WireStrip() {
@@ -86,35 +59,19 @@ export function WireStrip() {
   const [boxRef, size] = useElementSize<HTMLDivElement>({ width: 720, height: 170 });
   const svgRef = useRef<SVGSVGElement | null>(null);
   const unit = useMemo(() => unitAt(timeline, step), [timeline, step]);
-  const { left, right } = stageHosts(timeline, step);
 
   const width = Math.max(200, size.width);
   // The root font follows the window (styles.css), so read it again whenever the strip is resized.
   const em = useMemo(() => (width > 0 ? rootFontSize() : 16), [width]);
-  const barWidth = Math.max(160, Math.min(width - 2 * PAD, width * 0.84));
-  const leftX = PAD;
-  const rightX = width - PAD - barWidth;
-
+  const bar = barPlacement(width, unit, step, stageHosts(timeline, step));
   const packet = unit?.packet;
-  const senderOnLeft = packet ? packet.from === left?.id || packet.to === right?.id : true;
-  const sideX = (atSender: boolean) => (atSender === senderOnLeft ? leftX : rightX);
-  const barX = !unit
-    ? leftX
-    : unit.at === 'sender'
-      ? sideX(true)
-      : unit.at === 'receiver'
-        ? sideX(false)
-        : unit.lost
-          ? (width - barWidth) / 2
-          : sideX(false);
-  const travelFrom = unit && unit.at === 'wire' && step?.kind !== 'receive' ? sideX(true) - barX : 0;
 
   // Widths come from every block the packet ever has, so a block keeps its place and size while others
   // are added around it: the unit visibly grows and shrinks instead of being re-laid out.
   const placed = useMemo(() => {
-    if (!packet) return new Map<string, { x: number; width: number }>();
-    return new Map(unitBarLayout(unitBlocks(packet), barWidth, MIN_BLOCK_EM * em).map((p) => [p.id, p]));
-  }, [packet, barWidth, em]);
+    if (!packet) return new Map<string, PlacedBlock>();
+    return new Map(unitBarLayout(unitBlocks(packet), bar.width, MIN_BLOCK_EM * em).map((p) => [p.id, p]));
+  }, [packet, bar.width, em]);
   const change = unitChange(unit, step);
   const idle = useMemo(() => (unit ? [] : idleLines(timeline, step)), [unit, timeline, step]);
   const ghosts = packet ? unitBlocks(packet).filter((b) => !unit?.blocks.some((u) => u.id === b.id)) : [];
@@ -122,14 +79,11 @@ export function WireStrip() {
   const hostLabel = (id: string | undefined) => timeline.hosts.find((h) => h.id === id)?.label ?? id ?? '';
   const fromLabel = hostLabel(packet?.from);
   const toLabel = hostLabel(packet?.to);
-  const present = unit ? unit.blocks.filter((b) => b.state !== 'removing') : [];
-  const unitBytes = present.reduce((n, b) => n + (b.end - b.start), 0);
-  const signalTop = BAR_Y + BAR_H + 6;
-  const signalHeight = Math.max(56, Math.min(90, size.height - signalTop - 2));
+  const signal = signalBox(size.height);
 
   useForwardAnimation(motion, (duration, d3) => {
     const svg = svgRef.current;
-    return svg ? d3.animateUnit(svg, duration, travelFrom) : undefined;
+    return svg ? d3.animateUnit(svg, duration, bar.travelFrom) : undefined;
   });
 
   return (
@@ -146,7 +100,7 @@ export function WireStrip() {
             ) : (
               <span className="wire-size">
                 {unit.bits ? 'bits on the cable: ' : 'unit now: '}
-                <strong>{unitBytes} bytes</strong>
+                <strong>{unitBytes(unit)} bytes</strong>
               </span>
             )}
           </>
@@ -168,30 +122,16 @@ export function WireStrip() {
           }
         >
           {unit && packet ? (
-            <g transform={`translate(${barX},${BAR_Y})`}>
+            <g transform={`translate(${bar.x},${BAR_Y})`}>
               {ghosts.map((b) => {
                 const p = placed.get(b.id);
-                return p ? (
-                  <rect
-                    key={b.id}
-                    className="block-ghost"
-                    x={p.x}
-                    y={0}
-                    width={Math.max(0, p.width - 2)}
-                    height={BAR_H}
-                    rx={4}
-                  />
-                ) : null;
+                return p ? <BlockRect key={b.id} className="block-ghost" at={p} /> : null;
               })}
               <g className="unit-motion anim">
                 {unit.blocks.map((b) => {
                   const p = placed.get(b.id);
                   if (!p) return null;
                   const n = b.end - b.start;
-                  const label =
-                    b.colour === 'data' && b.detail !== undefined
-                      ? pick([`"${b.detail}"`, 'data', '…'], p.width, em)
-                      : pick(SHORT_NAMES[b.name] ?? [b.name], p.width, em);
                   const edge = b.trailer ? p.x : p.x + p.width;
                   return (
                     <g
@@ -200,26 +140,19 @@ export function WireStrip() {
                       transform={b.state === 'removing' ? 'translate(0,-6)' : undefined}
                     >
                       <g className="anim" data-edge={edge}>
-                        <rect
-                          className="block-rect"
-                          x={p.x}
-                          y={0}
-                          width={Math.max(0, p.width - 2)}
-                          height={BAR_H}
-                          rx={4}
-                        />
+                        <BlockRect className="block-rect" at={p} />
                         <text
                           className="block-name"
                           x={p.x + p.width / 2 - 1}
-                          y={BAR_H / 2 - 3}
+                          y={BAR_HEIGHT / 2 - 3}
                           textAnchor="middle"
                         >
-                          {label}
+                          {blockLabel(b, p.width, em)}
                         </text>
                         <text
                           className="block-size"
                           x={p.x + p.width / 2 - 1}
-                          y={BAR_H / 2 + 15}
+                          y={BAR_HEIGHT / 2 + 15}
                           textAnchor="middle"
                         >
                           {n} B
@@ -230,9 +163,9 @@ export function WireStrip() {
                 })}
               </g>
               {unit.lost ? (
-                <g className="lost-mark" transform={`translate(${barWidth / 2},${BAR_H / 2})`}>
+                <g className="lost-mark" transform={`translate(${bar.width / 2},${BAR_HEIGHT / 2})`}>
                   <path d="M-26,-26L26,26M-26,26L26,-26" />
-                  <text y={BAR_H / 2 + 22} textAnchor="middle">
+                  <text y={BAR_HEIGHT / 2 + 22} textAnchor="middle">
                     lost
                   </text>
                 </g>
@@ -251,17 +184,17 @@ export function WireStrip() {
               )}
             </text>
           )}
-          <g transform={`translate(${PAD},${signalTop})`} display={compact ? 'none' : undefined}>
+          <g transform={`translate(${WIRE_PAD},${signal.top})`} display={compact ? 'none' : undefined}>
             {unit?.bits && packet ? (
               <Suspense fallback={null}>
-                <SignalTrace frame={packet.frame} width={width - 2 * PAD} height={signalHeight} />
+                <SignalTrace frame={packet.frame} width={width - 2 * WIRE_PAD} height={signal.height} />
               </Suspense>
             ) : (
               <>
                 {change ? (
-                  <text className="unit-change" x={width / 2 - PAD} y={22} textAnchor="middle">
-                    {fitLines(change, width - 2 * PAD).map((line, i) => (
-                      <tspan key={i} x={width / 2 - PAD} dy={i === 0 ? 0 : 20}>
+                  <text className="unit-change" x={width / 2 - WIRE_PAD} y={22} textAnchor="middle">
+                    {fitLines(change, width - 2 * WIRE_PAD).map((line, i) => (
+                      <tspan key={i} x={width / 2 - WIRE_PAD} dy={i === 0 ? 0 : 20}>
                         {line}
                       </tspan>
                     ))}
@@ -270,11 +203,16 @@ export function WireStrip() {
                 <line
                   className="cable-idle"
                   x1={0}
-                  x2={width - 2 * PAD}
-                  y1={signalHeight - 6}
-                  y2={signalHeight - 6}
+                  x2={width - 2 * WIRE_PAD}
+                  y1={signal.height - 6}
+                  y2={signal.height - 6}
                 />
-                <text className="cable-label" x={width / 2 - PAD} y={signalHeight - 12} textAnchor="middle">
+                <text
+                  className="cable-label"
+                  x={width / 2 - WIRE_PAD}
+                  y={signal.height - 12}
+                  textAnchor="middle"
+                >
                   cable
                 </text>
               </>

@@ -1,4 +1,11 @@
-import { ladderIndex, ladderLayout, lifelines, scrollToKeep } from '../../../src/views/ladder/layout';
+import {
+  clipLabel,
+  labelChip,
+  ladderIndex,
+  ladderLayout,
+  lifelines,
+  scrollToKeep,
+} from '../../../src/views/ladder/layout';
 import type { Packet, Step, Timeline } from '../../../src/sim/types';
 import { FIXTURE, PACKETS, STEPS, WALK_START } from '../fixture';
 
@@ -173,5 +180,43 @@ describe('scrollToKeep', () => {
     expect(scrollToKeep(2000, 0, 400, 5000, 60)).toBe(2000 - 160);
     expect(scrollToKeep(10, 500, 400, 5000, 60)).toBe(0);
     expect(scrollToKeep(4990, 0, 400, 5000, 60)).toBe(4600);
+  });
+});
+
+describe('labelChip', () => {
+  // A chip is 8 px a character + 12; a label character 7.9 px; chip and label are centred together.
+  const arrow = { x1: 50, x2: 550, labelX: 300, label: '[SYN] Seq=0' };
+  it('names the packet’s top protocol in its colour', () => {
+    expect(labelChip(arrow, PACKETS[0]!, 500, 500)).toMatchObject({ name: 'TCP', colour: 'tcp', width: 36 });
+    expect(labelChip(arrow, PACKETS[3]!, 500, 500)).toMatchObject({ name: 'HTTP', colour: 'app', width: 44 });
+    expect(labelChip(arrow, PACKETS[5]!, 500, 500)).toMatchObject({ name: 'WS', colour: 'app', width: 28 });
+    const sio = { ...PACKETS[5]!, layers: { ...PACKETS[5]!.layers, socketio: { start: 60, end: 65 } } };
+    expect(labelChip(arrow, sio, 500, 500)).toMatchObject({ name: 'Socket.IO', colour: 'socketio' });
+  });
+
+  it('centres chip and label on the arrow', () => {
+    const chip = labelChip(arrow, PACKETS[0]!, 500, 500);
+    // 36 + 6 + 11 × 7.9 = 128.9 wide, centred on 300.
+    expect(chip.x).toBeCloseTo(235.55);
+    expect(chip.textX).toBeCloseTo(277.55);
+    expect(chip.text).toBe('[SYN] Seq=0');
+    // Centred as if no wider than the arrow: a 40 px arrow centres a 36 + 6 + 40 px group.
+    expect(labelChip({ ...arrow, x1: 280, x2: 320 }, PACKETS[0]!, 500, 500).x).toBeCloseTo(259);
+    // An arrow without length uses the fallback span.
+    expect(labelChip({ ...arrow, x1: 300, x2: 300 }, PACKETS[0]!, 500, 40).x).toBeCloseTo(259);
+  });
+
+  it('cuts the label to the room between the outer lifelines less the chip', () => {
+    // 100 - 36 - 24 = 40 px: five characters, the last an ellipsis.
+    expect(labelChip(arrow, PACKETS[0]!, 100, 500).text).toBe('[SYN…');
+  });
+});
+
+describe('clipLabel', () => {
+  it('keeps what fits and cuts the rest with an ellipsis, never below four characters', () => {
+    expect(clipLabel('abcde', 40)).toBe('abcde');
+    expect(clipLabel('abcdef', 40)).toBe('abcd…');
+    expect(clipLabel('abcdefgh', 0)).toBe('abc…');
+    expect(clipLabel('abcd', 0)).toBe('abcd');
   });
 });

@@ -5,13 +5,10 @@
  * (`emit=`), the room, the server's pushes (`s:` messages), the reconnection handlers (`drop=`) and the
  * polling-only server (`transport=polling`). Each step of the timeline points at the line that causes it.
  */
-import { emitCall, SIO_STORY, storyEvents } from '../../libs/socketio';
+import { emitCall, SIO_STORY, storyEvents } from './script';
 import type { Scenario } from '../../scenario';
+import { ProgramText, jsString, messagesBySide, sendLines } from '../../steps/programText';
 import type { CodeRef, Program } from '../../types';
-
-/** Messages per side written out one line each; more become a loop. */
-const MAX_LITERAL_SENDS = 4;
-const MAX_LITERAL_CHARS = 24;
 
 export interface SioProgramLines {
   readonly client: {
@@ -50,70 +47,17 @@ export interface SioPrograms {
   readonly lines: SioProgramLines;
 }
 
-/** A JavaScript single-quoted string literal, shortened with a note when long. */
-export function jsString(text: string, max = MAX_LITERAL_CHARS): string {
-  const chars = Array.from(text);
-  const shown = chars.length > max ? chars.slice(0, max).join('') + '…' : text;
-  const escaped = shown
-    .replace(/\\/g, '\\\\')
-    .replace(/'/g, "\\'")
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return `'${escaped}'`;
-}
-
-class Builder {
-  readonly lines: string[] = [];
-  constructor(private readonly program: 'client' | 'server') {}
-  add(line: string): CodeRef {
-    this.lines.push(line);
-    return { program: this.program, line: this.lines.length };
-  }
-}
-
-function emitLines(
-  b: Builder,
-  indent: string,
-  call: string,
-  event: string,
-  indices: readonly number[],
-  scenario: Scenario,
-  out: Map<number, CodeRef>,
-): void {
-  if (indices.length <= MAX_LITERAL_SENDS) {
-    for (const i of indices) {
-      const text = scenario.messages[i]!.text;
-      const long = Array.from(text).length > MAX_LITERAL_CHARS;
-      out.set(
-        i,
-        b.add(
-          `${indent}${call}(${jsString(event, 40)}, ${jsString(text)});${long ? ` // ${Array.from(text).length} characters` : ''}`,
-        ),
-      );
-    }
-    return;
-  }
-  b.add(`${indent}const messages = [/* the ${indices.length} messages of this link */];`);
-  const ref = b.add(`${indent}for (const text of messages) ${call}(${jsString(event, 40)}, text);`);
-  for (const i of indices) out.set(i, ref);
-}
-
 export function socketIoPrograms(scenario: Scenario): SioPrograms {
   const { event, join: joinEvent, ack: ackEvent } = storyEvents(scenario);
   const ev = jsString(event, 40);
-  const fromClient: number[] = [];
-  const fromServer: number[] = [];
-  scenario.messages.forEach((m, i) => (m.from === 'c' ? fromClient : fromServer).push(i));
+  const { fromClient, fromServer } = messagesBySide(scenario);
   const send = new Map<number, CodeRef>();
   const room = scenario.emit === 'room';
   const drop = scenario.drop !== null;
   const many = scenario.clients > 1;
 
   // ---- server.js ----
-  const s = new Builder('server');
+  const s = new ProgramText('server', 'server.js');
   s.add('// server.js: runs in Node with socket.io 4');
   const createServer = s.add("import { createServer } from 'node:http';");
   s.add("import { Server } from 'socket.io';");
@@ -137,27 +81,30 @@ export function socketIoPrograms(scenario: Scenario): SioPrograms {
   const fanoutCall = emitCall(scenario.emit);
   const fanout = s.add(`    ${fanoutCall}(${ev}, msg);`);
   s.add('  });');
-  s.add(`  socket.on(${jsString(ackEvent, 40)}, (callback) => {`);
-  const ackReply = s.add('    callback(io.engine.clientsCount);');
-  s.add('  });');
-  s.add("  socket.on('disconnect', (reason) => {");
-  const disconnectLog = s.add("    console.log('user disconnected');");
-  s.add('  });');
+  const ackReply = s.wrap(
+    `  socket.on(${jsString(ackEvent, 40)}, (callback) => {`,
+    '    callback(io.engine.clientsCount);',
+    '  });',
+  );
+  const disconnectLog = s.wrap(
+    "  socket.on('disconnect', (reason) => {",
+    "    console.log('user disconnected');",
+    '  });',
+  );
   if (fromServer.length > 0) {
-    s.add('');
-    s.add(
+    s.section(
       many
         ? "  // Whenever the server has news (here on Browser 1's socket):"
         : '  // Whenever the server has news (no request needed):',
     );
-    emitLines(s, '  ', fanoutCall, event, fromServer, scenario, send);
+    sendLines(s, '  ', `${fanoutCall}(${ev}, `, fromServer, scenario, send);
   }
   s.add('});');
   s.add('');
   const listen = s.add('httpServer.listen(80);');
 
   // ---- client.js ----
-  const c = new Builder('client');
+  const c = new ProgramText('client', 'client.js');
   c.add(many ? '// client.js: runs in every browser' : '// client.js: runs in the browser');
   c.add('// (the page loads /socket.io/socket.io.js, which defines io)');
   const ioLine = c.add('const socket = io();');
@@ -176,12 +123,12 @@ export function socketIoPrograms(scenario: Scenario): SioPrograms {
       : c.add(`  socket.emit(${jsString(joinEvent, 40)}, '${SIO_STORY.room}');`);
   }
   c.add('});');
-  c.add(`socket.on(${ev}, (msg) => {`);
-  const messageLog2 = c.add("  console.log('message: ' + msg);");
-  c.add('});');
-  c.add("socket.on('disconnect', (reason) => {");
-  const disconnectLog2 = c.add("  console.log('disconnect: ' + reason);");
-  c.add('});');
+  const messageLog2 = c.wrap(`socket.on(${ev}, (msg) => {`, "  console.log('message: ' + msg);", '});');
+  const disconnectLog2 = c.wrap(
+    "socket.on('disconnect', (reason) => {",
+    "  console.log('disconnect: ' + reason);",
+    '});',
+  );
   let connectErrorLog: CodeRef | null = null;
   let reconnectAttemptLog: CodeRef | null = null;
   let reconnectLog: CodeRef | null = null;
@@ -198,22 +145,19 @@ export function socketIoPrograms(scenario: Scenario): SioPrograms {
     c.add('});');
   }
   if (fromClient.length > 0) {
-    c.add('');
-    c.add(many ? '// In Browser 1, when the user sends a message:' : '// When the user sends a message:');
-    emitLines(c, '', 'socket.emit', event, fromClient, scenario, send);
+    c.section(many ? '// In Browser 1, when the user sends a message:' : '// When the user sends a message:');
+    sendLines(c, '', `socket.emit(${ev}, `, fromClient, scenario, send);
   }
-  c.add('');
-  c.add('// How many are online? The server answers through the callback:');
+  c.section('// How many are online? The server answers through the callback:');
   const ackEmit = c.add(`socket.emit(${jsString(ackEvent, 40)}, (count) => {`);
   const ackLog = c.add("  console.log(count + ' users online');");
   c.add('});');
-  c.add('');
-  c.add('// When the user leaves:');
+  c.section('// When the user leaves:');
   const disconnect = c.add('socket.disconnect();');
 
   return {
-    client: { title: 'client.js', language: 'javascript', lines: c.lines },
-    server: { title: 'server.js', language: 'javascript', lines: s.lines },
+    client: c.done(),
+    server: s.done(),
     lines: {
       client: {
         io: ioLine,

@@ -11,46 +11,29 @@
  * network. `timelinePcap(t, 'server')` gives the server's card, which sees every browser.
  */
 import { SIO_PACKET_TYPES, decodeSioPacket } from '../../../protocol/socketio';
-import { Clock, type EioWrite } from '../../libs/engineio';
+import { Clock } from '../../engine/clock';
+import type { EioWrite } from '../../libs/engineio';
 import type { OpenReason } from '../../libs/http';
-import { narrateTcpEvent, type Narration, type RunFacts } from '../../steps/narration';
+import { narrateTcpEvent, runFacts, type RunFacts } from '../../steps/narration';
+import { LISTENING, StepRecorder, WalkLog, consoleText, type ChapterSpec } from '../../steps/recorder';
 import { NETWORK, World, type Socket, type WorldObserver } from '../../engine/network';
 import { walkDown, walkUp } from '../../steps/osi';
 import type { Scenario } from '../../scenario';
+import type { SioAppEvent } from '../../libs/socketio';
 import {
   runSocketIoStory,
   socketIoHosts,
   storyEvents,
-  type SioAppEvent,
   type SioChapterId,
   type SioObserver,
   type SioStory,
-} from '../../libs/socketio';
-import {
-  isEvent,
-  label,
-  narrateSioApp,
-  narrateSioDrop,
-  narrateSioPacket,
-  sioWalkLayers,
-  type SioFacts,
-} from './narration';
+} from './script';
+import { narrateSioApp } from './narration';
+import { narrateSioDrop, narrateSioPacket, sioWalkLayers } from './packets';
+import { isEvent, label, type SioFacts } from './phrases';
 import { socketIoPrograms, type SioProgramLines } from './programs';
 import type { TcpEvent } from '../../engine/tcp';
-import type {
-  Chapter,
-  CodeRef,
-  ConsoleLine,
-  HostId,
-  HostInfo,
-  HostState,
-  OsiLayer,
-  Packet,
-  Step,
-  StepKind,
-  TcpView,
-  Timeline,
-} from '../../types';
+import type { CodeRef, HostId, HostInfo, HostState, Packet, TcpView, Timeline } from '../../types';
 import type { StoryWrite } from '../../libs/websocket';
 
 export const SIO_CHAPTERS: readonly { readonly id: SioChapterId; readonly title: string }[] = [
@@ -64,31 +47,33 @@ export const SIO_CHAPTERS: readonly { readonly id: SioChapterId; readonly title:
   { id: 'tcp-teardown', title: 'Closing the connections' },
 ];
 
-const CONSOLE_TEXT = 60;
-
-function shorten(text: string, max = CONSOLE_TEXT): string {
-  const chars = Array.from(text.length > max * 2 ? text.slice(0, max * 2) : text);
-  return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+/** The chapter table; with long-polling only, Socket.IO connects without an upgrade. */
+function sioChapters(polling: boolean): readonly ChapterSpec[] {
+  if (!polling) return SIO_CHAPTERS;
+  const title = 'Socket.IO connects (long-polling only)';
+  return SIO_CHAPTERS.map((c) => (c.id === 'sio-connect' ? { ...c, title } : c));
 }
 
-interface StepDraft extends Narration {
-  readonly host: HostId | 'wire';
-  readonly layer: OsiLayer | null;
-  readonly kind: StepKind;
-  readonly packet?: number | undefined;
-  readonly code?: CodeRef | null;
-  readonly console?: readonly ConsoleLine[];
-}
+/** Application events that react to a packet (a fan-out only when it answers an event, not a push). */
+const REACTIONS: ReadonlySet<SioAppEvent['kind']> = new Set([
+  'connection',
+  'connect',
+  'server-event',
+  'client-event',
+  'ack',
+  'join',
+  'server-disconnect',
+  'client-disconnect',
+  'upgrade',
+  'fanout',
+  'ack-reply',
+]);
 
 /** Records the world's and the programs' events as steps. */
-class SioRecorder implements WorldObserver, SioObserver {
-  readonly steps: Step[] = [];
-  private states: Readonly<Record<HostId, HostState>>;
-  private phase = 0;
+class SocketIoSteps implements WorldObserver, SioObserver {
+  readonly rec: StepRecorder;
   readonly facts: SioFacts;
-  private readonly writeOf: (EioWrite | undefined)[] = [];
-  private readonly walked = new Set<number>();
-  private readonly walkPending = new Set<number>();
+  private readonly log = new WalkLog<EioWrite>();
   private readonly pendingConnect = new Map<
     HostId,
     { purpose: 'http' | 'websocket'; reason: OpenReason | 'websocket' }
@@ -100,7 +85,6 @@ class SioRecorder implements WorldObserver, SioObserver {
   private runFacts!: RunFacts;
   private world!: World;
   clock!: Clock;
-  afterStep: (count: number) => void = () => {};
   story: SioStory | null = null;
 
   constructor(
@@ -124,11 +108,9 @@ class SioRecorder implements WorldObserver, SioObserver {
     };
     const states: Record<HostId, HostState> = {};
     for (const h of hosts) states[h.id] = {};
-    states[server.id] = {
-      tcp: { connection: 0, state: 'LISTEN', sndNxt: 0, relSndNxt: 0, rcvNxt: 0, relRcvNxt: 0 },
-      sio: { connected: false },
-    };
-    this.states = states;
+    states[server.id] = { tcp: LISTENING, sio: { connected: false } };
+    const chapters = sioChapters(scenario.transport === 'polling');
+    this.rec = new StepRecorder(chapters, states, () => this.world.now / 1e6);
   }
 
   attach(world: World, clock: Clock): void {
@@ -136,115 +118,115 @@ class SioRecorder implements WorldObserver, SioObserver {
     this.clock = clock;
     (this.facts as { packets: readonly Packet[] }).packets = world.packets;
     const client = this.hosts[0]!;
-    this.runFacts = {
-      scenario: this.scenario,
-      client,
-      server: this.facts.server,
-      packets: world.packets,
-      clientPort: null,
-      clientIsn: null,
-      serverIsn: null,
-      key: null,
-      firstClientMessage: -1,
-      duplicateAcks: new Map(),
-      goodbye: new Map(),
-    };
-  }
-
-  private setHost(host: HostId, patch: Partial<HostState>): void {
-    const old = this.states[host] ?? {};
-    let changed = false;
-    for (const k of Object.keys(patch) as (keyof HostState)[]) {
-      if (old[k] !== patch[k]) changed = true;
-    }
-    if (!changed) return;
-    this.states = { ...this.states, [host]: { ...old, ...patch } };
+    this.runFacts = runFacts(this.scenario, client, this.facts.server, world.packets, -1);
   }
 
   private setSio(host: HostId, patch: Partial<NonNullable<HostState['sio']>>): void {
-    const old = this.states[host]?.sio ?? { connected: false };
+    const old = this.rec.stateOf(host)?.sio ?? { connected: false };
     const next = { ...old, ...patch };
     for (const k of Object.keys(next) as (keyof typeof next)[]) if (next[k] === undefined) delete next[k];
-    this.setHost(host, { sio: next });
-  }
-
-  private step(d: StepDraft, time = this.world.now / 1e6): void {
-    const step: { -readonly [K in keyof Step]: Step[K] } = {
-      index: this.steps.length,
-      chapter: SIO_CHAPTERS[this.phase]!.id,
-      time,
-      host: d.host,
-      layer: d.layer,
-      kind: d.kind,
-      states: this.states,
-      title: d.title,
-      text: d.text,
-    };
-    if (d.packet !== undefined) step.packet = d.packet;
-    if (d.curriculum && d.curriculum.length > 0) step.curriculum = d.curriculum;
-    if (d.misconception) step.misconception = d.misconception;
-    if (d.code) step.code = d.code;
-    if (d.console && d.console.length > 0) step.console = d.console;
-    this.steps.push(step);
-    this.afterStep(this.steps.length);
-  }
-
-  /** A closing note when the run had to stop early. */
-  finish(truncated: boolean): void {
-    if (truncated) {
-      this.step({
-        host: 'wire',
-        layer: null,
-        kind: 'state',
-        title: 'The simulation stops here',
-        text: 'This scenario would run on for too long; the timeline ends here.',
-      });
-    }
+    this.rec.setHost(host, { sio: next });
   }
 
   // ---- SioObserver ----
 
   chapter(id: SioChapterId): void {
-    const i = SIO_CHAPTERS.findIndex((c) => c.id === id);
-    if (i > this.phase) this.phase = i;
+    this.rec.advance(id);
   }
 
   connecting(browser: HostId, purpose: 'http' | 'websocket', reason: OpenReason | 'websocket'): void {
     this.pendingConnect.set(browser, { purpose, reason });
-    if (purpose === 'websocket') this.setHost(browser, { ws: 'CONNECTING' });
+    if (purpose === 'websocket') this.rec.setHost(browser, { ws: 'CONNECTING' });
   }
 
-  app(e: SioAppEvent): void {
+  /** Where an application event happens, the program line it runs, and what it prints. */
+  private appLine(e: SioAppEvent): { host: HostId | 'wire'; code: CodeRef | null; out: string | null } {
     const L = this.lines;
-    const browser = 'browser' in e ? e.browser : null;
-    let code: CodeRef | null = null;
-    let out: ConsoleLine | null = null;
-    let host: HostId | 'wire' = this.facts.server.id;
-    let layer: OsiLayer | null = 7;
-    let kind: StepKind = 'app';
+    const server = this.facts.server.id;
+    const message = (args: readonly unknown[]) => `message: ${consoleText(String(args[0] ?? ''), false)}`;
     switch (e.kind) {
       case 'listen':
-        code = L.server.listen;
-        break;
+        return { host: server, code: L.server.listen, out: null };
       case 'io':
-        host = e.browser;
-        code = L.client.io;
-        break;
+      case 'upgrade':
+      case 'upgrade-error':
+        return { host: e.browser, code: L.client.io, out: null };
+      case 'handshake':
+        return { host: server, code: null, out: null };
+      case 'connection':
+        return { host: server, code: L.server.connectionLog, out: 'a user connected' };
+      case 'connect':
+        return { host: e.browser, code: L.client.connectLog, out: `connect ${e.socketId}` };
+      case 'join':
+        return { host: server, code: L.server.join, out: null };
+      case 'client-emit': {
+        const code =
+          e.ackId !== undefined
+            ? L.client.ackEmit
+            : e.message !== undefined
+              ? (L.send.get(e.message) ?? null)
+              : L.client.join;
+        return { host: e.browser, code, out: null };
+      }
+      case 'server-event':
+        return {
+          host: server,
+          code: L.server.messageLog,
+          out: e.event === this.facts.events.event ? message(e.args) : null,
+        };
+      case 'fanout': {
+        const push = e.push && e.message !== undefined ? L.send.get(e.message) : undefined;
+        return { host: server, code: push ?? L.server.fanout, out: null };
+      }
+      case 'ack-reply':
+        return { host: server, code: L.server.ackReply, out: null };
+      case 'client-event':
+        return {
+          host: e.browser,
+          code: L.client.messageLog,
+          out: e.event === this.facts.events.event ? message(e.args) : null,
+        };
+      case 'ack':
+        return {
+          host: e.browser,
+          code: L.client.ackLog,
+          out: `${e.args.map((a) => JSON.stringify(a)).join(' ')} users online`,
+        };
+      case 'disconnect-call':
+        return { host: e.browser, code: L.client.disconnect, out: null };
+      case 'client-disconnect':
+        return { host: e.browser, code: L.client.disconnectLog, out: `disconnect: ${e.reason}` };
+      case 'server-disconnect':
+        return { host: server, code: L.server.disconnectLog, out: 'user disconnected' };
+      case 'network':
+        return { host: 'wire', code: null, out: null };
+      case 'reconnect-attempt':
+        return { host: e.browser, code: L.client.reconnectAttemptLog, out: `reconnect_attempt ${e.attempt}` };
+      case 'connect-error':
+        return { host: e.browser, code: L.client.connectErrorLog, out: `connect_error: ${e.message}` };
+      case 'reconnect':
+        return {
+          host: e.browser,
+          code: L.client.reconnectLog,
+          out: `reconnect after ${e.attempt} attempt(s)`,
+        };
+    }
+  }
+
+  /** What an application event changes: the facts the sentences use, the hosts' Socket.IO states. */
+  private remember(e: SioAppEvent, code: CodeRef | null): void {
+    const server = this.facts.server.id;
+    switch (e.kind) {
       case 'handshake':
         this.facts.handshake.set(e.browser, e.handshake);
         this.facts.sid.set(e.browser, e.handshake.sid);
         break;
       case 'connection':
         this.facts.sid.set(e.browser, e.sid);
-        code = L.server.connectionLog;
-        out = { host: this.facts.server.id, text: 'a user connected' };
-        this.setSio(this.facts.server.id, { connected: true });
+        this.setSio(server, { connected: true });
         break;
       case 'connect':
-        host = e.browser;
         this.facts.socketId.set(e.browser, e.socketId);
-        code = L.client.connectLog;
-        out = { host: e.browser, text: `connect ${e.socketId}` };
         this.setSio(e.browser, {
           connected: true,
           sid: e.socketId,
@@ -252,132 +234,58 @@ class SioRecorder implements WorldObserver, SioObserver {
         });
         break;
       case 'upgrade':
-        host = e.browser;
-        code = L.client.io;
         this.setSio(e.browser, { transport: 'websocket' });
         break;
-      case 'upgrade-error':
-        host = e.browser;
-        code = L.client.io;
-        break;
       case 'join':
-        code = L.server.join;
         this.setSio(e.browser, { rooms: [e.room] });
-        this.setSio(this.facts.server.id, { rooms: [e.room] });
+        this.setSio(server, { rooms: [e.room] });
         break;
-      case 'client-emit': {
-        host = e.browser;
-        code =
-          e.ackId !== undefined
-            ? L.client.ackEmit
-            : e.message !== undefined
-              ? (L.send.get(e.message) ?? null)
-              : L.client.join;
+      case 'client-emit':
+        // The frames this emit causes point at its line.
         if (code) this.emitLine.set(`${e.browser}|${e.packet}`, code);
         break;
-      }
-      case 'server-event':
-        code = L.server.messageLog;
-        if (e.event === this.facts.events.event) {
-          out = { host: this.facts.server.id, text: `message: ${shorten(String(e.args[0] ?? ''))}` };
-        }
-        break;
       case 'fanout':
-        code =
-          e.push && e.message !== undefined ? (L.send.get(e.message) ?? L.server.fanout) : L.server.fanout;
-        this.emitLine.set(`${this.facts.server.id}|${e.packet}`, code);
-        break;
       case 'ack-reply':
-        code = L.server.ackReply;
-        this.emitLine.set(`${this.facts.server.id}|${e.packet}`, code);
-        break;
-      case 'client-event':
-        host = e.browser;
-        code = L.client.messageLog;
-        if (e.event === this.facts.events.event) {
-          out = { host: e.browser, text: `message: ${shorten(String(e.args[0] ?? ''))}` };
-        }
-        break;
-      case 'ack':
-        host = e.browser;
-        code = L.client.ackLog;
-        out = { host: e.browser, text: `${e.args.map((a) => JSON.stringify(a)).join(' ')} users online` };
-        break;
-      case 'disconnect-call':
-        host = e.browser;
-        code = L.client.disconnect;
+        if (code) this.emitLine.set(`${server}|${e.packet}`, code);
         break;
       case 'client-disconnect':
-        host = e.browser;
-        code = L.client.disconnectLog;
-        out = { host: e.browser, text: `disconnect: ${e.reason}` };
         this.setSio(e.browser, { connected: false, sid: undefined, transport: undefined });
         break;
       case 'server-disconnect': {
-        code = L.server.disconnectLog;
-        out = { host: this.facts.server.id, text: 'user disconnected' };
         this.setSio(e.browser, { rooms: undefined });
         const left = this.story?.server.sockets ?? [];
         const rooms = [...new Set(left.flatMap((s) => [...s.rooms].filter((r) => r !== s.id)))].sort();
-        this.setSio(this.facts.server.id, {
-          connected: left.length > 0,
-          rooms: rooms.length > 0 ? rooms : undefined,
-        });
+        this.setSio(server, { connected: left.length > 0, rooms: rooms.length > 0 ? rooms : undefined });
         break;
       }
       case 'network':
-        host = 'wire';
-        layer = 1;
-        kind = 'state';
         this.facts.linkDown = !e.up;
         break;
-      case 'reconnect-attempt':
-        host = e.browser;
-        code = L.client.reconnectAttemptLog;
-        out = { host: e.browser, text: `reconnect_attempt ${e.attempt}` };
-        break;
-      case 'connect-error':
-        host = e.browser;
-        code = L.client.connectErrorLog;
-        out = { host: e.browser, text: `connect_error: ${e.message}` };
-        break;
-      case 'reconnect':
-        host = e.browser;
-        code = L.client.reconnectLog;
-        out = { host: e.browser, text: `reconnect after ${e.attempt} attempt(s)` };
+      default:
         break;
     }
+  }
+
+  app(e: SioAppEvent): void {
+    const { host, code, out } = this.appLine(e);
+    this.remember(e, code);
     const n = narrateSioApp(e, this.facts);
     if (!n) return;
+    // A reaction to a packet points at the packet that caused it.
     const reaction =
-      e.kind === 'connection' ||
-      e.kind === 'connect' ||
-      e.kind === 'server-event' ||
-      e.kind === 'client-event' ||
-      e.kind === 'ack' ||
-      e.kind === 'join' ||
-      e.kind === 'server-disconnect' ||
-      e.kind === 'client-disconnect' ||
-      e.kind === 'upgrade' ||
-      (e.kind === 'fanout' && !e.push) ||
-      e.kind === 'ack-reply';
-    void browser;
-    this.step({
+      REACTIONS.has(e.kind) && (e.kind !== 'fanout' || !e.push) && this.clock.cause !== undefined;
+    this.rec.step({
       ...n,
       host,
-      layer,
-      kind,
-      ...(reaction && this.clock.cause !== undefined ? { packet: this.clock.cause } : {}),
+      layer: e.kind === 'network' ? 1 : 7,
+      kind: e.kind === 'network' ? 'state' : 'app',
+      ...(reaction ? { packet: this.clock.cause } : {}),
       code,
-      ...(out ? { console: [out] } : {}),
+      ...(out !== null ? { console: [{ host: host as HostId, text: out }] } : {}),
     });
   }
 
   // ---- WorldObserver ----
-
-  private browserOf(p: Packet): HostId {
-    return p.from === this.facts.server.id ? p.to : p.from;
-  }
 
   private codeFor(p: Packet, w: EioWrite | undefined): CodeRef | null {
     const L = this.lines;
@@ -404,7 +312,7 @@ class SioRecorder implements WorldObserver, SioObserver {
     const mine = p.from === 'client' || p.to === 'client';
     if (!mine) return false;
     if (mode === 'all') return true;
-    if (p.retransmissionOf !== undefined) return this.walkPending.has(p.retransmissionOf);
+    if (p.retransmissionOf !== undefined) return this.log.resumes(p);
     if (!w || p.app?.kind === 'continuation') return false;
     if (!this.chosen.handshake && w.purpose === 'handshake-request') {
       this.chosen.handshake = true;
@@ -425,7 +333,7 @@ class SioRecorder implements WorldObserver, SioObserver {
 
   sent(p: Packet, senderView: TcpView, tag: unknown): void {
     const w = tag instanceof Object && 'purpose' in (tag as object) ? (tag as EioWrite) : undefined;
-    this.writeOf[p.id] = w;
+    this.log.sent(p, w);
     if (p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('ACK') && p.retransmissionOf === undefined) {
       const pending = this.pendingConnect.get(p.from);
       if (pending) {
@@ -445,30 +353,30 @@ class SioRecorder implements WorldObserver, SioObserver {
         this.runFacts.clientPort = p.tcp.srcPort;
       }
     }
-    if (w?.purpose === 'ws-close' && p.from !== this.facts.server.id) this.setHost(p.from, { ws: 'CLOSING' });
+    if (w?.purpose === 'ws-close' && p.from !== this.facts.server.id)
+      this.rec.setHost(p.from, { ws: 'CLOSING' });
     const walk = this.shouldWalk(p, w);
     if (!walk) {
-      this.setHost(p.from, { tcp: senderView });
+      this.rec.setHost(p.from, { tcp: senderView });
       return;
     }
-    this.walked.add(p.id);
+    this.log.walk(p);
     const code = this.codeFor(p, w);
     const again = p.retransmissionOf !== undefined;
     const ours = sioWalkLayers(p, w, this.facts, true);
     for (const s of walkDown(p, w as unknown as StoryWrite | undefined, this.runFacts, again)) {
-      if (s.layer === 4) this.setHost(p.from, { tcp: senderView });
+      if (s.layer === 4) this.rec.setHost(p.from, { tcp: senderView });
       const own = s.layer === 7 || s.layer === 6 || s.layer === 5 ? ours[s.layer] : null;
-      this.step({ ...s, ...(own ?? {}), host: p.from, packet: p.id, code });
+      this.rec.step({ ...s, ...(own ?? {}), host: p.from, packet: p.id, code });
     }
   }
 
   onWire(p: Packet): void {
-    const w = this.writeOf[p.id];
+    const w = this.log.writeOf(p);
     const code = this.codeFor(p, w);
     if (p.lost) {
-      const orig = p.retransmissionOf ?? p.id;
-      if (this.walked.has(p.id)) this.walkPending.add(orig);
-      this.step({
+      this.log.lost(p);
+      this.rec.step({
         ...narrateSioDrop(p, w, this.facts, this.facts.linkDown && !this.scenario.loss.includes(p.wireIndex)),
         host: 'wire',
         layer: 1,
@@ -479,8 +387,8 @@ class SioRecorder implements WorldObserver, SioObserver {
       return;
     }
     const n = narrateSioPacket(p, w, this.facts);
-    if (this.walked.has(p.id)) {
-      this.step({
+    if (this.log.walks(p)) {
+      this.rec.step({
         title: 'On the wire',
         text:
           `${n.title}: the ${(p.frame.length + p.padding + 12) * 8} bits travel to ${label(this.facts, p.to)}, ` +
@@ -494,29 +402,29 @@ class SioRecorder implements WorldObserver, SioObserver {
       });
       return;
     }
-    this.step({ ...n, host: 'wire', layer: 1, kind: 'transmit', packet: p.id, code });
+    this.rec.step({ ...n, host: 'wire', layer: 1, kind: 'transmit', packet: p.id, code });
   }
 
   arrived(p: Packet, view: TcpView | null): void {
     this.clock.cause = p.id;
     if (view === null) return;
-    const w = this.writeOf[p.id];
-    if (w?.purpose === 'ws-upgrade-response' && p.tcp.len > 0) this.setHost(p.to, { ws: 'OPEN' });
-    if (!this.walked.has(p.id)) {
-      this.setHost(p.to, { tcp: view });
+    const w = this.log.writeOf(p);
+    if (w?.purpose === 'ws-upgrade-response' && p.tcp.len > 0) this.rec.setHost(p.to, { ws: 'OPEN' });
+    if (!this.log.walks(p)) {
+      this.rec.setHost(p.to, { tcp: view });
       return;
     }
-    this.walkPending.delete(p.retransmissionOf ?? p.id);
+    this.log.arrived(p);
     const ours = sioWalkLayers(p, w, this.facts, false);
     for (const s of walkUp(p, w as unknown as StoryWrite | undefined, this.runFacts)) {
-      if (s.layer === 4) this.setHost(p.to, { tcp: view });
+      if (s.layer === 4) this.rec.setHost(p.to, { tcp: view });
       const own = s.layer === 7 || s.layer === 6 || s.layer === 5 ? ours[s.layer] : null;
-      this.step({ ...s, ...(own ?? {}), host: p.to, packet: p.id });
+      this.rec.step({ ...s, ...(own ?? {}), host: p.to, packet: p.id });
     }
   }
 
   tcp(host: HostInfo, socket: Socket, e: TcpEvent): void {
-    this.setHost(host.id, { tcp: socket.tcp.view() });
+    this.rec.setHost(host.id, { tcp: socket.tcp.view() });
     const c = this.facts.conns.get(socket.connection);
     if (e.kind === 'state') {
       if (
@@ -524,14 +432,14 @@ class SioRecorder implements WorldObserver, SioObserver {
         host.role === 'client' &&
         (e.to === 'CLOSED' || e.to === 'TIME_WAIT')
       ) {
-        this.setHost(host.id, { ws: 'CLOSED' });
+        this.rec.setHost(host.id, { ws: 'CLOSED' });
       }
       return;
     }
     if (e.kind === 'rto' || e.kind === 'fast-retransmit' || e.kind === 'aborted') {
       const packet = e.kind === 'aborted' ? undefined : e.packet;
       const n = narrateTcpEvent(host, e, this.runFacts);
-      this.step({
+      this.rec.step({
         ...n,
         title: e.kind === 'aborted' ? n.title : `${host.label}: ${n.title}`,
         text:
@@ -555,14 +463,14 @@ class SioRecorder implements WorldObserver, SioObserver {
     const bytes = b1.reduce((n, p) => n + p.frame.length, 0);
     const events = this.story?.received.get('client')?.length ?? 0;
     const firstEvent = b1.find((p) => {
-      const w = this.writeOf[p.id];
+      const w = this.log.writeOf(p);
       return w?.packets.some((e) => isEvent(e, this.facts.events.event)) ?? false;
     });
     const before = firstEvent
       ? b1.filter((p) => p.id < firstEvent.id).reduce((n, p) => n + p.frame.length, 0)
       : 0;
     const polling = this.scenario.transport === 'polling';
-    this.step(
+    this.rec.step(
       {
         host: 'client',
         layer: 7,
@@ -587,24 +495,9 @@ class SioRecorder implements WorldObserver, SioObserver {
         curriculum: ['Q7', 'Q8', 'Q9'],
         code: this.lines.client.io,
       },
-      this.steps.at(-1)?.time ?? 0,
+      this.rec.steps.at(-1)?.time ?? 0,
     );
   }
-}
-
-function chaptersOf(steps: readonly Step[], polling: boolean): Chapter[] {
-  const out: Chapter[] = [];
-  for (const s of steps) {
-    const last = out[out.length - 1];
-    if (last && last.id === s.chapter) {
-      out[out.length - 1] = { ...last, lastStep: s.index };
-    } else {
-      let title = SIO_CHAPTERS.find((c) => c.id === s.chapter)?.title ?? s.chapter;
-      if (polling && s.chapter === 'sio-connect') title = 'Socket.IO connects (long-polling only)';
-      out.push({ id: s.chapter, title, firstStep: s.index, lastStep: s.index });
-    }
-  }
-  return out;
 }
 
 /** The socketio story's timeline. */
@@ -612,7 +505,7 @@ export function buildSocketIoTimeline(scenario: Scenario): Timeline {
   const programs = socketIoPrograms(scenario);
   const { browsers, server } = socketIoHosts(scenario.clients);
   const hosts = [...browsers, server];
-  const recorder = new SioRecorder(scenario, hosts, programs.lines);
+  const recorder = new SocketIoSteps(scenario, hosts, programs.lines);
   const world = new World({
     seed: scenario.seed,
     mss: scenario.mss,
@@ -623,17 +516,16 @@ export function buildSocketIoTimeline(scenario: Scenario): Timeline {
   recorder.attach(world, clock);
   const story = runSocketIoStory(world, scenario, recorder, clock);
   recorder.story = story;
-  recorder.afterStep = (count) => story.afterStep(count);
+  recorder.rec.afterStep = (count) => story.afterStep(count);
   story.start();
   world.run();
-  recorder.finish(world.truncated);
+  recorder.rec.finish(world.truncated);
   recorder.summary();
   return {
     scenario,
     hosts,
     packets: world.packets,
-    steps: recorder.steps,
-    chapters: chaptersOf(recorder.steps, scenario.transport === 'polling'),
+    ...recorder.rec.told(),
     programs: { client: programs.client, server: programs.server },
   };
 }

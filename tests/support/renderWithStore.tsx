@@ -4,7 +4,7 @@ import type { ReactElement } from 'react';
 import { StoreProvider } from '../../src/state/context';
 import { createWirewalkStore, type Build } from '../../src/state/store';
 import type { Timeline } from '../../src/sim/types';
-import { FIXTURE } from './fixture';
+import { FIXTURE } from '../views/fixture';
 
 export function renderWithStore(
   ui: ReactElement,

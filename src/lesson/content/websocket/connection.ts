@@ -1,0 +1,468 @@
+/**
+ * The websocket story's first four lessons: the whole story, OSI encapsulation, TCP's handshakes and
+ * the upgrade.
+ */
+import { fromBase64, toHex } from '../../../protocol/bytes';
+import {
+  acceptComputation,
+  decodeHttpRequest,
+  decodeHttpResponse,
+  headerValue,
+} from '../../../protocol/http';
+import type { Packet, Step, Timeline } from '../../../sim/types';
+import {
+  packetOf,
+  onWire,
+  appBytes,
+  wsFrameOf,
+  wsHeaderBytes,
+  isTextFrame,
+  has,
+  firstStep,
+  firstTransmit,
+  wsBecame,
+  startsClosing,
+  firstSyn,
+  isHandshakeAck,
+  isFirstFrame,
+  finAcked,
+  seqPlus,
+  startAt,
+} from '../queries';
+import type { LessonContent } from '../types';
+import { quote, bytes, span, byteList, TEXT } from '../wording';
+
+/** Overview: the same connection all along, frames instead of HTTP, open until someone closes. */
+function overviewAside(step: Step, t: Timeline): string | undefined {
+  const syn = firstSyn(t);
+  if (step.kind === 'app' && step.host === 'client' && wsBecame(step, t, 'client', 'OPEN') && syn) {
+    const client = t.hosts.find((h) => h.id === 'client');
+    const server = t.hosts.find((h) => h.id === 'server');
+    return (
+      `One connection from start to finish: ${client?.ip ?? 'the browser'} port ${syn.tcp.srcPort} ↔ ` +
+      `${server?.ip ?? 'the server'} port ${syn.tcp.dstPort}, the same four numbers as the SYN at step ` +
+      `${firstStep(t, (s) => s.packet === syn.id && s.kind === 'transmit') ?? 1}. It started as HTTP; from ` +
+      'here on it carries WebSocket frames in both directions.'
+    );
+  }
+  const p = packetOf(step, t);
+  if (p && step.kind === 'transmit' && p.from === 'server' && isTextFrame(p)) {
+    const f = wsFrameOf(p);
+    if (!f) return undefined;
+    return (
+      `At layer 7 this message is ${bytes(appBytes(p).length)}: a ${wsHeaderBytes(p, f)}-byte frame header ` +
+      `and ${bytes(f.payload.length)} of text. It is not an HTTP response: no status line, no headers.`
+    );
+  }
+  if (startsClosing(step, t)) {
+    const opened = t.steps.find((s) => s.kind === 'app' && wsBecame(s, t, 'client', 'OPEN'));
+    if (!opened) return undefined;
+    return (
+      `This WebSocket has been open for ${span(step.time - opened.time)} of simulated time, since step ` +
+      `${opened.index + 1}. It would stay open for hours if nobody called close() and the network held.`
+    );
+  }
+  return undefined;
+}
+
+/** The client's first text frame: the one packet the OSI lesson follows down and up. */
+function osiPacket(t: Timeline): Packet | undefined {
+  return t.packets.find((p) => p.from === 'client' && isTextFrame(p) && p.retransmissionOf === undefined);
+}
+
+/** OSI: the size of the unit after each layer, down the browser and up the server. */
+function osiAside(step: Step, t: Timeline): string | undefined {
+  const p = osiPacket(t);
+  if (!p || step.packet !== p.id || step.layer === null) return undefined;
+  const app = appBytes(p).length;
+  const tcp = (p.layers.tcp?.end ?? 0) - (p.layers.tcp?.start ?? 0);
+  const ip = (p.layers.ipv4?.end ?? 0) - (p.layers.ipv4?.start ?? 0);
+  const eth = (p.layers.ethernet?.end ?? 0) - (p.layers.ethernet?.start ?? 0);
+  const seg = app + tcp;
+  const pkt = seg + ip;
+  const frame = p.frame.length + p.padding + 4;
+  const bits = (frame + 8) * 8;
+  const f = wsFrameOf(p);
+  const text = f ? TEXT.decode(f.payload) : '';
+  const textBytes = f ? f.payload.length : app;
+  const pad = p.padding > 0 ? ` + ${bytes(p.padding)} of padding` : '';
+  if (step.kind === 'encapsulate') {
+    switch (step.layer) {
+      case 7:
+        return (
+          `Size so far: ${bytes(app)} of data, the WebSocket frame ${byteList(appBytes(p), 12)}: ` +
+          `${bytes(textBytes)} for the text ${quote(text)} and ${bytes(app - textBytes)} of frame header` +
+          `${f?.maskKey ? ' (with the 4-byte masking key)' : ''}.`
+        );
+      case 6:
+        return `Still ${bytes(app)}: layer 6 changed nothing and added nothing.`;
+      case 5:
+        return (
+          `Still ${bytes(app)}: layer 5 added nothing either. Its job here is the dialogue, the WebSocket ` +
+          'session. DNS is not a session-layer protocol: it is an application (layer 7) protocol that turns ' +
+          'a name into an address, and it would run before any of this.'
+        );
+      case 4:
+        return `${bytes(app)} + ${bytes(tcp)} of TCP header (20 fixed + ${tcp - 20} of options) = ${bytes(seg)}: a segment.`;
+      case 3:
+        return `${bytes(seg)} + ${bytes(ip)} of IPv4 header = ${bytes(pkt)}: a packet.`;
+      case 2:
+        return `${bytes(eth)} of Ethernet header + ${bytes(pkt)}${pad} + 4 bytes of FCS = ${bytes(frame)}: a frame.`;
+      case 1:
+        return `${bytes(frame)} + 8 bytes of preamble and start-of-frame = ${bits} bits on the cable.`;
+      default:
+        return undefined;
+    }
+  }
+  if (step.kind === 'transmit') {
+    return (
+      `Of the ${bytes(frame)} of this Ethernet frame, ${bytes(textBytes)} are the text the page sent; ` +
+      `${bytes(frame - textBytes)} are headers and checks added on the way down.`
+    );
+  }
+  if (step.kind === 'decapsulate') {
+    switch (step.layer) {
+      case 1:
+        return `${bits} bits back into ${bytes(frame)}.`;
+      case 2:
+        return `${bytes(frame)} − ${bytes(eth)} of header − 4 of FCS${pad ? ' − the padding' : ''} = ${bytes(pkt)}.`;
+      case 3:
+        return `${bytes(pkt)} − ${bytes(ip)} = ${bytes(seg)}.`;
+      case 4:
+        return `${bytes(seg)} − ${bytes(tcp)} = ${bytes(app)}: the WebSocket frame, exactly as the browser wrote it.`;
+      case 5:
+        return `Still ${bytes(app)}: no header to remove at layer 5.`;
+      case 6:
+        return (
+          `Still ${bytes(app)}: no header to remove at layer 6. The payload is unmasked and read as UTF-8: ` +
+          'work done on the bytes, not a header.'
+        );
+      case 7:
+        return `${bytes(app)} − ${bytes(app - textBytes)} of frame header = ${bytes(textBytes)}: ${quote(text)}, what the page sent.`;
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** TCP: absolute sequence numbers, and SYN and FIN each using one of them. */
+function tcpAside(step: Step, t: Timeline): string | undefined {
+  const p = packetOf(step, t);
+  if (!p || !onWire(step)) return undefined;
+  const syn = firstSyn(t);
+  if (has(p, 'SYN') && !has(p, 'ACK')) {
+    return (
+      `x = ${p.tcp.seq}, picked at random. The SYN itself uses number x, so the browser's first byte of ` +
+      `data will be number x+1 = ${seqPlus(p.tcp.seq, 1)}.`
+    );
+  }
+  if (has(p, 'SYN') && has(p, 'ACK')) {
+    return (
+      `y = ${p.tcp.seq}, the server's own random pick. Ack = ${p.tcp.ack} = x+1: "I have your number x ` +
+      `(the SYN); send x+1 next". Its own SYN uses up y, so the browser will answer y+1 = ${seqPlus(p.tcp.seq, 1)}.`
+    );
+  }
+  if (isHandshakeAck(p)) {
+    return (
+      `Seq = ${p.tcp.seq} = x+1 and Ack = ${p.tcp.ack} = y+1. Nothing went back to 0 and nothing repeated ` +
+      'the SYN number: both numbers moved one past the SYNs. Wireshark prints 1 and 1 only because it ' +
+      'counts from each ISN.'
+    );
+  }
+  if (has(p, 'FIN')) {
+    return (
+      `FIN with Seq = ${p.tcp.seq} (${p.tcp.relSeq} counted from the ISN). ` +
+      (p.tcp.len > 0 ? `After its ${bytes(p.tcp.len)} of data it ` : 'It carries no data, yet it ') +
+      `uses up one number, like the SYN: the answer must say Ack = ${p.tcp.relSeq + p.tcp.len + 1} (relative).`
+    );
+  }
+  const fin = finAcked(p, t);
+  if (fin) {
+    return `Ack = ${p.tcp.relAck} (relative) = the FIN's ${fin.tcp.relSeq} + 1: the FIN counted as one number.`;
+  }
+  if (p.tcp.len > 0 && p.from === 'client' && syn && p.retransmissionOf === undefined) {
+    const first = seqPlus(p.tcp.seq, -syn.tcp.seq);
+    return (
+      `These ${bytes(p.tcp.len)} are numbered x+${first} … x+${first + p.tcp.len - 1} ` +
+      `(${p.tcp.seq} … ${seqPlus(p.tcp.seq, p.tcp.len - 1)}); the browser's next byte will be x+${first + p.tcp.len}.`
+    );
+  }
+  return undefined;
+}
+
+/** The upgrade: TCP first, then one request and one response, the accept key computed step by step. */
+function upgradeAside(step: Step, t: Timeline): string | undefined {
+  const p = packetOf(step, t);
+  if (step.kind === 'app' && step.host === 'client' && wsBecame(step, t, 'client', 'OPEN')) {
+    const get = t.packets.find((q) => q.app?.kind === 'http-request' && q.app.upgrade);
+    const key = get ? requestKey(get) : undefined;
+    if (!key) return undefined;
+    return (
+      `The browser ran the same computation on the key it had sent and got ${acceptComputation(key).accept}: ` +
+      'it matches the 101, so the WebSocket is open. Two messages at layer 7, on top of three segments at layer 4.'
+    );
+  }
+  if (!p || step.kind !== 'transmit') return undefined;
+  if (isHandshakeAck(p)) {
+    return (
+      "TCP's three-way handshake ends here, at layer 4: SYN, SYN-ACK, ACK. The WebSocket handshake has not " +
+      'started yet. It is the next two messages, one HTTP request and one response, at layer 7.'
+    );
+  }
+  if (p.app?.kind === 'http-request' && p.app.upgrade) {
+    const key = requestKey(p);
+    const raw = key ? fromBase64(key) : null;
+    return (
+      `One HTTP request on the connection TCP made (port ${p.tcp.srcPort} → ${p.tcp.dstPort}). ` +
+      `Sec-WebSocket-Key: ${key ?? '?'} is 16 random bytes in base64${raw ? ` (${toHex(raw)})` : ''}; ` +
+      'Upgrade: websocket and Connection: Upgrade ask to switch protocols; Sec-WebSocket-Version: 13.'
+    );
+  }
+  if (p.app?.kind === 'http-response' && p.app.status === 101) {
+    const get = t.packets.find((q) => q.app?.kind === 'http-request' && q.app.upgrade);
+    const key = get ? requestKey(get) : undefined;
+    if (!key) return undefined;
+    const c = acceptComputation(key);
+    const sent = responseAccept(p);
+    return (
+      `Sec-WebSocket-Accept, step by step: 1) the key ${c.key}; 2) append the GUID: ${c.concatenated}; ` +
+      `3) SHA-1 of that text: ${toHex(c.sha1, '')}; 4) those 20 bytes in base64: ${c.accept}` +
+      (sent === c.accept ? ', exactly the header in this 101.' : '.')
+    );
+  }
+  const f = wsFrameOf(p);
+  if (f && isFirstFrame(p, t)) {
+    return (
+      `The first bytes after the 101 are a WebSocket frame (${byteList(appBytes(p), 2)}), not HTTP: ` +
+      `the same connection, ports ${p.tcp.srcPort} → ${p.tcp.dstPort}.`
+    );
+  }
+  return undefined;
+}
+
+function requestKey(p: Packet): string | undefined {
+  const r = decodeHttpRequest(appBytes(p));
+  return r.ok ? headerValue(r.repr.headers, 'sec-websocket-key') : undefined;
+}
+
+function responseAccept(p: Packet): string | undefined {
+  const r = decodeHttpResponse(appBytes(p));
+  return r.ok ? headerValue(r.repr.headers, 'sec-websocket-accept') : undefined;
+}
+
+export const CONNECTION_LESSONS: readonly LessonContent[] = [
+  {
+    id: 'websocket',
+    intro:
+      'A WebSocket is a full-duplex channel over one TCP connection (RFC 6455, 2011): once it is open, the ' +
+      'browser and the server each send whenever they like. Watch its whole life here: TCP connects, one ' +
+      'HTTP request and one response turn the connection into a WebSocket, "Hello" and "Hi!" travel as ' +
+      'frames, and the browser closes it. Every byte on screen is real.',
+    checks: [
+      {
+        question: 'What is a WebSocket?',
+        choices: [
+          'A full-duplex channel over one TCP connection that starts as HTTP',
+          'A new HTTP request for every message',
+          'A network protocol that replaces TCP',
+          'A browser feature that only receives messages from the server',
+        ],
+        answer: 0,
+        explain:
+          'At the onopen step the browser switched the connection it already had from HTTP to WebSocket. ' +
+          'After that, "Hello" went one way and "Hi!" the other, as frames on that same TCP connection.',
+      },
+      {
+        question: 'How many TCP connections did this whole conversation use?',
+        choices: ['One', 'Two: one for HTTP, one for the WebSocket', 'One per message'],
+        answer: 0,
+        explain:
+          'The GET, the 101, both messages, the ping and pong and the Close frames all travel between the ' +
+          "same two ports: the browser's port and port 80. There is only one SYN, at the start.",
+      },
+      {
+        question: 'After the 101, how does the server send "Hi!"?',
+        choices: [
+          'As a WebSocket frame: a 2-byte header and 3 bytes of text',
+          'As an HTTP response with headers',
+          'It opens a new connection to the browser',
+        ],
+        answer: 0,
+        explain:
+          'On the wire, "Hi!" is a 5-byte WebSocket frame: 81 03 and then the three letters (see the aside at ' +
+          'that step). No status line, no HTTP headers.',
+      },
+    ],
+    teacherNotes:
+      'This is the overview: keep moving and leave details to the other lessons. Pause at "The page opens a ' +
+      'WebSocket" and ask: what has to happen before one WebSocket byte can travel? (TCP first.) Pause at ' +
+      '"onopen" and ask: is this a new connection? (No: same ports as the SYN, see the aside.) At the server ' +
+      'push, ask who asked for it (nobody). At ws.close, ask how long a WebSocket stays open (until someone ' +
+      'closes it or the network drops it).',
+    aside: overviewAside,
+  },
+  {
+    id: 'osi',
+    intro:
+      'Every message a page sends is wrapped on the way down and unwrapped on the way up. This lesson opens ' +
+      'where the browser hands the WebSocket frame for "Hello" to its network stack, and follows that one ' +
+      'frame through all seven OSI layers on both machines. Watch the size grow at layers 4, 3 and 2, and ' +
+      'stay the same at 6 and 5.',
+    checks: [
+      {
+        question: 'Which layers added a header of their own to the "Hello" frame?',
+        choices: [
+          'All seven layers',
+          'WebSocket (7), TCP (4), IPv4 (3) and Ethernet (2)',
+          'Only TCP and IP',
+          'Layers 5 and 6',
+        ],
+        answer: 1,
+        explain:
+          'The asides count the bytes: the size stays the same at layers 6 and 5 and grows at 4 (TCP header), 3 ' +
+          '(20 bytes of IPv4) and 2 (14 bytes of Ethernet header and a 4-byte FCS). Encoding text as UTF-8, or ' +
+          'encrypting with TLS for wss://, is work done at layer 6, not a header.',
+      },
+      {
+        question: 'What is the unit called at layer 4, layer 3 and layer 2?',
+        choices: ['segment, packet, frame', 'frame, packet, segment', 'packet, segment, bits'],
+        answer: 0,
+        explain:
+          'TCP makes a segment (data + TCP header), IPv4 a packet (segment + IP header), Ethernet a frame ' +
+          '(packet + Ethernet header and FCS); layer 1 sends bits.',
+      },
+      {
+        question: 'Which layer does DNS belong to?',
+        choices: [
+          'The application layer (7): it is a protocol programs use to look up names',
+          'The session layer (5)',
+          'The network layer (3), next to IP',
+        ],
+        answer: 0,
+        explain:
+          'DNS is an application-layer protocol that runs over UDP or TCP, port 53. The session layer is about ' +
+          'the dialogue: here, the WebSocket session with its heartbeats and closing handshake, which adds no ' +
+          'header (see the layer 5 step).',
+      },
+    ],
+    teacherNotes:
+      "The lesson opens at the Hello frame's layer 7 step (the SYN, the GET and the 101 walked the layers " +
+      'before it; skip them). Before each step down, ask: "what will this layer add, and how big will the unit ' +
+      'be?" and let the aside answer. Pause at layer 6 and layer 5: nothing is added (misconception M6). At ' +
+      'layer 5, ask where DNS belongs (M5: the application layer). On the way up, ask which check each layer ' +
+      'makes (CRC-32 at 2, the IP header checksum at 3, the TCP checksum and sequence number at 4).',
+    aside: osiAside,
+    start: startAt((t) => {
+      const p = osiPacket(t);
+      return p ? firstStep(t, (s) => s.packet === p.id) : undefined;
+    }),
+  },
+  {
+    id: 'tcp',
+    intro:
+      'Before any web page can talk to a server, TCP has to set up a connection: each side picks a random ' +
+      'starting number and the other confirms it. That takes three segments. Ending it takes four, because ' +
+      'each direction closes on its own. Watch the numbers: they only ever move forward.',
+    checks: [
+      {
+        question: "The browser's SYN carries Seq = x. What Ack does the server's SYN-ACK carry?",
+        choices: ['x + 1', 'x', '0', 'y + 1'],
+        answer: 0,
+        explain:
+          'The SYN uses up number x, so the next number the server expects is x+1. The SYN-ACK step shows ' +
+          'Ack = x+1 with the real value of x.',
+      },
+      {
+        question: "In the last ACK of the handshake, what is the browser's sequence number?",
+        choices: ['x + 1: one past its SYN', '0: it is reset', 'x: the same as the SYN'],
+        answer: 0,
+        explain:
+          'The ACK step shows Seq = x+1 and Ack = y+1. Wireshark prints "Seq=1 Ack=1" only because it counts ' +
+          "from each side's starting number; nothing is reset.",
+      },
+      {
+        question: 'Why does each side start from a random number?',
+        choices: [
+          'So a stray segment from an old connection, or a forged one, is not taken for part of this one',
+          'To encrypt the data',
+          'Because counting must start at 0 but the 0 is hidden',
+        ],
+        answer: 0,
+        explain:
+          'A random initial sequence number makes old segments with the same ports fall outside the window, ' +
+          'and makes it hard for an outsider to guess numbers and inject data (RFC 9293 §3.4.1).',
+      },
+      {
+        question: 'How many segments did the goodbye take?',
+        choices: ['Four: FIN, ACK, FIN, ACK', 'Three, like the handshake', 'One'],
+        answer: 0,
+        explain:
+          'The steps are labelled 1 of 4 to 4 of 4: each side sends its own FIN and the other acknowledges it, ' +
+          "and each FIN uses up one sequence number, so its ACK says FIN's Seq + 1.",
+      },
+    ],
+    teacherNotes:
+      'Explain it to a non-technical friend: "Can we talk? My numbers start at x." "Yes, I got x; mine start ' +
+      'at y." "Got y." Write x and y from the SYN and SYN-ACK asides on the board. Pause at the ACK step and ' +
+      'ask what Seq and Ack will be before revealing them (M3: students often say 0, or x again). Skip the ' +
+      'WebSocket part quickly. At the goodbye, ask why it takes four segments when the handshake took three ' +
+      '(each direction closes separately; the SYN-ACK combined two).',
+    aside: tcpAside,
+    start: startAt((t) => firstStep(t, (s) => s.host === 'client' && s.layer === 4)),
+  },
+  {
+    id: 'upgrade',
+    intro:
+      "A WebSocket starts as an ordinary HTTP request. Once TCP's three-way handshake is done, the browser " +
+      'sends GET with Upgrade: websocket and a random key; the server answers 101 Switching Protocols with a ' +
+      'value computed from that key. Two messages, and the same connection now speaks WebSocket.',
+    checks: [
+      {
+        question: 'Is the WebSocket handshake a three-way handshake?',
+        choices: [
+          "No: it is one HTTP request and one response, sent after TCP's three-way handshake",
+          'Yes: SYN, SYN-ACK, ACK',
+          'Yes: GET, 101, ACK',
+        ],
+        answer: 0,
+        explain:
+          "The lesson opens on TCP's third segment (layer 4). Then come exactly two HTTP messages at layer 7: " +
+          "the GET with Upgrade: websocket, and the 101. The ACKs between them are TCP's, not WebSocket's.",
+      },
+      {
+        question: 'How does the server compute Sec-WebSocket-Accept?',
+        choices: [
+          'base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))',
+          'It sends the key back unchanged',
+          'It encrypts the key with its certificate',
+          'It picks a random value',
+        ],
+        answer: 0,
+        explain:
+          "The aside at the 101 does it in four steps with this run's key. RFC 6455 §1.3 gives a check: " +
+          'the key dGhlIHNhbXBsZSBub25jZQ== gives s3pPLMBiTxaQ9kYGzzhZRbK+xOo=.',
+      },
+      {
+        question: 'After the 101, where does the WebSocket traffic go?',
+        choices: [
+          'Over the same TCP connection and port 80 that carried the GET',
+          'Over a new connection on a port the 101 names',
+          'Over port 443',
+        ],
+        answer: 0,
+        explain:
+          'The first frame after the 101 has the same ports as the GET. The bytes change from HTTP text to ' +
+          'WebSocket frames; the connection does not.',
+      },
+    ],
+    teacherNotes:
+      'Open on TCP\'s last ACK and say: "layer 4 is done; nothing WebSocket has happened yet" (M2). At the GET, ' +
+      'read the four headers aloud (Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version: 13). ' +
+      'Before the 101, ask the class how the server could prove it read the key. Then do the four steps of ' +
+      "the aside on the board with this run's values. Point out that the key is not a secret or a password: " +
+      'it only proves the server understood a WebSocket request.',
+    aside: upgradeAside,
+    start: startAt((t) => firstTransmit(t, isHandshakeAck)),
+  },
+];

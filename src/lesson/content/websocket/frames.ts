@@ -1,0 +1,327 @@
+/**
+ * The websocket story's lessons about frames: full-duplex frames and server push, masking, and the close
+ * handshake.
+ */
+import { toHex } from '../../../protocol/bytes';
+import { maskPayload } from '../../../protocol/websocket';
+import type { Step, Timeline } from '../../../sim/types';
+import {
+  packetOf,
+  appBytes,
+  wsFrameOf,
+  wsHeaderBytes,
+  isTextFrame,
+  isCloseFrame,
+  has,
+  firstTransmit,
+  firstOfChapter,
+  wsBecame,
+  startsClosing,
+  sameText,
+  lastPacketBefore,
+  startAt,
+} from '../queries';
+import type { LessonContent } from '../types';
+import { quote, bytes, byteList, TEXT } from '../wording';
+
+/** Frames and server push: what a frame header costs, and that no request came first. */
+function framesAside(step: Step, t: Timeline): string | undefined {
+  const p = packetOf(step, t);
+  if (!p || step.kind !== 'transmit' || !isTextFrame(p) || p.retransmissionOf !== undefined) return undefined;
+  const f = wsFrameOf(p);
+  if (!f) return undefined;
+  const head = appBytes(p).subarray(0, 2);
+  const header = wsHeaderBytes(p, f);
+  const b0 = head[0] ?? 0;
+  const b1 = head[1] ?? 0;
+  const parts =
+    `Header ${toHex(head)}: ${toHex(head.subarray(0, 1))} = FIN ${b0 >> 7}, opcode ${b0 & 0x0f} (text); ` +
+    `${toHex(head.subarray(1, 2))} = MASK ${b1 >> 7}, ` +
+    ((b1 & 0x7f) < 126
+      ? `length ${b1 & 0x7f}`
+      : `length code ${b1 & 0x7f}: the length, ${f.payload.length}, follows in ${(b1 & 0x7f) === 126 ? 2 : 8} more bytes`) +
+    (f.maskKey ? `, then the 4-byte masking key ${toHex(f.maskKey)}` : '') +
+    `. ${bytes(header)} of header for ${bytes(f.payload.length)} of text.`;
+  if (p.from === 'client') return parts;
+  const response = t.packets.find((q) => q.app?.kind === 'http-response');
+  const asked = t.packets.some(
+    (q) =>
+      q.from === 'client' &&
+      q.tcp.len > 0 &&
+      q.app?.kind === 'ws-frame' &&
+      q.id < p.id &&
+      (!response || q.id > response.id),
+  );
+  return (
+    parts +
+    (asked
+      ? ' The browser did send a frame earlier, but that was a message of its own, not a request: the server sends this because its program chose to.'
+      : ' Since the 101, the browser has sent no data at all, only TCP ACKs: nothing asked for this frame. That is server push.')
+  );
+}
+
+/** Masking: the key, the XOR byte by byte, and the same text looking different each time. */
+function maskingAside(step: Step, t: Timeline): string | undefined {
+  const p = packetOf(step, t);
+  if (
+    step.kind === 'app' &&
+    step.host === 'server' &&
+    step.console?.some((c) => c.text.startsWith('message:'))
+  ) {
+    const frame = [...t.packets]
+      .reverse()
+      .find((q) => q.id <= (lastPacketBefore(step, t) ?? -1) && q.from === 'client' && isTextFrame(q));
+    const f = frame ? wsFrameOf(frame) : null;
+    if (!frame || !f?.maskKey) return undefined;
+    const wire = maskPayload(f.payload, f.maskKey);
+    return (
+      `ws XORs the wire bytes ${byteList(wire, 8)} with the same key ${toHex(f.maskKey)} and gets ` +
+      `${byteList(f.payload, 8)} back: ${quote(TEXT.decode(f.payload))}. XOR with the same key twice gives the original.`
+    );
+  }
+  if (!p || step.kind !== 'transmit' || p.retransmissionOf !== undefined || !isTextFrame(p)) return undefined;
+  const f = wsFrameOf(p);
+  if (!f) return undefined;
+  if (!f.maskKey) {
+    return (
+      `Not masked: the payload on the wire, ${byteList(f.payload, 8)}, is the UTF-8 text itself. Servers never ` +
+      'mask (RFC 6455 §5.1). Masking is not secrecy anyway: only wss:// (TLS) hides the text from the path.'
+    );
+  }
+  const wire = maskPayload(f.payload, f.maskKey);
+  const n = Math.min(f.payload.length, 5);
+  const xors: string[] = [];
+  for (let i = 0; i < n; i++) {
+    xors.push(
+      `${toHex(f.payload.subarray(i, i + 1))} ⊕ ${toHex(f.maskKey.subarray(i & 3, (i & 3) + 1))} = ${toHex(wire.subarray(i, i + 1))}`,
+    );
+  }
+  const text = TEXT.decode(f.payload);
+  const earlier = t.packets.find(
+    (q) =>
+      q.id < p.id &&
+      q.from === 'client' &&
+      isTextFrame(q) &&
+      q.retransmissionOf === undefined &&
+      sameText(q, text),
+  );
+  const ef = earlier ? wsFrameOf(earlier) : null;
+  const again =
+    earlier && ef?.maskKey
+      ? ` The page sent the same text before (packet #${earlier.wireIndex}, key ${toHex(ef.maskKey)}), and then ` +
+        `it went out as ${byteList(maskPayload(ef.payload, ef.maskKey), 8)}: same text, different bytes.`
+      : ' A script in the page chose the text but cannot predict these bytes, so it cannot make the wire carry ' +
+        'something a confused proxy would take for an HTTP request (cache poisoning, RFC 6455 §10.3).';
+  return (
+    `Key ${toHex(f.maskKey)} (fresh for this frame). Byte i is XORed with key byte i mod 4: ${xors.join(', ')}` +
+    `${f.payload.length > n ? ', …' : ''}. On the wire: ${byteList(wire, 8)}.` +
+    again
+  );
+}
+
+/** Close: the status code inside the frame, the codes that never travel, and TCP closing afterwards. */
+function closeAside(step: Step, t: Timeline): string | undefined {
+  if (startsClosing(step, t)) {
+    return (
+      'Status codes a Close frame can carry (RFC 6455 §7.4.1): 1000 normal closure, 1001 going away (a tab ' +
+      'closes), 1002 protocol error, 1003 unsupported data, 1007 invalid payload data, 1008 policy ' +
+      'violation, 1009 message too big, 1011 internal error.'
+    );
+  }
+  if (step.kind === 'app' && step.host === 'client' && wsBecame(step, t, 'client', 'CLOSED')) {
+    const code = /onclose: (\d+)/.exec(step.title)?.[1];
+    return (
+      `onclose reports ${code ?? 'the code'}, read from the Close frame. Two codes exist only inside the API: ` +
+      '1005 (the Close frame had no status code) and 1006 (the connection died with no Close frame at all). ' +
+      'Neither is ever sent on the wire.'
+    );
+  }
+  const p = packetOf(step, t);
+  if (!p || step.kind !== 'transmit') return undefined;
+  if (isCloseFrame(p)) {
+    const f = wsFrameOf(p);
+    if (!f) return undefined;
+    const code = f.payload.subarray(0, 2);
+    const reason = f.payload.subarray(2);
+    const codeValue = ((code[0] ?? 0) << 8) | (code[1] ?? 0);
+    const first = t.packets.find((q) => isCloseFrame(q))?.id === p.id;
+    return (
+      `Payload ${toHex(f.payload)}${f.maskKey ? ` (before masking with ${toHex(f.maskKey)})` : ''}: ` +
+      `${toHex(code)} is the status code ${codeValue}, then ${toHex(reason)} is the reason ${quote(TEXT.decode(reason))} in UTF-8.` +
+      (first
+        ? ' A WebSocket ends like this, or when the network fails; it has no expiry date.'
+        : ' The answer repeats the code: both sides have now said goodbye at layer 7.')
+    );
+  }
+  if (
+    has(p, 'FIN') &&
+    p.retransmissionOf === undefined &&
+    t.packets.find((q) => has(q, 'FIN'))?.id === p.id
+  ) {
+    return (
+      `The WebSocket closing handshake is over, so now TCP says goodbye at layer 4. The ${p.from} sends the ` +
+      `first FIN: RFC 6455 §7.1.1 asks the server to close TCP first, so it, not the browser, waits in TIME_WAIT.`
+    );
+  }
+  return undefined;
+}
+
+export const FRAME_LESSONS: readonly LessonContent[] = [
+  {
+    id: 'frames',
+    intro:
+      'With plain HTTP the server only ever answers a request. On a WebSocket either side sends whenever it ' +
+      'has something to say. Here the server sends the first message before the browser has sent anything, ' +
+      'and every message is a small frame rather than a request with headers.',
+    checks: [
+      {
+        question: 'The server can send content without first receiving a ___.',
+        choices: ['request', 'response', 'SYN'],
+        answer: 0,
+        explain:
+          'The first frame, "Welcome! 3 people are online.", comes from the server while the browser has sent ' +
+          'no data since the 101: only TCP ACKs. No request came first.',
+      },
+      {
+        question: 'Once the WebSocket is open, who may send?',
+        choices: [
+          'Either side, whenever it likes',
+          'Only the browser; the server replies',
+          'Only the server',
+        ],
+        answer: 0,
+        explain:
+          'Server, browser, server: three frames, and the order is just what each program decided. The channel ' +
+          'is full-duplex: both directions are open at once.',
+      },
+      {
+        question: 'How long is the header of a server frame carrying less than 126 bytes?',
+        choices: ['2 bytes', '6 bytes', 'About 100 bytes of HTTP headers'],
+        answer: 0,
+        explain:
+          'The asides decode it: FIN and opcode in the first byte, MASK and length in the second. Client frames ' +
+          'add a 4-byte masking key (6 bytes). Lengths of 126 or more use 2 or 8 extra length bytes, so a ' +
+          'header is 2 to 14 bytes.',
+      },
+    ],
+    teacherNotes:
+      'Before the first frame, ask: "the browser has not sent a message yet; can the server speak?" (Q3). At ' +
+      'each frame, read the header bytes in the aside: 81 = FIN + text, then the length. Compare with the ' +
+      'size of the GET (look at its length in the ladder). Ask what a chat app would have to do with plain ' +
+      'HTTP to get "Welcome" without asking (polling; see the polling lesson).',
+    aside: framesAside,
+    start: startAt((t) => firstOfChapter(t, 'ws-data')),
+  },
+  {
+    id: 'masking',
+    intro:
+      'Every frame a browser sends is masked: its payload is XORed with a fresh random 4-byte key that travels ' +
+      'in the frame. It is not encryption, since the key is right there. It protects proxies: a script cannot ' +
+      'choose the bytes that appear on the wire. The page sends "Hello" twice, and the server sends "Hello" ' +
+      'back; compare the bytes.',
+    checks: [
+      {
+        question: 'Which frames must be masked?',
+        choices: [
+          'Every frame from the browser to the server',
+          'Every frame from the server to the browser',
+          'Only frames that carry passwords',
+          'None on ws://',
+        ],
+        answer: 0,
+        explain:
+          'Both "Hello" frames from the browser carry a masking key; the server\'s "Hello" goes out as plain ' +
+          '48 65 6c 6c 6f (RFC 6455 §5.1).',
+      },
+      {
+        question: 'How is byte i of the payload masked?',
+        choices: ['XOR with key byte i mod 4', 'Add the key to it', 'Encrypt it with AES'],
+        answer: 0,
+        explain:
+          'The aside shows each byte XORed with the key byte at position i mod 4; the server XORs again with the ' +
+          'same key and gets the text back.',
+      },
+      {
+        question: 'The page sent "Hello" twice. On the wire the two payloads were…',
+        choices: ['different, because each frame gets a fresh key', 'identical'],
+        answer: 0,
+        explain:
+          "The second frame's aside puts both side by side: same text, different key, different bytes.",
+      },
+      {
+        question: 'Why does RFC 6455 require masking?',
+        choices: [
+          'So a script cannot choose the exact bytes on the wire and trick a proxy into caching a forged response',
+          'To keep the message secret',
+          'To make the message shorter',
+        ],
+        answer: 0,
+        explain:
+          'RFC 6455 §10.3: with unpredictable keys, a hostile page cannot write bytes that a badly written ' +
+          'proxy would read as an HTTP request and cache (cache poisoning). Secrecy needs wss:// (TLS).',
+      },
+    ],
+    teacherNotes:
+      'Write the first key on the board and XOR two bytes by hand with the class (48 ⊕ key byte 0, 65 ⊕ key ' +
+      'byte 1). Pause at the second "Hello" and ask: "same text, will the bytes be the same?" Then at the ' +
+      "server's frame ask why it is not masked (the attack is about scripts in pages, which only write " +
+      'client frames). Make sure nobody leaves thinking masking is encryption.',
+    aside: maskingAside,
+    start: startAt((t) => firstTransmit(t, (p) => p.from === 'client' && isTextFrame(p))),
+  },
+  {
+    id: 'close',
+    intro:
+      'A WebSocket does not stay open forever: it stays open until one side starts the closing handshake or the ' +
+      'network drops it. Here the server calls ws.close(1000, "bye"): a Close frame with a status code, an ' +
+      "answering Close frame, and only then TCP's FIN, ACK, FIN, ACK.",
+    checks: [
+      {
+        question: 'When does a WebSocket close?',
+        choices: [
+          'When one side starts the closing handshake, or the network drops the connection',
+          'Never: once open it stays open forever',
+          'After every message',
+        ],
+        answer: 0,
+        explain:
+          'Nothing ended this WebSocket until the server called close(): the ping and pong before it kept ' +
+          'checking it was alive. Without a Close frame only a network failure ends it (onclose then says 1006).',
+      },
+      {
+        question: 'Which status code means a normal closure?',
+        choices: ['1000', '1006', '404'],
+        answer: 0,
+        explain: 'The Close frame\'s payload starts 03 e8, which is 1000, followed by the reason "bye".',
+      },
+      {
+        question: 'onclose reports code 1006. What was on the wire?',
+        choices: [
+          'No Close frame at all: 1006 means the connection broke, and it is never sent',
+          'A Close frame carrying 1006',
+          'An HTTP response with status 1006',
+        ],
+        answer: 0,
+        explain:
+          '1005 (no status code in the Close frame) and 1006 (no Close frame at all) are reported by the API ' +
+          'only; RFC 6455 §7.4.1 forbids sending them.',
+      },
+      {
+        question: 'After both Close frames, who closes the TCP connection first?',
+        choices: ['The server', 'The browser', 'Both at the same moment'],
+        answer: 0,
+        explain:
+          'The first FIN comes from the server (RFC 6455 §7.1.1), so the server, not the browser, keeps the ' +
+          'connection in TIME_WAIT.',
+      },
+    ],
+    teacherNotes:
+      'Open at the server\'s close() call. Ask first: "how long would this WebSocket have stayed open without ' +
+      'it?" (M7). Read the Close frame payload from the aside: 03 e8 = 1000, then "bye". Point out that the ' +
+      'browser\'s answer is masked like any client frame. At onclose, write 1005 and 1006 on the board as "API ' +
+      'only, never on the wire". End by showing that TCP\'s goodbye comes after the WebSocket one: two layers, ' +
+      'two goodbyes.',
+    aside: closeAside,
+    start: startAt((t) => firstOfChapter(t, 'ws-close')),
+  },
+];

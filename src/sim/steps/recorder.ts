@@ -1,0 +1,205 @@
+/**
+ * The one step recorder every story writes its steps with. It keeps every host's state (a step's
+ * `states` object is shared with the steps before it until a host's state changes), numbers and dates
+ * the steps, puts each in the latest chapter begun (from the story's chapter table, in order), adds the
+ * closing note of a run cut short, and lists the chapters. What a step says, and when, is the story's.
+ */
+import type {
+  Chapter,
+  CodeRef,
+  ConsoleLine,
+  HostId,
+  HostState,
+  OsiLayer,
+  Packet,
+  Step,
+  StepKind,
+  TcpView,
+} from '../types';
+import type { Narration } from './narration';
+
+/** One row of a story's chapter table. */
+export interface ChapterSpec {
+  readonly id: string;
+  readonly title: string;
+}
+
+/** A step before the recorder numbers, dates and files it. */
+export interface StepDraft extends Narration {
+  readonly host: HostId | 'wire';
+  readonly layer: OsiLayer | null;
+  readonly kind: StepKind;
+  readonly packet?: number | undefined;
+  readonly code?: CodeRef | null;
+  readonly console?: readonly ConsoleLine[];
+}
+
+/** The TCP view of a server listening before anything has happened. */
+export const LISTENING: TcpView = {
+  connection: 0,
+  state: 'LISTEN',
+  sndNxt: 0,
+  relSndNxt: 0,
+  rcvNxt: 0,
+  relRcvNxt: 0,
+};
+
+export class StepRecorder {
+  readonly steps: Step[] = [];
+  private states: Readonly<Record<HostId, HostState>>;
+  private phase = 0;
+  /** Runs after every step with the number of steps so far (a story may stop a run that grows too long). */
+  afterStep: (count: number) => void = () => {};
+
+  /**
+   * @param chapters the story's chapters in order; a step belongs to the latest one begun.
+   * @param states every host's state before the first step.
+   * @param now the simulated time in ms, the time of a step unless it says otherwise.
+   */
+  constructor(
+    private readonly chapters: readonly ChapterSpec[],
+    states: Readonly<Record<HostId, HostState>>,
+    private readonly now: () => number,
+  ) {
+    this.states = states;
+  }
+
+  /** Begin chapter `id`, unless a later one has begun already. */
+  advance(id: string): void {
+    const i = this.chapters.findIndex((c) => c.id === id);
+    if (i > this.phase) this.phase = i;
+  }
+
+  stateOf(host: HostId): HostState | undefined {
+    return this.states[host];
+  }
+
+  setHost(host: HostId, patch: Partial<HostState>): void {
+    const old = this.states[host] ?? {};
+    let changed = false;
+    for (const k of Object.keys(patch) as (keyof HostState)[]) {
+      if (old[k] !== patch[k]) changed = true;
+    }
+    if (!changed) return;
+    this.states = { ...this.states, [host]: { ...old, ...patch } };
+  }
+
+  setTcp(host: HostId, view: TcpView): void {
+    this.setHost(host, { tcp: view });
+  }
+
+  step(d: StepDraft, time = this.now()): void {
+    const step: { -readonly [K in keyof Step]: Step[K] } = {
+      index: this.steps.length,
+      chapter: this.chapters[this.phase]!.id,
+      time,
+      host: d.host,
+      layer: d.layer,
+      kind: d.kind,
+      states: this.states,
+      title: d.title,
+      text: d.text,
+    };
+    if (d.packet !== undefined) step.packet = d.packet;
+    if (d.curriculum && d.curriculum.length > 0) step.curriculum = d.curriculum;
+    if (d.misconception) step.misconception = d.misconception;
+    if (d.code) step.code = d.code;
+    if (d.console && d.console.length > 0) step.console = d.console;
+    this.steps.push(step);
+    this.afterStep(this.steps.length);
+  }
+
+  /** A closing note when the run had to stop early. */
+  finish(truncated: boolean): void {
+    if (!truncated) return;
+    this.step({
+      host: 'wire',
+      layer: null,
+      kind: 'state',
+      title: 'The simulation stops here',
+      text: 'This scenario would run on for too long; the timeline ends here.',
+    });
+  }
+
+  /** The steps, and the chapters they fell into: the recorder's part of a timeline. */
+  told(): { readonly steps: readonly Step[]; readonly chapters: readonly Chapter[] } {
+    return { steps: this.steps, chapters: this.chapterList() };
+  }
+
+  /** The chapters the steps fell into, in order, with their first and last steps. */
+  private chapterList(): Chapter[] {
+    const out: Chapter[] = [];
+    for (const s of this.steps) {
+      const last = out.at(-1);
+      if (last && last.id === s.chapter) {
+        out[out.length - 1] = { ...last, lastStep: s.index };
+      } else {
+        const title = this.chapters.find((c) => c.id === s.chapter)?.title ?? s.chapter;
+        out.push({ id: s.chapter, title, firstStep: s.index, lastStep: s.index });
+      }
+    }
+    return out;
+  }
+}
+
+/** Which packets walk the seven layers, and the write each packet carries part of. */
+export class WalkLog<W> {
+  private readonly writes: (W | undefined)[] = [];
+  private readonly walked = new Set<number>();
+  /** Original packet ids whose walk was cut short by a loss: their retransmission walks. */
+  private readonly pending = new Set<number>();
+
+  sent(p: Packet, w: W | undefined): void {
+    this.writes[p.id] = w;
+  }
+
+  writeOf(p: Packet): W | undefined {
+    return this.writes[p.id];
+  }
+
+  walk(p: Packet): void {
+    this.walked.add(p.id);
+  }
+
+  walks(p: Packet): boolean {
+    return this.walked.has(p.id);
+  }
+
+  /** Whether a retransmission finishes a walk a loss cut short. */
+  resumes(p: Packet): boolean {
+    return p.retransmissionOf !== undefined && this.pending.has(p.retransmissionOf);
+  }
+
+  lost(p: Packet): void {
+    if (this.walked.has(p.id)) this.pending.add(p.retransmissionOf ?? p.id);
+  }
+
+  arrived(p: Packet): void {
+    this.pending.delete(p.retransmissionOf ?? p.id);
+  }
+}
+
+const CONSOLE_TEXT = 60;
+
+/** Characters (code points) of a text, without splitting it into an array. */
+function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) n++;
+  }
+  return n;
+}
+
+/**
+ * A text for a console line: at most 60 characters; a longer one is cut with '…', followed by its
+ * length when `withLength` (the websocket story's console says how long a message was).
+ */
+export function consoleText(text: string, withLength: boolean): string {
+  const max = CONSOLE_TEXT;
+  if (text.length <= max) return text;
+  // Only the start is shown: split no more than that into characters.
+  const chars = Array.from(text.slice(0, max * 2));
+  if (chars.length <= max && codePoints(text) <= max) return text;
+  return `${chars.slice(0, max).join('')}…` + (withLength ? ` (${codePoints(text)} characters)` : '');
+}

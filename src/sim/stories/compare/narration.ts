@@ -1,0 +1,149 @@
+/**
+ * What each step of the polling-vs-websocket story says (CURRICULUM Q12, with Q8 and Q9): the plan, each
+ * method's start, every packet with its bytes per layer, each message's delay, and the figures side by side.
+ */
+import type { EioWrite } from '../../libs/engineio';
+import type { Scenario } from '../../scenario';
+import type { Narration } from '../../steps/narration';
+import { bytesText, msText } from '../../steps/phrases';
+import type { ComparisonSeries, Packet } from '../../types';
+import { COMPARE, type CompareMethod } from './methods';
+
+function layerBreakdown(p: Packet): string {
+  const tcp = p.layers.tcp ? p.layers.tcp.end - p.layers.tcp.start : 0;
+  return (
+    `${bytesText(p.frame.length)} on the wire: Ethernet 14 + IPv4 20 + TCP ${tcp}` +
+    (p.tcp.len > 0 ? ` + ${bytesText(p.tcp.len)} of ${p.layers.websocket ? 'WebSocket' : 'HTTP'}` : '')
+  );
+}
+
+/** A packet's one step: its bytes per layer, and what they bought. */
+export function narrateComparePacket(
+  p: Packet,
+  w: EioWrite | undefined,
+  fromBrowser: boolean,
+  method: CompareMethod | undefined,
+): Narration {
+  return {
+    title: `${fromBrowser ? 'Browser → server' : 'Server → browser'}: ${w ? w.summary : p.summary}`,
+    text:
+      `${layerBreakdown(p)}.` +
+      (w?.purpose === 'http-request' && method === 'short-polling'
+        ? ' The page asks whether there is news; most of these bytes are headers, sent again every time.'
+        : '') +
+      (w?.purpose === 'http-response' && w.text === '[]'
+        ? ' Nothing new: the whole round trip carried no news.'
+        : '') +
+      (p.tcp.len === 0 && !p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('FIN')
+        ? ' A bare acknowledgment: it carries no data but still costs a whole frame.'
+        : ''),
+  };
+}
+
+/** The story's first step: what is about to happen. */
+export function narratePlan(scenario: Scenario, n: number): Narration {
+  return {
+    title: `${n} messages, four ways`,
+    text:
+      `The server will have ${n} message${n === 1 ? '' : 's'} for the page, at irregular times ` +
+      `(on average one every ${msText(scenario.interval)}). The page gets them by short polling (asking every ` +
+      `${msText(scenario.interval)}), by long polling, over a WebSocket and with Socket.IO, one method after ` +
+      'the other. For each, the chart counts every byte on the wire, headers of every layer included, and ' +
+      'how long each message waited before the page saw it.',
+    curriculum: ['Q12'],
+  };
+}
+
+/** Message `i` (0-based) of `n` becomes available on the server. */
+export function narrateNews(text: string, i: number, n: number): Narration {
+  return {
+    title: `News ${i + 1} of ${n} on the server: ${JSON.stringify(text)}`,
+    text: `publish(${JSON.stringify(text)}): the server has message ${i + 1} now. How soon will the page see it?`,
+  };
+}
+
+/** The page shows message `i` (0-based), `delayNs` after the server had it. */
+export function narrateDelivery(text: string, i: number, delayNs: number): Narration {
+  return {
+    title: `The page shows news ${i + 1}: ${JSON.stringify(text)}`,
+    text: `It reached the page ${msText(Math.round(delayNs / 100_000) / 10)} after the server had it.`,
+  };
+}
+
+export function phaseIntro(method: CompareMethod, scenario: Scenario, n: number): Narration {
+  switch (method) {
+    case 'short-polling':
+      return {
+        title: `Short polling: GET ${COMPARE.path} every ${msText(scenario.interval)}`,
+        text:
+          `The page asks the server every ${msText(scenario.interval)} whether there is news, with an ordinary ` +
+          'HTTP request and all its headers. The server answers at once, usually with nothing ([]). A message ' +
+          'waits on the server until the next question comes: up to one whole interval.',
+        curriculum: ['Q12'],
+      };
+    case 'long-polling':
+      return {
+        title: 'Long polling: one question held open',
+        text:
+          'The page asks once; the server keeps the question open until it has news, then answers, and the ' +
+          'page asks again at once. Messages arrive quickly, but each still costs a whole HTTP request and ' +
+          'response with their headers.',
+        curriculum: ['Q12'],
+      };
+    case 'websocket':
+      return {
+        title: `WebSocket: ws://server${COMPARE.path}`,
+        text:
+          'One HTTP upgrade, then the connection stays open and the server sends each message as a frame with ' +
+          `a header of 2 bytes (up to 14). ${n} messages, no more questions.`,
+        curriculum: ['Q12', 'Q9'],
+      };
+    case 'socketio':
+      return {
+        title: 'Socket.IO: io()',
+        text:
+          'Socket.IO starts with its Engine.IO handshake over HTTP long-polling, upgrades to a WebSocket, then ' +
+          `sends each message as an event (42["${COMPARE.event}",…]): a little more than a bare WebSocket, ` +
+          'for its extra features.',
+        curriculum: ['Q12', 'Q8'],
+      };
+  }
+}
+
+/** `Label: N bytes, P packets, D average delay`: one method's figures. */
+function figures(s: ComparisonSeries): { total: number; mean: number; line: string } {
+  const total = s.cumulativeBytes.at(-1) ?? 0;
+  const mean = s.delays.length ? s.delays.reduce((a, b) => a + b, 0) / s.delays.length : 0;
+  const line = `${s.label}: ${total} bytes, ${s.packets} packets, ${msText(Math.round(mean * 10) / 10)} average delay`;
+  return { total, mean, line };
+}
+
+export function phaseSummary(method: CompareMethod, s: ComparisonSeries): Narration {
+  const { total, mean, line } = figures(s);
+  const max = s.delays.length ? Math.round(Math.max(...s.delays) * 10) / 10 : 0;
+  return {
+    title: line,
+    text:
+      `All ${s.delays.length} messages arrived. On the wire: ${total} bytes in ${s.packets} packets ` +
+      `(${s.delays.length ? Math.round(total / s.delays.length) : 0} bytes per message), counting every ` +
+      `TCP connection ${method === 'short-polling' || method === 'long-polling' ? 'and every request ' : ''}it ` +
+      `needed. Delay from the server having a message to the page showing it: ${msText(Math.round(mean * 10) / 10)} ` +
+      `on average, at worst ${msText(max)}.`,
+    curriculum: ['Q12'],
+  };
+}
+
+export function summaryNarration(series: readonly ComparisonSeries[], scenario: Scenario): Narration {
+  return {
+    title: 'Why not just HTTP polling?',
+    text:
+      series.map((s) => figures(s).line).join('; ') +
+      `. Short polling pays full HTTP headers for every question, news or not, and makes each message wait up ` +
+      `to ${msText(scenario.interval)}; asking more often cuts the wait but multiplies the bytes. Long polling ` +
+      'cuts the wait, but every message still costs a request and a response with headers. A WebSocket pays ' +
+      'its handshake once, then 2 to 14 bytes of frame header per message, and the message leaves as soon as ' +
+      'the server has it. Socket.IO adds its handshake, upgrade and a few bytes per event to that, in exchange ' +
+      'for its features.',
+    curriculum: ['Q12', 'Q9', 'Q8'],
+  };
+}

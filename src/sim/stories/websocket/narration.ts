@@ -1,0 +1,488 @@
+/**
+ * What each step of the websocket story says: a title and a few plain sentences for students of a
+ * web-development class, with this run's real numbers (ports, ISNs, the key and the accept value, masking
+ * keys, close codes). Steps that answer a CURRICULUM.md question or meet a misconception carry its id.
+ */
+import { toHex } from '../../../protocol/bytes';
+import { acceptComputation, WEBSOCKET_GUID } from '../../../protocol/http';
+import { CLOSE_CODES } from '../../../protocol/websocket';
+import type { HostInfo, Packet, TcpStateName } from '../../types';
+import type { StoryWrite, WsAppEvent } from '../../libs/websocket';
+import { packetRole, type Narration, type RunFacts } from '../../steps/narration';
+import { Label, MISCONCEPTIONS, Who, bytesText, maskSentence, quoted, who } from '../../steps/phrases';
+
+function closeCodeName(code: number | null): string {
+  if (code === null) return 'no status code';
+  const name = CLOSE_CODES[code];
+  return name ? `${code} (${name.toLowerCase()})` : String(code);
+}
+
+/** `x+1 = 2837465124` when the ISN is known. */
+function seqExpr(name: string, isn: number | null, rel: number): string {
+  if (isn === null) return String(rel);
+  const abs = (isn + rel) >>> 0;
+  return rel === 0 ? `${name} = ${abs}` : `${name}+${rel} = ${abs}`;
+}
+// ---- Application events ----
+
+export function narrateApp(e: WsAppEvent, f: RunFacts): Narration {
+  switch (e.kind) {
+    case 'listen':
+      return {
+        title: 'The server listens on port 80',
+        text:
+          'server.js creates a WebSocketServer on port 80. Its TCP socket is in the LISTEN state, waiting for a ' +
+          `SYN. The server is ${f.server.ip}; the browser is ${f.client.ip}. Nothing has been sent yet.`,
+      };
+    case 'create':
+      return {
+        title: 'The page opens a WebSocket',
+        text:
+          "The page runs new WebSocket('ws://server/chat'). readyState is CONNECTING. Before one WebSocket byte " +
+          `can flow the browser needs a TCP connection to ${f.server.ip} port 80, so TCP's three-way handshake ` +
+          'comes first. The WebSocket handshake (one HTTP request and one response) comes after it.',
+        curriculum: ['M2'],
+      };
+    case 'connection':
+      return {
+        title: "ws: 'connection'",
+        text:
+          'ws has sent the 101, so for the server this connection is now a WebSocket: readyState OPEN. ' +
+          "wss.on('connection') runs once for this client, hands over its ws object, and logs " +
+          '"client connected".',
+        curriculum: ['Q2'],
+      };
+    case 'open':
+      return {
+        title: 'onopen: the WebSocket is open',
+        text:
+          `The 101 carried Sec-WebSocket-Accept: ${e.accept}, exactly what the browser computed from its own key, ` +
+          'so the browser switches this connection from HTTP to WebSocket: readyState OPEN, onopen logs ' +
+          '"connected". That is what a WebSocket is (RFC 6455, 2011): a full-duplex channel over one TCP ' +
+          'connection. Both sides may now send frames whenever they like, even at the same time, on this same ' +
+          'connection and port 80. No more HTTP on it.',
+        curriculum: ['Q1', 'Q2'],
+      };
+    case 'message': {
+      const m = f.scenario.messages[e.message];
+      const push = m?.from === 's';
+      const parts = e.frames > 1 ? ` It came in ${e.frames} frames; the library joined them.` : '';
+      if (e.host.role === 'client') {
+        const nothingAsked = push && (f.firstClientMessage < 0 || f.firstClientMessage > e.message);
+        return {
+          title: `onmessage: ${quoted(e.text, 30)}`,
+          text:
+            `The browser runs onmessage with event.data = ${quoted(e.text)} (${bytesText(e.bytes)}) and the page ` +
+            `logs it.${parts} ` +
+            (nothingAsked
+              ? 'The browser has not sent anything since the upgrade: no request came first. The server pushed ' +
+                'this on its own, which plain HTTP cannot do (there the server only answers requests).'
+              : 'No request came first: on a WebSocket the server sends whenever it has something, and the ' +
+                'browser’s own frames are messages, not requests waiting for an answer.'),
+          curriculum: push ? ['Q3', 'Q1'] : ['Q1'],
+        };
+      }
+      return {
+        title: `ws: 'message' ${quoted(e.text, 30)}`,
+        text:
+          `ws unmasked the frame and emits 'message' with ${quoted(e.text)} (${bytesText(e.bytes)}); the ` +
+          `handler logs it.${parts}`,
+      };
+    }
+    case 'pong':
+      return {
+        title: "ws: 'pong'",
+        text:
+          "The pong came back, so the browser is still there. The 'pong' handler logs it. This ping/pong " +
+          'heartbeat is part of the WebSocket session: it keeps the connection known to be alive.',
+      };
+    case 'close-start':
+      return {
+        title: `ws.close(${e.code}, ${quoted(e.reason)})`,
+        text:
+          `${Who(e.host)} starts the closing handshake: readyState CLOSING. A WebSocket stays open until one side ` +
+          `does this (or the network fails). The Close frame carries status ${closeCodeName(e.code)} and the ` +
+          `reason ${quoted(e.reason)}.`,
+        curriculum: ['M7'],
+        misconception: MISCONCEPTIONS.M7,
+      };
+    case 'close-received':
+      if (e.echo) {
+        return {
+          title: `${Label(e.host)} gets Close ${e.code ?? ''} ${quoted(e.reason)}`,
+          text:
+            `${Who(e.host)} got a Close frame with status ${closeCodeName(e.code)} and reason ${quoted(e.reason)}: readyState ` +
+            'CLOSING. It answers at once with its own Close frame carrying the same code (RFC 6455 §5.5.1).' +
+            (e.host.role === 'server'
+              ? ' Then ws closes the TCP connection: the server closes first (RFC 6455 §7.1.1).'
+              : ' The browser does this by itself; no JavaScript runs.'),
+          curriculum: ['M7'],
+        };
+      }
+      return {
+        title: 'The closing handshake is complete',
+        text:
+          `${Who(e.host)} got the answering Close frame, status ${closeCodeName(e.code)}. Both sides have said goodbye ` +
+          'at the WebSocket level (layer 7). TCP is still open: ' +
+          (e.host.role === 'server'
+            ? 'now the server closes it, as RFC 6455 §7.1.1 asks.'
+            : 'the browser waits for the server to close it, as RFC 6455 §7.1.1 asks.'),
+      };
+    case 'closed':
+      if (e.host.role === 'client') {
+        return {
+          title: e.clean ? `onclose: ${e.code} ${quoted(e.reason)}` : `onclose: ${e.code} (abnormal)`,
+          text: e.clean
+            ? 'The server closed TCP and the browser closed its side too, so the WebSocket is closed: readyState ' +
+              `CLOSED, onclose runs with code ${e.code}, reason ${quoted(e.reason)}, wasClean true.`
+            : 'The connection broke without a closing handshake: readyState CLOSED, onclose runs with code 1006 ' +
+              '(abnormal closure, a code that is never sent on the wire), wasClean false.',
+          curriculum: ['M7'],
+        };
+      }
+      return {
+        title: e.clean ? `ws: 'close' ${e.code} ${quoted(e.reason)}` : `ws: 'close' ${e.code} (abnormal)`,
+        text: e.clean
+          ? `The browser's FIN arrived, so TCP is closed for ws: readyState CLOSED, and 'close' fires with ${e.code} ` +
+            `and ${quoted(e.reason)}.`
+          : "The connection broke: readyState CLOSED, and 'close' fires with 1006 (abnormal closure).",
+      };
+    case 'failed':
+      return {
+        title: 'WebSocket failed',
+        text: `${Who(e.host)} gives up on the WebSocket: ${e.message}.`,
+      };
+  }
+}
+
+// ---- TCP states ----
+
+const STATE_MEANING: { readonly [S in TcpStateName]: string } = {
+  CLOSED: 'no connection',
+  LISTEN: 'waiting for a SYN',
+  SYN_SENT: 'SYN sent, waiting for SYN-ACK',
+  SYN_RECEIVED: 'SYN received and answered, waiting for the ACK',
+  ESTABLISHED: 'open: data can flow both ways',
+  FIN_WAIT_1: 'FIN sent, waiting for its ACK',
+  FIN_WAIT_2: 'own side closed, waiting for the other FIN',
+  CLOSE_WAIT: 'the other side has closed; waiting for this application to close',
+  CLOSING: 'both sides sent FIN at once; waiting for the ACK',
+  LAST_ACK: 'FIN sent after the other side’s, waiting for the last ACK',
+  TIME_WAIT: 'closed; waiting 2 × MSL in case the last ACK was lost',
+};
+
+export function narrateTcpState(
+  host: HostInfo,
+  from: TcpStateName,
+  to: TcpStateName,
+  f: RunFacts,
+): Narration {
+  const H = Who(host);
+  const T = Label(host);
+  const port = f.clientPort ?? 0;
+  const key = `${from}>${to}`;
+  switch (key) {
+    case 'CLOSED>SYN_SENT':
+      return {
+        title: `${T}: CLOSED → SYN_SENT`,
+        text:
+          `The browser's TCP picks a random source port (${port}) and a random initial sequence number, ` +
+          `x = ${f.clientIsn ?? '(chosen now)'}. It sends a SYN ("let's talk; my bytes will be numbered from x") ` +
+          'and waits for the answer.',
+        curriculum: ['Q11'],
+      };
+    case 'LISTEN>SYN_RECEIVED':
+      return {
+        title: `${T}: LISTEN → SYN_RECEIVED`,
+        text:
+          `A SYN for port 80 from ${f.client.ip}:${port}. The server's TCP notes the browser's number x and picks ` +
+          `its own random one, y = ${f.serverIsn ?? '(chosen now)'}. It answers with SYN-ACK.`,
+        curriculum: ['Q11'],
+      };
+    case 'SYN_SENT>ESTABLISHED':
+      return {
+        title: `${T}: SYN_SENT → ESTABLISHED`,
+        text:
+          'The SYN-ACK acknowledged the SYN (Ack = x+1) and brought the server’s number y. For the browser the ' +
+          'connection is open; it sends the third and last segment of the handshake, an ACK.',
+        curriculum: ['Q11'],
+      };
+    case 'SYN_RECEIVED>ESTABLISHED':
+      return {
+        title: `${T}: SYN_RECEIVED → ESTABLISHED`,
+        text:
+          'The ACK arrived: SYN, SYN-ACK, ACK, and both sides know where the other’s numbering starts. That was ' +
+          "TCP's three-way handshake, at layer 4. The WebSocket handshake is a different thing: one HTTP " +
+          'request and one response, on this connection.',
+        curriculum: ['Q11', 'M2'],
+        misconception: MISCONCEPTIONS.M2,
+      };
+    case 'ESTABLISHED>FIN_WAIT_1':
+      return {
+        title: `${T}: ESTABLISHED → FIN_WAIT_1`,
+        text:
+          `${H} closes its side of the TCP connection: its TCP sends FIN ("I have nothing more to send"). ` +
+          'Closing takes four segments, FIN, ACK, FIN, ACK, because each direction closes on its own.',
+        curriculum: ['Q11'],
+      };
+    case 'ESTABLISHED>CLOSE_WAIT':
+      return {
+        title: `${T}: ESTABLISHED → CLOSE_WAIT`,
+        text:
+          `The FIN arrived: the other side will send nothing more. ${H}'s TCP acknowledges it at once and tells ` +
+          'the program, which will close its side next.',
+        curriculum: ['Q11'],
+      };
+    case 'FIN_WAIT_1>FIN_WAIT_2':
+      return {
+        title: `${T}: FIN_WAIT_1 → FIN_WAIT_2`,
+        text: `The FIN was acknowledged. One direction is closed; ${who(host)} now waits for the other side's FIN.`,
+      };
+    case 'CLOSE_WAIT>LAST_ACK':
+      return {
+        title: `${T}: CLOSE_WAIT → LAST_ACK`,
+        text: `${H} closes its side too: its TCP sends FIN and waits for the last ACK.`,
+        curriculum: ['Q11'],
+      };
+    case 'FIN_WAIT_2>TIME_WAIT':
+    case 'CLOSING>TIME_WAIT':
+    case 'FIN_WAIT_1>TIME_WAIT':
+      return {
+        title: `${T}: ${from} → TIME_WAIT`,
+        text:
+          `Both FINs are acknowledged or answered. ${H} sends the last ACK and waits 60 s (2 × MSL) before ` +
+          'forgetting the connection, in case that ACK is lost and the FIN comes again. The closer pays this ' +
+          'wait, which is why RFC 6455 asks the server, not the browser, to close first.',
+        curriculum: ['Q11'],
+      };
+    case 'LAST_ACK>CLOSED':
+      return {
+        title: `${T}: LAST_ACK → CLOSED`,
+        text: `The last ACK arrived. For ${who(host)} the connection is gone and its port ${host.role === 'client' ? port : 80} is free again.`,
+        curriculum: ['Q11'],
+      };
+    case 'TIME_WAIT>CLOSED':
+      return {
+        title: `${T}: TIME_WAIT → CLOSED`,
+        text: 'Two MSLs have passed: the connection is forgotten.',
+      };
+    default:
+      return {
+        title: `${T}: ${from} → ${to}`,
+        text: `${H}'s TCP goes from ${from} (${STATE_MEANING[from]}) to ${to} (${STATE_MEANING[to]}).`,
+      };
+  }
+}
+
+// ---- Packets ----
+
+function frameBytesText(w: StoryWrite): string {
+  const repr = w.frame;
+  if (!repr) return bytesText(w.bytes.length);
+  const header = w.bytes.length - repr.payload.length;
+  if (repr.payload.length === 0) return `${bytesText(w.bytes.length)}: just the header, no payload`;
+  return `${bytesText(w.bytes.length)}: ${header} of header and ${repr.payload.length} of payload`;
+}
+
+function fragmentText(w: StoryWrite): string {
+  if (!w.fragment) return '';
+  const { index, count } = w.fragment;
+  return index === 0
+    ? ` This is the first of ${count} frames of one message (FIN = 0: more follow).`
+    : ` Continuation frame ${index + 1} of ${count} (opcode 0x0${index === count - 1 ? ', FIN = 1: the last one' : ''}).`;
+}
+
+/** Title and text of the single step of a packet that does not walk the layers. */
+export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
+  const role = packetRole(p, w);
+  const from = p.from === 'client' ? f.client : f.server;
+  const arrow = `${Label(from)} → ${who(p.to).replace('the ', '')}`;
+  const again = p.retransmissionOf !== undefined;
+  const againText = again
+    ? ` This is a retransmission of packet #${p.retransmissionOf! + 1}: the same bytes, the same sequence number${p.retransmitReason === 'fast-retransmit' ? ', sent after three duplicate ACKs' : ', sent after the timeout'}.`
+    : '';
+  const prefix = again ? 'Again: ' : '';
+  switch (role) {
+    case 'syn':
+      return {
+        title: `${prefix}SYN: "let's talk"`,
+        text:
+          `${arrow}: [SYN], Seq = x = ${p.tcp.seq} (Wireshark shows it as 0). It also says what the browser can ` +
+          `handle: segments of up to ${f.scenario.mss} bytes (MSS), selective ACKs, timestamps, window scaling.` +
+          againText,
+        curriculum: ['Q11'],
+      };
+    case 'syn-ack':
+      return {
+        title: `${prefix}SYN-ACK: "OK, and my numbers start at y"`,
+        text:
+          `${arrow}: [SYN, ACK] with Seq = y = ${p.tcp.seq} (the server's own random ISN) and ` +
+          `Ack = ${seqExpr('x', f.clientIsn, 1)}. The SYN used up sequence number x, so the next number the ` +
+          'server expects is x+1.' +
+          againText,
+        curriculum: ['Q11', 'M3'],
+      };
+    case 'handshake-ack':
+      return {
+        title: 'ACK: "got it" (handshake done)',
+        text:
+          `${arrow}: [ACK] with Seq = ${seqExpr('x', f.clientIsn, 1)} and Ack = ${seqExpr('y', f.serverIsn, 1)}. ` +
+          'Nothing is reset to 0 and nothing is repeated: each side’s number has moved one past its SYN. ' +
+          'Why random starting numbers? So that a stray segment from an old connection with the same ports ' +
+          'cannot be taken for part of this one, and outsiders cannot guess the numbers to inject data.',
+        curriculum: ['Q11', 'M3'],
+        misconception: MISCONCEPTIONS.M3,
+      };
+    case 'upgrade-request':
+      return {
+        title: `${prefix}HTTP upgrade request: GET /chat`,
+        text:
+          `${arrow}, on the connection TCP just opened: an ordinary HTTP request, GET /chat HTTP/1.1, with ` +
+          `Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Key: ${f.key ?? '?'} and ` +
+          `Sec-WebSocket-Version: 13 (${bytesText(w?.bytes.length ?? p.tcp.len)}).` +
+          againText,
+        curriculum: ['Q2', 'M2'],
+        misconception: MISCONCEPTIONS.M2,
+      };
+    case 'upgrade-response': {
+      const acc = f.key ? acceptComputation(f.key) : null;
+      return {
+        title: `${prefix}101 Switching Protocols`,
+        text:
+          `${arrow}: HTTP/1.1 101 Switching Protocols, with Sec-WebSocket-Accept: ${acc?.accept ?? '?'}. ` +
+          (acc
+            ? `The server took the key ${acc.key}, appended the fixed GUID ${WEBSOCKET_GUID}, hashed that with ` +
+              `SHA-1 (${toHex(acc.sha1, '')}) and wrote the 20 bytes in base64. `
+            : '') +
+          'That was the whole WebSocket handshake: one request, one response.' +
+          againText,
+        curriculum: ['Q2', 'M2'],
+      };
+    }
+    case 'message': {
+      const m = w?.message !== undefined ? f.scenario.messages[w.message] : undefined;
+      const text = m ? quoted(m.text) : '';
+      const push = p.from === 'server';
+      const part = w?.fragment ? ` (frame ${w.fragment.index + 1} of ${w.fragment.count})` : '';
+      return {
+        title: `${prefix}${push ? 'Server push' : 'WebSocket frame'}: ${text}${part}`,
+        text:
+          `${arrow}: a WebSocket text frame, ${w ? frameBytesText(w) : bytesText(p.tcp.len)}.` +
+          (w ? maskSentence(w.frame, 'explained') + fragmentText(w) : '') +
+          ' Same TCP connection, same port 80, no HTTP headers.' +
+          (push ? ' The browser did not ask for it.' : '') +
+          againText,
+        curriculum: push ? ['Q1', 'Q3'] : ['Q1'],
+      };
+    }
+    case 'continuation': {
+      const of = p.app?.kind === 'continuation' ? p.app.of : -1;
+      const first = f.packets[of];
+      const offset = first ? p.tcp.relSeq - first.tcp.relSeq : 0;
+      return {
+        title: `${prefix}Next piece of the frame (#${of + 1})`,
+        text:
+          `${arrow}: bytes ${offset + 1}–${offset + p.tcp.len} of the ${bytesText(w?.bytes.length ?? 0)} the ` +
+          `application wrote. TCP cuts a long write into segments of at most ${bytesText(mssPayload(f))}.` +
+          againText,
+      };
+    }
+    case 'ping':
+      return {
+        title: `${prefix}Ping`,
+        text:
+          `${arrow}: a ping control frame (opcode 0x9, ${w ? frameBytesText(w) : ''}). ws servers ping now and then ` +
+          'to check the client is still there.' +
+          againText,
+      };
+    case 'pong':
+      return {
+        title: `${prefix}Pong (automatic)`,
+        text:
+          `${arrow}: the browser answers the ping by itself with a pong (opcode 0xA, ${w ? frameBytesText(w) : ''}), ` +
+          'masked like every client frame. No JavaScript runs. The pong also carries TCP’s acknowledgment of ' +
+          'the ping.' +
+          againText,
+      };
+    case 'close':
+    case 'close-echo': {
+      const code = p.app?.kind === 'ws-frame' ? (p.app.closeCode ?? null) : null;
+      const reason = p.app?.kind === 'ws-frame' ? p.app.text : '';
+      return {
+        title: `${prefix}${role === 'close' ? 'Close frame' : 'Close frame echoed'}: ${code ?? ''} ${quoted(reason)}`,
+        text:
+          `${arrow}: a Close control frame (opcode 0x8) with status ${closeCodeName(code)} and reason ` +
+          `${quoted(reason)}.` +
+          (w ? maskSentence(w.frame, 'explained') : '') +
+          (role === 'close-echo'
+            ? ' It answers the other side’s Close and carries the TCP ACK for it.'
+            : '') +
+          againText,
+        curriculum: ['M7'],
+      };
+    }
+    case 'fin': {
+      const n = f.goodbye.get(p.id);
+      return {
+        title: `${prefix}FIN${n ? ` (${n} of 4)` : ''}: "nothing more from me"`,
+        text:
+          `${arrow}: [FIN, ACK] Seq = ${p.tcp.relSeq} (relative). FIN means this side will send no more data. ` +
+          `Like SYN, FIN uses up one sequence number, so the ACK for it will say ${p.tcp.relSeq + p.tcp.len + 1}.` +
+          againText,
+        curriculum: ['Q11', 'M3'],
+      };
+    }
+    case 'ack': {
+      const n = f.goodbye.get(p.id);
+      if (n) {
+        return {
+          title: `ACK of the FIN (${n} of 4)`,
+          text: `${arrow}: [ACK] with Ack = ${p.tcp.relAck} (relative): one more than the FIN’s own sequence number, because FIN counts as one.`,
+          curriculum: ['Q11', 'M3'],
+        };
+      }
+      const dup = f.duplicateAcks.get(p.id);
+      if (dup) {
+        return {
+          title: `Duplicate ACK (${dup})`,
+          text:
+            `${arrow}: Ack = ${p.tcp.relAck} again. A segment arrived, but not the one that starts at ` +
+            `${p.tcp.relAck}: TCP keeps the later bytes and repeats its ACK at once, so the sender learns that ` +
+            'something is missing (RFC 5681 §4.2).',
+        };
+      }
+      return {
+        title: 'ACK',
+        text:
+          `${arrow}: [ACK], Ack = ${p.tcp.relAck}: "I have every byte before number ${p.tcp.relAck}" (relative ` +
+          'numbers). No data; TCP acknowledges each segment with data as soon as it arrives.',
+      };
+    }
+  }
+}
+
+function mssPayload(f: RunFacts): number {
+  return f.scenario.mss - 12;
+}
+
+export function narrateDrop(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
+  const what = narratePacket(p, w, f).title;
+  return {
+    title: `Lost on the wire: ${what}`,
+    text:
+      `Packet #${p.wireIndex} (${p.summary}) is lost: the link says loss=${p.wireIndex}. It never reaches ` +
+      `${who(p.to)}, and nobody is told. ${Who(p.from)} will notice only because no acknowledgment comes back.`,
+  };
+}
+
+/** For a walk's wire step. */
+export function narrateWire(p: Packet, latencyMs: number): Narration {
+  const bits = (p.frame.length + p.padding + 12) * 8;
+  return {
+    title: 'On the wire',
+    text:
+      `The ${bits} bits travel to ${who(p.to)}: ${latencyMs} ms on this simulated path. A cable, a switch or a ` +
+      'radio link carry only signals; what they mean is for the layers above.',
+    curriculum: ['Q10'],
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The websocket story: one browser opens a WebSocket to one `ws` server, the scenario's messages go
+ * across in order, the server pings, and one side closes (RFC 6455 §7.1.2), the server closing TCP
+ * first (§7.1.1).
+ *
+ * The story is a script: the first message leaves 20 ms after the browser's `onopen`, and each
+ * later action (message, ping, close) 20 ms after the previous one reached its reader.
+ */
+import { NS_PER_MS, type World } from '../../engine/network';
+import { CLIENT_HOST, SERVER_HOST } from '../hosts';
+import { rngStream } from '../../engine/rng';
+import { BrowserWebSocket, WsServerConnection, type WsObserver } from '../../libs/websocket';
+import type { Scenario } from '../../scenario';
+
+export const WS_STORY = {
+  /** Pause between one action reaching its reader and the next action (ms of simulated time). */
+  thinkNs: 20 * NS_PER_MS,
+  host: 'server',
+  path: '/chat',
+  origin: 'http://server',
+  port: 80,
+  closeCode: 1000,
+  closeReason: 'bye',
+} as const;
+
+export interface WsStoryOptions {
+  /** Replace the seeded Sec-WebSocket-Key (16 raw bytes), e.g. to answer a real client's key. */
+  readonly wsKey?: Uint8Array;
+}
+
+/**
+ * Run the websocket story on `world`: listen, connect, upgrade, each scenario message in order,
+ * the ping, the close handshake, the TCP teardown.
+ */
+export function runWebSocketStory(
+  world: World,
+  scenario: Scenario,
+  observer: WsObserver,
+  o: WsStoryOptions = {},
+): {
+  client: BrowserWebSocket;
+  server: () => WsServerConnection | null;
+} {
+  const fromClient: number[] = [];
+  const fromServer: number[] = [];
+  scenario.messages.forEach((m, i) => (m.from === 'c' ? fromClient : fromServer).push(i));
+  const client = new BrowserWebSocket({
+    observer,
+    messageIndices: fromServer,
+    world,
+    host: CLIENT_HOST,
+    server: SERVER_HOST,
+    port: WS_STORY.port,
+    request: { host: WS_STORY.host, path: WS_STORY.path, origin: WS_STORY.origin },
+    keyBytes: o.wsKey ?? rngStream(world.seed, 'ws-key:0').bytes(16),
+    masks: rngStream(world.seed, 'mask:0'),
+  });
+  let server: WsServerConnection | null = null;
+
+  // The script: actions in order, each THINK after the previous one reached its reader.
+  type Action =
+    | { readonly kind: 'message'; readonly index: number }
+    | { readonly kind: 'ping' }
+    | { readonly kind: 'close' };
+  const actions: Action[] = scenario.messages.map((_, index) => ({ kind: 'message', index }));
+  if (scenario.ping) actions.push({ kind: 'ping' });
+  actions.push({ kind: 'close' });
+  let next = 0;
+  const later = (): void => {
+    const at = world.now + WS_STORY.thinkNs;
+    world.schedule(at, act);
+  };
+  const act = (): void => {
+    const a = actions[next++];
+    if (!a || !server) return;
+    if (a.kind === 'message') {
+      const m = scenario.messages[a.index]!;
+      (m.from === 'c' ? client : server).send(m.text, { message: a.index, frag: scenario.frag });
+    } else if (a.kind === 'ping') {
+      server.ping();
+    } else {
+      (scenario.close === 'c' ? client : server).close(WS_STORY.closeCode, WS_STORY.closeReason);
+    }
+  };
+  client.hooks = { open: later, message: later };
+
+  world.listen(SERVER_HOST, WS_STORY.port, (socket) => {
+    if (server) return;
+    server = new WsServerConnection({ observer, messageIndices: fromClient, host: SERVER_HOST });
+    server.hooks = { message: later, pong: later };
+    server.attach(socket);
+  });
+  observer.app({ kind: 'listen', host: SERVER_HOST }, undefined);
+  client.open();
+  return { client, server: () => server };
+}

@@ -1,0 +1,331 @@
+/**
+ * The websocket story as a timeline: every packet, the seven-layer walk of the packets a lesson marks
+ * (by default the SYN, the upgrade GET, the 101 and the first data frame each way), the programs' events
+ * with their console lines, and both hosts' states.
+ */
+import { NETWORK, World, type Socket, type WorldObserver } from '../../engine/network';
+import { CLIENT_HOST, SERVER_HOST } from '../hosts';
+import type { TcpEvent } from '../../engine/tcp';
+import type { StoryWrite, WsAppEvent, WsObserver } from '../../libs/websocket';
+import type { Scenario } from '../../scenario';
+import { narrateTcpEvent, packetRole, runFacts, type RunFacts } from '../../steps/narration';
+import { walkDown, walkUp } from '../../steps/osi';
+import { LISTENING, StepRecorder, WalkLog, consoleText } from '../../steps/recorder';
+import type {
+  BuildOptions,
+  CodeRef,
+  HostId,
+  HostInfo,
+  Packet,
+  StoryBuilders,
+  TcpView,
+  Timeline,
+  WsReadyState,
+} from '../../types';
+import { narrateApp, narrateDrop, narratePacket, narrateTcpState, narrateWire } from './narration';
+import { websocketPrograms, type ProgramLines } from './programs';
+import { runWebSocketStory } from './script';
+
+/** The websocket story's chapters, in order; a step belongs to the latest one begun. */
+export const WEBSOCKET_CHAPTERS = [
+  { id: 'tcp-handshake', title: 'TCP three-way handshake' },
+  { id: 'ws-upgrade', title: 'HTTP upgrade to WebSocket' },
+  { id: 'ws-data', title: 'WebSocket messages' },
+  { id: 'ws-close', title: 'WebSocket closing handshake' },
+  { id: 'tcp-teardown', title: 'TCP teardown: FIN, ACK, FIN, ACK' },
+] as const;
+
+/** Records the world's and the programs' events as steps. */
+class WebSocketSteps implements WorldObserver, WsObserver {
+  readonly rec: StepRecorder;
+  private facts: RunFacts;
+  private readonly log = new WalkLog<StoryWrite>();
+  private readonly firstData = { client: false, server: false };
+  private synSeen = false;
+  private readonly lastAck = new Map<HostId, { ack: number; dups: number }>();
+  private firstFin: { from: HostId; end: number } | null = null;
+  private secondFin: { from: HostId; end: number } | null = null;
+  private world!: World;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly lines: ProgramLines,
+  ) {
+    const firstClientMessage = scenario.messages.findIndex((m) => m.from === 'c');
+    this.facts = runFacts(scenario, CLIENT_HOST, SERVER_HOST, [], firstClientMessage);
+    const states = { [CLIENT_HOST.id]: {}, [SERVER_HOST.id]: { tcp: LISTENING } };
+    this.rec = new StepRecorder(WEBSOCKET_CHAPTERS, states, () => this.world.now / 1e6);
+  }
+
+  /** The world whose clock and packets the steps use. */
+  attach(world: World): void {
+    this.world = world;
+    this.facts = { ...this.facts, packets: world.packets };
+  }
+
+  private codeFor(p: Packet, w: StoryWrite | undefined): CodeRef | null {
+    const L = this.lines;
+    switch (packetRole(p, w)) {
+      case 'syn':
+      case 'handshake-ack':
+      case 'upgrade-request':
+        return L.client.create;
+      case 'syn-ack':
+      case 'upgrade-response':
+        return L.server.listen;
+      case 'message':
+      case 'continuation':
+        return w?.message !== undefined ? (L.send.get(w.message) ?? null) : null;
+      case 'ping':
+        return L.server.ping;
+      case 'pong':
+        return L.client.pong;
+      case 'close':
+        return p.from === 'client' ? L.client.close : L.server.closeCall;
+      default:
+        return null;
+    }
+  }
+
+  private shouldWalk(p: Packet, w: StoryWrite | undefined): boolean {
+    const mode = this.scenario.walk;
+    if (mode === 'none') return false;
+    if (mode === 'all') return true;
+    if (p.retransmissionOf !== undefined) return this.log.resumes(p);
+    const role = packetRole(p, w);
+    if (role === 'syn' && !this.synSeen) return true;
+    if ((role === 'upgrade-request' || role === 'upgrade-response') && p.app !== undefined) return true;
+    if (role === 'message' && p.app?.kind === 'ws-frame' && !this.firstData[p.from as 'client' | 'server']) {
+      this.firstData[p.from as 'client' | 'server'] = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Numbers of the four-step goodbye: FIN (1), its ACK (2), the other FIN (3), its ACK (4). */
+  private countGoodbye(p: Packet): void {
+    const orig = p.retransmissionOf;
+    if (orig !== undefined) {
+      const n = this.facts.goodbye.get(orig);
+      if (n !== undefined) this.facts.goodbye.set(p.id, n);
+      return;
+    }
+    if (p.tcp.flags.includes('FIN')) {
+      const end = p.tcp.relSeq + p.tcp.len + 1;
+      if (!this.firstFin) {
+        this.firstFin = { from: p.from, end };
+        this.facts.goodbye.set(p.id, 1);
+      } else if (!this.secondFin && p.from !== this.firstFin.from) {
+        this.secondFin = { from: p.from, end };
+        this.facts.goodbye.set(p.id, 3);
+      }
+      return;
+    }
+    if (p.tcp.len > 0) return;
+    // A pure ACK that acknowledges a FIN.
+    if (
+      this.firstFin &&
+      p.from !== this.firstFin.from &&
+      p.tcp.relAck === this.firstFin.end &&
+      !this.secondFin
+    ) {
+      if (![...this.facts.goodbye.values()].includes(2)) this.facts.goodbye.set(p.id, 2);
+    } else if (this.secondFin && p.from !== this.secondFin.from && p.tcp.relAck === this.secondFin.end) {
+      if (![...this.facts.goodbye.values()].includes(4)) this.facts.goodbye.set(p.id, 4);
+    }
+  }
+
+  /** RFC 5681 §2: a pure ACK repeating the last acknowledgment number this host sent. */
+  private countDuplicateAck(p: Packet): void {
+    if (!p.tcp.flags.includes('ACK') || p.tcp.flags.includes('SYN')) return;
+    const last = this.lastAck.get(p.from);
+    const pure = p.tcp.len === 0 && !p.tcp.flags.includes('FIN');
+    if (pure && last && last.ack === p.tcp.relAck) {
+      last.dups++;
+      this.facts.duplicateAcks.set(p.id, last.dups);
+    } else {
+      this.lastAck.set(p.from, { ack: p.tcp.relAck, dups: 0 });
+    }
+  }
+
+  /** The chapter a write begins, if any. */
+  private advanceFor(p: Packet, w: StoryWrite | undefined): void {
+    if (w?.purpose === 'upgrade-request') this.rec.advance('ws-upgrade');
+    else if (w?.purpose === 'message' || w?.purpose === 'ping') this.rec.advance('ws-data');
+    else if (w?.purpose === 'close' || w?.purpose === 'close-echo') this.rec.advance('ws-close');
+    if (p.tcp.flags.includes('FIN')) this.rec.advance('tcp-teardown');
+  }
+
+  // ---- WorldObserver ----
+
+  sent(p: Packet, senderView: TcpView, tag?: unknown): void {
+    const w = tag as StoryWrite | undefined;
+    this.log.sent(p, w);
+    this.advanceFor(p, w);
+    if (p.tcp.flags.includes('SYN') && p.retransmissionOf === undefined) {
+      if (p.from === 'client' && this.facts.clientIsn === null) {
+        this.facts.clientIsn = p.tcp.seq;
+        this.facts.clientPort = p.tcp.srcPort;
+      } else if (p.from === 'server' && this.facts.serverIsn === null) {
+        this.facts.serverIsn = p.tcp.seq;
+      }
+    }
+    this.countGoodbye(p);
+    this.countDuplicateAck(p);
+    const walk = this.shouldWalk(p, w);
+    if (p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('ACK')) this.synSeen = true;
+    if (!walk) {
+      this.rec.setTcp(p.from, senderView);
+      return;
+    }
+    this.log.walk(p);
+    const code = this.codeFor(p, w);
+    for (const s of walkDown(p, w, this.facts, p.retransmissionOf !== undefined)) {
+      if (s.layer === 4) this.rec.setTcp(p.from, senderView);
+      this.rec.step({ ...s, host: p.from, packet: p.id, code });
+    }
+  }
+
+  onWire(p: Packet): void {
+    const w = this.log.writeOf(p);
+    const code = this.codeFor(p, w);
+    const wire = { host: 'wire', layer: 1, packet: p.id, code } as const;
+    if (p.lost) {
+      this.log.lost(p);
+      this.rec.step({ ...narrateDrop(p, w, this.facts), ...wire, kind: 'drop' });
+    } else if (this.log.walks(p)) {
+      this.rec.step({ ...narrateWire(p, NETWORK.latencyNs / 1e6), ...wire, kind: 'transmit' });
+    } else {
+      this.rec.step({ ...narratePacket(p, w, this.facts), ...wire, kind: 'transmit' });
+    }
+  }
+
+  arrived(p: Packet, view: TcpView | null): void {
+    if (view === null) return;
+    if (!this.log.walks(p)) {
+      this.rec.setTcp(p.to, view);
+      return;
+    }
+    this.log.arrived(p);
+    for (const s of walkUp(p, this.log.writeOf(p), this.facts)) {
+      if (s.layer === 4) this.rec.setTcp(p.to, view);
+      this.rec.step({ ...s, host: p.to, packet: p.id });
+    }
+  }
+
+  tcp(host: HostInfo, socket: Socket, e: TcpEvent): void {
+    this.rec.setTcp(host.id, socket.tcp.view());
+    if (e.kind === 'state' && (e.from === 'CLOSED' || e.from === 'LISTEN')) {
+      // The ISNs and the port are chosen when the connection starts; the narration names them at once.
+      if (host.role === 'client') {
+        this.facts.clientIsn ??= socket.tcp.iss;
+        this.facts.clientPort ??= socket.tcp.localPort;
+      } else {
+        this.facts.serverIsn ??= socket.tcp.iss;
+      }
+    }
+    if (e.kind === 'state') {
+      if (e.to === 'FIN_WAIT_1' || e.to === 'CLOSE_WAIT') this.rec.advance('tcp-teardown');
+      const handshake =
+        e.to === 'SYN_SENT' || e.to === 'SYN_RECEIVED' || e.from === 'SYN_SENT' || e.from === 'SYN_RECEIVED';
+      const code = handshake
+        ? host.role === 'client'
+          ? this.lines.client.create
+          : this.lines.server.listen
+        : null;
+      this.rec.step({
+        ...narrateTcpState(host, e.from, e.to, this.facts),
+        host: host.id,
+        layer: 4,
+        kind: 'state',
+        code,
+      });
+      return;
+    }
+    if (e.kind === 'rto' || e.kind === 'fast-retransmit' || e.kind === 'aborted') {
+      const packet = e.kind === 'aborted' ? undefined : e.packet;
+      this.rec.step({
+        ...narrateTcpEvent(host, e, this.facts),
+        host: host.id,
+        layer: 4,
+        kind: 'state',
+        ...(packet !== undefined && packet >= 0 ? { packet } : {}),
+      });
+    }
+  }
+
+  // ---- WsObserver ----
+
+  /** The program line an application event runs, and what it prints. */
+  private appLine(e: WsAppEvent): { code: CodeRef | null; out: string | null } {
+    const L = this.lines;
+    const client = e.host.role === 'client';
+    switch (e.kind) {
+      case 'listen':
+        return { code: L.server.listen, out: null };
+      case 'create':
+        return { code: L.client.create, out: null };
+      case 'connection':
+        return { code: L.server.connection, out: 'client connected' };
+      case 'open':
+        return { code: L.client.onopen, out: 'connected' };
+      case 'message':
+        return {
+          code: client ? L.client.onmessage : L.server.message,
+          out: `message: ${consoleText(e.text, true)}`,
+        };
+      case 'pong':
+        return { code: L.server.pong, out: 'pong: the client is alive' };
+      case 'close-start':
+        return { code: client ? L.client.close : L.server.closeCall, out: null };
+      case 'closed':
+        return {
+          code: client ? L.client.onclose : L.server.close,
+          out: `closed ${e.code} ${e.reason}`.trimEnd(),
+        };
+      default:
+        return { code: null, out: null };
+    }
+  }
+
+  app(e: WsAppEvent, readyState: WsReadyState | undefined): void {
+    if (e.kind === 'create') this.facts.key = e.key;
+    if (e.kind === 'close-start') this.rec.advance('ws-close');
+    if (readyState !== undefined) this.rec.setHost(e.host.id, { ws: readyState });
+    const { code, out } = this.appLine(e);
+    this.rec.step({
+      ...narrateApp(e, this.facts),
+      host: e.host.id,
+      layer: 7,
+      kind: 'app',
+      code,
+      ...(out !== null ? { console: [{ host: e.host.id, text: out }] } : {}),
+    });
+  }
+}
+
+/** The websocket story: one browser, one ws server, the scenario's messages, ping, close. */
+export function buildWebSocketTimeline(scenario: Scenario, options: BuildOptions): Timeline {
+  const programs = websocketPrograms(scenario);
+  const steps = new WebSocketSteps(scenario, programs.lines);
+  const world = new World({
+    seed: scenario.seed,
+    mss: scenario.mss,
+    loss: scenario.loss,
+    observer: steps,
+  });
+  steps.attach(world);
+  runWebSocketStory(world, scenario, steps, options.wsKey ? { wsKey: options.wsKey } : {});
+  world.run();
+  steps.rec.finish(world.truncated);
+  return {
+    scenario,
+    hosts: [CLIENT_HOST, SERVER_HOST],
+    packets: world.packets,
+    ...steps.rec.told(),
+    programs: { client: programs.client, server: programs.server },
+  };
+}
+
+/** The story in the main bundle: the browser loads the others when a lesson needs them. */
+export const WEBSOCKET_STORY: StoryBuilders = { websocket: buildWebSocketTimeline };

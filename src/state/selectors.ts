@@ -1,0 +1,36 @@
+/**
+ * Selectors: narrow, and returning values already in the store (no new objects), so subscribers re-render
+ * only when their answer changes. The current step is derived here from the timeline and the cursor, never
+ * copied into the store.
+ */
+import { lessonById } from '../lesson/catalogue';
+import type { Chapter, Packet, Step } from '../sim/types';
+import { stepRange } from './cursor';
+import { inspectedPacket } from './derive';
+import { lessonAside } from './lesson';
+import type { WirewalkState } from './store';
+
+export const selectStep = (s: WirewalkState): Step | undefined => s.timeline.steps[s.cursor];
+export const selectStepCount = (s: WirewalkState): number => s.timeline.steps.length;
+export const selectChapter = (s: WirewalkState): Chapter | undefined => {
+  const id = s.timeline.steps[s.cursor]?.chapter;
+  return s.timeline.chapters.find((c) => c.id === id);
+};
+export const selectPacket = (s: WirewalkState): Packet | undefined => {
+  const id = s.timeline.steps[s.cursor]?.packet;
+  return id === undefined ? undefined : s.timeline.packets[id];
+};
+export const selectInspected = (s: WirewalkState): Packet | undefined =>
+  inspectedPacket(s.timeline, s.cursor);
+
+/** First and last step (0-based) the cursor may visit: the embed range, or the whole timeline. */
+export const selectFirstAllowed = (s: WirewalkState): number => stepRange(s.view, s.timeline).first;
+export const selectLastAllowed = (s: WirewalkState): number => stepRange(s.view, s.timeline).last;
+
+/** The lesson's aside for the current step (a string, so subscribers re-render only when the words change). */
+export const selectAside = (s: WirewalkState): string | undefined => {
+  if (!s.lessonContentReady) return undefined;
+  const step = s.timeline.steps[s.cursor];
+  const lesson = lessonById(s.scenario.lesson);
+  return step && lesson ? lessonAside(lesson, step, s.timeline) : undefined;
+};

@@ -1,0 +1,143 @@
+/**
+ * Geometry of the wire strip, as numbers for WireStrip.tsx to render: where the unit bar stands and where it
+ * travels from, how wide each block is and which name fits on it, where the signal goes, and how the caption
+ * breaks. No DOM: the root font size comes in as `em`.
+ */
+import type { HostInfo, Step } from '../../sim/types';
+import type { UnitBlock, UnitView } from '../stack/wireUnit';
+
+/** Room left and right of the bar and the cable. */
+export const WIRE_PAD = 10;
+export const BAR_Y = 4;
+export const BAR_HEIGHT = 50;
+/** In root ems: a block is at least wide enough for a short name. */
+export const MIN_BLOCK_EM = 4.2;
+/** About the width of one character of the caption (1rem bold at the projector's font size). */
+const CAPTION_CHAR = 9.5;
+
+export interface BarPlacement {
+  readonly width: number;
+  /** Left edge of the bar at this step. */
+  readonly x: number;
+  /** Offset from `x` the bar travels from when the step animates (0: it does not travel). */
+  readonly travelFrom: number;
+}
+
+/**
+ * Where the unit bar stands: at its sender's side while the sender's layers wrap it, at the receiver's while
+ * they unwrap it and while it crosses the wire (it slides over from the sender's side, except on `receive`),
+ * and in the middle when it was lost. The sender is on the left when it is the left host or talks to the
+ * right one.
+ */
+export function barPlacement(
+  width: number,
+  unit: Pick<UnitView, 'packet' | 'at' | 'lost'> | null,
+  step: Pick<Step, 'kind'> | undefined,
+  hosts: { readonly left?: Pick<HostInfo, 'id'>; readonly right?: Pick<HostInfo, 'id'> },
+): BarPlacement {
+  const barWidth = Math.max(160, Math.min(width - 2 * WIRE_PAD, width * 0.84));
+  const leftX = WIRE_PAD;
+  const rightX = width - WIRE_PAD - barWidth;
+  if (!unit) return { width: barWidth, x: leftX, travelFrom: 0 };
+  const senderOnLeft = unit.packet.from === hosts.left?.id || unit.packet.to === hosts.right?.id;
+  const senderX = senderOnLeft ? leftX : rightX;
+  const receiverX = senderOnLeft ? rightX : leftX;
+  const x =
+    unit.at === 'sender' ? senderX : unit.at === 'wire' && unit.lost ? (width - barWidth) / 2 : receiverX;
+  const travelFrom = unit.at === 'wire' && step?.kind !== 'receive' ? senderX - x : 0;
+  return { width: barWidth, x, travelFrom };
+}
+
+export interface PlacedBlock {
+  readonly id: string;
+  readonly x: number;
+  readonly width: number;
+}
+
+/**
+ * Block widths for the unit bar: every block gets `minWidth` (room for its name), the rest of `width` is
+ * shared by the square root of the byte counts, so a 4-byte FCS and a 1400-byte payload both stay readable
+ * while bigger blocks still look bigger. Returns x positions from 0.
+ */
+export function unitBarLayout(
+  blocks: readonly { readonly id: string; readonly start: number; readonly end: number }[],
+  width: number,
+  minWidth: number,
+): PlacedBlock[] {
+  if (blocks.length === 0) return [];
+  const floor = Math.min(minWidth, width / blocks.length);
+  const spare = Math.max(0, width - floor * blocks.length);
+  const weights = blocks.map((b) => Math.sqrt(Math.max(0, b.end - b.start)));
+  const total = weights.reduce((a, b) => a + b, 0);
+  let x = 0;
+  return blocks.map((b, i) => {
+    const w = floor + (total > 0 ? (spare * weights[i]!) / total : spare / blocks.length);
+    const placed = { id: b.id, x, width: w };
+    x += w;
+    return placed;
+  });
+}
+
+/** Shorter names tried in turn when a block is narrow. */
+const SHORT_NAMES: Readonly<Record<string, readonly string[]>> = {
+  preamble: ['preamble', 'pre.'],
+  Ethernet: ['Ethernet', 'Eth'],
+  WebSocket: ['WebSocket', 'WS'],
+  'Engine.IO': ['Engine.IO', 'EIO'],
+  'Socket.IO': ['Socket.IO', 'SIO'],
+  padding: ['padding', 'pad'],
+};
+
+/**
+ * The name printed on a block `width` pixels wide: the longest candidate whose bold 0.92em text fits
+ * (DejaVu/Segoe bold: ~0.64 em per character), else the shortest. A data block shows its message text.
+ */
+export function blockLabel(
+  block: Pick<UnitBlock, 'name' | 'colour' | 'detail'>,
+  width: number,
+  em: number,
+): string {
+  const candidates =
+    block.colour === 'data' && block.detail !== undefined
+      ? [`"${block.detail}"`, 'data', '…']
+      : (SHORT_NAMES[block.name] ?? [block.name]);
+  const per = 0.92 * em * 0.64;
+  return candidates.find((c) => c.length * per + 8 <= width) ?? candidates[candidates.length - 1] ?? '';
+}
+
+/** The signal (or the idle cable) sits under the bar and takes what height is left, within 56–90 px. */
+export function signalBox(height: number): { readonly top: number; readonly height: number } {
+  const top = BAR_Y + BAR_HEIGHT + 6;
+  return { top, height: Math.max(56, Math.min(90, height - top - 2)) };
+}
+
+/** A caption as one line, or two split at a space when one would be wider than the strip (SVG text never wraps). */
+export function fitLines(text: string, width: number): string[] {
+  if (text.length * CAPTION_CHAR <= width) return [text];
+  const middle = text.length / 2;
+  let cut = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === ' ' && (cut < 0 || Math.abs(i - middle) < Math.abs(cut - middle))) cut = i;
+  }
+  return cut < 0 ? [text] : [text.slice(0, cut), text.slice(cut + 1)];
+}
+
+/** Bytes the unit has once this step is done: what is being removed no longer counts. */
+export function unitBytes(unit: Pick<UnitView, 'blocks'>): number {
+  return unit.blocks.filter((b) => b.state !== 'removing').reduce((n, b) => n + (b.end - b.start), 0);
+}
+
+/** The unit in words, for the picture's accessible name. */
+export function describeUnit(unit: UnitView, from: string, to: string): string {
+  const parts = unit.blocks.map(
+    (b) =>
+      `${b.name} ${b.end - b.start} bytes${b.state === 'adding' ? ' (just added)' : b.state === 'removing' ? ' (being removed)' : ''}`,
+  );
+  const where =
+    unit.at === 'sender'
+      ? `at the ${from}`
+      : unit.at === 'receiver'
+        ? `at the ${to}`
+        : `on the wire from ${from} to ${to}`;
+  return `The unit ${where}${unit.lost ? ', lost' : ''}: ${parts.join(', ')}.`;
+}
