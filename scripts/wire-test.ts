@@ -9,7 +9,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { utf8 } from '../src/protocol/bytes';
-import { encodeEthernet, ETHER_TYPES } from '../src/protocol/ethernet';
 import {
   encodeHttpRequest,
   encodeHttpResponse,
@@ -17,15 +16,9 @@ import {
   upgradeResponse,
   websocketKey,
 } from '../src/protocol/http';
-import { encodeIpv4, IP_PROTOCOLS } from '../src/protocol/ipv4';
 import { encodePcap, type PcapRecord } from '../src/protocol/pcap';
-import {
-  encodeTcp,
-  linuxSynOptions,
-  tcpSegmentLength,
-  type TcpFlagName,
-  type TcpOption,
-} from '../src/protocol/tcp';
+import { encodeTcpFrame, linuxTcpIpv4 } from '../src/protocol/stack';
+import { linuxSynOptions, tcpSegmentLength, type TcpFlagName, type TcpOption } from '../src/protocol/tcp';
 import { encodeClosePayload, encodeWsFrame, WS_OPCODES } from '../src/protocol/websocket';
 import { dissect, tsharkAvailable, wireProblems } from './tshark';
 
@@ -48,7 +41,9 @@ function segment(
 ) {
   const [src, dst]: [End, End] = from === 'client' ? [CLIENT, SERVER] : [SERVER, CLIENT];
   const to = from === 'client' ? 'server' : 'client';
-  const tcp = encodeTcp(
+  const { frame } = encodeTcpFrame(
+    { dst: dst.mac, src: src.mac },
+    linuxTcpIpv4(src.ip, dst.ip, ipId++),
     {
       srcPort: src.port,
       dstPort: dst.port,
@@ -64,24 +59,7 @@ function segment(
       ],
     },
     payload,
-    { src: src.ip, dst: dst.ip },
   );
-  const ip = encodeIpv4(
-    {
-      src: src.ip,
-      dst: dst.ip,
-      protocol: IP_PROTOCOLS.TCP,
-      ttl: 64,
-      identification: ipId++,
-      dontFragment: true,
-      moreFragments: false,
-      fragmentOffset: 0,
-      dscp: 0,
-      ecn: 0,
-    },
-    tcp,
-  );
-  const frame = encodeEthernet({ dst: dst.mac, src: src.mac, etherType: ETHER_TYPES.IPv4 }, ip);
   records.push({ timestampUs: clock, data: frame });
   clock += 1500;
   ts += 1;

@@ -6,7 +6,7 @@
  * This module is what a link needs to open, so it stays small: the introductions, questions, teacher's notes
  * and asides live in `content/`, which the app loads after the first step is drawn.
  */
-import { SCENARIO_DEFAULTS, type Scenario, type Story } from '../sim/scenario';
+import { SCENARIO_DEFAULTS, type Scenario, type ScenarioMessage, type Story } from '../sim/scenario';
 
 export interface LessonDef {
   readonly id: string;
@@ -27,6 +27,36 @@ export const LOSS_MESSAGE =
   'browser sends that piece again at once, without waiting for its timer, and the server can finally hand ' +
   "the whole message to ws. The page's JavaScript never notices any of this: TCP hides the loss.";
 
+/** A message the browser (client) sends. */
+function c(text: string): ScenarioMessage {
+  return { from: 'c', text };
+}
+
+/** A message the server sends. */
+function s(text: string): ScenarioMessage {
+  return { from: 's', text };
+}
+
+/** The chat most lessons run: the browser says hello, the server answers. */
+const HELLO: readonly ScenarioMessage[] = [c('Hello'), s('Hi!')];
+
+/** The websocket lessons that look at one layer: no ping/pong to explain, no walk down the OSI layers. */
+const ONE_LAYER = { ping: false, walk: 'none' } as const;
+
+/** A live football ticker: ten pieces of news the server has for the page, at irregular times. */
+const TICKER: readonly ScenarioMessage[] = [
+  'Kick-off!',
+  "12' Corner for the home side",
+  "23' GOAL! 1-0",
+  "31' Yellow card",
+  "45' Half-time: 1-0",
+  "52' GOAL! 1-1",
+  "67' Substitution",
+  "78' GOAL! 2-1",
+  "88' Free kick saved",
+  'Full-time: 2-1',
+].map(s);
+
 /** Lesson ids appear in links (`lesson=<id>`): keep them lower-case, URL-safe and never rename one. */
 export const LESSONS: readonly LessonDef[] = [
   {
@@ -36,13 +66,7 @@ export const LESSONS: readonly LessonDef[] = [
       'A browser opens a TCP connection, turns it from HTTP into a WebSocket with one request and one ' +
       'response, and then both sides send frames whenever they like until one of them closes it.',
     story: 'websocket',
-    defaults: {
-      messages: [
-        { from: 'c', text: 'Hello' },
-        { from: 's', text: 'Hi!' },
-      ],
-      ping: true,
-    },
+    defaults: { messages: HELLO, ping: true },
   },
   {
     id: 'osi',
@@ -51,11 +75,7 @@ export const LESSONS: readonly LessonDef[] = [
       'Follow one "Hello" down the browser\'s seven layers, across the wire, and up the server\'s: what each ' +
       'layer adds or removes, and what the unit is called there.',
     story: 'websocket',
-    defaults: {
-      messages: [{ from: 'c', text: 'Hello' }],
-      ping: false,
-      walk: 'default',
-    },
+    defaults: { messages: [c('Hello')], ping: false, walk: 'default' },
   },
   {
     id: 'tcp',
@@ -64,11 +84,7 @@ export const LESSONS: readonly LessonDef[] = [
       'SYN, SYN-ACK, ACK with the real sequence numbers of this run, and the FIN, ACK, FIN, ACK that ends ' +
       'the connection; SYN and FIN each use up one number.',
     story: 'websocket',
-    defaults: {
-      messages: [{ from: 'c', text: 'Hello' }],
-      ping: false,
-      walk: 'none',
-    },
+    defaults: { messages: [c('Hello')], ...ONE_LAYER },
   },
   {
     id: 'upgrade',
@@ -77,11 +93,7 @@ export const LESSONS: readonly LessonDef[] = [
       "After TCP's handshake, one HTTP request and one 101 response turn the connection into a WebSocket; " +
       'the Sec-WebSocket-Accept value is computed from the key step by step.',
     story: 'websocket',
-    defaults: {
-      messages: [{ from: 'c', text: 'Hello' }],
-      ping: false,
-      walk: 'none',
-    },
+    defaults: { messages: [c('Hello')], ...ONE_LAYER },
   },
   {
     id: 'frames',
@@ -90,15 +102,7 @@ export const LESSONS: readonly LessonDef[] = [
       'The server speaks first, unasked; then the browser; then the server again. Each message is one frame ' +
       'with a 2 to 14 byte header, and nobody waits for a request.',
     story: 'websocket',
-    defaults: {
-      messages: [
-        { from: 's', text: 'Welcome! 3 people are online.' },
-        { from: 'c', text: 'Hello' },
-        { from: 's', text: 'Hi!' },
-      ],
-      ping: false,
-      walk: 'none',
-    },
+    defaults: { messages: [s('Welcome! 3 people are online.'), c('Hello'), s('Hi!')], ...ONE_LAYER },
   },
   {
     id: 'masking',
@@ -107,15 +111,7 @@ export const LESSONS: readonly LessonDef[] = [
       'The browser XORs every frame it sends with a fresh 4-byte key; the server never does. The same text ' +
       'twice gives different bytes on the wire.',
     story: 'websocket',
-    defaults: {
-      messages: [
-        { from: 'c', text: 'Hello' },
-        { from: 'c', text: 'Hello' },
-        { from: 's', text: 'Hello' },
-      ],
-      ping: false,
-      walk: 'none',
-    },
+    defaults: { messages: [c('Hello'), c('Hello'), s('Hello')], ...ONE_LAYER },
   },
   {
     id: 'close',
@@ -124,15 +120,7 @@ export const LESSONS: readonly LessonDef[] = [
       'The server closes with status 1000; the browser echoes it; only then does TCP say goodbye. Codes 1005 ' +
       'and 1006 are never sent on the wire.',
     story: 'websocket',
-    defaults: {
-      messages: [
-        { from: 'c', text: 'Hello' },
-        { from: 's', text: 'Hi!' },
-      ],
-      ping: true,
-      walk: 'none',
-      close: 's',
-    },
+    defaults: { messages: HELLO, ...ONE_LAYER, ping: true, close: 's' },
   },
   {
     id: 'socketio',
@@ -141,12 +129,7 @@ export const LESSONS: readonly LessonDef[] = [
       'The same chat with Socket.IO: Engine.IO opens a session over HTTP long-polling, upgrades it to a ' +
       'WebSocket, and carries named events such as 42["chat message","Hello"] inside the frames.',
     story: 'socketio',
-    defaults: {
-      messages: [
-        { from: 'c', text: 'Hello' },
-        { from: 's', text: 'Hi!' },
-      ],
-    },
+    defaults: { messages: HELLO },
   },
   {
     id: 'emit',
@@ -155,11 +138,7 @@ export const LESSONS: readonly LessonDef[] = [
       'Three browsers are connected; the server answers a message with socket.broadcast.emit. Who receives ' +
       'it, and who would with socket.emit, io.emit or io.to(room).emit?',
     story: 'socketio',
-    defaults: {
-      messages: [{ from: 'c', text: 'Hello' }],
-      clients: 3,
-      emit: 'broadcast',
-    },
+    defaults: { messages: [c('Hello')], clients: 3, emit: 'broadcast' },
   },
   {
     id: 'reconnect',
@@ -168,13 +147,7 @@ export const LESSONS: readonly LessonDef[] = [
       "Browser 1's network goes away. Missed heartbeats end the session, the Manager retries with backoff, " +
       'a new session starts, and events sent while offline are delivered afterwards.',
     story: 'socketio',
-    defaults: {
-      messages: [
-        { from: 'c', text: 'Hello' },
-        { from: 'c', text: 'Are you still there?' },
-      ],
-      drop: 81,
-    },
+    defaults: { messages: [c('Hello'), c('Are you still there?')], drop: 81 },
   },
   {
     id: 'polling-vs-websocket',
@@ -183,21 +156,7 @@ export const LESSONS: readonly LessonDef[] = [
       'Repeated HTTP requests, each with full headers, next to WebSocket frames with a 2 to 14 byte header: ' +
       'what each message costs in bytes and in delay.',
     story: 'compare',
-    defaults: {
-      // A live football ticker: ten pieces of news the server has for the page, at irregular times.
-      messages: [
-        'Kick-off!',
-        "12' Corner for the home side",
-        "23' GOAL! 1-0",
-        "31' Yellow card",
-        "45' Half-time: 1-0",
-        "52' GOAL! 1-1",
-        "67' Substitution",
-        "78' GOAL! 2-1",
-        "88' Free kick saved",
-        'Full-time: 2-1',
-      ].map((text) => ({ from: 's' as const, text })),
-    },
+    defaults: { messages: TICKER },
   },
   {
     id: 'loss',
@@ -206,16 +165,7 @@ export const LESSONS: readonly LessonDef[] = [
       'A long message is cut into four segments and the first one is lost: three duplicate ACKs trigger a fast ' +
       'retransmit. Later a FIN is lost, and only the timer can bring it back.',
     story: 'websocket',
-    defaults: {
-      messages: [
-        { from: 'c', text: LOSS_MESSAGE },
-        { from: 's', text: 'Got it' },
-      ],
-      ping: false,
-      walk: 'none',
-      mss: 200,
-      loss: [7, 20],
-    },
+    defaults: { messages: [c(LOSS_MESSAGE), s('Got it')], ...ONE_LAYER, mss: 200, loss: [7, 20] },
   },
 ];
 

@@ -13,7 +13,7 @@
  * what a student sees in the hex dump of the WebSocket frame or the HTTP body.
  */
 import { base64, fromBase64, hex8, toHex, utf8 } from './bytes';
-import { fail, shiftFields, type DecodeResult, type FieldAnnotation } from './fields';
+import { fail, namesByValue, shiftFields, type DecodeResult, type FieldAnnotation } from './fields';
 
 /** The `EIO=4` query parameter of every Engine.IO request. */
 export const EIO_PROTOCOL = 4;
@@ -30,9 +30,8 @@ export const EIO_PACKET_TYPES = {
 export type EioPacketType = keyof typeof EIO_PACKET_TYPES;
 
 /** Reverse of EIO_PACKET_TYPES: type digit value → name. */
-export const EIO_PACKET_NAMES: { readonly [code: number]: EioPacketType | undefined } = Object.fromEntries(
-  (Object.keys(EIO_PACKET_TYPES) as EioPacketType[]).map((name) => [EIO_PACKET_TYPES[name], name]),
-);
+export const EIO_PACKET_NAMES: { readonly [code: number]: EioPacketType | undefined } =
+  namesByValue(EIO_PACKET_TYPES);
 
 /** What each packet type is for, in words a student can follow. */
 export const EIO_PACKET_MEANINGS: { readonly [T in EioPacketType]: string } = {

@@ -10,6 +10,7 @@ import { crc32 } from './checksum';
 import {
   annotate,
   fail,
+  namesByValue,
   tableLength,
   type DecodeResult,
   type FieldAnnotation,
@@ -20,9 +21,7 @@ export const ETHER_TYPES = { IPv4: 0x0800, ARP: 0x0806, IPv6: 0x86dd } as const;
 export type EtherTypeName = keyof typeof ETHER_TYPES;
 
 /** Reverse of `ETHER_TYPES`: value → name. */
-export const ETHER_TYPE_NAMES = Object.fromEntries(
-  Object.entries(ETHER_TYPES).map(([name, value]) => [value, name]),
-) as { readonly [value: number]: EtherTypeName };
+export const ETHER_TYPE_NAMES = namesByValue(ETHER_TYPES);
 
 const TABLE = {
   dst: {

@@ -143,3 +143,56 @@ export function writeBits(bytes: Uint8Array, start: number, bits: BitRange, valu
     v = Math.floor(v / 2);
   }
 }
+
+/**
+ * Reverse a name → number table (`ETHER_TYPES`, `TCP_OPTION_KINDS`, …) into number → name, for
+ * decoders that read the number and show the name.
+ */
+export function namesByValue<N extends string>(table: { readonly [P in N]: number }): {
+  readonly [value: number]: N;
+} {
+  return Object.fromEntries((Object.keys(table) as N[]).map((name) => [table[name], name]));
+}
+
+/**
+ * The range check every encoder runs on a numeric field before writing it: a RangeError
+ * `<layer> <name> must be an integer 0..<max>, got <value>` unless `value` is an integer in range.
+ */
+export function uintChecker(layer: string): (name: string, value: number, max: number) => void {
+  return (name, value, max) => {
+    if (!Number.isInteger(value) || value < 0 || value > max) {
+      throw new RangeError(`${layer} ${name} must be an integer 0..${max}, got ${value}`);
+    }
+  };
+}
+
+/**
+ * Read a header-length field that counts 32-bit words (the IPv4 IHL, the TCP data offset) and check
+ * it against the header's `minimum` byte length and the `bytes` there are. `label` names the field
+ * in the error messages, `code` is the error code when it is below the minimum.
+ */
+export function wordCountedLength(
+  bytes: Uint8Array,
+  field: { readonly start: number; readonly bits: BitRange },
+  minimum: number,
+  label: string,
+  code: string,
+): { readonly ok: true; readonly words: number; readonly length: number } | ReturnType<typeof fail> {
+  const words = readBits(bytes, field.start, field.bits);
+  const length = words * 4;
+  if (length < minimum) {
+    return fail(
+      code,
+      `${label} ${words} is below the minimum of ${minimum / 4} (${minimum} bytes)`,
+      field.start,
+    );
+  }
+  if (length > bytes.length) {
+    return fail(
+      'truncated',
+      `${label} ${words} says ${length} header bytes, only ${bytes.length} present`,
+      bytes.length,
+    );
+  }
+  return { ok: true, words, length };
+}

@@ -351,38 +351,49 @@ function withBody<R>(
   return { ok: true, repr, payload: bytes.subarray(head.bodyStart, end), fields, length: end };
 }
 
-export function decodeHttpRequest(bytes: Uint8Array): DecodeResult<HttpRequestRepr> {
-  const parsed = parseHead(bytes, REQUEST_LINE, 'HTTP request');
+/**
+ * Both decoders: the head (start line split by `startLine`, headers), then the body Content-Length
+ * frames, unless `bodiless` says this message never has one.
+ */
+function decodeMessage<R extends { readonly headers: HttpHeaders }>(
+  bytes: Uint8Array,
+  startLine: readonly StartLinePart[],
+  what: string,
+  toRepr: (parts: readonly string[], headers: HttpHeaders) => R,
+  bodiless: (repr: R) => boolean,
+): DecodeResult<R> {
+  const parsed = parseHead(bytes, startLine, what);
   if (!parsed.ok) return parsed;
   const { head } = parsed;
-  const [method = '', target = '', version = ''] = head.parts;
-  const body = bodyLength(head.headers, head.bodyStart);
+  const repr = toRepr(head.parts, head.headers);
+  const body = bodiless(repr) ? { ok: true as const, length: 0 } : bodyLength(head.headers, head.bodyStart);
   if (!body.ok) return body;
-  return withBody(
+  return withBody(bytes, repr, head, body.length, what);
+}
+
+export function decodeHttpRequest(bytes: Uint8Array): DecodeResult<HttpRequestRepr> {
+  return decodeMessage(
     bytes,
-    { method, target, version, headers: head.headers },
-    head,
-    body.length,
+    REQUEST_LINE,
     'HTTP request',
+    ([method = '', target = '', version = ''], headers) => ({ method, target, version, headers }),
+    () => false,
   );
 }
 
 export function decodeHttpResponse(bytes: Uint8Array): DecodeResult<HttpResponseRepr> {
-  const parsed = parseHead(bytes, STATUS_LINE, 'HTTP response');
-  if (!parsed.ok) return parsed;
-  const { head } = parsed;
-  const [version = '', statusText = '', reason = ''] = head.parts;
-  const status = Number(statusText);
-  // RFC 9112 §6.3: 1xx, 204 and 304 responses never have a body, whatever the headers say.
-  const bodiless = status < 200 || status === 204 || status === 304;
-  const body = bodiless ? { ok: true as const, length: 0 } : bodyLength(head.headers, head.bodyStart);
-  if (!body.ok) return body;
-  return withBody(
+  return decodeMessage(
     bytes,
-    { version, status, reason, headers: head.headers },
-    head,
-    body.length,
+    STATUS_LINE,
     'HTTP response',
+    ([version = '', statusText = '', reason = ''], headers) => ({
+      version,
+      status: Number(statusText),
+      reason,
+      headers,
+    }),
+    // RFC 9112 §6.3: 1xx, 204 and 304 responses never have a body, whatever the headers say.
+    ({ status }) => status < 200 || status === 204 || status === 304,
   );
 }
 

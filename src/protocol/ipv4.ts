@@ -6,12 +6,15 @@
  * (IHL > 5) and shows them as one `options` field.
  */
 import { concatBytes, hex16, hex8, toHex, view } from './bytes';
-import { internetChecksum } from './checksum';
+import { internetChecksum, verifyChecksum } from './checksum';
 import {
   annotate,
   fail,
+  namesByValue,
   readBits,
   tableLength,
+  uintChecker,
+  wordCountedLength,
   writeBits,
   type DecodeResult,
   type FieldAnnotation,
@@ -22,9 +25,7 @@ export const IP_PROTOCOLS = { ICMP: 1, TCP: 6, UDP: 17 } as const;
 export type IpProtocolName = keyof typeof IP_PROTOCOLS;
 
 /** Reverse of `IP_PROTOCOLS`: number → name. */
-export const IP_PROTOCOL_NAMES = Object.fromEntries(
-  Object.entries(IP_PROTOCOLS).map(([name, value]) => [value, name]),
-) as { readonly [value: number]: IpProtocolName };
+export const IP_PROTOCOL_NAMES = namesByValue(IP_PROTOCOLS);
 
 /** Standard DSCP code points: class selectors (RFC 2474 §4.2.2), AF (RFC 2597), EF (RFC 3246). */
 export const DSCP_CLASSES = {
@@ -50,15 +51,11 @@ export const DSCP_CLASSES = {
   CS6: 48,
   CS7: 56,
 } as const;
-export const DSCP_NAMES = Object.fromEntries(
-  Object.entries(DSCP_CLASSES).map(([name, value]) => [value, name]),
-) as { readonly [value: number]: keyof typeof DSCP_CLASSES };
+export const DSCP_NAMES = namesByValue(DSCP_CLASSES);
 
 /** RFC 3168 §5: the two ECN bits. */
 export const ECN_CODEPOINTS = { 'Not-ECT': 0, 'ECT(1)': 1, 'ECT(0)': 2, CE: 3 } as const;
-export const ECN_NAMES = Object.fromEntries(
-  Object.entries(ECN_CODEPOINTS).map(([name, value]) => [value, name]),
-) as { readonly [value: number]: keyof typeof ECN_CODEPOINTS };
+export const ECN_NAMES = namesByValue(ECN_CODEPOINTS);
 
 const TABLE = {
   version: {
@@ -229,11 +226,7 @@ function formatEcn(ecn: number): string {
   return `${ECN_NAMES[ecn] ?? hex8(ecn)} (${ecn})`;
 }
 
-function checkUint(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new RangeError(`IPv4 ${name} must be an integer 0..${max}, got ${value}`);
-  }
-}
+const checkUint = uintChecker('IPv4');
 
 /** 20-byte header (no options) + payload, with total length and header checksum computed. */
 export function encodeIpv4(repr: Ipv4Repr, payload: Uint8Array): Uint8Array {
@@ -275,18 +268,9 @@ export function decodeIpv4(bytes: Uint8Array): DecodeResult<Ipv4Decoded> {
   }
   const version = readBits(bytes, T.version.start, T.version.bits);
   if (version !== 4) return fail('bad-version', `IP version ${version}, expected 4`, T.version.start);
-  const ihl = readBits(bytes, T.ihl.start, T.ihl.bits);
-  const headerLength = ihl * 4;
-  if (headerLength < MIN_HEADER) {
-    return fail('bad-header-length', `IHL ${ihl} is below the minimum of 5 (20 bytes)`, T.ihl.start);
-  }
-  if (headerLength > bytes.length) {
-    return fail(
-      'truncated',
-      `IHL ${ihl} says ${headerLength} header bytes, only ${bytes.length} present`,
-      bytes.length,
-    );
-  }
+  const ihlField = wordCountedLength(bytes, T.ihl, MIN_HEADER, 'IHL', 'bad-header-length');
+  if (!ihlField.ok) return ihlField;
+  const { words: ihl, length: headerLength } = ihlField;
   const dv = view(bytes);
   const totalLength = dv.getUint16(T.totalLength.start);
   if (totalLength < headerLength) {
@@ -304,13 +288,7 @@ export function decodeIpv4(bytes: Uint8Array): DecodeResult<Ipv4Decoded> {
     );
   }
   const header = bytes.subarray(0, headerLength);
-  const checksum = dv.getUint16(T.checksum.start);
-  const zeroed = header.slice();
-  zeroed[T.checksum.start] = 0;
-  zeroed[T.checksum.start + 1] = 0;
-  const expected = internetChecksum(zeroed);
-  // RFC 1071 §1: a correct header, checksum included, sums to all ones.
-  const checksumOk = internetChecksum(header) === 0;
+  const { checksum, ok: checksumOk, value: checksumValue } = verifyChecksum(header, T.checksum.start);
 
   const dscp = readBits(bytes, T.dscp.start, T.dscp.bits);
   const ecn = readBits(bytes, T.ecn.start, T.ecn.bits);
@@ -348,9 +326,7 @@ export function decodeIpv4(bytes: Uint8Array): DecodeResult<Ipv4Decoded> {
     fragmentOffset: `${fragmentOffset} (= byte ${fragmentOffset * 8})`,
     ttl: String(repr.ttl),
     protocol: formatIpProtocol(repr.protocol),
-    checksum: checksumOk
-      ? `${hex16(checksum)} (correct)`
-      : `${hex16(checksum)} (wrong, should be ${hex16(expected)})`,
+    checksum: checksumValue,
     src: repr.src,
     dst: repr.dst,
   });

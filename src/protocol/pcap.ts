@@ -13,6 +13,7 @@ import {
   annotate,
   fail,
   tableLength,
+  uintChecker,
   type DecodeResult,
   type FieldAnnotation,
   type FieldTable,
@@ -96,11 +97,7 @@ const RECORD_HEADER_LENGTH = tableLength(RECORD_HEADER);
 const US_PER_S = 1_000_000;
 const MAX_U32 = 0xffffffff;
 
-function checkUint(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new RangeError(`pcap ${name} must be an integer 0..${max}, got ${value}`);
-  }
-}
+const checkUint = uintChecker('pcap');
 
 /** Classic little-endian pcap 2.4 of Ethernet frames; records longer than `snaplen` are cut. */
 export function encodePcap(records: readonly PcapRecord[], opts?: { readonly snaplen?: number }): Uint8Array {

@@ -17,7 +17,7 @@
  */
 import { hex8, utf8 } from './bytes';
 import { clipText, decodeEioPacket, decodeEioPayloadWith, eioMessage, type EioPacketRepr } from './engineio';
-import { fail, shiftFields, type DecodeResult, type FieldAnnotation } from './fields';
+import { fail, namesByValue, shiftFields, type DecodeResult, type FieldAnnotation } from './fields';
 
 /** The Socket.IO protocol revision socket.io 4 speaks. */
 export const SIO_PROTOCOL = 5;
@@ -35,9 +35,7 @@ export type SioPacketTypeName = keyof typeof SIO_PACKET_TYPES;
 
 /** Reverse of SIO_PACKET_TYPES: type digit value → name. */
 export const SIO_PACKET_NAMES: { readonly [code: number]: SioPacketTypeName | undefined } =
-  Object.fromEntries(
-    (Object.keys(SIO_PACKET_TYPES) as SioPacketTypeName[]).map((name) => [SIO_PACKET_TYPES[name], name]),
-  );
+  namesByValue(SIO_PACKET_TYPES);
 
 export const SIO_PACKET_MEANINGS: { readonly [T in SioPacketTypeName]: string } = {
   CONNECT:

@@ -4,12 +4,15 @@
  * NOP and EOL (RFC 9293 §3.1). The checksum covers the IPv4 pseudo-header.
  */
 import { concatBytes, hex16, toHex, view } from './bytes';
-import { internetChecksum, onesComplementSum } from './checksum';
+import { internetChecksum, onesComplementSum, verifyChecksum } from './checksum';
 import {
   annotate,
   fail,
+  namesByValue,
   readBits,
   tableLength,
+  uintChecker,
+  wordCountedLength,
   writeBits,
   type DecodeResult,
   type FieldAnnotation,
@@ -45,9 +48,7 @@ export const TCP_OPTION_KINDS = {
   MPTCP: 30,
   TFO: 34,
 } as const;
-export const TCP_OPTION_KIND_NAMES = Object.fromEntries(
-  Object.entries(TCP_OPTION_KINDS).map(([name, kind]) => [kind, name]),
-) as { readonly [kind: number]: keyof typeof TCP_OPTION_KINDS };
+export const TCP_OPTION_KIND_NAMES = namesByValue(TCP_OPTION_KINDS);
 
 /** Exact lengths of the options this module models (kind, length, data). */
 const OPTION_LENGTHS: { readonly [kind: number]: number } = {
@@ -223,11 +224,7 @@ const MAX_HEADER = 15 * 4;
 /** The largest TCP segment an IPv4 packet (total length ≤ 65535, 20-byte header) can carry. */
 const MAX_SEGMENT = 0xffff - 20;
 
-function checkUint(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new RangeError(`TCP ${name} must be an integer 0..${max}, got ${value}`);
-  }
-}
+const checkUint = uintChecker('TCP');
 
 function encodeOption(o: TcpOption): Uint8Array {
   switch (o.kind) {
@@ -331,15 +328,54 @@ export function encodeTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHead
   return segment;
 }
 
+/** How the inspector names and explains each option it decodes, and the padding after End of Option List. */
+const OPTION_INFO = {
+  optionEol: {
+    name: 'Option: End of Option List',
+    meaning: 'Marks the end of the options; everything after it up to the data is padding.',
+  },
+  optionsPadding: {
+    name: 'Padding',
+    meaning: 'Zeros that make the header a multiple of 4 bytes, as the data offset counts 32-bit words.',
+  },
+  optionNop: {
+    name: 'Option: No-Operation',
+    meaning: 'A filler byte so the next option starts on a 4-byte boundary.',
+  },
+  optionMss: {
+    name: 'Option: Maximum segment size',
+    meaning: 'The most data bytes this side wants in one segment (usually the link MTU minus 40).',
+  },
+  optionWindowScale: {
+    name: 'Option: Window scale',
+    meaning:
+      'After the handshake, window values from this side are multiplied by 2^shift, so windows can exceed 64 KiB (RFC 7323).',
+  },
+  optionSackPermitted: {
+    name: 'Option: SACK permitted',
+    meaning:
+      'This side understands selective acknowledgments: it can report exactly which blocks arrived (RFC 2018).',
+  },
+  optionTimestamps: {
+    name: 'Option: Timestamps',
+    meaning:
+      "The sender's clock tick and the last one it received, to measure round-trip time and reject old duplicates (RFC 7323).",
+  },
+  optionUnknown: {
+    // Replaced by `describeUnknownOption`'s name, which says the kind.
+    name: 'Option',
+    meaning: 'An option this inspector does not explain; its length byte lets receivers skip it.',
+  },
+} as const satisfies { readonly [key: string]: { readonly name: string; readonly meaning: string } };
+
 function optionAnnotation(
-  key: string,
-  name: string,
+  key: keyof typeof OPTION_INFO,
   start: number,
   end: number,
   value: string,
-  meaning: string,
+  name: string = OPTION_INFO[key].name,
 ): FieldAnnotation {
-  return { layer: 'tcp', key, name, start, end, value, meaning };
+  return { layer: 'tcp', key, name, start, end, value, meaning: OPTION_INFO[key].meaning };
 }
 
 function describeUnknownOption(type: number, data: Uint8Array): { name: string; value: string } {
@@ -370,27 +406,16 @@ function decodeOptions(bytes: Uint8Array, headerLength: number): OptionsResult {
     const kind = bytes[i]!;
     if (kind === TCP_OPTION_KINDS.EOL) {
       options.push({ kind: 'eol' });
-      fields.push(
-        optionAnnotation(
-          'optionEol',
-          'Option: End of Option List',
-          i,
-          i + 1,
-          'kind 0',
-          'Marks the end of the options; everything after it up to the data is padding.',
-        ),
-      );
+      fields.push(optionAnnotation('optionEol', i, i + 1, 'kind 0'));
       i++;
       if (i < headerLength) {
         const pad = bytes.subarray(i, headerLength);
         fields.push(
           optionAnnotation(
             'optionsPadding',
-            'Padding',
             i,
             headerLength,
             pad.every((b) => b === 0) ? `${pad.length} zero byte${pad.length === 1 ? '' : 's'}` : toHex(pad),
-            'Zeros that make the header a multiple of 4 bytes, as the data offset counts 32-bit words.',
           ),
         );
       }
@@ -398,16 +423,7 @@ function decodeOptions(bytes: Uint8Array, headerLength: number): OptionsResult {
     }
     if (kind === TCP_OPTION_KINDS.NOP) {
       options.push({ kind: 'nop' });
-      fields.push(
-        optionAnnotation(
-          'optionNop',
-          'Option: No-Operation',
-          i,
-          i + 1,
-          'kind 1',
-          'A filler byte so the next option starts on a 4-byte boundary.',
-        ),
-      );
+      fields.push(optionAnnotation('optionNop', i, i + 1, 'kind 1'));
       i++;
       continue;
     }
@@ -438,16 +454,7 @@ function decodeOptions(bytes: Uint8Array, headerLength: number): OptionsResult {
       case TCP_OPTION_KINDS.MSS: {
         const value = dv.getUint16(i + 2);
         options.push({ kind: 'mss', value });
-        fields.push(
-          optionAnnotation(
-            'optionMss',
-            'Option: Maximum segment size',
-            i,
-            end,
-            `kind 2, length 4: ${value} bytes`,
-            'The most data bytes this side wants in one segment (usually the link MTU minus 40).',
-          ),
-        );
+        fields.push(optionAnnotation('optionMss', i, end, `kind 2, length 4: ${value} bytes`));
         break;
       }
       case TCP_OPTION_KINDS.WS: {
@@ -457,41 +464,23 @@ function decodeOptions(bytes: Uint8Array, headerLength: number): OptionsResult {
         fields.push(
           optionAnnotation(
             'optionWindowScale',
-            'Option: Window scale',
             i,
             end,
             `kind 3, length 3: shift ${shift} (×${2 ** used})${shift > 14 ? ', above 14: treated as 14' : ''}`,
-            'After the handshake, window values from this side are multiplied by 2^shift, so windows can exceed 64 KiB (RFC 7323).',
           ),
         );
         break;
       }
       case TCP_OPTION_KINDS.SACK_PERM:
         options.push({ kind: 'sack-permitted' });
-        fields.push(
-          optionAnnotation(
-            'optionSackPermitted',
-            'Option: SACK permitted',
-            i,
-            end,
-            'kind 4, length 2',
-            'This side understands selective acknowledgments: it can report exactly which blocks arrived (RFC 2018).',
-          ),
-        );
+        fields.push(optionAnnotation('optionSackPermitted', i, end, 'kind 4, length 2'));
         break;
       case TCP_OPTION_KINDS.TS: {
         const tsval = dv.getUint32(i + 2);
         const tsecr = dv.getUint32(i + 6);
         options.push({ kind: 'timestamps', tsval, tsecr });
         fields.push(
-          optionAnnotation(
-            'optionTimestamps',
-            'Option: Timestamps',
-            i,
-            end,
-            `kind 8, length 10: TSval ${tsval}, TSecr ${tsecr}`,
-            "The sender's clock tick and the last one it received, to measure round-trip time and reject old duplicates (RFC 7323).",
-          ),
+          optionAnnotation('optionTimestamps', i, end, `kind 8, length 10: TSval ${tsval}, TSecr ${tsecr}`),
         );
         break;
       }
@@ -499,16 +488,7 @@ function decodeOptions(bytes: Uint8Array, headerLength: number): OptionsResult {
         const data = bytes.slice(i + 2, end);
         options.push({ kind: 'unknown', type: kind, data });
         const d = describeUnknownOption(kind, data);
-        fields.push(
-          optionAnnotation(
-            'optionUnknown',
-            d.name,
-            i,
-            end,
-            d.value,
-            'An option this inspector does not explain; its length byte lets receivers skip it.',
-          ),
-        );
+        fields.push(optionAnnotation('optionUnknown', i, end, d.value, d.name));
       }
     }
     i = end;
@@ -521,22 +501,15 @@ export function decodeTcp(bytes: Uint8Array, pseudo?: PseudoHeader): DecodeResul
   if (bytes.length < MIN_HEADER) {
     return fail('truncated', `TCP header needs ${MIN_HEADER} bytes, got ${bytes.length}`, bytes.length);
   }
-  const dataOffset = readBits(bytes, T.dataOffset.start, T.dataOffset.bits!);
-  const headerLength = dataOffset * 4;
-  if (headerLength < MIN_HEADER) {
-    return fail(
-      'bad-data-offset',
-      `data offset ${dataOffset} is below the minimum of 5 (20 bytes)`,
-      T.dataOffset.start,
-    );
-  }
-  if (headerLength > bytes.length) {
-    return fail(
-      'truncated',
-      `data offset ${dataOffset} says ${headerLength} header bytes, only ${bytes.length} present`,
-      bytes.length,
-    );
-  }
+  const offsetField = wordCountedLength(
+    bytes,
+    FIXED.dataOffset,
+    MIN_HEADER,
+    'data offset',
+    'bad-data-offset',
+  );
+  if (!offsetField.ok) return offsetField;
+  const { words: dataOffset, length: headerLength } = offsetField;
   const opts = decodeOptions(bytes, headerLength);
   if (!opts.ok) return opts;
 
@@ -552,14 +525,8 @@ export function decodeTcp(bytes: Uint8Array, pseudo?: PseudoHeader): DecodeResul
   let checksumOk: boolean | null = null;
   let checksumValue = `${hex16(checksum)} (not verified: no IP addresses given)`;
   if (initial !== null) {
-    // RFC 1071 §1: header, data and pseudo-header together sum to all ones when correct.
-    checksumOk = internetChecksum(bytes, initial) === 0;
-    const zeroed = bytes.slice();
-    zeroed[T.checksum.start] = 0;
-    zeroed[T.checksum.start + 1] = 0;
-    checksumValue = checksumOk
-      ? `${hex16(checksum)} (correct)`
-      : `${hex16(checksum)} (wrong, should be ${hex16(internetChecksum(zeroed, initial))})`;
+    // The pseudo-header is part of what the checksum covers (RFC 9293 §3.1).
+    ({ ok: checksumOk, value: checksumValue } = verifyChecksum(bytes, T.checksum.start, initial));
   }
   const repr: TcpDecoded = {
     srcPort: dv.getUint16(T.srcPort.start),

@@ -9,6 +9,7 @@
 import { concatBytes, strictUtf8, toHex } from './bytes';
 import {
   fail,
+  namesByValue,
   readBits,
   tableLength,
   type DecodeError,
@@ -28,9 +29,7 @@ export const WS_OPCODES = {
 } as const;
 export type WsOpcodeName = keyof typeof WS_OPCODES;
 
-const OPCODE_NAMES: { readonly [opcode: number]: WsOpcodeName } = Object.fromEntries(
-  Object.entries(WS_OPCODES).map(([name, code]) => [code, name as WsOpcodeName]),
-);
+const OPCODE_NAMES = namesByValue(WS_OPCODES);
 
 /** Wireshark's names, so the app and a real capture read the same. */
 const OPCODE_LABELS: { readonly [P in WsOpcodeName]: string } = {

@@ -26,6 +26,11 @@ interface SheetReport {
   readonly unlayered: string[];
   /** Every selector, for telling which sheet holds a component's rules. */
   readonly selectors: string[];
+  /**
+   * Selectors that name a mode (.is-present, .is-embed) outside the modes layer. Such an override would beat the
+   * component's own rule only by specificity or by arriving later, and a lazy chunk can change which arrives later.
+   */
+  readonly modesOutside: string[];
 }
 
 /**
@@ -43,27 +48,36 @@ function reportSheets(
       })
     : [...document.styleSheets].map((sheet) => ({ href: sheet.href ?? '(inline)', sheet }));
   return sheets.map(({ href, sheet }) => {
-    const report = { href, layers: [] as string[], unlayered: [] as string[], selectors: [] as string[] };
+    const report = {
+      href,
+      layers: [] as string[],
+      unlayered: [] as string[],
+      selectors: [] as string[],
+      modesOutside: [] as string[],
+    };
     const mention = (name: string) => {
       if (!report.layers.includes(name)) report.layers.push(name);
     };
-    const walk = (rules: CSSRuleList, layered: boolean) => {
+    // `layer`: the enclosing layer's name, or null outside every layer.
+    const walk = (rules: CSSRuleList, layer: string | null) => {
       for (const rule of rules) {
         if (rule instanceof CSSLayerStatementRule) {
           rule.nameList.forEach(mention);
         } else if (rule instanceof CSSLayerBlockRule) {
           mention(rule.name || '(anonymous)');
-          walk(rule.cssRules, true);
+          walk(rule.cssRules, rule.name || '(anonymous)');
         } else if (rule instanceof CSSStyleRule) {
           report.selectors.push(rule.selectorText);
-          if (!layered) report.unlayered.push(rule.selectorText);
-          walk(rule.cssRules, layered); // nested rules
+          if (layer === null) report.unlayered.push(rule.selectorText);
+          if (/\.is-(present|embed)\b/.test(rule.selectorText) && layer !== 'modes')
+            report.modesOutside.push(`${layer ?? '(no layer)'}: ${rule.selectorText}`);
+          walk(rule.cssRules, layer); // nested rules
         } else if ('cssRules' in rule) {
-          walk((rule as CSSGroupingRule).cssRules, layered); // @media, @container, @supports
+          walk((rule as CSSGroupingRule).cssRules, layer); // @media, @container, @supports
         }
       }
     };
-    walk(sheet.cssRules, false);
+    walk(sheet.cssRules, null);
     return report;
   });
 }
@@ -80,8 +94,10 @@ function expectLayeredInOrder(reports: readonly SheetReport[]): void {
   // The first stylesheet alone fixes the order; no later one adds a layer or leaves a rule outside them.
   expect(reports[0]!.layers).toEqual(ORDER);
   expect(documentOrder(reports)).toEqual(ORDER);
-  for (const r of reports)
+  for (const r of reports) {
     expect({ href: r.href, unlayered: r.unlayered }).toEqual({ href: r.href, unlayered: [] });
+    expect({ href: r.href, modesOutside: r.modesOutside }).toEqual({ href: r.href, modesOutside: [] });
+  }
 }
 
 const px = (page: Page, selector: string, property: string) =>
@@ -112,6 +128,20 @@ describe('cascade layers', () => {
       expect(r.selectors.length, `${r.href} has rules`).toBeGreaterThan(0);
       expect(ORDER, `${r.href} uses only the five layers`).toEqual(expect.arrayContaining(r.layers));
     }
+
+    // The checks can fail: a lazy sheet with an unlayered rule, and one whose presenter override sits in the
+    // components layer (it would win over the component's rule only when its sheet happens to load later).
+    const planted = await page.evaluate(reportSheets, [
+      sources[0]!,
+      { href: 'planted-unlayered', css: '.narration-text { font-size: 1rem; }' },
+      {
+        href: 'planted-override',
+        css: '@layer components { .is-present .narration-text { font-size: 2rem; } }',
+      },
+    ]);
+    expect(planted[1]!.unlayered).toEqual(['.narration-text']);
+    expect(planted[2]!.modesOutside).toEqual(['components: .is-present .narration-text']);
+    expect(() => expectLayeredInOrder(planted)).toThrow();
   });
 
   it('presenter mode: once the share dialog has brought its stylesheet, the presenter overrides still win', async () => {

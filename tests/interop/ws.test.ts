@@ -175,35 +175,38 @@ describe('ws Sender frames → Wirewalk decoder', () => {
 class RawClient {
   private buffer: Uint8Array = new Uint8Array(0);
   private waiters: (() => void)[] = [];
+  /** No more bytes will come: the server ended the connection, or the socket closed or failed. */
   ended = false;
   constructor(readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => {
       this.buffer = concatBytes(this.buffer, new Uint8Array(chunk));
       this.wake();
     });
-    socket.on('end', () => {
+    const end = (): void => {
       this.ended = true;
       this.wake();
-    });
-    socket.on('error', () => this.wake());
+    };
+    socket.on('end', end);
+    socket.on('close', end);
+    socket.on('error', end);
   }
   private wake(): void {
     for (const w of this.waiters.splice(0)) w();
   }
-  /** Wait until `take` can consume something from the buffer (bounded). */
+  /**
+   * Wait until `take` can consume something from the buffer, trying again each time bytes arrive; once the
+   * socket has ended and `take` still finds nothing, that is an error. No wall clock: a loaded machine is
+   * only slower, and the test's own timeout is the guard against a hang.
+   */
   async next<T>(take: (bytes: Uint8Array) => { value: T; length: number } | null, what: string): Promise<T> {
-    const deadline = Date.now() + 3000;
     for (;;) {
       const got = take(this.buffer);
       if (got) {
         this.buffer = this.buffer.subarray(got.length);
         return got.value;
       }
-      if (this.ended || Date.now() > deadline) throw new Error(`no ${what} from the server`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
+      if (this.ended) throw new Error(`no ${what} from the server`);
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
   frame(): Promise<WsFrameRepr> {
@@ -222,7 +225,8 @@ class RawClient {
   }
 }
 
-describe('a real ws WebSocketServer on loopback, driven by Wirewalk bytes', () => {
+// Each wait is on the socket, not the clock (RawClient.next); a generous timeout guards against a hang.
+describe('a real ws WebSocketServer on loopback, driven by Wirewalk bytes', { timeout: 60_000 }, () => {
   let server: InstanceType<typeof WebSocketServer>;
   let port = 0;
   const sockets: net.Socket[] = [];

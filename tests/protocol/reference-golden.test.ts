@@ -8,10 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { toHex } from '../../src/protocol/bytes';
-import { decodeEthernet, encodeEthernet, ETHER_TYPES } from '../../src/protocol/ethernet';
-import { decodeIpv4, encodeIpv4, IP_PROTOCOLS } from '../../src/protocol/ipv4';
+import { decodeEthernet, ETHER_TYPES } from '../../src/protocol/ethernet';
+import { decodeIpv4, IP_PROTOCOLS } from '../../src/protocol/ipv4';
 import { decodePcap, LINKTYPE_ETHERNET } from '../../src/protocol/pcap';
-import { decodeTcp, encodeTcp, TCP_FLAGS, type TcpFlagName } from '../../src/protocol/tcp';
+import { encodeTcpFrame } from '../../src/protocol/stack';
+import { decodeTcp, TCP_FLAGS, type TcpFlagName } from '../../src/protocol/tcp';
 import { expectTiling } from './tiling';
 
 function fixture(name: string): Uint8Array {
@@ -106,7 +107,8 @@ function roundTrip(frame: Uint8Array): Golden {
   expect(ip.repr.protocol).toBe(IP_PROTOCOLS.TCP);
   const tcp = decodeTcp(ip.payload, ip.repr);
   if (!tcp.ok) throw new Error(tcp.error.message);
-  const reencoded = encodeEthernet(eth.repr, encodeIpv4(ip.repr, encodeTcp(tcp.repr, tcp.payload, ip.repr)));
+  // Ethernet type and IP protocol were checked above: encodeTcpFrame writes IPv4 and TCP.
+  const reencoded = encodeTcpFrame(eth.repr, ip.repr, tcp.repr, tcp.payload).frame;
   return { frame, reencoded, ip, tcp };
 }
 

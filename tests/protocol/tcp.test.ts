@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { concatBytes, fromHex, toHex, utf8 } from '../../src/protocol/bytes';
-import { encodeEthernet, ETHER_TYPES } from '../../src/protocol/ethernet';
-import { encodeIpv4, formatIpv4Address, IP_PROTOCOLS, parseIpv4Address } from '../../src/protocol/ipv4';
+import { formatIpv4Address, parseIpv4Address } from '../../src/protocol/ipv4';
+import { encodeTcpFrame, linuxTcpIpv4 } from '../../src/protocol/stack';
 import {
   decodeTcp,
   describeTcp,
@@ -131,28 +131,14 @@ const SYN: TcpRepr = {
 };
 
 describe('tshark-verified segments', () => {
-  it('are reproduced byte for byte by encodeTcp → encodeIpv4 → encodeEthernet', () => {
+  it('are reproduced byte for byte by encodeTcpFrame (encodeTcp → encodeIpv4 → encodeEthernet)', () => {
     CONVERSATION.forEach(([from, to, t, payload], i) => {
-      const tcp = encodeTcp({ srcPort: from.port, dstPort: to.port, urgent: 0, ...t }, payload, {
-        src: from.ip,
-        dst: to.ip,
-      });
-      const ip = encodeIpv4(
-        {
-          src: from.ip,
-          dst: to.ip,
-          protocol: IP_PROTOCOLS.TCP,
-          ttl: 64,
-          identification: 0x1c46 + i,
-          dontFragment: true,
-          moreFragments: false,
-          fragmentOffset: 0,
-          dscp: 0,
-          ecn: 0,
-        },
-        tcp,
+      const { frame } = encodeTcpFrame(
+        { dst: to.mac, src: from.mac },
+        linuxTcpIpv4(from.ip, to.ip, 0x1c46 + i),
+        { srcPort: from.port, dstPort: to.port, urgent: 0, ...t },
+        payload,
       );
-      const frame = encodeEthernet({ dst: to.mac, src: from.mac, etherType: ETHER_TYPES.IPv4 }, ip);
       expect(toHex(frame, '')).toBe(TSHARK_VERIFIED[i]!.hex);
     });
   });

@@ -4,13 +4,7 @@
  * "Hello", three chapters, both programs and console lines. Frames come from the real protocol encoders and
  * fields from the real decoders, so the fixture's bytes are as real as the simulator's.
  */
-import {
-  decodeEthernet,
-  encodeEthernet,
-  ethernetFcs,
-  ethernetPadding,
-  ETHER_TYPES,
-} from '../../src/protocol/ethernet';
+import { decodeEthernet, ethernetFcs, ethernetPadding } from '../../src/protocol/ethernet';
 import { shiftFields, type FieldAnnotation } from '../../src/protocol/fields';
 import {
   decodeHttpRequest,
@@ -20,8 +14,9 @@ import {
   upgradeRequest,
   upgradeResponse,
 } from '../../src/protocol/http';
-import { decodeIpv4, encodeIpv4, IP_PROTOCOLS } from '../../src/protocol/ipv4';
-import { decodeTcp, encodeTcp, linuxSynOptions, type TcpFlagName } from '../../src/protocol/tcp';
+import { decodeIpv4 } from '../../src/protocol/ipv4';
+import { encodeTcpFrame, linuxTcpIpv4 } from '../../src/protocol/stack';
+import { decodeTcp, linuxSynOptions, type TcpFlagName } from '../../src/protocol/tcp';
 import { decodeWsFrame, encodeWsFrame } from '../../src/protocol/websocket';
 import { utf8 } from '../../src/protocol/bytes';
 import { SCENARIO_DEFAULTS } from '../../src/sim/scenario';
@@ -82,7 +77,14 @@ function makePacket(id: number, s: Spec): Packet {
   const dst = s.from === 'client' ? SERVER : CLIENT;
   const payload = s.app ?? new Uint8Array(0);
   const syn = s.flags.includes('SYN');
-  const segment = encodeTcp(
+  const {
+    frame,
+    ipv4At,
+    tcpAt: tcpStart,
+    payloadAt: appStart,
+  } = encodeTcpFrame(
+    { dst: dst.mac, src: src.mac },
+    linuxTcpIpv4(src.ip, dst.ip, 0x1c46 + id),
     {
       srcPort: s.from === 'client' ? CLIENT_PORT : 80,
       dstPort: s.from === 'client' ? 80 : CLIENT_PORT,
@@ -94,40 +96,21 @@ function makePacket(id: number, s: Spec): Packet {
       options: syn ? linuxSynOptions(1460, s.sentAt, 0, 7) : [],
     },
     payload,
-    { src: src.ip, dst: dst.ip },
   );
-  const ip = encodeIpv4(
-    {
-      src: src.ip,
-      dst: dst.ip,
-      protocol: IP_PROTOCOLS.TCP,
-      ttl: 64,
-      identification: 0x1c46 + id,
-      dontFragment: true,
-      moreFragments: false,
-      fragmentOffset: 0,
-      dscp: 0,
-      ecn: 0,
-    },
-    segment,
-  );
-  const frame = encodeEthernet({ dst: dst.mac, src: src.mac, etherType: ETHER_TYPES.IPv4 }, ip);
   const eth = decodeEthernet(frame);
   if (!eth.ok) throw new Error(eth.error.message);
   const ipd = decodeIpv4(eth.payload);
   if (!ipd.ok) throw new Error(ipd.error.message);
   const tcpd = decodeTcp(ipd.payload, { src: src.ip, dst: dst.ip });
   if (!tcpd.ok) throw new Error(tcpd.error.message);
-  const tcpStart = 14 + ipd.repr.headerLength;
-  const appStart = tcpStart + tcpd.repr.headerLength;
   let fields: FieldAnnotation[] = [
     ...eth.fields,
-    ...shiftFields(ipd.fields, 14),
+    ...shiftFields(ipd.fields, ipv4At),
     ...shiftFields(tcpd.fields, tcpStart),
   ];
   const layers: Packet['layers'] = {
-    ethernet: { start: 0, end: 14 },
-    ipv4: { start: 14, end: tcpStart },
+    ethernet: { start: 0, end: ipv4At },
+    ipv4: { start: ipv4At, end: tcpStart },
     tcp: { start: tcpStart, end: appStart },
     ...(s.appLayer ? { [s.appLayer]: { start: appStart, end: frame.length } } : {}),
   };

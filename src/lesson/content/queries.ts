@@ -10,6 +10,12 @@ export function packetOf(step: Step, t: Timeline): Packet | undefined {
   return step.packet === undefined ? undefined : t.packets[step.packet];
 }
 
+/** The packet a step shows, unless it is a retransmission: an aside explains a packet where it is first sent. */
+export function firstSendingOf(step: Step, t: Timeline): Packet | undefined {
+  const p = packetOf(step, t);
+  return p?.retransmissionOf === undefined ? p : undefined;
+}
+
 /** A step that shows a packet crossing the wire (delivered or lost). */
 export function onWire(step: Step): boolean {
   return step.kind === 'transmit' || step.kind === 'drop';

@@ -6,6 +6,7 @@ import type { Scenario } from '../../sim/scenario';
 import type { Packet, Step, Timeline } from '../../sim/types';
 import {
   packetOf,
+  firstSendingOf,
   onWire,
   firstStep,
   firstOfChapter,
@@ -22,8 +23,8 @@ import { bytes, span } from './wording';
 
 /** Socket.IO vs WebSocket: HTTP first, the handshake JSON, packets inside frames, Engine.IO's own heartbeat. */
 function socketioAside(step: Step, t: Timeline): string | undefined {
-  const p = packetOf(step, t);
-  if (!p || !onWire(step) || p.retransmissionOf !== undefined) return undefined;
+  const p = firstSendingOf(step, t);
+  if (!p || !onWire(step)) return undefined;
   const firstApp = t.packets.find((q) => q.app !== undefined);
   if (p === firstApp && p.app?.kind === 'http-request' && !p.app.upgrade) {
     return (
@@ -104,9 +105,8 @@ function names(list: readonly string[]): string {
 
 /** Emit: one frame in from Browser 1, then exactly one frame out per recipient, and who got none. */
 function emitAside(step: Step, t: Timeline): string | undefined {
-  const p = packetOf(step, t);
-  if (!p || step.kind !== 'transmit' || p.retransmissionOf !== undefined || !isSioEventFrame(p))
-    return undefined;
+  const p = firstSendingOf(step, t);
+  if (!p || step.kind !== 'transmit' || !isSioEventFrame(p)) return undefined;
   const browsers = t.hosts.filter((h) => h.role === 'client');
   if (p.from !== 'server') {
     if (t.packets.find((q) => q.from !== 'server' && isSioEventFrame(q)) !== p) return undefined;

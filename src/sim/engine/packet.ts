@@ -6,24 +6,22 @@
  */
 import { type FieldAnnotation, type ProtoLayer, shiftFields } from '../../protocol/fields';
 import {
-  ETHER_TYPES,
   ETHERNET_HEADER_LENGTH,
   decodeEthernet,
-  encodeEthernet,
   ethernetFcs,
   ethernetPadding,
   ethernetTrailerFields,
 } from '../../protocol/ethernet';
-import { IP_PROTOCOLS, decodeIpv4, encodeIpv4 } from '../../protocol/ipv4';
-import { decodeTcp, encodeTcp, formatTcpFlags, type TcpFlagName } from '../../protocol/tcp';
+import { decodeIpv4 } from '../../protocol/ipv4';
+import { encodeTcpFrame, LINUX_DEFAULT_TTL, linuxTcpIpv4 } from '../../protocol/stack';
+import { decodeTcp, formatTcpFlags, type TcpFlagName } from '../../protocol/tcp';
 import { decodeHttpRequest, decodeHttpResponse } from '../../protocol/http';
 import { decodeWsFrame } from '../../protocol/websocket';
 import type { TcpSegmentIn, TcpTransmission } from './tcp';
 import type { AppInfo, ByteRange, HostInfo, Packet } from '../types';
 
 /** Linux's default IPv4 TTL (net.ipv4.ip_default_ttl). */
-export const IP_TTL = 64;
-const IPV4_HEADER_LENGTH = 20;
+export const IP_TTL = LINUX_DEFAULT_TTL;
 
 /**
  * One application write (an HTTP message or a WebSocket frame) as TCP carries it. The story creates
@@ -91,6 +89,7 @@ function piecesOf(
  */
 function lazyParts(
   frame: Uint8Array,
+  tcpAt: number,
   pseudo: { readonly src: string; readonly dst: string },
   app: { readonly write: AppWrite; readonly offset: number } | null,
 ): { fields: () => readonly FieldAnnotation[]; fcs: () => number } {
@@ -100,7 +99,6 @@ function lazyParts(
     fcs: () => (fcs ??= ethernetFcs(frame)),
     fields: () => {
       if (fields) return fields;
-      const tcpAt = ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH;
       const eth = decodeEthernet(frame);
       const ip = decodeIpv4(frame.subarray(ETHERNET_HEADER_LENGTH));
       const tcp = decodeTcp(frame.subarray(tcpAt), pseudo);
@@ -175,7 +173,15 @@ function appOf(input: PacketInput): { info?: AppInfo; summary: string; write?: A
 export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpSegmentIn } {
   const { tx, from, to } = input;
   const pseudo = { src: from.ip, dst: to.ip };
-  const tcpBytes = encodeTcp(
+  // The IPv4 header Linux writes on TCP: TTL 64, DF set for path MTU discovery (RFC 1191).
+  const {
+    frame,
+    ipv4At,
+    tcpAt,
+    payloadAt: appAt,
+  } = encodeTcpFrame(
+    { dst: to.mac, src: from.mac },
+    linuxTcpIpv4(from.ip, to.ip, input.identification & 0xffff),
     {
       srcPort: input.srcPort,
       dstPort: input.dstPort,
@@ -187,31 +193,11 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
       options: tx.options,
     },
     tx.payload,
-    pseudo,
   );
-  const ipBytes = encodeIpv4(
-    {
-      src: from.ip,
-      dst: to.ip,
-      protocol: IP_PROTOCOLS.TCP,
-      ttl: IP_TTL,
-      identification: input.identification & 0xffff,
-      // Linux sets DF on TCP (path MTU discovery, RFC 1191).
-      dontFragment: true,
-      moreFragments: false,
-      fragmentOffset: 0,
-      dscp: 0,
-      ecn: 0,
-    },
-    tcpBytes,
-  );
-  const frame = encodeEthernet({ dst: to.mac, src: from.mac, etherType: ETHER_TYPES.IPv4 }, ipBytes);
 
-  const tcpAt = ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH;
-  const appAt = frame.length - tx.payload.length;
   const layers: Partial<Record<ProtoLayer, ByteRange>> = {
-    ethernet: { start: 0, end: ETHERNET_HEADER_LENGTH },
-    ipv4: { start: ETHERNET_HEADER_LENGTH, end: tcpAt },
+    ethernet: { start: 0, end: ipv4At },
+    ipv4: { start: ipv4At, end: tcpAt },
     tcp: { start: tcpAt, end: appAt },
   };
   const app = appOf(input);
@@ -221,7 +207,7 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
     if (piece.offset === 0 && app.write.firstPacket < 0) app.write.firstPacket = input.id;
   }
   const write = app.write;
-  const lazy = lazyParts(frame, pseudo, write && piece ? { write, offset: piece.offset } : null);
+  const lazy = lazyParts(frame, tcpAt, pseudo, write && piece ? { write, offset: piece.offset } : null);
 
   const prefix =
     tx.retransmits === undefined

@@ -93,15 +93,11 @@ export interface WritePiece {
   readonly writeLength: number;
 }
 
-/** A segment this endpoint puts on the wire. */
-export interface TcpTransmission {
-  readonly seq: number;
-  readonly ack: number;
-  /** In Wireshark's order: FIN, SYN, RST, PSH, ACK. */
-  readonly flags: readonly TcpFlagName[];
-  readonly window: number;
-  readonly options: readonly TcpOption[];
-  readonly payload: Uint8Array;
+/**
+ * A segment this endpoint puts on the wire: the fields a segment arrives with (its flags in Wireshark's
+ * order: FIN, SYN, RST, PSH, ACK), and what the timeline is told about it.
+ */
+export interface TcpTransmission extends TcpSegmentIn {
   /** Relative numbers (to this side's ISN and the peer's), as Wireshark shows them. */
   readonly relSeq: number;
   readonly relAck: number;
@@ -169,6 +165,31 @@ interface Outstanding {
   inFlight: boolean;
   /** Why it must be resent, when it is not in flight. */
   resend: 'timeout' | 'fast-retransmit' | null;
+}
+
+/** A segment entering the retransmission queue at `now`, not sent yet. */
+function queued(
+  now: number,
+  rel: number,
+  len: number,
+  flags: { readonly syn?: boolean; readonly fin?: boolean; readonly psh?: boolean },
+  payload: Uint8Array = new Uint8Array(0),
+  piece?: WritePiece,
+): Outstanding {
+  return {
+    rel,
+    len,
+    syn: flags.syn ?? false,
+    fin: flags.fin ?? false,
+    psh: flags.psh ?? false,
+    payload,
+    piece,
+    firstPacket: -1,
+    sentAt: now,
+    retransmitted: false,
+    inFlight: false,
+    resend: null,
+  };
 }
 
 interface Write {
@@ -868,20 +889,7 @@ export class TcpEndpoint {
     if (this.stateName === 'CLOSED' || this.stateName === 'LISTEN') return;
     if (this.synQueued) {
       this.synQueued = false;
-      const o: Outstanding = {
-        rel: 0,
-        len: 1,
-        syn: true,
-        fin: false,
-        psh: false,
-        payload: new Uint8Array(0),
-        piece: undefined,
-        firstPacket: -1,
-        sentAt: now,
-        retransmitted: false,
-        inFlight: false,
-        resend: null,
-      };
+      const o = queued(now, 0, 1, { syn: true });
       this.rtx.push(o);
       this.sndMax = Math.max(this.sndMax, 1);
       this.transmitOutstanding(o, now, false);
@@ -904,20 +912,14 @@ export class TcpEndpoint {
         const endOfWrite = w.offset + len === w.data.length;
         const last = endOfWrite && this.writeHead === this.writes.length - 1;
         const withFin = last && this.finQueued && !this.finSent;
-        const o: Outstanding = {
-          rel: this.sndMax,
-          len: len + (withFin ? 1 : 0),
-          syn: false,
-          fin: withFin,
-          psh: endOfWrite,
-          payload: w.data.subarray(w.offset, w.offset + len),
-          piece: { tag: w.tag, offset: w.offset, writeLength: w.data.length },
-          firstPacket: -1,
-          sentAt: now,
-          retransmitted: false,
-          inFlight: false,
-          resend: null,
-        };
+        const o = queued(
+          now,
+          this.sndMax,
+          len + (withFin ? 1 : 0),
+          { fin: withFin, psh: endOfWrite },
+          w.data.subarray(w.offset, w.offset + len),
+          { tag: w.tag, offset: w.offset, writeLength: w.data.length },
+        );
         w.offset += len;
         if (endOfWrite) this.writeHead++;
         if (withFin) {
@@ -936,20 +938,7 @@ export class TcpEndpoint {
     const finState =
       this.stateName === 'FIN_WAIT_1' || this.stateName === 'LAST_ACK' || this.stateName === 'CLOSING';
     if (this.finQueued && !this.finSent && finState && this.writeHead >= this.writes.length) {
-      const o: Outstanding = {
-        rel: this.sndMax,
-        len: 1,
-        syn: false,
-        fin: true,
-        psh: false,
-        payload: new Uint8Array(0),
-        piece: undefined,
-        firstPacket: -1,
-        sentAt: now,
-        retransmitted: false,
-        inFlight: false,
-        resend: null,
-      };
+      const o = queued(now, this.sndMax, 1, { fin: true });
       this.finSent = true;
       this.finRel = o.rel;
       this.sndMax += 1;

@@ -26,7 +26,8 @@ import {
   type SioPacketRepr,
 } from '../../protocol/socketio';
 import type { Clock, SimTimer } from '../engine/clock';
-import { EngineClient, EngineServer, type EioServerOptions, type EioSession } from './engineio';
+import { EngineClient } from './engineio/client';
+import { EngineServer, type EioServerOptions, type EioSession } from './engineio/server';
 import { BrowserHttp, HTTP_EPOCH_MS, HttpServer, type OpenReason } from './http';
 import { NS_PER_MS, type Socket } from '../engine/network';
 import { rngStream, type Rng } from '../engine/rng';

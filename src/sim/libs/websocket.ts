@@ -109,7 +109,7 @@ export interface FrameExtra {
 
 /**
  * How an endpoint's writes are labelled for the timeline: as plain WebSocket traffic
- * (`PLAIN_WS_WRITES`), or as Engine.IO's transport (libs/engineio). Only labels: the bytes are the
+ * (`PLAIN_WS_WRITES`), or as Engine.IO's transport (libs/engineio/). Only labels: the bytes are the
  * endpoint's.
  */
 export interface WsWrites {

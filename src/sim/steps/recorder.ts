@@ -9,13 +9,17 @@ import type {
   CodeRef,
   ConsoleLine,
   HostId,
+  HostInfo,
   HostState,
   OsiLayer,
   Packet,
+  Program,
   Step,
   StepKind,
   TcpView,
+  Timeline,
 } from '../types';
+import type { Scenario } from '../scenario';
 import type { Narration } from './narration';
 
 /** One row of a story's chapter table. */
@@ -121,9 +125,21 @@ export class StepRecorder {
     });
   }
 
-  /** The steps, and the chapters they fell into: the recorder's part of a timeline. */
-  told(): { readonly steps: readonly Step[]; readonly chapters: readonly Chapter[] } {
-    return { steps: this.steps, chapters: this.chapterList() };
+  /** The story's timeline: its hosts and packets, the steps and the chapters they fell into, its programs. */
+  timeline(
+    scenario: Scenario,
+    hosts: readonly HostInfo[],
+    packets: readonly Packet[],
+    programs: { readonly client: Program; readonly server: Program },
+  ): Timeline {
+    return {
+      scenario,
+      hosts,
+      packets,
+      steps: this.steps,
+      chapters: this.chapterList(),
+      programs: { client: programs.client, server: programs.server },
+    };
   }
 
   /** The chapters the steps fell into, in order, with their first and last steps. */

@@ -7,6 +7,7 @@
  * (`aria-modal`, app/useKeyboard.ts).
  */
 import { useEffect, useId, useLayoutEffect, useRef, type MouseEvent, type ReactNode } from 'react';
+import '../theme/surfaces.css';
 import './Modal.css';
 
 /** Whether a pointer event on the dialog element itself landed outside its box, i.e. on its ::backdrop. */
@@ -65,7 +66,7 @@ export function Modal({
         if (onBackdrop(e)) onClose();
       }}
     >
-      <div className="modal-head">
+      <div className="head-row modal-head">
         <h2 id={titleId} className="modal-title">
           {title}
         </h2>

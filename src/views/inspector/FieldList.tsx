@@ -6,7 +6,7 @@
 import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import type { FieldAnnotation } from '../../protocol/fields';
 import { scrollWithin } from '../motion/scrollWithin';
-import { PROTO_LAYERS } from '../theme/layers';
+import { layerColour, PROTO_LAYERS } from '../theme/layers';
 import type { TreeLayer } from './tree';
 import './FieldList.css';
 
@@ -64,6 +64,7 @@ export function FieldList({ tree, fields, selected, hovered, onSelect, onHover }
             role="group"
             aria-labelledby={groupId}
             className={`field-group colour-${info.colour}`}
+            style={layerColour(info.colour)}
           >
             <div id={groupId} className="field-group-title" role="presentation">
               <span className="layer-chip">{info.osi}</span> {layer.title}

@@ -10,6 +10,7 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { HexDump, HexRow } from '../hex/layout';
 import { scrollWithin } from '../motion/scrollWithin';
+import { layerColour } from '../theme/layers';
 import './HexView.css';
 
 /** Rows drawn above and below the visible ones. */
@@ -50,6 +51,7 @@ const Row = memo(function Row({
           <span
             key={c.offset}
             className={cls(c.offset, c.colour, c.trailer)}
+            style={layerColour(c.colour)}
             data-offset={c.offset}
             onClick={() => onByte(c.offset)}
             onMouseEnter={() => onHoverByte(c.offset)}
@@ -63,6 +65,7 @@ const Row = memo(function Row({
           <span
             key={c.offset}
             className={cls(c.offset, c.colour, c.trailer)}
+            style={layerColour(c.colour)}
             onClick={() => onByte(c.offset)}
             onMouseEnter={() => onHoverByte(c.offset)}
           >

@@ -11,13 +11,14 @@ import { selectInspected } from '../../state/store';
 import type { Packet, Timeline } from '../../sim/types';
 import { fieldBytes, fieldsAt, hexDump, trailerBytes } from '../hex/layout';
 import { useElementSize } from '../motion/useElementSize';
-import { PROTO_LAYERS } from '../theme/layers';
+import { layerColour, PROTO_LAYERS } from '../theme/layers';
 import { AcceptPanel } from './AcceptPanel';
 import { FieldList } from './FieldList';
 import { HexView } from './HexView';
 import { MaskPanel } from './MaskPanel';
 import { useScrollReset } from './useScrollReset';
 import { bitPattern, fieldTree } from './tree';
+import '../theme/surfaces.css';
 import './Inspector.css';
 
 /** Fields that the masking and accept-key panels explain better than a sentence. */
@@ -165,7 +166,11 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
         <div className="inspector-bytes">
           <ul className="legend" aria-label="Colour key">
             {tree.map((t) => (
-              <li key={t.layer} className={`legend-item colour-${PROTO_LAYERS[t.layer].colour}`}>
+              <li
+                key={t.layer}
+                className={`legend-item colour-${PROTO_LAYERS[t.layer].colour}`}
+                style={layerColour(PROTO_LAYERS[t.layer].colour)}
+              >
                 <span className="swatch" aria-hidden="true" />
                 {t.title}
               </li>

@@ -19,6 +19,7 @@ import type { HostInfo, Packet } from '../../sim/types';
 import { useElementSize } from '../motion/useElementSize';
 import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motion/useStepMotion';
 import { usePreload } from '../lazy/usePreload';
+import { layerColour } from '../theme/layers';
 import { labelChip, ladderLayout, scrollToKeep, type LadderArrow } from './layout';
 import './LadderDiagram.css';
 
@@ -103,7 +104,7 @@ const Arrow = memo(
         >
           {a.wireIndex}
         </text>
-        <g className={`chip colour-${chip.colour}`}>
+        <g className={`chip colour-${chip.colour}`} style={layerColour(chip.colour)}>
           <rect x={chip.x} y={a.labelY - 15} width={chip.width} height={19} rx={3} />
           <text x={chip.x + chip.width / 2} y={a.labelY - 1} textAnchor="middle">
             {chip.name}

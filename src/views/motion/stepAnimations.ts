@@ -4,7 +4,7 @@
  * (useStepMotion.ts). Each function animates *from* where the previous step left things *to* what React has
  * already rendered, and returns a stop function that puts the final picture back at once.
  */
-import { select } from 'd3-selection';
+import { select, type Selection } from 'd3-selection';
 import 'd3-transition';
 import { easeCubicOut, easeLinear } from 'd3-ease';
 
@@ -44,13 +44,7 @@ export function animateUnit(svg: SVGSVGElement, duration: number, travelFrom: nu
     // SignalTrace writes the length down; asking the element (getTotalLength) would force a layout.
     const length = Number(this.getAttribute('data-length')) || 0;
     if (!length) return;
-    select(this)
-      .style('stroke-dasharray', `${length} ${length}`)
-      .style('stroke-dashoffset', `${length}`)
-      .transition()
-      .duration(duration)
-      .ease(easeLinear)
-      .style('stroke-dashoffset', '0');
+    drawStroke(select(this), length, duration, easeLinear);
   });
   return () => {
     root
@@ -71,14 +65,24 @@ export function drawArrow(svg: SVGSVGElement, duration: number): (() => void) | 
     Number(node.getAttribute('x2')) - Number(node.getAttribute('x1')),
     Number(node.getAttribute('y2')) - Number(node.getAttribute('y1')),
   );
-  line
+  drawStroke(line, length, duration, easeCubicOut);
+  return () => {
+    line.interrupt().style('stroke-dasharray', null).style('stroke-dashoffset', null);
+  };
+}
+
+/** A stroke `length` long draws itself from its start: a dash as long as the stroke, slid into place. */
+function drawStroke<E extends SVGGeometryElement>(
+  stroke: Selection<E, unknown, null, undefined>,
+  length: number,
+  duration: number,
+  ease: (t: number) => number,
+): void {
+  stroke
     .style('stroke-dasharray', `${length} ${length}`)
     .style('stroke-dashoffset', `${length}`)
     .transition()
     .duration(duration)
-    .ease(easeCubicOut)
+    .ease(ease)
     .style('stroke-dashoffset', '0');
-  return () => {
-    line.interrupt().style('stroke-dasharray', null).style('stroke-dashoffset', null);
-  };
 }

@@ -5,6 +5,7 @@
  */
 import { useWirewalk } from '../../state/context';
 import { selectAside, selectChapter, selectStep } from '../../state/store';
+import '../theme/surfaces.css';
 import './Narration.css';
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
@@ -24,7 +25,7 @@ export function Narration() {
   const aside = useWirewalk(selectAside);
   if (!step) {
     return (
-      <section className="narration" aria-live="polite">
+      <section className="card narration" aria-live="polite">
         <h2 className="narration-title">Nothing to show</h2>
       </section>
     );
@@ -36,12 +37,12 @@ export function Narration() {
         (step.layer ? `, layer ${step.layer}` : '');
   return (
     <section
-      className={`narration${step.misconception ? ' has-myth' : ''}`}
+      className={`card narration${step.misconception ? ' has-myth' : ''}`}
       aria-labelledby="narration-title"
     >
       <div className="narration-main" aria-live="polite" aria-atomic="true">
         <p className="narration-where">
-          <span className={`kind kind-${step.kind}`}>{KIND_WORDS[step.kind] ?? step.kind}</span>
+          <span className={`tag kind kind-${step.kind}`}>{KIND_WORDS[step.kind] ?? step.kind}</span>
           <span className="narration-place">{where}</span>
           {chapter ? <span className="narration-chapter">{chapter.title}</span> : null}
         </p>

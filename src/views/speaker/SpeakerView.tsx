@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { useActions, useWirewalk } from '../../state/context';
 import { lessonById, lessonNotes } from '../../state/lesson';
 import { selectAside, selectChapter, selectStep, selectStepCount } from '../../state/store';
+import '../theme/surfaces.css';
 import './SpeakerView.css';
 
 function clock(seconds: number): string {
@@ -94,7 +95,7 @@ export function SpeakerView() {
 
   return (
     <div className="speaker">
-      <header className="speaker-top">
+      <header className="head-row speaker-top">
         <h1 className="speaker-heading">
           Speaker notes <span className="speaker-lesson">· {lesson?.title ?? ''}</span>
         </h1>
@@ -121,7 +122,7 @@ export function SpeakerView() {
         ) : null}
       </nav>
       <main className="speaker-main">
-        <section className="speaker-now" aria-labelledby="speaker-now" aria-live="polite">
+        <section className="card speaker-now" aria-labelledby="speaker-now" aria-live="polite">
           <p className="speaker-kicker" id="speaker-now">
             Now · step {cursor + 1}
           </p>
@@ -139,7 +140,7 @@ export function SpeakerView() {
           ) : null}
         </section>
         <aside className="speaker-side">
-          <section className="speaker-next" aria-labelledby="speaker-next">
+          <section className="card speaker-next" aria-labelledby="speaker-next">
             <h2 className="speaker-kicker" id="speaker-next">
               Next · step {next ? cursor + 2 : '–'}
             </h2>
@@ -154,7 +155,7 @@ export function SpeakerView() {
               <p className="speaker-next-title">The end of the lesson: time for the questions.</p>
             )}
           </section>
-          <section className="speaker-notes" aria-labelledby="speaker-notes">
+          <section className="card speaker-notes" aria-labelledby="speaker-notes">
             <h2 className="speaker-kicker" id="speaker-notes">
               Notes
             </h2>

@@ -7,7 +7,9 @@ import { useMemo } from 'react';
 import { useWirewalk } from '../../state/context';
 import { selectStep } from '../../state/store';
 import type { HostInfo } from '../../sim/types';
+import { layerColour } from '../theme/layers';
 import { hostBadges, stackRows } from './layout';
+import '../theme/surfaces.css';
 import './HostStack.css';
 
 export function HostStack({ host, side }: { readonly host: HostInfo; readonly side: 'left' | 'right' }) {
@@ -19,7 +21,7 @@ export function HostStack({ host, side }: { readonly host: HostInfo; readonly si
   const headingId = `host-${host.id}`;
   return (
     <section className={`host host-${side}`} aria-labelledby={headingId}>
-      <header className="host-head">
+      <header className="card host-head">
         <h2 id={headingId} className="host-name">
           {host.label}
           <span className="host-role">{host.role === 'server' ? ' (server)' : ' (client)'}</span>
@@ -48,6 +50,7 @@ export function HostStack({ host, side }: { readonly host: HostInfo; readonly si
               (r.passed ? ' is-passed' : '') +
               (r.addsHeader ? '' : ' no-header')
             }
+            style={layerColour(r.colour)}
             value={r.osi}
             aria-current={r.active ? 'step' : undefined}
           >

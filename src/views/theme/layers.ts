@@ -2,12 +2,14 @@
  * One colour per layer, defined here and only here.
  *
  * The stack, the unit bar, the inspector tree, the hex dump and the ladder labels all take their colour from
- * `var(--layer-<key>)`, which `layerCssVariables(theme)` sets on the app root. The hues are the Okabe–Ito
+ * `var(--layer-<key>)`, which `layerCssVariables(theme)` sets on the app root; `layerColour(key)` points an
+ * element's `--c` / `--c-ink` (what the components' stylesheets paint with) at one layer's pair. The hues are the Okabe–Ito
  * palette (Okabe & Ito, "Color Universal Design", 2008), chosen to stay distinct under the three common
  * colour-vision deficiencies; neighbours in a frame (Ethernet | IPv4 | TCP | WebSocket) alternate light and
  * dark so they also survive a washed-out projector. Colour is never the only cue: every block, row and chip
  * also prints the layer's name or number.
  */
+import type { CSSProperties } from 'react';
 import type { ProtoLayer } from '../../protocol/fields';
 import { OSI_LAYERS as OSI_TABLE, OSI_TOP_DOWN, type OsiLayerInfo } from '../../sim/osiLayers';
 import type { OsiLayer } from '../../sim/types';
@@ -60,6 +62,25 @@ export function layerCssVariables(theme: Theme): Record<string, string> {
     out[`--layer-${key}-ink`] = colours[theme].ink;
   }
   return out;
+}
+
+const LAYER_COLOUR = new Map<LayerKey, CSSProperties>();
+
+/**
+ * The style for an element drawn in one layer's colour: `--c` and `--c-ink` set to `var(--layer-<key>)` and
+ * `var(--layer-<key>-ink)`, so they follow the theme. One object per key, so memoised rows stay equal. The
+ * element also wears the class `colour-<key>`, for tests and for a stylesheet that singles a layer out.
+ */
+export function layerColour(key: LayerKey): CSSProperties {
+  let style = LAYER_COLOUR.get(key);
+  if (!style) {
+    style = Object.freeze({
+      '--c': `var(--layer-${key})`,
+      '--c-ink': `var(--layer-${key}-ink)`,
+    } as CSSProperties);
+    LAYER_COLOUR.set(key, style);
+  }
+  return style;
 }
 
 /** An OSI layer as the stack draws it: the one table of names and units (sim/osiLayers.ts), plus colour. */

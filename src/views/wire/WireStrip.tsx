@@ -15,6 +15,7 @@ import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motio
 import { stageHosts } from '../stack/layout';
 import { unitAt, unitBlocks, unitChange } from '../stack/wireUnit';
 import { usePreload } from '../lazy/usePreload';
+import { layerColour } from '../theme/layers';
 import { idleLines } from './idle';
 import {
   BAR_HEIGHT,
@@ -30,6 +31,7 @@ import {
   unitBytes,
   type PlacedBlock,
 } from './layout';
+import '../theme/surfaces.css';
 import './WireStrip.css';
 
 // The signal (and d3-shape with it) is drawn only while a frame is on the cable: it loads after the first
@@ -87,7 +89,7 @@ export function WireStrip() {
   });
 
   return (
-    <section className={`wire${compact ? ' is-compact' : ''}`} aria-labelledby="wire-title">
+    <section className={`card wire${compact ? ' is-compact' : ''}`} aria-labelledby="wire-title">
       <h2 id="wire-title" className="wire-caption">
         {unit && packet ? (
           <>
@@ -137,6 +139,7 @@ export function WireStrip() {
                     <g
                       key={b.id}
                       className={`block colour-${b.colour} state-${b.state}`}
+                      style={layerColour(b.colour)}
                       transform={b.state === 'removing' ? 'translate(0,-6)' : undefined}
                     >
                       <g className="anim" data-edge={edge}>

@@ -7,6 +7,7 @@ import { maskPayload } from '../../../protocol/websocket';
 import type { Step, Timeline } from '../../../sim/types';
 import {
   packetOf,
+  firstSendingOf,
   appBytes,
   wsFrameOf,
   wsHeaderBytes,
@@ -26,8 +27,8 @@ import { quote, bytes, byteList, TEXT } from '../wording';
 
 /** Frames and server push: what a frame header costs, and that no request came first. */
 function framesAside(step: Step, t: Timeline): string | undefined {
-  const p = packetOf(step, t);
-  if (!p || step.kind !== 'transmit' || !isTextFrame(p) || p.retransmissionOf !== undefined) return undefined;
+  const p = firstSendingOf(step, t);
+  if (!p || step.kind !== 'transmit' || !isTextFrame(p)) return undefined;
   const f = wsFrameOf(p);
   if (!f) return undefined;
   const head = appBytes(p).subarray(0, 2);

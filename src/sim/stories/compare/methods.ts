@@ -4,6 +4,7 @@
  */
 import { NS_PER_MS } from '../../engine/network';
 import { rngStream } from '../../engine/rng';
+import type { ChapterSpec } from '../../steps/recorder';
 import type { Scenario } from '../../scenario';
 import type { ComparisonSeries } from '../../types';
 
@@ -36,7 +37,7 @@ export const METHODS: readonly MethodSpec[] = [
   { method: 'socketio', label: 'Socket.IO', chapter: 'socketio' },
 ];
 
-export const COMPARE_CHAPTERS: readonly { readonly id: string; readonly title: string }[] = [
+export const COMPARE_CHAPTERS: readonly ChapterSpec[] = [
   { id: 'intro', title: 'The same messages, four ways' },
   { id: 'short-polling', title: 'Short polling: ask every interval' },
   { id: 'long-polling', title: 'Long polling: the server holds the question' },

@@ -2,7 +2,7 @@
  * What each step of the polling-vs-websocket story says (CURRICULUM Q12, with Q8 and Q9): the plan, each
  * method's start, every packet with its bytes per layer, each message's delay, and the figures side by side.
  */
-import type { EioWrite } from '../../libs/engineio';
+import type { EioWrite } from '../../libs/engineio/writes';
 import type { Scenario } from '../../scenario';
 import type { Narration } from '../../steps/narration';
 import { bytesText, msText } from '../../steps/phrases';

@@ -20,14 +20,8 @@
 import { utf8 } from '../../../protocol/bytes';
 import { headerValue } from '../../../protocol/http';
 import { Clock } from '../../engine/clock';
-import {
-  EIO_PATH,
-  eioWsWrites,
-  httpRequestWrite,
-  httpResponseWrite,
-  parseQuery,
-  type EioWrite,
-} from '../../libs/engineio';
+import { EIO_PATH, parseQuery } from '../../libs/engineio/query';
+import { eioWsWrites, httpRequestWrite, httpResponseWrite, type EioWrite } from '../../libs/engineio/writes';
 import {
   BrowserHttp,
   HttpServer,
@@ -454,14 +448,7 @@ export function buildCompareTimeline(scenario: Scenario): Timeline {
   clock.timer(0, startNext);
   world.run();
 
-  return {
-    scenario,
-    hosts: [CLIENT_HOST, SERVER_HOST],
-    packets: world.packets,
-    ...steps.rec.told(),
-    programs: { client: prog.client, server: prog.server },
-    comparison,
-  };
+  return { ...steps.rec.timeline(scenario, [CLIENT_HOST, SERVER_HOST], world.packets, prog), comparison };
 }
 
 function seriesOf(ph: PhaseRecord, packets: readonly Packet[]): ComparisonSeries {

@@ -6,7 +6,7 @@ import { toHex } from '../../../protocol/bytes';
 import type { EioHandshake } from '../../../protocol/engineio';
 import { headerValue } from '../../../protocol/http';
 import { SIO_PACKET_TYPES } from '../../../protocol/socketio';
-import type { EioWrite } from '../../libs/engineio';
+import type { EioWrite } from '../../libs/engineio/writes';
 import { SIO_DEFAULTS } from '../../libs/socketio';
 import type { Narration } from '../../steps/narration';
 import { bytesText, maskSentence, msText, quoted } from '../../steps/phrases';

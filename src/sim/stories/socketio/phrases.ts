@@ -5,7 +5,7 @@
 import { utf8 } from '../../../protocol/bytes';
 import { clipText, type EioPacketRepr } from '../../../protocol/engineio';
 import { decodeSioPacket, SIO_PACKET_TYPES } from '../../../protocol/socketio';
-import type { EioWrite } from '../../libs/engineio';
+import type { EioWrite } from '../../libs/engineio/writes';
 import type { OpenReason } from '../../libs/http';
 import { quoted } from '../../steps/phrases';
 import type { Scenario } from '../../scenario';

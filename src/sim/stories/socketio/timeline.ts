@@ -12,7 +12,7 @@
  */
 import { SIO_PACKET_TYPES, decodeSioPacket } from '../../../protocol/socketio';
 import { Clock } from '../../engine/clock';
-import type { EioWrite } from '../../libs/engineio';
+import type { EioWrite } from '../../libs/engineio/writes';
 import type { OpenReason } from '../../libs/http';
 import { narrateTcpEvent, runFacts, type RunFacts } from '../../steps/narration';
 import { LISTENING, StepRecorder, WalkLog, consoleText, type ChapterSpec } from '../../steps/recorder';
@@ -521,11 +521,5 @@ export function buildSocketIoTimeline(scenario: Scenario): Timeline {
   world.run();
   recorder.rec.finish(world.truncated);
   recorder.summary();
-  return {
-    scenario,
-    hosts,
-    packets: world.packets,
-    ...recorder.rec.told(),
-    programs: { client: programs.client, server: programs.server },
-  };
+  return recorder.rec.timeline(scenario, hosts, world.packets, programs);
 }

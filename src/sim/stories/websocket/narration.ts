@@ -177,14 +177,22 @@ export function narrateTcpState(
   to: TcpStateName,
   f: RunFacts,
 ): Narration {
+  return { title: `${Label(host)}: ${from} → ${to}`, ...tcpStateText(host, from, to, f) };
+}
+
+/** What a change of TCP state means, told from the side it happens on. */
+function tcpStateText(
+  host: HostInfo,
+  from: TcpStateName,
+  to: TcpStateName,
+  f: RunFacts,
+): Omit<Narration, 'title'> {
   const H = Who(host);
-  const T = Label(host);
   const port = f.clientPort ?? 0;
   const key = `${from}>${to}`;
   switch (key) {
     case 'CLOSED>SYN_SENT':
       return {
-        title: `${T}: CLOSED → SYN_SENT`,
         text:
           `The browser's TCP picks a random source port (${port}) and a random initial sequence number, ` +
           `x = ${f.clientIsn ?? '(chosen now)'}. It sends a SYN ("let's talk; my bytes will be numbered from x") ` +
@@ -193,7 +201,6 @@ export function narrateTcpState(
       };
     case 'LISTEN>SYN_RECEIVED':
       return {
-        title: `${T}: LISTEN → SYN_RECEIVED`,
         text:
           `A SYN for port 80 from ${f.client.ip}:${port}. The server's TCP notes the browser's number x and picks ` +
           `its own random one, y = ${f.serverIsn ?? '(chosen now)'}. It answers with SYN-ACK.`,
@@ -201,7 +208,6 @@ export function narrateTcpState(
       };
     case 'SYN_SENT>ESTABLISHED':
       return {
-        title: `${T}: SYN_SENT → ESTABLISHED`,
         text:
           'The SYN-ACK acknowledged the SYN (Ack = x+1) and brought the server’s number y. For the browser the ' +
           'connection is open; it sends the third and last segment of the handshake, an ACK.',
@@ -209,7 +215,6 @@ export function narrateTcpState(
       };
     case 'SYN_RECEIVED>ESTABLISHED':
       return {
-        title: `${T}: SYN_RECEIVED → ESTABLISHED`,
         text:
           'The ACK arrived: SYN, SYN-ACK, ACK, and both sides know where the other’s numbering starts. That was ' +
           "TCP's three-way handshake, at layer 4. The WebSocket handshake is a different thing: one HTTP " +
@@ -219,7 +224,6 @@ export function narrateTcpState(
       };
     case 'ESTABLISHED>FIN_WAIT_1':
       return {
-        title: `${T}: ESTABLISHED → FIN_WAIT_1`,
         text:
           `${H} closes its side of the TCP connection: its TCP sends FIN ("I have nothing more to send"). ` +
           'Closing takes four segments, FIN, ACK, FIN, ACK, because each direction closes on its own.',
@@ -227,7 +231,6 @@ export function narrateTcpState(
       };
     case 'ESTABLISHED>CLOSE_WAIT':
       return {
-        title: `${T}: ESTABLISHED → CLOSE_WAIT`,
         text:
           `The FIN arrived: the other side will send nothing more. ${H}'s TCP acknowledges it at once and tells ` +
           'the program, which will close its side next.',
@@ -235,12 +238,10 @@ export function narrateTcpState(
       };
     case 'FIN_WAIT_1>FIN_WAIT_2':
       return {
-        title: `${T}: FIN_WAIT_1 → FIN_WAIT_2`,
         text: `The FIN was acknowledged. One direction is closed; ${who(host)} now waits for the other side's FIN.`,
       };
     case 'CLOSE_WAIT>LAST_ACK':
       return {
-        title: `${T}: CLOSE_WAIT → LAST_ACK`,
         text: `${H} closes its side too: its TCP sends FIN and waits for the last ACK.`,
         curriculum: ['Q11'],
       };
@@ -248,7 +249,6 @@ export function narrateTcpState(
     case 'CLOSING>TIME_WAIT':
     case 'FIN_WAIT_1>TIME_WAIT':
       return {
-        title: `${T}: ${from} → TIME_WAIT`,
         text:
           `Both FINs are acknowledged or answered. ${H} sends the last ACK and waits 60 s (2 × MSL) before ` +
           'forgetting the connection, in case that ACK is lost and the FIN comes again. The closer pays this ' +
@@ -257,18 +257,15 @@ export function narrateTcpState(
       };
     case 'LAST_ACK>CLOSED':
       return {
-        title: `${T}: LAST_ACK → CLOSED`,
         text: `The last ACK arrived. For ${who(host)} the connection is gone and its port ${host.role === 'client' ? port : 80} is free again.`,
         curriculum: ['Q11'],
       };
     case 'TIME_WAIT>CLOSED':
       return {
-        title: `${T}: TIME_WAIT → CLOSED`,
         text: 'Two MSLs have passed: the connection is forgotten.',
       };
     default:
       return {
-        title: `${T}: ${from} → ${to}`,
         text: `${H}'s TCP goes from ${from} (${STATE_MEANING[from]}) to ${to} (${STATE_MEANING[to]}).`,
       };
   }

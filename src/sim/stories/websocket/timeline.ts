@@ -318,13 +318,7 @@ export function buildWebSocketTimeline(scenario: Scenario, options: BuildOptions
   runWebSocketStory(world, scenario, steps, options.wsKey ? { wsKey: options.wsKey } : {});
   world.run();
   steps.rec.finish(world.truncated);
-  return {
-    scenario,
-    hosts: [CLIENT_HOST, SERVER_HOST],
-    packets: world.packets,
-    ...steps.rec.told(),
-    programs: { client: programs.client, server: programs.server },
-  };
+  return steps.rec.timeline(scenario, [CLIENT_HOST, SERVER_HOST], world.packets, programs);
 }
 
 /** The story in the main bundle: the browser loads the others when a lesson needs them. */

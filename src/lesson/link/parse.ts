@@ -1,0 +1,201 @@
+/** parseLink: a link's parameters read in LINK_PARAMS order, over the lesson's defaults. */
+import { LIMITS, type Scenario, type ScenarioMessage } from '../../sim/scenario';
+import { LESSONS, lessonById, lessonScenario } from '../catalogue';
+import { queryOf, splitQuery, type Pair } from './decode';
+import { messagesThatFit, utf8Length } from './limits';
+import { KNOWN, MAX_EVENT_BYTES, MAX_UINT32, PARAMS, RESERVED_EVENTS, type Param } from './params';
+import { Problems, quoted, shown } from './problems';
+import { Reader } from './reader';
+import { DEFAULT_VIEW, type LinkProblem, type LinkState, type ViewState } from './types';
+
+function readLesson(r: Reader): string {
+  const value = r.single('lesson');
+  if (value === undefined || lessonById(value)) return value ?? LESSONS[0]!.id;
+  const fallback = LESSONS[0]!.id;
+  r.problems.add(
+    'lesson',
+    `lesson=${shown(value)} is not a built-in lesson (${LESSONS.map((l) => l.id).join(', ')}); using ${fallback}`,
+    fallback,
+  );
+  return fallback;
+}
+
+function readLoss(r: Reader, fallback: readonly number[]): readonly number[] {
+  const value = r.single('loss');
+  if (value === undefined) return fallback;
+  if (value === 'none') return [];
+  const bad: string[] = [];
+  const good = new Set<number>();
+  for (const entry of value.split(',')) {
+    if (entry === '') continue; // "3,5," from hand editing
+    const n = /^\d+$/.test(entry) ? Number(entry) : NaN;
+    if (n >= 1 && n <= MAX_UINT32) good.add(n);
+    else bad.push(entry);
+  }
+  const sorted = [...good].sort((a, b) => a - b);
+  const loss = sorted.slice(0, LIMITS.maxLoss);
+  const used = loss.length ? loss.join(',') : 'none';
+  if (bad.length) {
+    const listed = bad.slice(0, 5).map(quoted).join(', ') + (bad.length > 5 ? ', …' : '');
+    const what = bad.length === 1 ? 'which is not a packet number' : 'which are not packet numbers';
+    r.problems.add('loss', `loss=${shown(value)} has ${listed}, ${what} (1 or more); using ${used}`, used);
+  }
+  if (sorted.length > LIMITS.maxLoss) {
+    r.problems.add(
+      'loss',
+      `loss= lists ${sorted.length} packets, more than the limit of ${LIMITS.maxLoss}; using the first ` +
+        `${LIMITS.maxLoss} (${shown(used)})`,
+      used,
+    );
+  }
+  return loss;
+}
+
+function readEvent(r: Reader, fallback: string): string {
+  const value = r.single('ev');
+  if (value === undefined) return fallback;
+  let wrong: string | null = null;
+  if (value === '') wrong = 'is empty';
+  else if (RESERVED_EVENTS.includes(value)) wrong = 'is reserved by Socket.IO and cannot be emitted';
+  else if (utf8Length(value) > MAX_EVENT_BYTES) wrong = `is longer than ${MAX_EVENT_BYTES} bytes`;
+  if (wrong === null) return value;
+  r.problems.add('ev', `ev=${shown(value)} ${wrong}; using ${quoted(fallback)}`, fallback);
+  return fallback;
+}
+
+function readMessages(r: Reader, fallback: readonly ScenarioMessage[]): readonly ScenarioMessage[] {
+  const pairs = r.all('m');
+  if (!pairs) return fallback;
+  // A lone `m=` (no side) is the way to say "no messages at all".
+  if (pairs.length === 1 && pairs[0]!.value === '') return [];
+  let messages: ScenarioMessage[] = [];
+  for (const { value } of pairs) {
+    const from = value[0];
+    if (value[1] === ':' && (from === 'c' || from === 's')) {
+      messages.push({ from, text: value.slice(2) });
+    } else if (value === '') {
+      r.problems.add('m', 'm= (no messages) cannot be combined with other m= messages; ignored', '');
+    } else {
+      r.problems.add(
+        'm',
+        `m=${shown(value)} does not start with "c:" (client) or "s:" (server); ignored`,
+        '',
+      );
+    }
+  }
+  const limit = messagesThatFit(messages);
+  if (limit.tooMany) {
+    r.problems.add(
+      'm',
+      `m= is given ${messages.length} times, more than the limit of ${LIMITS.maxMessages} messages; ` +
+        `using the first ${LIMITS.maxMessages}`,
+      '',
+    );
+  }
+  if (limit.tooLong) {
+    const using = limit.fit === 0 ? "the lesson's messages" : `the first ${limit.fit}`;
+    r.problems.add(
+      'm',
+      `the m= messages add up to ${limit.bytes} bytes of text, more than the limit of ${LIMITS.maxMessageBytes}; ` +
+        `using ${using}`,
+      '',
+    );
+  }
+  messages = messages.slice(0, limit.fit);
+  // Every m= was unusable: the lesson's conversation is a better stand-in than silence.
+  return messages.length ? messages : fallback;
+}
+function readView(r: Reader): ViewState {
+  const step = r.optionalWhole('step', null);
+  const present = r.flag('present', false);
+  const embed = r.flag('embed', false);
+  let from = r.optionalWhole('from', null);
+  let to = r.optionalWhole('to', null);
+  if (from !== null && to !== null && from > to) {
+    r.problems.add('from', `from=${from} is after to=${to}; using neither`, '');
+    from = null;
+    to = null;
+  }
+  return { step, present, embed, from, to };
+}
+
+function readLink(input: string): { state: LinkState; problems: readonly LinkProblem[] } {
+  const known = new Problems();
+  const unknown = new Problems();
+  const groups = new Map<Param, Pair[]>();
+  for (const pair of splitQuery(queryOf(input))) {
+    if (KNOWN.has(pair.name)) {
+      const name = pair.name as Param;
+      const list = groups.get(name);
+      if (list) list.push(pair);
+      else groups.set(name, [pair]);
+    } else {
+      const near = PARAMS.find((p) => p === pair.name.toLowerCase());
+      const hint = near ? ` (did you mean "${near}"?)` : '';
+      unknown.add(pair.name, `unknown parameter ${quoted(pair.name)} ignored${hint}`, '');
+    }
+  }
+  const r = new Reader(groups, known);
+  const lesson = readLesson(r);
+  const base = lessonScenario(lesson);
+  // Read in PARAMS order so that problems come out in the order the link is written.
+  const seed = r.whole('seed', base.seed);
+  const mss = r.whole('mss', base.mss);
+  const frag = r.optionalWhole('frag', base.frag);
+  const loss = readLoss(r, base.loss);
+  const close = r.choice('close', base.close);
+  const walk = r.choice('walk', base.walk);
+  const ping = r.flag('ping', base.ping);
+  const event = readEvent(r, base.event);
+  const clients = r.whole('clients', base.clients);
+  const emit = r.choice('emit', base.emit);
+  const drop = r.optionalWhole('drop', base.drop);
+  const transport = r.choice('transport', base.transport);
+  const interval = r.whole('interval', base.interval);
+  const messages = readMessages(r, base.messages);
+  const view = readView(r);
+  const scenario: Scenario = {
+    ...base,
+    messages,
+    seed,
+    mss,
+    frag,
+    loss,
+    close,
+    walk,
+    ping,
+    event,
+    clients,
+    emit,
+    drop,
+    transport,
+    interval,
+  };
+  return { state: { scenario, view }, problems: Problems.merge(known, unknown) };
+}
+
+/**
+ * Input: a full URL (`http://x/y?...#...`), `?query`, or a bare query. Never throws, whatever the input:
+ * every invalid part is reported and replaced by the lesson's default.
+ */
+export function parseLink(input: string): {
+  readonly state: LinkState;
+  readonly problems: readonly LinkProblem[];
+} {
+  try {
+    return readLink(String(input));
+  } catch (error) {
+    // Not expected to happen (the fuzz tests look for this message); a broken link must still open a lesson.
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      state: { scenario: lessonScenario(LESSONS[0]!.id), view: DEFAULT_VIEW },
+      problems: [
+        {
+          param: '',
+          message: `the link could not be read (${shown(reason)}); using the first lesson`,
+          used: '',
+        },
+      ],
+    };
+  }
+}

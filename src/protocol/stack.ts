@@ -1,0 +1,67 @@
+/**
+ * One TCP segment as a whole Ethernet frame: the TCP header with its pseudo-header checksum
+ * (RFC 9293 §3.1), inside an IPv4 header (RFC 791 §3.1), inside an Ethernet II header (IEEE 802.3
+ * §3.2 with the DIX type field). The only place the three encoders are stacked, so every frame the
+ * simulator, the fixtures and the wire test produce is built the same way.
+ *
+ * The frame is what a sender-side capture shows: no padding, no FCS (see `ethernet.ts`).
+ */
+import { encodeEthernet, ETHER_TYPES, ETHERNET_HEADER_LENGTH, type EthernetRepr } from './ethernet';
+import { encodeIpv4, IP_PROTOCOLS, type Ipv4Repr } from './ipv4';
+import { encodeTcp, type TcpRepr } from './tcp';
+
+/** Linux's default IPv4 TTL (net.ipv4.ip_default_ttl). */
+export const LINUX_DEFAULT_TTL = 64;
+
+/** The IPv4 header fields of a TCP segment; the protocol is always TCP. */
+export type TcpIpv4Header = Omit<Ipv4Repr, 'protocol'>;
+
+/** The Ethernet addresses of a frame carrying IPv4; the EtherType is always IPv4. */
+export type Ipv4EthernetHeader = Omit<EthernetRepr, 'etherType'>;
+
+/**
+ * The IPv4 header Linux puts on a TCP segment: default TTL, Don't Fragment set (path MTU discovery,
+ * RFC 1191), no fragmentation, best-effort DSCP, no ECN.
+ */
+export function linuxTcpIpv4(src: string, dst: string, identification: number): TcpIpv4Header {
+  return {
+    src,
+    dst,
+    ttl: LINUX_DEFAULT_TTL,
+    identification,
+    dontFragment: true,
+    moreFragments: false,
+    fragmentOffset: 0,
+    dscp: 0,
+    ecn: 0,
+  };
+}
+
+/** A frame and where each layer starts in it; each layer runs to the start of the next. */
+export interface TcpFrame {
+  readonly frame: Uint8Array;
+  /** Start of the IPv4 header (the end of the Ethernet header). */
+  readonly ipv4At: number;
+  /** Start of the TCP header. */
+  readonly tcpAt: number;
+  /** Start of the TCP payload (`frame.length` when there is none). */
+  readonly payloadAt: number;
+}
+
+/**
+ * Encode `tcp` + `payload` (checksum over the pseudo-header of `ipv4`'s addresses), wrap it in
+ * `ipv4` with protocol TCP, then in an Ethernet II header with EtherType IPv4.
+ */
+export function encodeTcpFrame(
+  ethernet: Ipv4EthernetHeader,
+  ipv4: TcpIpv4Header,
+  tcp: TcpRepr,
+  payload: Uint8Array,
+): TcpFrame {
+  const segment = encodeTcp(tcp, payload, { src: ipv4.src, dst: ipv4.dst });
+  const packet = encodeIpv4({ ...ipv4, protocol: IP_PROTOCOLS.TCP }, segment);
+  const frame = encodeEthernet({ dst: ethernet.dst, src: ethernet.src, etherType: ETHER_TYPES.IPv4 }, packet);
+  const ipv4At = ETHERNET_HEADER_LENGTH;
+  const tcpAt = ipv4At + packet.length - segment.length;
+  return { frame, ipv4At, tcpAt, payloadAt: frame.length - payload.length };
+}
