@@ -7,7 +7,12 @@
  * service workers blocked (the worker's background precaching would compete with what is measured), one fresh
  * context per scenario, viewport 1280×720. On a shared 2-core machine expect ±20 % between runs.
  *
+ * Absolute figures belong to the machine that measured them, so every run prints that machine (CPU model and
+ * count, memory, Node, the browser's own version, OS) above the table and stores it in results.json as
+ * `machine`. The README's table is generated from results.json, never typed (--readme, below).
+ *
  *   npx tsx scripts/bench.ts [--only size,load,step,big] [--dist DIR] [--out FILE]   (see parseArgs)
+ *   npx tsx scripts/bench.ts --readme [--results FILE]   (npm run bench:readme: README table from results.json)
  *
  * Reading "keydown→paint": the harness presses each key right after a frame, so the wait for the next frame is
  * close to a whole frame. A page whose key handler only changes one word measures p50 15.5 / p95 16.6 ms here
@@ -38,8 +43,10 @@
  * - smoothness: requestAnimationFrame deltas during 10 s of playing at 1× and at 4×; jank = share of frames
  *   longer than 25 ms (one and a half 60 Hz frames). The idle frame interval is printed for reference.
  * - big scenarios: 1000 messages of 1 KB (as npm run bench:sim) and one 1 MiB message, each in the link (the
- *   only way in: Chromium takes URLs up to 2 MiB). Time to open = first step drawn, as above; step latency over
- *   up to 100 steps each way and the End key (jump to the last step).
+ *   only way in: Chromium takes URLs up to 2 MiB). Every scenario's link is written by the app's own link
+ *   writer (writeLink, src/lesson/link), so the open cost is that of the link form Wirewalk hands out (the
+ *   readable query, or beyond LINK_BUDGET the compressed #z= fragment; the note says which, and its length). Time to open = first step drawn, as
+ *   above; step latency over up to 100 steps each way and the End key (jump to the last step).
  * - memory: after scrubbing through every step of the 1000-message lesson (the scrubber's value set and an input
  *   event dispatched per step, several per frame, as a fast drag would), garbage collected through CDP
  *   (HeapProfiler.collectGarbage), JS heap used from Runtime.getHeapUsage, compared with the heap right after
@@ -47,16 +54,20 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { arch, cpus, release, totalmem, type } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
+import { lessonScenario } from '../src/lesson/catalogue';
+import { DEFAULT_VIEW, writeLink } from '../src/lesson/link';
+import type { ScenarioMessage } from '../src/sim/scenario';
 import { CHROMIUM_PATH, launchChromium } from './e2e-chromium';
 import { serveStatic, type StaticServer } from './serve';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
 const OUT = join(ROOT, 'bench', 'results.json');
+const README = join(ROOT, 'README.md');
 const FRAME_MS = 1000 / 60;
 
 interface Figure {
@@ -288,22 +299,39 @@ async function heapUsed(page: Page): Promise<number> {
 // ---------------------------------------------------------------------------------------------------------------
 // Scenarios
 
-const enc = encodeURIComponent;
-
-function messages(count: number, bytes: number): string {
-  const parts: string[] = [];
-  for (let i = 0; i < count; i++) {
+function messages(count: number, bytes: number): ScenarioMessage[] {
+  return Array.from({ length: count }, (_, i) => {
     const head = `Message ${String(i + 1).padStart(4, '0')} `;
-    parts.push(
-      `m=${i % 2 ? 's' : 'c'}:${enc(head + 'abcdefghijklmnopqrstuvwxyz'.repeat(64).slice(0, bytes - head.length))}`,
-    );
-  }
-  return parts.join('&');
+    const text = head + 'abcdefghijklmnopqrstuvwxyz'.repeat(64).slice(0, bytes - head.length);
+    return { from: i % 2 ? 's' : 'c', text };
+  });
 }
 
-const LONG_LESSON = (n: number) => `?lesson=websocket&${messages(n, 24)}`;
-const THOUSAND = `?lesson=websocket&${messages(1000, 1024)}`;
-const ONE_MIB = `?lesson=websocket&m=c:${'Wirewalk '.repeat(Math.ceil((1 << 20) / 9)).slice(0, 1 << 20)}`;
+/**
+ * The websocket lesson with these messages, as the page's address: the link written by the app's own writer
+ * (writeLink, which the address bar and the share dialog use), not a hand-built query, so the form Wirewalk
+ * writes (the readable query up to LINK_BUDGET characters, the compressed #z= fragment beyond) is the form
+ * measured.
+ */
+export function lessonLink(msgs: readonly ScenarioMessage[]): string {
+  const link = writeLink(
+    { scenario: { ...lessonScenario('websocket'), messages: msgs }, view: DEFAULT_VIEW },
+    { includeStep: true, includeView: true },
+  );
+  return link.startsWith('?') || link.startsWith('#') ? link : `?${link}`;
+}
+
+/** "1.03 MB", "5.2 kB (#z= form)": a link's length and form, for the notes. */
+function linkSize(link: string): string {
+  const size =
+    link.length >= 1e6 ? `${(link.length / 1e6).toFixed(2)} MB` : `${(link.length / 1e3).toFixed(1)} kB`;
+  return `${size}${link.includes('#z=') ? ' (#z= form)' : ''}`;
+}
+
+const LONG_LESSON = (n: number) => lessonLink(messages(n, 24));
+const THOUSAND = () => lessonLink(messages(1000, 1024));
+const ONE_MIB = () =>
+  lessonLink([{ from: 'c', text: 'Wirewalk '.repeat(Math.ceil((1 << 20) / 9)).slice(0, 1 << 20) }]);
 
 async function bundleSizes(dist: string): Promise<void> {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
@@ -376,7 +404,7 @@ async function stepping(browser: Browser, server: StaticServer): Promise<void> {
       messagesNeeded *= 2;
       continue;
     }
-    const note = `${messagesNeeded} messages, ${count} steps`;
+    const note = `${messagesNeeded} messages, ${count} steps, link ${linkSize(LONG_LESSON(messagesNeeded))}`;
     const forward = await pressMeasured(s.page, 'ArrowRight', 200);
     const after = await stepInfo(s.page);
     if (after.step !== 201) throw new Error(`200 presses of → reached step ${after.step}, not 201`);
@@ -445,7 +473,7 @@ async function bigScenario(
       name: 'time to open (first step drawn)',
       value: s.firstStep.drawn,
       unit: 'ms',
-      note: `${count} steps; link ${(query.length / 1e6).toFixed(2)} MB`,
+      note: `${count} steps; link ${linkSize(query)}`,
     });
     const n = Math.min(100, count - 1);
     recordLatency(group, `forward ×${n}`, await pressMeasured(s.page, 'ArrowRight', n));
@@ -528,15 +556,158 @@ function gitCommit(): string | null {
   }
 }
 
+/** Whether the work tree differs from the commit (then the figures are of the commit plus those changes). */
+function gitDirty(): boolean | null {
+  try {
+    return (
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() !== ''
+    );
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The machine: absolute figures mean little without it.
+
+interface Machine {
+  /** os.cpus()[0].model, e.g. "AMD EPYC 7B13"; what the kernel reports. */
+  readonly cpu: string;
+  /** Logical CPUs (os.cpus().length). */
+  readonly cpus: number;
+  /** Total memory (os.totalmem()), bytes. */
+  readonly memoryBytes: number;
+  readonly node: string;
+  /** The browser's own version (browser.version()), and the executable it came from. */
+  readonly chromium: string;
+  readonly chromiumPath: string;
+  /** Kernel (os.type(), os.release(), os.arch()) and, on Linux, the distribution (/etc/os-release). */
+  readonly os: string;
+}
+
+function distribution(): string | null {
+  try {
+    const text = readFileSync('/etc/os-release', 'utf8');
+    return /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(text)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function machine(chromium: string): Machine {
+  const all = cpus();
+  const distro = distribution();
+  return {
+    cpu: all[0]?.model.trim().replace(/\s+/g, ' ') ?? 'unknown CPU',
+    cpus: all.length,
+    memoryBytes: totalmem(),
+    node: process.version,
+    chromium,
+    chromiumPath: CHROMIUM_PATH,
+    os: `${type()} ${release()} ${arch()}${distro ? ` (${distro})` : ''}`,
+  };
+}
+
+/** One line: "AMD EPYC, 2 CPUs, 25.3 GB memory, Node v20.20.2, Chromium 156.0.8078.79 (headless), Linux …". */
+function machineLine(m: Machine): string {
+  return [
+    `${m.cpu}, ${m.cpus} CPU${m.cpus === 1 ? '' : 's'}`,
+    `${(m.memoryBytes / 1e9).toFixed(1)} GB memory`,
+    `Node ${m.node}`,
+    `Chromium ${m.chromium} (headless)`,
+    m.os,
+  ].join(', ');
+}
+
+interface Results {
+  readonly date: string;
+  readonly commit: string | null;
+  /** The work tree had uncommitted changes to tracked files. */
+  readonly dirty?: boolean | null;
+  readonly dist?: string;
+  readonly machine: Machine;
+  readonly seconds: number;
+  readonly figures: readonly Figure[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The README's table, generated from results.json between two markers.
+
+const README_START = '<!-- bench:start -->';
+const README_END = '<!-- bench:end -->';
+
+/** A Markdown table laid out as Prettier lays one out (so `prettier --check` passes on the README). */
+function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(3, ...all.map((r) => r[c]!.length)));
+  const line = (r: readonly string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
+/** The generated block: machine and date, then one row per figure. */
+export function readmeBlock(results: Results): string {
+  const m = results.machine;
+  const commit = results.commit
+    ? `commit ${results.commit}${results.dirty ? ' with uncommitted changes' : ''}`
+    : 'no git commit';
+  const rows = results.figures.map((f) => {
+    const [, value, budget, verdict, note] = format(f);
+    return [f.group, f.name, value!, budget ? `${budget} ${verdict}`.trim() : '', note!].map((cell) =>
+      cell.replace(/\|/g, '\\|'),
+    );
+  });
+  return [
+    README_START,
+    '<!-- Generated by `npm run bench:readme` from bench/results.json; edits here are overwritten. -->',
+    '',
+    `Measured on ${results.date.slice(0, 10)}, ${commit}, in ${results.seconds} s.`,
+    `Machine: ${machineLine(m)}.`,
+    '',
+    markdownTable(['group', 'figure', 'value', 'budget', 'note'], rows),
+    '',
+    README_END,
+  ].join('\n');
+}
+
+function writeReadme(resultsFile: string): void {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results;
+  if (!results.machine) throw new Error(`${resultsFile} has no machine: run the benchmark again`);
+  const readme = readFileSync(README, 'utf8');
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) {
+    throw new Error(`README.md has no ${README_START} … ${README_END} markers around the benchmark table`);
+  }
+  writeFileSync(
+    README,
+    readme.slice(0, start) + readmeBlock(results) + readme.slice(end + README_END.length),
+  );
+  console.log(`README.md: benchmark table from ${resultsFile} (${results.date})`);
+}
+
 const PARTS = ['size', 'load', 'step', 'big'] as const;
 type Part = (typeof PARTS)[number];
+
+interface Args {
+  readonly parts: ReadonlySet<Part>;
+  readonly dist: string;
+  readonly out: string | null;
+  /** --readme: write the README's table from this results file, and measure nothing. */
+  readonly readme: string | null;
+}
 
 /**
  * Command line: `--only size,load,step,big` runs some parts (`big` = both big scenarios; `step` includes the
  * smoothness figures); `--dist DIR` measures another build; `--out FILE` writes the results there. A run with
  * `--only` writes no file unless given `--out`, so a partial run never replaces the full results.
+ * `--readme` measures nothing: it rewrites the README's table (between the bench:start and bench:end markers)
+ * from bench/results.json, or from `--results FILE`.
  */
-function parseArgs(argv: readonly string[]): { parts: ReadonlySet<Part>; dist: string; out: string | null } {
+function parseArgs(argv: readonly string[]): Args {
   const value = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
     if (i < 0) return undefined;
@@ -550,19 +721,23 @@ function parseArgs(argv: readonly string[]): { parts: ReadonlySet<Part>; dist: s
   if (unknown.length)
     throw new Error(`--only: unknown part(s) ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
   const out = value('--out');
+  const results = value('--results');
   return {
     parts: new Set(parts as Part[]),
     dist: resolve(value('--dist') ?? DIST),
     out: out ? resolve(out) : only ? null : OUT,
+    readme: argv.includes('--readme') ? resolve(results ?? OUT) : null,
   };
 }
 
 async function main(): Promise<void> {
-  const { parts, dist, out } = parseArgs(process.argv.slice(2));
+  const { parts, dist, out, readme } = parseArgs(process.argv.slice(2));
+  if (readme) return writeReadme(readme);
   readFileSync(join(dist, 'index.html'));
   const server = await serveStatic({ root: dist });
   const browser = await launchChromium();
-  const chromiumVersion = browser.version();
+  const host = machine(browser.version());
+  console.log(`machine: ${machineLine(host)}\n`);
   const started = Date.now();
   try {
     if (parts.has('size')) {
@@ -580,10 +755,10 @@ async function main(): Promise<void> {
       await measure(
         '1000 msgs',
         ['time to open (first step drawn)', 'JS heap after scrubbing all steps (after GC)'],
-        () => bigScenario(browser, server, '1000 msgs', THOUSAND, true),
+        () => bigScenario(browser, server, '1000 msgs', THOUSAND(), true),
       );
       await measure('1 MiB msg', ['time to open (first step drawn)'], () =>
-        bigScenario(browser, server, '1 MiB msg', ONE_MIB, false),
+        bigScenario(browser, server, '1 MiB msg', ONE_MIB(), false),
       );
     }
   } finally {
@@ -591,15 +766,14 @@ async function main(): Promise<void> {
     await server.close();
   }
   console.log(table([['figure', 'value', 'budget', '', 'note'], ...figures.map(format)]));
+  console.log(`\nmachine: ${machineLine(host)}`);
   if (!out) return;
-  const results = {
+  const results: Results = {
     date: new Date(started).toISOString(),
     commit: gitCommit(),
+    dirty: gitDirty(),
     dist: dist === DIST ? undefined : dist,
-    chromium: chromiumVersion,
-    chromiumPath: CHROMIUM_PATH,
-    node: process.version,
-    cpus: cpus().length,
+    machine: host,
     seconds: Math.round((Date.now() - started) / 1000),
     figures,
   };

@@ -1,5 +1,6 @@
 /**
- * `npm run pcap -- "<link or query string>" out.pcap [host]`: write every packet of the scenario as the
+ * `npm run pcap -- "<link or query string>" out.pcap [host]` (or `-` to read the link from standard input,
+ * `@FILE` from a file, for links longer than the shell passes): write every packet of the scenario as the
  * client's network card sees it (classic libpcap, Ethernet), or as another host's does (`server`,
  * `client-2`…). Problems the link parser found go to stderr; the capture of the scenario it settled on is
  * still written.
@@ -8,15 +9,16 @@ import { writeFileSync } from 'node:fs';
 import { parseLink } from '../src/lesson/link';
 import { buildTimeline, timelinePcap } from '../src/sim/timeline';
 import { ALL_STORIES } from '../src/sim/stories';
+import { linkArgument } from './linkInput';
 
 const [input, out, at = 'client'] = process.argv.slice(2);
 if (input === undefined || out === undefined) {
   process.stderr.write(
-    'usage: npm run pcap -- "<link or query string>" out.pcap [client|server|client-2…]\n',
+    'usage: npm run pcap -- "<link or query string>"|-|@FILE out.pcap [client|server|client-2…]\n',
   );
   process.exit(2);
 }
-const { state, problems } = parseLink(input);
+const { state, problems } = parseLink(linkArgument(input));
 for (const p of problems) process.stderr.write(`${p.param}: ${p.message}\n`);
 const timeline = buildTimeline(state.scenario, ALL_STORIES);
 // As seen at one network card: Browser 1's by default; `server` sees every browser of a Socket.IO run.

@@ -40,6 +40,12 @@ export interface ServeOptions {
   readonly prefix?: string;
   readonly port?: number;
   readonly host?: string;
+  /**
+   * Answer `414 URI Too Long` when the request line ("GET /path?query HTTP/1.1") is longer than this many
+   * bytes, as nginx does with its default `large_client_header_buffers 4 8k` (8 192 bytes). Default: no limit
+   * beyond Node's own (MAX_REQUEST_HEAD). tests/e2e/links.test.ts uses it to stand in for real hosting.
+   */
+  readonly maxRequestLine?: number;
 }
 
 export interface StaticServer {
@@ -75,6 +81,10 @@ export function serveStatic(options: ServeOptions): Promise<StaticServer> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(req, res, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
+    }
+    const requestLine = `${req.method} ${req.url ?? ''} HTTP/${req.httpVersion}`;
+    if (options.maxRequestLine !== undefined && Buffer.byteLength(requestLine) > options.maxRequestLine) {
+      return send(req, res, 414, 'URI too long\n');
     }
     const pathname = (req.url ?? '/').split(/[?#]/)[0] ?? '/';
     if (`${pathname}/` === prefix) return send(req, res, 301, '', { location: prefix });

@@ -18,6 +18,7 @@ import { LessonCards } from '../views/lesson/LessonCards';
 import { LessonPicker } from '../views/lesson/LessonPicker';
 import { Narration } from '../views/narration/Narration';
 import { ProblemNotice } from '../views/notice/ProblemNotice';
+import { afterNextPaint, useAfterFirstPaint } from '../views/panels/afterPaint';
 import { StagePanels } from '../views/panels/StagePanels';
 import { PlaybackBar } from '../views/playback/PlaybackBar';
 import { Blackout } from '../views/presenter/Blackout';
@@ -57,7 +58,19 @@ function ThemeToggle() {
   );
 }
 
-function Hosts() {
+function Hosts({ show }: { readonly show: boolean }) {
+  if (!show) {
+    return (
+      <>
+        <div className="stage-left" />
+        <div className="stage-right" />
+      </>
+    );
+  }
+  return <HostsShown />;
+}
+
+function HostsShown() {
   const timeline = useWirewalk((s) => s.timeline);
   const step = useWirewalk(selectStep);
   const { left, right } = stageHosts(timeline, step);
@@ -91,7 +104,20 @@ function usePresenterChannel(store: WirewalkStore, active: boolean): void {
   }, [store, active]);
 }
 
-export function App({ syncAddressBar = true }: { readonly syncAddressBar?: boolean }) {
+export interface AppProps {
+  /** Keep the address bar in step with the stage (urlSync.ts); tests turn it off. */
+  readonly syncAddressBar?: boolean;
+  /**
+   * Draw in two frames: first the frame (top bar, narration, playback bar), then the stacks, the wire and the
+   * panels, whose grid areas are already laid out so nothing moves when they arrive. main.tsx turns it on;
+   * tests render everything at once.
+   */
+  readonly staged?: boolean;
+  /** Called once, in a task after the frame in which the whole stage (panels included) was first painted. */
+  readonly onStageDrawn?: () => void;
+}
+
+export function App({ syncAddressBar = true, staged = false, onStageDrawn }: AppProps) {
   const store = useWirewalkStore();
   const theme = useWirewalk((s) => s.theme);
   const reduced = useWirewalk((s) => s.reducedMotion);
@@ -102,6 +128,7 @@ export function App({ syncAddressBar = true }: { readonly syncAddressBar?: boole
   const lesson = useWirewalk((s) => lessonById(s.scenario.lesson));
   const rootRef = useRef<HTMLDivElement | null>(null);
   const [speakerOpened, setSpeakerOpened] = useState(false);
+  const full = useAfterFirstPaint(staged);
 
   const shell = useMemo<ShellActions>(
     () => ({
@@ -124,6 +151,7 @@ export function App({ syncAddressBar = true }: { readonly syncAddressBar?: boole
   useEffect(() => {
     document.title = lesson ? `Wirewalk: ${lesson.title}` : 'Wirewalk';
   }, [lesson]);
+  useEffect(() => (full && onStageDrawn ? afterNextPaint(onStageDrawn) : undefined), [full, onStageDrawn]);
   // Leaving presenter mode leaves full screen too.
   useEffect(() => {
     if (!present) exitFullscreen(document);
@@ -153,11 +181,15 @@ export function App({ syncAddressBar = true }: { readonly syncAddressBar?: boole
       <ProblemNotice />
       <main className={`stage${expanded ? ' is-expanded' : ''}`}>
         <Narration />
-        <Hosts />
-        <div className="stage-centre">
-          <WireStrip />
-          <StagePanels />
-          {embed ? null : <LessonCards />}
+        <Hosts show={full} />
+        <div className="stage-centre" aria-busy={full ? undefined : true}>
+          {full ? (
+            <>
+              <WireStrip />
+              <StagePanels />
+              {embed ? null : <LessonCards />}
+            </>
+          ) : null}
         </div>
       </main>
       <PlaybackBar />

@@ -8,14 +8,20 @@ import { loadAllStories } from '../state/stories';
 import { withoutSpeaker } from '../state/links';
 import { App } from './App';
 import { initialPrefs } from './environment';
+import { afterNextPaint } from '../views/panels/afterPaint';
 import { registerServiceWorker } from './registerServiceWorker';
 
 // `speaker=1` opens the speaker window (presenter mode's second screen) instead of the stage.
 const SpeakerApp = lazy(() => import('./SpeakerApp').then((m) => ({ default: m.SpeakerApp })));
 
+// Resolved once the whole first step (panels included) has painted: background work waits for it.
+let stageDrawn: () => void = () => undefined;
+const drawn = new Promise<void>((resolve) => (stageDrawn = resolve));
+
 const root = document.getElementById('root');
 if (root) {
-  const { search, speaker } = withoutSpeaker(window.location.search);
+  // The query and the fragment: a long link keeps its scenario in `#z=…` (lesson/link/compact.ts).
+  const { search, speaker } = withoutSpeaker(window.location.search + window.location.hash);
   void loadStoreFromLink(search, initialPrefs(window)).then((store) => {
     createRoot(root).render(
       <StrictMode>
@@ -25,15 +31,19 @@ if (root) {
               <SpeakerApp />
             </Suspense>
           ) : (
-            <App />
+            <App staged onStageDrawn={stageDrawn} />
           )}
         </StoreProvider>
       </StrictMode>,
     );
     // Fetched once the first step is up: the lessons' intros, questions, notes and asides, and the
-    // Socket.IO and comparison stories, so choosing another lesson later does not wait.
-    void loadLessonContent().then(() => store.getState().markLessonContentReady());
-    void loadAllStories().catch(() => undefined);
+    // Socket.IO and comparison stories, so choosing another lesson later does not wait. (The speaker window
+    // draws in one go and has no onStageDrawn: its first paint stands for it.)
+    void drawn.then(() => {
+      void loadLessonContent().then(() => store.getState().markLessonContentReady());
+      void loadAllStories().catch(() => undefined);
+    });
+    if (speaker) afterNextPaint(stageDrawn);
   });
-}
-registerServiceWorker();
+} else stageDrawn();
+registerServiceWorker(drawn);

@@ -1,25 +1,36 @@
 /**
  * The address bar follows the lesson: scenario, view and the current step (`step=`, 1-based), written with
- * history.replaceState so stepping does not fill the back button's history. Throttled: browsers refuse
- * more than about a hundred replaceState calls in a few seconds (Safari throws), and holding an arrow key
- * repeats thirty times a second.
+ * history.replaceState so stepping does not fill the back button's history. A link longer than LINK_BUDGET
+ * keeps only `lesson` and the view in the query and the rest compressed in a `#z=` fragment (links.ts), which
+ * stays the same from step to step: stepping changes only the short query.
  *
- * What a write costs grows with the link, faster than linearly: Chromium 156 spends about 0.2 ms of the page's
- * main thread on replaceState with a 10 kB address, 3 ms at 100 kB, 20 ms at 200 kB and 200 ms at 1 MB (a
- * thousand 1 kB messages), plus a favicon reload after it. Building the link is cheap (links.ts serialises the
- * scenario once and adds the step). So a short link is written at once and then at most once per interval; a
- * long one only once the step has stayed put for `settleMs`, so stepping through a big scenario never waits
- * for the address bar, and the address bar still ends on the step shown.
+ * When it writes: while playing or stepping, at most once every INTERVAL_MS (2 s), the first step of a burst
+ * at once; as soon as playback pauses or the step has stayed put for SETTLE_MS (stepping has stopped), the
+ * step shown. Browsers refuse more than about a hundred replaceState calls in a few seconds (Safari throws),
+ * holding an arrow key repeats thirty times a second, and every write costs the page's main thread more the
+ * longer the address is: Chromium 156 spends about 0.2 ms on replaceState with a 10 kB address, 3 ms at
+ * 100 kB, 20 ms at 200 kB and 200 ms at 1 MB, plus a favicon reload after it. So an address longer than
+ * LONG_LINK is written only once stepping has stopped. And when opening the link needed correcting (a step
+ * past the end, a value out of range, an unknown parameter), the corrected link is written at once.
  */
 import { linkFor, linkLength } from '../state/links';
 import type { WirewalkStore } from '../state/store';
 
 export { linkFor };
 
-/** Links longer than this (characters) are written only once stepping has settled. */
+/** While playing or stepping, the address bar is written at most this often (ms). */
+export const INTERVAL_MS = 2000;
+/** Stepping has stopped once the step has stayed put this long (ms): the step shown is written then. */
+export const SETTLE_MS = 500;
+/** Addresses longer than this (characters) are written only once stepping has stopped. */
 export const LONG_LINK = 50_000;
-/** How long the step must stay put before a long link is written. */
-export const SETTLE_MS = 1000;
+
+export interface UrlSyncOptions {
+  readonly intervalMs?: number;
+  readonly settleMs?: number;
+  /** The clock (ms); Date.now by default. */
+  readonly now?: () => number;
+}
 
 export interface UrlTarget {
   readonly location: { readonly pathname: string; readonly hash: string; readonly search: string };
@@ -41,43 +52,60 @@ function whenIdle(work: () => void): () => void {
   return () => clearTimeout(id);
 }
 
-export function syncUrl(
-  store: WirewalkStore,
-  target: UrlTarget,
-  minIntervalMs = 250,
-  settleMs = SETTLE_MS,
-): () => void {
+/** The fragment a link carries, if it is Wirewalk's compressed `#z=` part. */
+function compressedHash(hash: string): string {
+  return hash.startsWith('#z=') ? hash : '';
+}
+
+export function syncUrl(store: WirewalkStore, target: UrlTarget, opts: UrlSyncOptions = {}): () => void {
+  const interval = opts.intervalMs ?? INTERVAL_MS;
+  const settle = opts.settleMs ?? SETTLE_MS;
+  const now = opts.now ?? (() => Date.now());
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastWrite = -Infinity;
-  let written = target.location.search.replace(/^\?/, '');
-  const write = () => {
+  let written = target.location.search.replace(/^\?/, '') + compressedHash(target.location.hash);
+  const cancel = () => {
+    if (timer !== null) clearTimeout(timer);
     timer = null;
-    lastWrite = Date.now();
-    const query = linkFor(store.getState());
-    if (query === written) return;
-    written = query;
-    target.history.replaceState(null, '', `${target.location.pathname}?${query}${target.location.hash}`);
   };
-  const schedule = () => {
+  const write = () => {
+    cancel();
+    lastWrite = now();
+    const link = linkFor(store.getState());
+    if (link === written) return;
+    written = link;
+    // Our own `#z=` goes with the link; any other fragment is left as it was (unless the link brings its own).
+    const hash = link.includes('#') || compressedHash(target.location.hash) ? '' : target.location.hash;
+    target.history.replaceState(null, '', `${target.location.pathname}?${link}${hash}`);
+  };
+  const later = (ms: number) => {
+    cancel();
+    timer = setTimeout(write, Math.max(0, ms));
+  };
+  const changed = () => {
+    const t = now();
     if (linkLength(store.getState()) > LONG_LINK) {
-      // Every change starts the wait again: the write comes after the last step of a burst.
-      if (timer !== null) clearTimeout(timer);
-      timer = setTimeout(write, Math.max(minIntervalMs, settleMs));
+      later(settle); // every change starts the wait again: the write comes after the last step of a burst
       return;
     }
-    if (timer !== null) return;
-    const wait = Math.max(0, lastWrite + minIntervalMs - Date.now());
-    timer = setTimeout(write, wait);
+    const due = lastWrite + interval - t;
+    if (due <= 0) write();
+    else if (store.getState().playing) {
+      if (timer === null) later(due);
+    } else later(Math.min(due, settle));
   };
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.cursor !== prev.cursor || s.scenario !== prev.scenario || s.view !== prev.view) schedule();
+    if (s.cursor !== prev.cursor || s.scenario !== prev.scenario || s.view !== prev.view) changed();
+    else if (prev.playing && !s.playing && timer !== null) write();
   });
-  // The first step would otherwise pay for serialising the scenario (50 ms and a garbage collection for a
-  // 1 MB link): do it while the page is idle after opening.
+  // Opening corrected the link: show what is shown.
+  if (store.getState().problems.length > 0) write();
+  // The first step would otherwise pay for serialising (and compressing) the scenario, 50 ms and a garbage
+  // collection for a 1 MB link: do it while the page is idle after opening.
   const cancelWarm = whenIdle(() => void linkLength(store.getState()));
   return () => {
     unsubscribe();
     cancelWarm();
-    if (timer !== null) clearTimeout(timer);
+    cancel();
   };
 }

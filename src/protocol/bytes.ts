@@ -48,17 +48,22 @@ export function utf8(text: string): Uint8Array {
 }
 
 /** Decode UTF-8; `null` when the bytes are not valid UTF-8 (RFC 3629). */
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
 export function strictUtf8(bytes: Uint8Array): string | null {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // One decoder for every call: without `stream`, each decode() starts afresh (WHATWG Encoding §7.2.2).
+    return strictDecoder.decode(bytes);
   } catch {
     return null;
   }
 }
 
 /** Lenient decode for display: invalid sequences become U+FFFD. */
+const lossyDecoder = new TextDecoder('utf-8');
+
 export function lossyUtf8(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8').decode(bytes);
+  return lossyDecoder.decode(bytes);
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -104,4 +109,28 @@ export function fromBase64(text: string): Uint8Array | null {
     if (o < out.length) out[o++] = n & 255;
   }
   return out;
+}
+
+/**
+ * The start of `text` up to `n` characters (code points, as `Array.from` splits `text.slice(0, limit)`: a
+ * surrogate pair cut by `limit` counts as a lone surrogate), without building an array. `end` is the index
+ * just after the `n`-th character (or after the last one when there are fewer); `more` says whether
+ * `text.slice(0, limit)` holds more than `n` characters.
+ */
+export function codePointCut(text: string, n: number, limit: number): { end: number; more: boolean } {
+  const stop = Math.min(text.length, limit);
+  let i = 0;
+  let count = 0;
+  while (i < stop) {
+    if (count === n) return { end: i, more: true };
+    const c = text.charCodeAt(i);
+    let width = 1;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < stop) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) width = 2;
+    }
+    i += width;
+    count++;
+  }
+  return { end: i, more: false };
 }

@@ -79,16 +79,39 @@ export function formatMac(b: Uint8Array): string {
   return toHex(b, ':');
 }
 
-export function encodeEthernet(repr: EthernetRepr, payload: Uint8Array): Uint8Array {
+const macCache = new Map<string, Uint8Array>();
+
+/** `parseMac`, remembered (the same two addresses head every frame); the array is only read. */
+function macBytes(s: string): Uint8Array {
+  let bytes = macCache.get(s);
+  if (bytes === undefined) {
+    bytes = parseMac(s);
+    if (macCache.size > 256) macCache.clear();
+    macCache.set(s, bytes);
+  }
+  return bytes;
+}
+
+/** Write the 14-byte header into `out` at `at`. Returns its length. */
+export function writeEthernetHeader(out: Uint8Array, at: number, repr: EthernetRepr): number {
   const { etherType } = repr;
   if (!Number.isInteger(etherType) || etherType < MIN_ETHER_TYPE || etherType > 0xffff) {
     throw new RangeError(`EtherType must be 0x0600..0xffff, got ${etherType}`);
   }
-  const header = new Uint8Array(tableLength(TABLE));
-  header.set(parseMac(repr.dst), TABLE.dst.start);
-  header.set(parseMac(repr.src), TABLE.src.start);
-  view(header).setUint16(TABLE.etherType.start, etherType);
-  return concatBytes(header, payload);
+  const dst = macBytes(repr.dst);
+  const src = macBytes(repr.src);
+  out.set(dst, at + TABLE.dst.start);
+  out.set(src, at + TABLE.src.start);
+  out[at + TABLE.etherType.start] = etherType >> 8;
+  out[at + TABLE.etherType.start + 1] = etherType & 0xff;
+  return ETHERNET_HEADER_LENGTH;
+}
+
+export function encodeEthernet(repr: EthernetRepr, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(ETHERNET_HEADER_LENGTH + payload.length);
+  writeEthernetHeader(out, 0, repr);
+  out.set(payload, ETHERNET_HEADER_LENGTH);
+  return out;
 }
 
 function macMeaning(mac: Uint8Array, base: string): string {

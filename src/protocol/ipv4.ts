@@ -5,7 +5,7 @@
  * The encoder writes the 20-byte header without options; the decoder also accepts options
  * (IHL > 5) and shows them as one `options` field.
  */
-import { concatBytes, hex16, hex8, toHex, view } from './bytes';
+import { hex16, hex8, toHex, view } from './bytes';
 import { internetChecksum, verifyChecksum } from './checksum';
 import {
   annotate,
@@ -200,6 +200,22 @@ export function parseIpv4Address(s: string): Uint8Array {
   return out;
 }
 
+const addressCache = new Map<string, Uint8Array>();
+
+/**
+ * `parseIpv4Address`, remembered: the same few addresses are on every packet. The array is shared, so
+ * callers only read it (copy it into a header); it is never handed out where it could be changed.
+ */
+export function ipv4AddressBytes(s: string): Uint8Array {
+  let bytes = addressCache.get(s);
+  if (bytes === undefined) {
+    bytes = parseIpv4Address(s);
+    if (addressCache.size > 256) addressCache.clear();
+    addressCache.set(s, bytes);
+  }
+  return bytes;
+}
+
 /** Four bytes as dotted-quad. Throws RangeError for any other length. */
 export function formatIpv4Address(b: Uint8Array): string {
   if (b.length !== 4) throw new RangeError(`an IPv4 address has 4 bytes, got ${b.length}`);
@@ -228,19 +244,30 @@ function formatEcn(ecn: number): string {
 
 const checkUint = uintChecker('IPv4');
 
-/** 20-byte header (no options) + payload, with total length and header checksum computed. */
-export function encodeIpv4(repr: Ipv4Repr, payload: Uint8Array): Uint8Array {
+/** Check `repr` for a packet carrying `payloadLength` bytes; its total length. */
+function checkIpv4(repr: Ipv4Repr, payloadLength: number): number {
   checkUint('protocol', repr.protocol, 0xff);
   checkUint('ttl', repr.ttl, 0xff);
   checkUint('identification', repr.identification, 0xffff);
   checkUint('fragmentOffset', repr.fragmentOffset, 0x1fff);
   checkUint('dscp', repr.dscp, 0x3f);
   checkUint('ecn', repr.ecn, 3);
-  const totalLength = MIN_HEADER + payload.length;
+  const totalLength = MIN_HEADER + payloadLength;
   if (totalLength > MAX_TOTAL_LENGTH) {
     throw new RangeError(`IPv4 packet of ${totalLength} bytes exceeds ${MAX_TOTAL_LENGTH}`);
   }
-  const header = new Uint8Array(MIN_HEADER);
+  return totalLength;
+}
+
+/**
+ * Write the 20-byte header (no options) of a packet carrying `payloadLength` bytes into `out` at `at`
+ * (all zero beforehand), total length and header checksum computed. Returns the header's length.
+ */
+export function writeIpv4Header(out: Uint8Array, at: number, repr: Ipv4Repr, payloadLength: number): number {
+  const totalLength = checkIpv4(repr, payloadLength);
+  const src = ipv4AddressBytes(repr.src);
+  const dst = ipv4AddressBytes(repr.dst);
+  const header = out.subarray(at, at + MIN_HEADER);
   const dv = view(header);
   const T = TABLE;
   writeBits(header, T.version.start, T.version.bits, 4);
@@ -254,11 +281,22 @@ export function encodeIpv4(repr: Ipv4Repr, payload: Uint8Array): Uint8Array {
   writeBits(header, T.fragmentOffset.start, T.fragmentOffset.bits, repr.fragmentOffset);
   header[T.ttl.start] = repr.ttl;
   header[T.protocol.start] = repr.protocol;
-  header.set(parseIpv4Address(repr.src), T.src.start);
-  header.set(parseIpv4Address(repr.dst), T.dst.start);
+  header.set(src, T.src.start);
+  header.set(dst, T.dst.start);
   // RFC 791 §3.1: the checksum is computed with the checksum field itself zero.
   dv.setUint16(T.checksum.start, internetChecksum(header));
-  return concatBytes(header, payload);
+  return MIN_HEADER;
+}
+
+/** The length of the header `writeIpv4Header` writes. */
+export const IPV4_HEADER_LENGTH = MIN_HEADER;
+
+/** 20-byte header (no options) + payload, with total length and header checksum computed. */
+export function encodeIpv4(repr: Ipv4Repr, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(MIN_HEADER + payload.length);
+  writeIpv4Header(out, 0, repr, payload.length);
+  out.set(payload, MIN_HEADER);
+  return out;
 }
 
 export function decodeIpv4(bytes: Uint8Array): DecodeResult<Ipv4Decoded> {

@@ -6,9 +6,9 @@
  *
  * The frame is what a sender-side capture shows: no padding, no FCS (see `ethernet.ts`).
  */
-import { encodeEthernet, ETHER_TYPES, ETHERNET_HEADER_LENGTH, type EthernetRepr } from './ethernet';
-import { encodeIpv4, IP_PROTOCOLS, type Ipv4Repr } from './ipv4';
-import { encodeTcp, type TcpRepr } from './tcp';
+import { ETHER_TYPES, ETHERNET_HEADER_LENGTH, writeEthernetHeader, type EthernetRepr } from './ethernet';
+import { IP_PROTOCOLS, IPV4_HEADER_LENGTH, writeIpv4Header, type Ipv4Repr } from './ipv4';
+import { planTcp, writeTcp, type TcpRepr } from './tcp';
 
 /** Linux's default IPv4 TTL (net.ipv4.ip_default_ttl). */
 export const LINUX_DEFAULT_TTL = 64;
@@ -48,9 +48,27 @@ export interface TcpFrame {
   readonly payloadAt: number;
 }
 
+/** Frames are carved out of shared 64 KiB buffers: one allocation per ~50 full-size frames instead of one each. */
+const SLAB = 64 * 1024;
+let slab = new Uint8Array(0);
+let slabAt = 0;
+
+/** `length` zero bytes of their own (a view into a shared buffer: `.buffer` is bigger than the frame). */
+function frameBuffer(length: number): Uint8Array {
+  if (length > SLAB / 4) return new Uint8Array(length);
+  if (slabAt + length > slab.length) {
+    slab = new Uint8Array(SLAB);
+    slabAt = 0;
+  }
+  const out = slab.subarray(slabAt, slabAt + length);
+  slabAt += length;
+  return out;
+}
+
 /**
  * Encode `tcp` + `payload` (checksum over the pseudo-header of `ipv4`'s addresses), wrap it in
- * `ipv4` with protocol TCP, then in an Ethernet II header with EtherType IPv4.
+ * `ipv4` with protocol TCP, then in an Ethernet II header with EtherType IPv4: the same bytes as
+ * `encodeEthernet(…, encodeIpv4(…, encodeTcp(…)))`, written once into one buffer.
  */
 export function encodeTcpFrame(
   ethernet: Ipv4EthernetHeader,
@@ -58,10 +76,12 @@ export function encodeTcpFrame(
   tcp: TcpRepr,
   payload: Uint8Array,
 ): TcpFrame {
-  const segment = encodeTcp(tcp, payload, { src: ipv4.src, dst: ipv4.dst });
-  const packet = encodeIpv4({ ...ipv4, protocol: IP_PROTOCOLS.TCP }, segment);
-  const frame = encodeEthernet({ dst: ethernet.dst, src: ethernet.src, etherType: ETHER_TYPES.IPv4 }, packet);
+  const segment = planTcp(tcp, payload, { src: ipv4.src, dst: ipv4.dst });
   const ipv4At = ETHERNET_HEADER_LENGTH;
-  const tcpAt = ipv4At + packet.length - segment.length;
+  const tcpAt = ipv4At + IPV4_HEADER_LENGTH;
+  const frame = frameBuffer(tcpAt + segment.length);
+  writeTcp(frame, tcpAt, segment);
+  writeIpv4Header(frame, ipv4At, { ...ipv4, protocol: IP_PROTOCOLS.TCP }, segment.length);
+  writeEthernetHeader(frame, 0, { dst: ethernet.dst, src: ethernet.src, etherType: ETHER_TYPES.IPv4 });
   return { frame, ipv4At, tcpAt, payloadAt: frame.length - payload.length };
 }

@@ -19,7 +19,7 @@ import {
   type FieldSpec,
   type FieldTable,
 } from './fields';
-import { IP_PROTOCOLS, parseIpv4Address, tryParseIpv4Address } from './ipv4';
+import { IP_PROTOCOLS, ipv4AddressBytes, tryParseIpv4Address } from './ipv4';
 
 export const TCP_FLAGS = {
   CWR: 0x80,
@@ -286,11 +286,19 @@ function pseudoHeaderSum(src: Uint8Array, dst: Uint8Array, tcpLength: number): n
   return onesComplementSum(p);
 }
 
-/**
- * Header (options padded with zeros to a 4-byte multiple; the first padding byte therefore
- * reads back as an EOL option) + payload, checksum over the RFC 9293 §3.1 pseudo-header.
- */
-export function encodeTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeader): Uint8Array {
+/** A validated segment, ready to be written: its options encoded and its length known. */
+export interface TcpPlan {
+  readonly repr: TcpRepr;
+  readonly payload: Uint8Array;
+  readonly src: Uint8Array;
+  readonly dst: Uint8Array;
+  readonly options: Uint8Array;
+  readonly headerLength: number;
+  readonly length: number;
+}
+
+/** Check `repr` and size the segment; `writeTcp` then puts it into a buffer (as `encodeTcp` does). */
+export function planTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeader): TcpPlan {
   checkUint('source port', repr.srcPort, 0xffff);
   checkUint('destination port', repr.dstPort, 0xffff);
   checkUint('sequence number', repr.seq, 0xffffffff);
@@ -300,15 +308,21 @@ export function encodeTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHead
   for (const f of repr.flags) {
     if (!Object.hasOwn(TCP_FLAGS, f)) throw new RangeError(`unknown TCP flag ${String(f)}`);
   }
-  const src = parseIpv4Address(pseudo.src);
-  const dst = parseIpv4Address(pseudo.dst);
+  const src = ipv4AddressBytes(pseudo.src);
+  const dst = ipv4AddressBytes(pseudo.dst);
   const options = encodeOptions(repr.options);
   const headerLength = MIN_HEADER + options.length;
-  const segmentLength = headerLength + payload.length;
-  if (segmentLength > MAX_SEGMENT) {
-    throw new RangeError(`TCP segment of ${segmentLength} bytes does not fit in an IPv4 packet`);
+  const length = headerLength + payload.length;
+  if (length > MAX_SEGMENT) {
+    throw new RangeError(`TCP segment of ${length} bytes does not fit in an IPv4 packet`);
   }
-  const segment = new Uint8Array(segmentLength);
+  return { repr, payload, src, dst, options, headerLength, length };
+}
+
+/** Write a planned segment into `out` at `at` (`plan.length` bytes, all zero beforehand). */
+export function writeTcp(out: Uint8Array, at: number, plan: TcpPlan): void {
+  const { repr, headerLength } = plan;
+  const segment = out.subarray(at, at + plan.length);
   const dv = view(segment);
   const T = TABLE;
   dv.setUint16(T.srcPort.start, repr.srcPort);
@@ -322,9 +336,19 @@ export function encodeTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHead
   }
   dv.setUint16(T.window.start, repr.window);
   dv.setUint16(T.urgent.start, repr.urgent);
-  segment.set(options, MIN_HEADER);
-  segment.set(payload, headerLength);
-  dv.setUint16(T.checksum.start, internetChecksum(segment, pseudoHeaderSum(src, dst, segmentLength)));
+  segment.set(plan.options, MIN_HEADER);
+  segment.set(plan.payload, headerLength);
+  dv.setUint16(T.checksum.start, internetChecksum(segment, pseudoHeaderSum(plan.src, plan.dst, plan.length)));
+}
+
+/**
+ * Header (options padded with zeros to a 4-byte multiple; the first padding byte therefore
+ * reads back as an EOL option) + payload, checksum over the RFC 9293 §3.1 pseudo-header.
+ */
+export function encodeTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeader): Uint8Array {
+  const plan = planTcp(repr, payload, pseudo);
+  const segment = new Uint8Array(plan.length);
+  writeTcp(segment, 0, plan);
   return segment;
 }
 

@@ -6,7 +6,7 @@
  * violation with the close code a conforming peer would fail the connection with (§7.4.1).
  * `reassemble` checks what needs several frames (fragmentation order, UTF-8 across fragments).
  */
-import { concatBytes, strictUtf8, toHex } from './bytes';
+import { codePointCut, concatBytes, strictUtf8, toHex } from './bytes';
 import {
   fail,
   namesByValue,
@@ -253,8 +253,12 @@ export function encodeWsFrame(repr: WsFrameRepr): Uint8Array {
   for (const key of Object.keys(WS_HEADER) as HeaderKey[]) writeBits(out, WS_HEADER[key], values[key]);
   if (layout.extendedLength) writeUint(out, layout.extendedLength, n);
   if (layout.maskingKey && repr.maskKey) {
-    out.set(repr.maskKey, layout.maskingKey.start);
-    out.set(maskPayload(repr.payload, repr.maskKey), layout.headerLength);
+    const key = repr.maskKey;
+    out.set(key, layout.maskingKey.start);
+    // maskPayload, written straight into the frame.
+    const payload = repr.payload;
+    const at = layout.headerLength;
+    for (let i = 0; i < n; i++) out[at + i] = payload[i]! ^ key[i & 3]!;
   } else {
     out.set(repr.payload, layout.headerLength);
   }
@@ -359,13 +363,10 @@ function frameRuleViolation(f: {
 const MAX_PREVIEW_CHARS = 60;
 
 function quote(text: string): string {
-  // Split into code points only near the cut: a 1 MB payload must not become a million-element array.
-  const head = Array.from(text.slice(0, 2 * MAX_PREVIEW_CHARS + 2));
-  return JSON.stringify(
-    head.length > MAX_PREVIEW_CHARS || text.length > 2 * MAX_PREVIEW_CHARS + 2
-      ? head.slice(0, MAX_PREVIEW_CHARS).join('') + '…'
-      : text,
-  );
+  // Count code points only near the cut: a 1 MB payload must not become a million-element array.
+  const limit = 2 * MAX_PREVIEW_CHARS + 2;
+  const cut = codePointCut(text, MAX_PREVIEW_CHARS, limit);
+  return JSON.stringify(cut.more || text.length > limit ? text.slice(0, cut.end) + '…' : text);
 }
 
 /** Printable UTF-8 as quoted text, anything else as hex. */
@@ -560,11 +561,22 @@ export function decodeWsFrame(
       return fail(e.code, e.message, layout.headerLength + e.offset, e.closeCode);
     }
   }
-  const fields = [
-    ...headerFields(bytes, layout, payloadLength, maskKey),
-    ...payloadFields(repr, layout.headerLength, end),
-  ];
-  return { ok: true, repr, payload, fields, length: end };
+  // The annotations (with their payload preview) are for the inspector: built on first read, then kept, so
+  // a peer that only reads the frame (the simulator's receivers) does not pay for them.
+  let fields: FieldAnnotation[] | null = null;
+  return {
+    ok: true,
+    repr,
+    payload,
+    get fields(): readonly FieldAnnotation[] {
+      fields ??= [
+        ...headerFields(bytes, layout, payloadLength, maskKey),
+        ...payloadFields(repr, layout.headerLength, end),
+      ];
+      return fields;
+    },
+    length: end,
+  };
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
  * Start from a link: parse it (problems become a notice), build the timeline, and open at its step.
  * The only place outside sim/ that runs the simulator (views never re-simulate). A link without a step opens
- * with the lesson's introduction showing, except in embed and presenter mode, where the stage speaks for itself.
+ * where choosing its lesson from the menu does (`lessonStartCursor`: the lesson's start step, in presenter and
+ * embed mode too; an embed with `from=` at its range's start), with the lesson's introduction showing, except
+ * in embed and presenter mode, where the stage speaks for itself.
  */
 import { parseLink } from '../lesson/link';
+import { loadLessonContent } from './lesson';
 import { buildWithLoadedStories, ensureStory } from './stories';
 import { createWirewalkStore, type WirewalkStore } from './store';
 
@@ -21,20 +24,23 @@ function storeFromParsed({ state, problems }: ReturnType<typeof parseLink>, pref
     build: buildWithLoadedStories,
     prepare: ensureStory,
     intro: state.view.step === null && !state.view.embed && !state.view.present,
+    lessonStart: true,
     ...prefs,
   });
 }
 
 /**
  * The same, for the page: first loads the story the link needs when it is not in the main bundle
- * (Socket.IO, the comparison), so the first picture is already the right story. The link is parsed once.
+ * (Socket.IO, the comparison), and, for a link without a step, the lesson content that says where the lesson
+ * starts (the page fetches it right after anyway), so the first picture is already the right story at the
+ * right step. The link is parsed once.
  */
 export async function loadStoreFromLink(link: string, prefs: Prefs = {}): Promise<WirewalkStore> {
   const parsed = parseLink(link);
-  try {
-    await ensureStory(parsed.state.scenario.story);
-  } catch {
+  const story = ensureStory(parsed.state.scenario.story)?.catch(() => {
     // The story's chunk could not be fetched: the timeline is one step saying that the story is not loaded.
-  }
+  });
+  // loadLessonContent never rejects: without the content the lesson opens at its first step.
+  await Promise.all([story, parsed.state.view.step === null ? loadLessonContent() : null]);
   return storeFromParsed(parsed, prefs);
 }

@@ -5,8 +5,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import { lessonById, lessonScenario } from '../lesson/catalogue';
 import type { ViewState } from '../lesson/link';
-import { clampToRange } from './cursor';
-import { lessonContentLoaded, lessonStartIndex, loadLessonContent } from './lesson';
+import { lessonContentLoaded, lessonStartCursor, loadLessonContent } from './lesson';
 import type { ScenarioLoader } from './loadScenario';
 import type { WirewalkState } from './store';
 
@@ -48,11 +47,12 @@ export const createClassroomSlice =
       const scenario = lessonScenario(lesson.id);
       loader.load(scenario, (timeline) => {
         const view: ViewState = { ...get().view, step: null, from: null, to: null };
+        const before = lessonStartCursor(lesson.id, view, timeline);
         set({
           scenario,
           timeline,
           view,
-          cursor: clampToRange(lessonStartIndex(lesson, timeline), view, timeline),
+          cursor: before,
           playing: false,
           problems: [],
           introOpen: true,
@@ -62,8 +62,8 @@ export const createClassroomSlice =
           // viewer has moved or chosen something else meanwhile.
           void loadLessonContent().then(() => {
             const s = get();
-            if (s.timeline !== timeline || s.cursor !== clampToRange(0, view, timeline)) return;
-            set({ cursor: clampToRange(lessonStartIndex(lesson, timeline), view, timeline) });
+            if (s.timeline !== timeline || s.cursor !== before) return;
+            set({ cursor: lessonStartCursor(lesson.id, view, timeline) });
           });
         }
       });

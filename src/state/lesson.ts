@@ -12,7 +12,9 @@
  */
 import { lessonById, lessonsInOrder, type LessonDef } from '../lesson/catalogue';
 import type { LessonContent, SelfCheck } from '../lesson/content';
+import type { ViewState } from '../lesson/link';
 import type { Step, Timeline } from '../sim/types';
+import { clampToRange, stepRange } from './cursor';
 
 export { lessonById, lessonsInOrder };
 export type SelfCheckQuestion = SelfCheck;
@@ -84,4 +86,16 @@ export function lessonStartIndex(lesson: LessonDef, timeline: Timeline): number 
   } catch {
     return 0;
   }
+}
+
+/**
+ * Where a lesson opens when nothing says which step: choosing it from the menu, or a link without `step=`.
+ * The lesson's start step (`lessonStartIndex`), kept inside an embed's range; an embed whose link sets `from=`
+ * opens at the start of its range instead, since the page that embeds it chose where the excerpt begins. The
+ * start is part of the lazily loaded content: before it has loaded, this is the first step.
+ */
+export function lessonStartCursor(lessonId: string, view: ViewState, timeline: Timeline): number {
+  const lesson = lessonById(lessonId);
+  if (!lesson || (view.embed && view.from !== null)) return stepRange(view, timeline).first;
+  return clampToRange(lessonStartIndex(lesson, timeline), view, timeline);
 }

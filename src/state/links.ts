@@ -3,65 +3,49 @@
  * own query, a link to this step or from the start, the embed snippet's address, the speaker window's, and
  * the full app behind an embed. One place, so the share dialog, the address bar and the QR code agree.
  */
-import { serialiseLink, type ViewState } from '../lesson/link';
+import {
+  scenarioLink,
+  writeLinkFrom,
+  writtenLength,
+  type ScenarioLink,
+  type ViewState,
+} from '../lesson/link';
 import type { Scenario } from '../sim/scenario';
 import type { WirewalkState } from './store';
 
 type LinkSource = Pick<WirewalkState, 'scenario' | 'view' | 'cursor'>;
 
 /**
- * A serialised link cut around its step: `head` + `step=N` + `tail` is exactly what serialiseLink writes for
- * step N, and `head` + `tail` what it writes without a step. serialiseLink puts the scenario's parameters
- * first, then `step`, then the view's; the scenario part can be a megabyte (a thousand long messages), so it is
- * serialised once per scenario (scenarios are immutable, so identity is enough) and every step after that is a
- * concatenation. The cut is found in a link written for step 1: values escape '&' (%26), so `&step=1` can only
- * be the step parameter itself.
+ * The link codec's writeLink, cheap per step. The scenario part can be a megabyte (a thousand long messages),
+ * and past LINK_BUDGET it is compressed into the fragment: both are done once per scenario (scenarios are
+ * immutable, so identity is enough); every step after that writes only `lesson`, the view and the step.
  */
-interface StepLink {
-  readonly head: string;
-  readonly tail: string;
-}
+const scenarioLinks = new WeakMap<Scenario, ScenarioLink>();
 
-const STEP_MARK = '&step=1';
-/** Per scenario, per view (present/embed/from/to): a handful at most (the share dialog's embed ranges). */
-const stepLinks = new WeakMap<Scenario, Map<string, StepLink>>();
-const MAX_VIEWS_PER_SCENARIO = 16;
-
-function stepLink(scenario: Scenario, view: ViewState): StepLink {
-  // Every view field but the step: whatever else a view may come to hold is part of the key.
-  const key = JSON.stringify({ ...view, step: null });
-  let views = stepLinks.get(scenario);
-  const hit = views?.get(key);
-  if (hit) return hit;
-  const whole = serialiseLink(
-    { scenario, view: { ...view, step: 1 } },
-    { includeStep: true, includeView: true },
-  );
-  const at = whole.indexOf(STEP_MARK);
-  if (at < 0) throw new Error(`serialiseLink wrote no step parameter: ${whole.slice(0, 80)}`);
-  const link = { head: whole.slice(0, at + 1), tail: whole.slice(at + STEP_MARK.length) };
-  if (!views) stepLinks.set(scenario, (views = new Map()));
-  if (views.size >= MAX_VIEWS_PER_SCENARIO) views.clear();
-  views.set(key, link);
+function linkOf(scenario: Scenario): ScenarioLink {
+  let link = scenarioLinks.get(scenario);
+  if (!link) scenarioLinks.set(scenario, (link = scenarioLink(scenario)));
   return link;
 }
 
-/** serialiseLink({scenario, view: {...view, step}}, {includeStep: true, includeView: true}), cheaply. */
+const ALL = { includeStep: true, includeView: true } as const;
+
+/** writeLink({scenario, view: {...view, step}}, {includeStep: true, includeView: true}), cheaply. */
 function cachedLink(scenario: Scenario, view: ViewState, step: number | null): string {
-  const { head, tail } = stepLink(scenario, view);
-  // Without a step, the '&' that led to it goes too (the head ends with it); the tail starts with its own.
-  return step === null ? head.slice(0, -1) + tail : `${head}step=${step}${tail}`;
+  return writeLinkFrom(linkOf(scenario), { ...view, step }, ALL);
 }
 
-/** The query (without '?') the address bar shows: scenario, view and the current step. */
+/**
+ * The link (without '?') the address bar shows: scenario, view and the current step; past LINK_BUDGET the
+ * scenario is in a `#z=` fragment after the short query.
+ */
 export function linkFor(state: LinkSource): string {
   return cachedLink(state.scenario, state.view, state.cursor + 1);
 }
 
 /** The length of `linkFor(state)`, without building it. */
 export function linkLength(state: LinkSource): number {
-  const { head, tail } = stepLink(state.scenario, state.view);
-  return head.length + 'step='.length + String(state.cursor + 1).length + tail.length;
+  return writtenLength(linkOf(state.scenario), { ...state.view, step: state.cursor + 1 }, ALL);
 }
 
 const PLAIN: ViewState = { step: null, present: false, embed: false, from: null, to: null };
@@ -91,13 +75,21 @@ export function embedQuery(state: LinkSource, from: number | null, to: number | 
  * `speaker=1`, which the app shell reads and takes away before the link codec sees the rest.
  */
 export function speakerQuery(state: LinkSource): string {
-  return `${stepQuery(state)}&present=1&${SPEAKER_PARAM}=1`;
+  const link = stepQuery(state);
+  const hash = link.indexOf('#');
+  const [query, fragment] = hash < 0 ? [link, ''] : [link.slice(0, hash), link.slice(hash)];
+  return `${query}&present=1&${SPEAKER_PARAM}=1${fragment}`;
 }
 
-/** A query without the speaker parameter, every other pair left exactly as written. */
+/**
+ * A query without the speaker parameter, every other pair left exactly as written. A fragment after it (the
+ * page passes `location.search + location.hash`, for the `#z=` of a long link) is kept as it is.
+ */
 export function withoutSpeaker(search: string): { readonly search: string; readonly speaker: boolean } {
+  const hash = search.indexOf('#');
+  const fragment = hash < 0 ? '' : search.slice(hash);
   let speaker = false;
-  const kept = search
+  const kept = (hash < 0 ? search : search.slice(0, hash))
     .replace(/^\?/, '')
     .split('&')
     .filter((pair) => {
@@ -106,7 +98,7 @@ export function withoutSpeaker(search: string): { readonly search: string; reado
       speaker = pair === `${SPEAKER_PARAM}=1`;
       return false;
     });
-  return { search: kept.length && kept.some(Boolean) ? `?${kept.join('&')}` : '', speaker };
+  return { search: (kept.some(Boolean) ? `?${kept.join('&')}` : '') + fragment, speaker };
 }
 
 /** The app-shell parameter that opens the speaker view instead of the stage. */
@@ -117,7 +109,7 @@ export function pageBase(href: string): string {
   return href.replace(/[?#].*$/s, '');
 }
 
-/** A full address for a query. */
+/** A full address for a link (a query, perhaps with its `#z=` fragment). */
 export function absoluteLink(href: string, query: string): string {
   return `${pageBase(href)}?${query}`;
 }

@@ -15,6 +15,7 @@ import { DEFAULT_VIEW, stepProblems, type LinkProblem, type ViewState } from '..
 import type { Scenario } from '../sim/scenario';
 import { createClassroomSlice, type ClassroomSlice } from './classroomSlice';
 import { clampToRange, stepRange } from './cursor';
+import { lessonStartCursor } from './lesson';
 import { scenarioLoader, type Build, type Prepare } from './loadScenario';
 import { createPlaybackSlice, type PlaybackSlice } from './playbackSlice';
 import { createPrefsSlice, type PrefsSlice } from './prefsSlice';
@@ -45,11 +46,17 @@ export interface StoreInit {
   readonly reducedMotion?: boolean;
   /** Open with the lesson's introduction showing. */
   readonly intro?: boolean;
+  /**
+   * Without `view.step`, open where choosing the lesson opens (`lessonStartCursor`, which needs the lesson
+   * content loaded) rather than at the first step of the range. Links do; tests of other things need not.
+   */
+  readonly lessonStart?: boolean;
 }
 
 /**
  * The app makes one; tests make as many as they like. The cursor starts at `view.step` (1-based in links),
- * or at the start of the embed range; what the link asked for that the timeline refuses becomes a problem.
+ * or, without one, at the lesson's start (`lessonStart`) or the start of the embed range; what the link
+ * asked for that the timeline refuses becomes a problem.
  */
 export function createWirewalkStore(init: StoreInit): WirewalkStore {
   const view = init.view ?? DEFAULT_VIEW;
@@ -61,7 +68,12 @@ export function createWirewalkStore(init: StoreInit): WirewalkStore {
       problems: init.problems ?? [],
     })(...a);
     const timeline = scenario.timeline;
-    const start = view.step === null ? stepRange(view, timeline).first : view.step - 1;
+    const start =
+      view.step !== null
+        ? view.step - 1
+        : init.lessonStart
+          ? lessonStartCursor(init.scenario.lesson, view, timeline)
+          : stepRange(view, timeline).first;
     const cursor = clampToRange(start, view, timeline);
     const problems = [...scenario.problems, ...stepProblems(view, timeline.steps.length, cursor)];
     return {

@@ -3,8 +3,11 @@
  * The whole stage on a real simulator timeline (buildTimeline via the link), driven by keyboard, mouse and
  * the composer.
  */
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { App } from '../../src/app/App';
+import { storeFromLink } from '../../src/state/boot';
+import { StoreProvider } from '../../src/state/context';
 import { selectPacket, selectStep } from '../../src/state/store';
 import { preloadLazyChunks } from '../support/lazyChunks';
 import { pressKey as key, renderApp } from '../support/renderApp';
@@ -174,5 +177,36 @@ describe('App on a real timeline', () => {
     expect(screen.getByRole('status')).toHaveTextContent('mss');
     await user.click(screen.getByRole('button', { name: 'Dismiss' }));
     expect(screen.getByRole('status')).toHaveTextContent('');
+  });
+});
+
+describe('App drawn in stages (as main.tsx renders it)', () => {
+  it('draws the frame and the narration first, then the stacks, wire and panels in their reserved areas', async () => {
+    const store = storeFromLink('?lesson=websocket&step=20', { reducedMotion: true });
+    const drawn = vi.fn();
+    const { container } = render(
+      <StoreProvider store={store}>
+        <App syncAddressBar={false} staged onStageDrawn={drawn} />
+      </StoreProvider>,
+    );
+    const title = selectStep(store.getState())!.title;
+    // First frame: top bar, narration and playback, and the empty grid areas the panels will fill.
+    expect(screen.getByRole('heading', { level: 2, name: title })).toBeInTheDocument();
+    expect(screen.getByRole('slider', { name: 'Step' })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Lesson' })).toBeInTheDocument();
+    expect(screen.queryByRole('tablist')).toBeNull();
+    expect(container.querySelector('.stage-left')).toBeEmptyDOMElement();
+    expect(container.querySelector('.stage-right')).toBeEmptyDOMElement();
+    expect(container.querySelector('.stage-centre')).toHaveAttribute('aria-busy', 'true');
+    expect(drawn).not.toHaveBeenCalled();
+
+    // After that frame has painted: everything else, then the "whole stage drawn" signal, once.
+    await waitFor(() => expect(screen.getByRole('tablist')).toBeInTheDocument());
+    expect(container.querySelector('.stage-left')).not.toBeEmptyDOMElement();
+    expect(container.querySelector('.stage-centre')).not.toHaveAttribute('aria-busy');
+    await waitFor(() => expect(drawn).toHaveBeenCalledTimes(1));
+    // The keyboard works throughout.
+    key('ArrowRight');
+    expect(store.getState().cursor).toBe(20);
   });
 });

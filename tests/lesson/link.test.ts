@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { LESSONS, lessonById, lessonScenario } from '../../src/lesson/catalogue';
+import LZString from 'lz-string';
 import {
   DEFAULT_VIEW,
+  LINK_BUDGET,
   LINK_PARAMS,
   RESERVED_EVENTS,
   parseLink,
   serialiseLink,
+  writeLink,
   type LinkParam,
   type LinkProblem,
   type LinkState,
@@ -858,5 +861,190 @@ describe('every parameter of LINK_PARAMS', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The compressed form: past LINK_BUDGET, the scenario goes into a `#z=` fragment
+
+const ALL_VIEW = { includeStep: true, includeView: true } as const;
+/** The query of a written link, with its '?', and the fragment ('' when there is none). */
+function cut(link: string): { query: string; fragment: string } {
+  const at = link.indexOf('#');
+  return at < 0
+    ? { query: `?${link}`, fragment: '' }
+    : { query: `?${link.slice(0, at)}`, fragment: link.slice(at + 1) };
+}
+
+/** Messages long enough together that the readable link is over the budget. */
+const longState: fc.Arbitrary<LinkState> = fc
+  .tuple(
+    linkState,
+    fc.array(fc.record({ from: fc.constantFrom<'c' | 's'>('c', 's'), text: anyText }), {
+      minLength: 1,
+      maxLength: 8,
+    }),
+    fc.integer({ min: 0, max: 3000 }),
+  )
+  .map(([st, messages, pad]) => ({
+    ...st,
+    scenario: {
+      ...st.scenario,
+      messages: [...messages, { from: 'c' as const, text: 'é'.repeat(LINK_BUDGET / 6 + pad) }],
+    },
+  }));
+
+describe('the compressed form (#z=)', () => {
+  it('writes the readable query while `?` and the query fit in LINK_BUDGET, the #z= form beyond', () => {
+    const fits = (n: number) => state({ messages: [{ from: 'c', text: 'x'.repeat(n) }] });
+    const readable = serialiseLink(fits(0), ALL_VIEW);
+    const most = LINK_BUDGET - 1 - readable.length;
+    expect(writeLink(fits(most), ALL_VIEW)).toBe(serialiseLink(fits(most), ALL_VIEW));
+    expect((1 + writeLink(fits(most), ALL_VIEW)).length).toBe(LINK_BUDGET);
+    const over = writeLink(fits(most + 1), ALL_VIEW);
+    const text = serialiseLink(fits(most + 1)).replace(/^lesson=websocket&/, '');
+    expect(over).toBe(`lesson=websocket#z=${LZString.compressToEncodedURIComponent(text)}`);
+  });
+
+  it('keeps lesson and the view readable in the query, and the rest exactly as serialiseLink writes it', () => {
+    const st = state(
+      { seed: 42, messages: [{ from: 'c', text: 'a b'.repeat(1000) }] },
+      { step: 12, present: true, embed: true, from: 3, to: 40 },
+    );
+    const link = writeLink(st, ALL_VIEW);
+    const { query, fragment } = cut(link);
+    expect(query).toBe('?lesson=websocket&step=12&present=1&embed=1&from=3&to=40');
+    expect(LZString.decompressFromEncodedURIComponent(fragment.slice(2))).toBe(
+      `seed=42&m=c:${'a%20b'.repeat(1000)}`,
+    );
+    expect(parseLink(link)).toEqual({ state: st, problems: [] });
+  });
+
+  it('any valid LinkState survives writeLink -> parseLink unchanged, in either form', () => {
+    fc.assert(
+      fc.property(fc.oneof(linkState, longState), (st) => {
+        const link = writeLink(st, ALL_VIEW);
+        const full = `https://class.example/ww/?${link}`;
+        for (const form of [link, `?${link}`, full, ` ${full}\n`]) {
+          expect(parseLink(form)).toEqual({ state: st, problems: [] });
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('any long scenario writes a query of at most LINK_BUDGET characters and a #z= fragment', () => {
+    fc.assert(
+      fc.property(longState, (st) => {
+        const link = writeLink(st, ALL_VIEW);
+        const { query, fragment } = cut(link);
+        expect(query.length).toBeLessThanOrEqual(LINK_BUDGET);
+        expect(query).toMatch(/^\?lesson=[a-z-]+(&(step|present|embed|from|to)=\d+)*$/);
+        expect(fragment).toMatch(/^z=[A-Za-z0-9+\-$]+$/);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reads the compressed text as more of the query, with the same problems', () => {
+    const z = (text: string) => `#z=${LZString.compressToEncodedURIComponent(text)}`;
+    expect(
+      parseLink(`?lesson=websocket&step=3${z('seed=7&mss=abc&foo=1')}`).problems.map((p) => p.message),
+    ).toEqual(['mss=abc is not a whole number; using 1460', 'unknown parameter "foo" ignored']);
+    expect(parseLink(`lesson=websocket${z('seed=7')}`).state.scenario.seed).toBe(7);
+    expect(only(`lesson=websocket&seed=1${z('seed=7')}`).message).toBe(
+      'seed is given 2 times; using the first (seed=1)',
+    );
+    // A chat app that percent-encoded the fragment.
+    const packed = LZString.compressToEncodedURIComponent('m=c:hi');
+    expect(
+      clean(`lesson=websocket#z=${encodeURIComponent(packed).replace(/\$/g, '%24')}`).scenario.messages,
+    ).toEqual([{ from: 'c', text: 'hi' }]);
+    // Other fragments are ignored, as before.
+    expect(clean('lesson=websocket&seed=7#z').scenario.seed).toBe(7);
+    expect(clean('lesson=websocket&seed=7#top').scenario.seed).toBe(7);
+  });
+
+  it('a #z= that cannot be read is reported, and the lesson opens with its own settings', () => {
+    for (const bad of ['!!!', 'z', '', '%E0%A4', 'A'.repeat(50), 'zz zz']) {
+      const { state: st, problems } = parseLink(`?lesson=socketio&step=4#z=${bad}`);
+      expect(problems).toEqual([
+        {
+          param: 'z',
+          message:
+            "the compressed part of the link (#z=…) is damaged or incomplete; using the lesson's own settings and messages",
+          used: '',
+        },
+      ]);
+      expect(st.scenario).toEqual(lessonScenario('socketio'));
+      expect(st.view.step).toBe(4);
+    }
+  });
+
+  it('garbage after #z= never throws: it is reported, or read as the query text it happens to expand to', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$';
+    const garbage = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 200 }),
+      fc.string({ unit: fc.oneof(tricky, fc.constantFrom(...alphabet, '%', '!', '*')), maxLength: 60 }),
+      fc.string({ unit: 'binary', maxLength: 60 }),
+    );
+    fc.assert(
+      fc.property(garbage, (g) => {
+        const result = parseLink(`?lesson=websocket#z=${g}`);
+        expectValid(result);
+        let expanded: string | null = null;
+        try {
+          // As the URL parser reads the fragment: tabs and line breaks gone, trailing controls trimmed.
+          // eslint-disable-next-line no-control-regex
+          const packed = g.replace(/[\t\n\r]/g, '').replace(/[\u0000-\u0020]+$/, '');
+          expanded = LZString.decompressFromEncodedURIComponent(
+            packed.includes('%') ? decodeURIComponent(packed) : packed,
+          );
+        } catch {
+          // lz-string itself throws on some garbage; parseLink must not.
+        }
+        const unreadable = result.problems.some((p) => p.param === 'z');
+        if (!unreadable) {
+          expect(expanded).toBeTruthy();
+          expect(result).toEqual(parseLink(`?lesson=websocket&${expanded}`));
+        } else {
+          expect(result.state.scenario).toEqual(WEBSOCKET);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a #z= that would expand past the limits is refused quickly instead of filling the memory', () => {
+    // Written by hand in lz-string's format: one 'a', then `codes` codes that each stand for the entry before
+    // plus one 'a', so 11 kB expand to 14 million characters (and 100 kB would to a billion).
+    const bombOf = (codes: number): string => {
+      const bits: number[] = [];
+      const put = (value: number, count: number) => {
+        for (let i = 0; i < count; i++) bits.push((value >> i) & 1);
+      };
+      put(0, 2);
+      put(97, 8);
+      let numBits = 3;
+      let enlargeIn = 4;
+      let dictSize = 4;
+      for (let k = 0; k < codes; k++) {
+        put(dictSize++, numBits);
+        if (--enlargeIn === 0) enlargeIn = 2 ** numBits++;
+      }
+      put(2, numBits);
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$';
+      let out = '';
+      for (let i = 0; i < bits.length; i += 6) {
+        let v = 0;
+        for (let j = 0; j < 6; j++) v = v * 2 + (bits[i + j] ?? 0);
+        out += alphabet[v];
+      }
+      return out;
+    };
+    expect(LZString.decompressFromEncodedURIComponent(bombOf(50))).toBe('a'.repeat(1 + (50 * 53) / 2));
+    const bomb = bombOf(5300);
+    expect(bomb.length).toBeLessThan(12_000);
+    expect(only(`lesson=websocket#z=${bomb}`).param).toBe('z');
   });
 });

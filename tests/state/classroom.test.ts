@@ -2,11 +2,11 @@
  * The classroom slice of the store on real timelines: lessons chosen from the picker, the step a link asks for
  * checked against the built timeline, the embed range lock, presenter mode and its blackout, dialogs.
  */
-import { lessonScenario, lessonsInOrder } from '../../src/lesson/catalogue';
+import { LESSONS, lessonScenario, lessonsInOrder } from '../../src/lesson/catalogue';
 import { parseLink } from '../../src/lesson/link';
 import { buildTimeline } from '../../src/sim/timeline';
 import { ALL_STORIES } from '../../src/sim/stories';
-import { storeFromLink } from '../../src/state/boot';
+import { loadStoreFromLink, storeFromLink } from '../../src/state/boot';
 import { ensureStory, loadAllStories } from '../../src/state/stories';
 import { LESSON_CONTENT, lessonContent } from '../../src/lesson/content';
 import { loadLessonContent } from '../../src/state/lesson';
@@ -195,5 +195,46 @@ describe('the lesson aside', () => {
     } finally {
       (lesson as { aside?: unknown }).aside = original;
     }
+  });
+});
+
+describe('a link without a step opens where choosing the lesson from the menu does', () => {
+  beforeAll(() => Promise.all([loadLessonContent(), loadAllStories()]));
+
+  const chosen = (id: string) => {
+    const store = storeFromLink('?lesson=websocket&step=2');
+    store.getState().chooseLesson(id);
+    return store.getState();
+  };
+
+  it.each(LESSONS.map((l) => l.id))('%s: the same cursor, with the introduction showing', (id) => {
+    const menu = chosen(id);
+    const link = storeFromLink(`?lesson=${id}`).getState();
+    expect(link.cursor).toBe(menu.cursor);
+    expect(link.introOpen).toBe(true);
+    expect(menu.introOpen).toBe(true);
+    // Presenter mode and a whole-lesson embed open there too, without the introduction.
+    expect(storeFromLink(`?lesson=${id}&present=1`).getState()).toMatchObject({
+      cursor: menu.cursor,
+      introOpen: false,
+    });
+    expect(storeFromLink(`?lesson=${id}&embed=1`).getState().cursor).toBe(menu.cursor);
+  });
+
+  it('which is not always the first step', () => {
+    expect(LESSONS.some((l) => chosen(l.id).cursor > 0)).toBe(true);
+  });
+
+  it('the page waits for the lesson content, so its first picture is already the start step', async () => {
+    for (const { id } of LESSONS) {
+      const store = await loadStoreFromLink(`?lesson=${id}`);
+      expect(store.getState().cursor, id).toBe(chosen(id).cursor);
+    }
+  });
+
+  it('an embed that sets from= opens at the start of its range; a link with a step at that step', () => {
+    const later = LESSONS.find((l) => chosen(l.id).cursor > 0)!.id;
+    expect(storeFromLink(`?lesson=${later}&embed=1&from=1&to=999`).getState().cursor).toBe(0);
+    expect(storeFromLink(`?lesson=${later}&step=1`).getState().cursor).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { parseLink, serialiseLink, type ViewState } from '../../src/lesson/link';
+import { LINK_BUDGET, parseLink, writeLink, type ViewState } from '../../src/lesson/link';
 import { lessonScenario, lessonsInOrder } from '../../src/lesson/catalogue';
 import { loadStoreFromLink, storeFromLink } from '../../src/state/boot';
 import {
@@ -79,7 +79,7 @@ describe('links for sharing', () => {
   });
 });
 
-describe('links are serialised once per scenario, then only the step changes', () => {
+describe('links are written once per scenario, then only the step changes', () => {
   const views: ViewState[] = [
     { step: null, present: false, embed: false, from: null, to: null },
     { step: 3, present: true, embed: false, from: null, to: null },
@@ -92,16 +92,18 @@ describe('links are serialised once per scenario, then only the step changes', (
     // Values that look like parameters: '&' and '=' are escaped, so the cut can only fall at the real step.
     '?lesson=websocket&m=c:%26step%3D1&m=s:step=1&m=c:a%26present%3D1',
     '?lesson=websocket&m=',
+    // Past LINK_BUDGET: the scenario goes compressed into the fragment.
+    `?lesson=socketio&seed=9&${Array.from({ length: 60 }, (_, i) => `m=c:message%20${i}%20${'x'.repeat(i)}`).join('&')}`,
   ];
 
-  it('every link builder writes exactly what serialiseLink writes, at every step', () => {
+  it('every link builder writes exactly what writeLink writes, at every step', () => {
     for (const link of links) {
       const { scenario } = parseLink(link).state;
       for (const view of views) {
         for (const cursor of [0, 8, 9, 99, 1234]) {
           const state = { scenario, view, cursor };
           const full = (v: ViewState) =>
-            serialiseLink({ scenario, view: v }, { includeStep: true, includeView: true });
+            writeLink({ scenario, view: v }, { includeStep: true, includeView: true });
           const plain = { step: null, present: false, embed: false, from: null, to: null };
           expect(linkFor(state)).toBe(full({ ...view, step: cursor + 1 }));
           expect(linkLength(state)).toBe(linkFor(state).length);
@@ -121,6 +123,23 @@ describe('links are serialised once per scenario, then only the step changes', (
         }
       }
     }
+  });
+
+  it('a long scenario: a short query that changes with the step, and the same #z= fragment', () => {
+    const { scenario } = parseLink(links.at(-1)!).state;
+    const view = { step: null, present: true, embed: false, from: null, to: null };
+    const [a, b] = [3, 40].map((cursor) => linkFor({ scenario, view, cursor }).split('#'));
+    expect(a![0]).toBe('lesson=socketio&step=4&present=1');
+    expect(b![0]).toBe('lesson=socketio&step=41&present=1');
+    expect(a![1]).toMatch(/^z=/);
+    expect(b![1]).toBe(a![1]);
+    expect(parseLink(`?${b!.join('#')}`)).toEqual({
+      state: { scenario, view: { ...view, step: 41 } },
+      problems: [],
+    });
+    const speaker = speakerQuery({ scenario, view, cursor: 3 });
+    expect(speaker).toBe(`lesson=socketio&step=4&present=1&speaker=1#${a![1]}`);
+    expect(LINK_BUDGET).toBe(2000);
   });
 
   it('a new scenario gets its own link (scenarios are compared by identity, never by a stale cut)', () => {
@@ -155,6 +174,12 @@ describe('the speaker window link', () => {
     expect(withoutSpeaker('?lesson=tcp')).toEqual({ search: '?lesson=tcp', speaker: false });
     expect(withoutSpeaker('?speaker=1')).toEqual({ search: '', speaker: true });
     expect(withoutSpeaker('')).toEqual({ search: '', speaker: false });
+    // The page passes the fragment too: a long link's #z= stays with it.
+    expect(withoutSpeaker('?lesson=tcp&speaker=1#z=AbC$')).toEqual({
+      search: '?lesson=tcp#z=AbC$',
+      speaker: true,
+    });
+    expect(withoutSpeaker('?lesson=tcp#z=AbC')).toEqual({ search: '?lesson=tcp#z=AbC', speaker: false });
   });
 });
 

@@ -85,13 +85,25 @@ function formDecode(raw: string, repairs: Set<string>): string {
   }
 }
 
+/** As the URL parser does: leading and trailing spaces and controls stripped, tabs and line breaks removed. */
+function cleaned(input: string): string {
+  // eslint-disable-next-line no-control-regex
+  return input.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+}
+
+/** The fragment: what follows the first '#', or '' when there is none. */
+export function fragmentOf(input: string): string {
+  const s = cleaned(input);
+  const hash = s.indexOf('#');
+  return hash < 0 ? '' : s.slice(hash + 1);
+}
+
 /**
  * The query part of a full URL, of '?query', or of a bare query. As the URL parser does, leading and
  * trailing spaces and controls are stripped, tabs and line breaks removed, and '#' ends the query.
  */
 export function queryOf(input: string): string {
-  // eslint-disable-next-line no-control-regex
-  let s = input.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+  let s = cleaned(input);
   const hash = s.indexOf('#');
   if (hash >= 0) s = s.slice(0, hash);
   const q = s.indexOf('?');

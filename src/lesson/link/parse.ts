@@ -1,7 +1,8 @@
 /** parseLink: a link's parameters read in LINK_PARAMS order, over the lesson's defaults. */
 import { LIMITS, type Scenario, type ScenarioMessage } from '../../sim/scenario';
 import { LESSONS, lessonById, lessonScenario } from '../catalogue';
-import { queryOf, splitQuery, type Pair } from './decode';
+import { FRAGMENT_PREFIX, decompressQuery } from './compact';
+import { fragmentOf, queryOf, splitQuery, type Pair } from './decode';
 import { messagesThatFit, utf8Length } from './limits';
 import { KNOWN, MAX_EVENT_BYTES, MAX_UINT32, PARAMS, RESERVED_EVENTS, type Param } from './params';
 import { Problems, quoted, shown } from './problems';
@@ -119,11 +120,43 @@ function readView(r: Reader): ViewState {
   return { step, present, embed, from, to };
 }
 
+/** Controls, spaces, '#' or half a surrogate pair: never in a query Wirewalk wrote (it writes %XX). */
+const NOT_A_QUERY =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0020\u007f#]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const UNREADABLE =
+  "the compressed part of the link (#z=…) is damaged or incomplete; using the lesson's own settings and messages";
+
+/**
+ * The pairs a `#z=` fragment holds (read as more of the query, after it), [] for no or another fragment, or
+ * null when the compressed text cannot be read. A chat app may have percent-encoded the fragment: undone.
+ */
+function compressedPairs(fragment: string): Pair[] | null {
+  if (!fragment.startsWith(FRAGMENT_PREFIX)) return [];
+  let packed = fragment.slice(FRAGMENT_PREFIX.length);
+  if (packed.includes('%')) {
+    try {
+      packed = decodeURIComponent(packed);
+    } catch {
+      return null;
+    }
+  }
+  const text = decompressQuery(packed);
+  // Wirewalk never writes an empty `#z=`, and its query text is printable: anything else is not its link.
+  if (text === null || text === '' || NOT_A_QUERY.test(text)) return null;
+  return splitQuery(text);
+}
+
 function readLink(input: string): { state: LinkState; problems: readonly LinkProblem[] } {
   const known = new Problems();
   const unknown = new Problems();
   const groups = new Map<Param, Pair[]>();
-  for (const pair of splitQuery(queryOf(input))) {
+  const pairs = splitQuery(queryOf(input));
+  const compressed = compressedPairs(fragmentOf(input));
+  if (compressed === null) known.add('z', UNREADABLE, '');
+  else pairs.push(...compressed);
+  for (const pair of pairs) {
     if (KNOWN.has(pair.name)) {
       const name = pair.name as Param;
       const list = groups.get(name);
@@ -175,8 +208,9 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
 }
 
 /**
- * Input: a full URL (`http://x/y?...#...`), `?query`, or a bare query. Never throws, whatever the input:
- * every invalid part is reported and replaced by the lesson's default.
+ * Input: a full URL (`http://x/y?...#...`), `?query`, or a bare query, each with or without the compressed
+ * fragment `#z=…` (its text is read as more of the query; other fragments are ignored). Never throws,
+ * whatever the input: every invalid part is reported and replaced by the lesson's default.
  */
 export function parseLink(input: string): {
   readonly state: LinkState;

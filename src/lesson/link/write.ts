@@ -1,8 +1,9 @@
 /** serialiseLink: a scenario and view written as a link, only what differs from the lesson. */
-import type { ScenarioMessage } from '../../sim/scenario';
+import type { Scenario, ScenarioMessage } from '../../sim/scenario';
 import { lessonScenario } from '../catalogue';
 import { nullable, type Param } from './params';
-import type { LinkState } from './types';
+import { compressQuery, FRAGMENT_PREFIX, LINK_BUDGET } from './compact';
+import type { LinkState, ViewState } from './types';
 
 const ENCODER = new TextEncoder();
 const HEX = '0123456789ABCDEF';
@@ -35,18 +36,20 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
 }
 
+/** serialiseLink's options: which of the view's parameters to write (none by default). */
+export interface WriteOptions {
+  readonly includeStep?: boolean;
+  readonly includeView?: boolean;
+}
+
 /**
- * The query string, without '?': `lesson` first, then, in PARAMS order, only what differs from the lesson's
- * defaults; messages as repeated `m=`. The story is not written: it comes with the lesson.
+ * The scenario as serialiseLink writes it, in two parts: `lesson=<id>`, and the rest (`seed=…&…&m=…`, '' when
+ * nothing differs from the lesson), which the compressed form puts in the fragment.
  */
-export function serialiseLink(
-  state: LinkState,
-  opts?: { readonly includeStep?: boolean; readonly includeView?: boolean },
-): string {
-  const s = state.scenario;
-  const v = state.view;
+export function scenarioQuery(scenario: Scenario): { readonly lesson: string; readonly rest: string } {
+  const s = scenario;
   const base = lessonScenario(s.lesson);
-  const parts: string[] = [`lesson=${encodeValue(s.lesson)}`];
+  const parts: string[] = [];
   const put = (param: Param, value: string): void => {
     parts.push(`${param}=${encodeValue(value)}`);
   };
@@ -67,12 +70,79 @@ export function serialiseLink(
     if (s.messages.length === 0) parts.push('m=');
     for (const m of s.messages) put('m', `${m.from}:${m.text}`);
   }
-  if (opts?.includeStep && v.step !== null) put('step', String(v.step));
+  return { lesson: `lesson=${encodeValue(s.lesson)}`, rest: parts.join('&') };
+}
+
+/** The view's parameters as serialiseLink writes them (`step=…&present=1…`, '' when none is written). */
+export function viewQuery(view: ViewState, opts?: WriteOptions): string {
+  const parts: string[] = [];
+  if (opts?.includeStep && view.step !== null) parts.push(`step=${view.step}`);
   if (opts?.includeView) {
-    if (v.present) put('present', '1');
-    if (v.embed) put('embed', '1');
-    if (v.from !== null) put('from', String(v.from));
-    if (v.to !== null) put('to', String(v.to));
+    if (view.present) parts.push('present=1');
+    if (view.embed) parts.push('embed=1');
+    if (view.from !== null) parts.push(`from=${view.from}`);
+    if (view.to !== null) parts.push(`to=${view.to}`);
   }
   return parts.join('&');
+}
+
+function joined(...parts: string[]): string {
+  return parts.filter((p) => p !== '').join('&');
+}
+
+/**
+ * The query string, without '?': `lesson` first, then, in PARAMS order, only what differs from the lesson's
+ * defaults; messages as repeated `m=`. The story is not written: it comes with the lesson. Always the readable
+ * form, however long: `writeLink` is what decides on the compressed one.
+ */
+export function serialiseLink(state: LinkState, opts?: WriteOptions): string {
+  const { lesson, rest } = scenarioQuery(state.scenario);
+  return joined(lesson, rest, viewQuery(state.view, opts));
+}
+
+/**
+ * A scenario's link, ready for any view: the readable parts, and the compressed fragment made on first use
+ * (once per scenario: compressing a megabyte of messages takes a while; keep the object to reuse it).
+ */
+export interface ScenarioLink {
+  readonly lesson: string;
+  readonly rest: string;
+  /** `compressQuery(rest)`, made once. */
+  compressed(): string;
+}
+
+export function scenarioLink(scenario: Scenario): ScenarioLink {
+  const { lesson, rest } = scenarioQuery(scenario);
+  let compressed: string | null = null;
+  return { lesson, rest, compressed: () => (compressed ??= compressQuery(rest)) };
+}
+
+/**
+ * The link as Wirewalk hands it out, without '?': the readable query (serialiseLink) while `?` and the query
+ * fit in LINK_BUDGET characters; otherwise `lesson=<id>` and the view's parameters in the query, and the rest
+ * of the scenario compressed in the fragment: `lesson=websocket&step=3#z=…`.
+ */
+export function writeLinkFrom(link: ScenarioLink, view: ViewState, opts?: WriteOptions): string {
+  const tail = viewQuery(view, opts);
+  const readable = 1 + link.lesson.length + sep(link.rest) + sep(tail);
+  if (readable <= LINK_BUDGET) return joined(link.lesson, link.rest, tail);
+  return `${joined(link.lesson, tail)}#${FRAGMENT_PREFIX}${link.compressed()}`;
+}
+
+/** The length of writeLinkFrom's link, without building it (the fragment is made once, if it is needed). */
+export function writtenLength(link: ScenarioLink, view: ViewState, opts?: WriteOptions): number {
+  const tail = viewQuery(view, opts);
+  const readable = 1 + link.lesson.length + sep(link.rest) + sep(tail);
+  if (readable <= LINK_BUDGET) return readable - 1;
+  return link.lesson.length + sep(tail) + 1 + FRAGMENT_PREFIX.length + link.compressed().length;
+}
+
+/** `part`'s length with the '&' before it, or 0 when it is not written. */
+function sep(part: string): number {
+  return part === '' ? 0 : part.length + 1;
+}
+
+/** writeLinkFrom for one state: readable up to LINK_BUDGET, compressed beyond it. */
+export function writeLink(state: LinkState, opts?: WriteOptions): string {
+  return writeLinkFrom(scenarioLink(state.scenario), state.view, opts);
 }

@@ -2,7 +2,7 @@
  * Phrases every story's sentences use: quoting a text, counting bytes, naming a host, a duration, a
  * masked frame, and the misconceptions (CURRICULUM.md M2, M3, M6, M7) that several stories meet.
  */
-import { toHex } from '../../protocol/bytes';
+import { codePointCut, toHex } from '../../protocol/bytes';
 import { maskPayload, type WsFrameRepr } from '../../protocol/websocket';
 import type { HostInfo } from '../types';
 
@@ -25,10 +25,9 @@ export const MISCONCEPTIONS = {
 
 /** A text as a short quoted string for sentences: at most `max` characters. */
 export function quoted(text: string, max = 40): string {
-  // Only the start is shown: split no more than that into characters.
-  const chars = Array.from(text.length > max * 2 + 2 ? text.slice(0, max * 2 + 2) : text);
-  const shown = chars.length > max ? chars.slice(0, max).join('') + '…' : text;
-  return JSON.stringify(shown);
+  // Only the start is shown: count no more than that in characters.
+  const cut = codePointCut(text, max, max * 2 + 2);
+  return JSON.stringify(cut.more ? text.slice(0, cut.end) + '…' : text);
 }
 
 export function bytesText(n: number): string {

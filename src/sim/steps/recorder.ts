@@ -4,6 +4,7 @@
  * the steps, puts each in the latest chapter begun (from the story's chapter table, in order), adds the
  * closing note of a run cut short, and lists the chapters. What a step says, and when, is the story's.
  */
+import { codePointCut } from '../../protocol/bytes';
 import type {
   Chapter,
   CodeRef,
@@ -93,6 +94,18 @@ export class StepRecorder {
   }
 
   step(d: StepDraft, time = this.now()): void {
+    this.add(d, d, time);
+  }
+
+  /**
+   * `step({ ...n, ...d })` without building the merged object (a story records one per packet): `n` says
+   * what happened, `d` where. A narration has only the `Narration` keys, so nothing of `n` is overridden.
+   */
+  narrated(n: Narration, d: Omit<StepDraft, keyof Narration>): void {
+    this.add(n, d, this.now());
+  }
+
+  private add(n: Narration, d: Omit<StepDraft, keyof Narration>, time: number): void {
     const step: { -readonly [K in keyof Step]: Step[K] } = {
       index: this.steps.length,
       chapter: this.chapters[this.phase]!.id,
@@ -101,12 +114,12 @@ export class StepRecorder {
       layer: d.layer,
       kind: d.kind,
       states: this.states,
-      title: d.title,
-      text: d.text,
+      title: n.title,
+      text: n.text,
     };
     if (d.packet !== undefined) step.packet = d.packet;
-    if (d.curriculum && d.curriculum.length > 0) step.curriculum = d.curriculum;
-    if (d.misconception) step.misconception = d.misconception;
+    if (n.curriculum && n.curriculum.length > 0) step.curriculum = n.curriculum;
+    if (n.misconception) step.misconception = n.misconception;
     if (d.code) step.code = d.code;
     if (d.console && d.console.length > 0) step.console = d.console;
     this.steps.push(step);
@@ -144,14 +157,15 @@ export class StepRecorder {
 
   /** The chapters the steps fell into, in order, with their first and last steps. */
   private chapterList(): Chapter[] {
-    const out: Chapter[] = [];
+    const out: { -readonly [K in keyof Chapter]: Chapter[K] }[] = [];
+    let last: (typeof out)[number] | undefined;
     for (const s of this.steps) {
-      const last = out.at(-1);
       if (last && last.id === s.chapter) {
-        out[out.length - 1] = { ...last, lastStep: s.index };
+        last.lastStep = s.index;
       } else {
         const title = this.chapters.find((c) => c.id === s.chapter)?.title ?? s.chapter;
-        out.push({ id: s.chapter, title, firstStep: s.index, lastStep: s.index });
+        last = { id: s.chapter, title, firstStep: s.index, lastStep: s.index };
+        out.push(last);
       }
     }
     return out;
@@ -214,8 +228,11 @@ function codePoints(text: string): number {
 export function consoleText(text: string, withLength: boolean): string {
   const max = CONSOLE_TEXT;
   if (text.length <= max) return text;
-  // Only the start is shown: split no more than that into characters.
-  const chars = Array.from(text.slice(0, max * 2));
-  if (chars.length <= max && codePoints(text) <= max) return text;
-  return `${chars.slice(0, max).join('')}…` + (withLength ? ` (${codePoints(text)} characters)` : '');
+  // Only the start is shown: count no more than that in characters.
+  const cut = codePointCut(text, max, max * 2);
+  if (!cut.more && codePoints(text) <= max) return text;
+  // A copy of the head, not `text.slice()` alone: V8 keeps a slice's whole source alive, and the step keeps
+  // this line (a received message's text would otherwise stay in memory for every console line).
+  const head = (' ' + text.slice(0, cut.end)).slice(1);
+  return `${head}…` + (withLength ? ` (${codePoints(text)} characters)` : '');
 }

@@ -39,6 +39,9 @@ export function Narration() {
     <section
       className={`card narration${step.misconception ? ' has-myth' : ''}`}
       aria-labelledby="narration-title"
+      // The box scrolls when a step says more than fits (max-height in Narration.css): focusable, so the
+      // keyboard can scroll it too (WCAG 2.1.1; axe rule scrollable-region-focusable).
+      tabIndex={0}
     >
       <div className="narration-main" aria-live="polite" aria-atomic="true">
         <p className="narration-where">

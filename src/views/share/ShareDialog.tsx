@@ -2,6 +2,10 @@
  * Share: a link to this step and a link from the start, each with a Copy button; a QR code of either, large
  * enough to scan from the back of a room; and the iframe snippet for a course page, with an optional locked
  * step range. Loaded only when it first opens (it brings the QR library).
+ *
+ * It tells the truth about long links (a scenario of long messages makes one): each link's length is shown;
+ * a link longer than a QR code holds gets a sentence saying so instead of a code, and one longer than chat
+ * apps reliably keep gets a warning (the limits and their sources are in linkLength.ts).
  */
 import { useId, useRef, useState } from 'react';
 import { useActions, useWirewalk } from '../../state/context';
@@ -11,6 +15,7 @@ import { selectStepCount } from '../../state/store';
 import { Modal } from '../dialog/Modal';
 import { QrCode } from './QrCode';
 import { copyText } from './copyText';
+import { characters, fitsQrCode, longLinkWarning, tooLongForQr } from './linkLength';
 import './ShareDialog.css';
 
 type Which = 'step' | 'start';
@@ -28,6 +33,7 @@ function CopyField({
   onCopied,
   rows,
   autoFocus,
+  showLength,
 }: {
   readonly label: string;
   readonly value: string;
@@ -35,14 +41,24 @@ function CopyField({
   onCopied(result: 'copied' | 'selected'): void;
   readonly rows: number;
   readonly autoFocus?: boolean;
+  /** Show how many characters the value has (beside the label, and as the field's description). */
+  readonly showLength?: boolean;
 }) {
   const id = useId();
+  const lengthId = useId();
   const field = useRef<HTMLTextAreaElement | null>(null);
   return (
     <div className="copy-field">
-      <label htmlFor={id} className="copy-label">
-        {label}
-      </label>
+      <div className="copy-head">
+        <label htmlFor={id} className="copy-label">
+          {label}
+        </label>
+        {showLength ? (
+          <span id={lengthId} className="copy-length">
+            {characters(value.length)}
+          </span>
+        ) : null}
+      </div>
       <div className="copy-row">
         <textarea
           id={id}
@@ -53,6 +69,7 @@ function CopyField({
           readOnly
           rows={rows}
           value={value}
+          aria-describedby={showLength ? lengthId : undefined}
           spellCheck={false}
           onFocus={(e) => e.currentTarget.select()}
         />
@@ -132,6 +149,14 @@ export function ShareDialog() {
   const embedUrl = absoluteLink(href, embedQuery(state, rangeOk ? f : null, rangeOk ? t : null));
   const snippet = iframeSnippet(embedUrl, title);
   const qrUrl = which === 'step' ? stepUrl : startUrl;
+  const qrFits = fitsQrCode(qrUrl);
+  // The link from the start is a few characters shorter: when only it fits, the sentence points to it.
+  const qrInstead = which === 'step' && fitsQrCode(startUrl) ? 'from the start' : null;
+  // About the longer of the two links (the one to this step, unless a form to come writes it otherwise).
+  const warning =
+    stepUrl.length >= startUrl.length
+      ? longLinkWarning(stepUrl, `The link to step ${cursor + 1}`)
+      : longLinkWarning(startUrl, 'The link from the start');
   /** The two links: label, link, button. */
   const links = [
     [`Link to step ${cursor + 1}`, stepUrl, 'Copy link to this step'],
@@ -155,8 +180,10 @@ export function ShareDialog() {
               onCopied={said(label)}
               rows={2}
               autoFocus={i === 0}
+              showLength
             />
           ))}
+          {warning ? <p className="share-warning">{warning}</p> : null}
           <fieldset className="embed-fields">
             <legend>Embed in a course page or slide deck</legend>
             <div className="range-row">
@@ -178,14 +205,20 @@ export function ShareDialog() {
           </p>
         </div>
         <figure className="share-qr">
-          <QrCode
-            text={qrUrl}
-            label={`QR code of the link ${which === 'step' ? `to step ${cursor + 1}` : 'from the start'}`}
-          />
+          {qrFits ? (
+            <QrCode
+              text={qrUrl}
+              label={`QR code of the link ${which === 'step' ? `to step ${cursor + 1}` : 'from the start'}`}
+            />
+          ) : (
+            <p className="qr-missing qr-too-long">{tooLongForQr(qrUrl, qrInstead)}</p>
+          )}
           <figcaption>
-            <span className="qr-caption">
-              Scan to open {which === 'step' ? `step ${cursor + 1}` : 'the lesson'}
-            </span>
+            {qrFits ? (
+              <span className="qr-caption">
+                Scan to open {which === 'step' ? `step ${cursor + 1}` : 'the lesson'}
+              </span>
+            ) : null}
             <fieldset className="qr-choice">
               <legend className="visually-hidden">The QR code opens</legend>
               {QR_CHOICES.map(([value, label]) => (

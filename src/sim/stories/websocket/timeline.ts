@@ -189,14 +189,31 @@ class WebSocketSteps implements WorldObserver, WsObserver {
   onWire(p: Packet): void {
     const w = this.log.writeOf(p);
     const code = this.codeFor(p, w);
-    const wire = { host: 'wire', layer: 1, packet: p.id, code } as const;
     if (p.lost) {
       this.log.lost(p);
-      this.rec.step({ ...narrateDrop(p, w, this.facts), ...wire, kind: 'drop' });
+      this.rec.narrated(narrateDrop(p, w, this.facts), {
+        host: 'wire',
+        layer: 1,
+        packet: p.id,
+        code,
+        kind: 'drop',
+      });
     } else if (this.log.walks(p)) {
-      this.rec.step({ ...narrateWire(p, NETWORK.latencyNs / 1e6), ...wire, kind: 'transmit' });
+      this.rec.narrated(narrateWire(p, NETWORK.latencyNs / 1e6), {
+        host: 'wire',
+        layer: 1,
+        packet: p.id,
+        code,
+        kind: 'transmit',
+      });
     } else {
-      this.rec.step({ ...narratePacket(p, w, this.facts), ...wire, kind: 'transmit' });
+      this.rec.narrated(narratePacket(p, w, this.facts), {
+        host: 'wire',
+        layer: 1,
+        packet: p.id,
+        code,
+        kind: 'transmit',
+      });
     }
   }
 
@@ -293,8 +310,7 @@ class WebSocketSteps implements WorldObserver, WsObserver {
     if (e.kind === 'close-start') this.rec.advance('ws-close');
     if (readyState !== undefined) this.rec.setHost(e.host.id, { ws: readyState });
     const { code, out } = this.appLine(e);
-    this.rec.step({
-      ...narrateApp(e, this.facts),
+    this.rec.narrated(narrateApp(e, this.facts), {
       host: e.host.id,
       layer: 7,
       kind: 'app',
