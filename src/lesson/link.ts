@@ -14,7 +14,8 @@ export { LINK_PARAMS, RESERVED_EVENTS, type LinkParam, type LinkParamKind } from
 export { addedMessageProblem, messagesThatFit } from './link/limits';
 export { parseLink } from './link/parse';
 export { stepProblems, viewRange } from './link/steps';
-export { LINK_BUDGET } from './link/compact';
+export { FRAGMENT_PREFIX, LINK_BUDGET, decompressQuery } from './link/compact';
+export { fragmentOf } from './link/decode';
 export {
   scenarioLink,
   serialiseLink,

@@ -7,16 +7,22 @@
  */
 import { parseLink } from '../lesson/link';
 import { loadLessonContent } from './lesson';
+import { rememberOpeningLink } from './links';
 import { buildWithLoadedStories, ensureStory } from './stories';
 import { createWirewalkStore, type WirewalkStore } from './store';
 
 type Prefs = { readonly theme?: 'light' | 'dark'; readonly reducedMotion?: boolean };
 
 export function storeFromLink(link: string, prefs: Prefs = {}): WirewalkStore {
-  return storeFromParsed(parseLink(link), prefs);
+  return storeFromParsed(link, parseLink(link), prefs);
 }
 
-function storeFromParsed({ state, problems }: ReturnType<typeof parseLink>, prefs: Prefs): WirewalkStore {
+function storeFromParsed(
+  link: string,
+  { state, problems }: ReturnType<typeof parseLink>,
+  prefs: Prefs,
+): WirewalkStore {
+  rememberOpeningLink(state.scenario, link);
   return createWirewalkStore({
     scenario: state.scenario,
     view: state.view,
@@ -42,5 +48,5 @@ export async function loadStoreFromLink(link: string, prefs: Prefs = {}): Promis
   });
   // loadLessonContent never rejects: without the content the lesson opens at its first step.
   await Promise.all([story, parsed.state.view.step === null ? loadLessonContent() : null]);
-  return storeFromParsed(parsed, prefs);
+  return storeFromParsed(link, parsed, prefs);
 }

@@ -4,6 +4,9 @@
  * the full app behind an embed. One place, so the share dialog, the address bar and the QR code agree.
  */
 import {
+  FRAGMENT_PREFIX,
+  decompressQuery,
+  fragmentOf,
   scenarioLink,
   writeLinkFrom,
   writtenLength,
@@ -22,9 +25,36 @@ type LinkSource = Pick<WirewalkState, 'scenario' | 'view' | 'cursor'>;
  */
 const scenarioLinks = new WeakMap<Scenario, ScenarioLink>();
 
+/** The `#z=` text of the link a scenario was opened from, for the scenario that link describes. */
+const openedFragments = new WeakMap<Scenario, string>();
+
+/**
+ * Remember the link the page opened `scenario` from. When it carried a `#z=` fragment that still describes the
+ * scenario, the address bar reuses that text instead of compressing the whole scenario again (hundreds of
+ * milliseconds for a thousand messages, on the main thread, right after opening).
+ */
+export function rememberOpeningLink(scenario: Scenario, link: string): void {
+  const fragment = fragmentOf(link);
+  if (fragment.startsWith(FRAGMENT_PREFIX))
+    openedFragments.set(scenario, fragment.slice(FRAGMENT_PREFIX.length));
+}
+
 function linkOf(scenario: Scenario): ScenarioLink {
   let link = scenarioLinks.get(scenario);
-  if (!link) scenarioLinks.set(scenario, (link = scenarioLink(scenario)));
+  if (!link) {
+    const made = scenarioLink(scenario);
+    const packed = openedFragments.get(scenario);
+    let compressed: string | null = null;
+    // Any compression of the same text is the same link: it decompresses to exactly what Wirewalk writes.
+    link = packed
+      ? {
+          ...made,
+          compressed: () =>
+            (compressed ??= decompressQuery(packed) === made.rest ? packed : made.compressed()),
+        }
+      : made;
+    scenarioLinks.set(scenario, link);
+  }
   return link;
 }
 
