@@ -124,7 +124,7 @@ describe('Inspector', () => {
     await user.click(screen.getByRole('option', { name: /Masking key/ }));
     expect(selectedOffsets(container)).toEqual([56, 57, 58, 59]);
     const hex = container.querySelector<HTMLElement>('.hex-scroll')!;
-    const tree = container.querySelector<HTMLElement>('.inspector-tree')!;
+    const tree = container.querySelector<HTMLElement>('.inspector-column')!;
     hex.scrollTop = 40;
     tree.scrollTop = 30;
     fireEvent.scroll(hex);
@@ -137,7 +137,7 @@ describe('Inspector', () => {
     expect(selectedOffsets(container)).toEqual([]);
     expect(container.querySelector('.field-detail-hint')).not.toBeNull();
     expect(container.querySelector<HTMLElement>('.hex-scroll')!.scrollTop).toBe(0);
-    expect(container.querySelector<HTMLElement>('.inspector-tree')!.scrollTop).toBe(0);
+    expect(container.querySelector<HTMLElement>('.inspector-column')!.scrollTop).toBe(0);
   });
 
   it('keeps showing the last packet on a step without one', () => {

@@ -82,7 +82,12 @@ export function hexDump(packet: Packet, bytesPerRow: number): HexDump {
   const trailer = trailerBytes(packet);
   const frameLength = packet.frame.length;
   const length = frameLength + trailer.length;
-  const fields = [...packet.fields, ...ethernetTrailerFields(packet.frame)];
+  // The engine's field list already ends with the padding and FCS (sim/engine/packet.ts); a packet built
+  // without them gets them here. Either way each is listed once.
+  const trailerFields = ethernetTrailerFields(packet.frame).filter(
+    (t) => !packet.fields.some((f) => f.layer === t.layer && f.key === t.key),
+  );
+  const fields = [...packet.fields, ...trailerFields];
   const byteToField = mapBytesToFields(fields, length);
   const rows: HexRow[] = [];
   for (let rowStart = 0; rowStart < length; rowStart += bytesPerRow) {

@@ -3,7 +3,7 @@
  * per field with its value (the bit picture of sub-byte fields is in the detail). Arrow keys, Home and End move the
  * selection; hovering a field highlights its bytes.
  */
-import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type RefObject } from 'react';
 import type { FieldAnnotation } from '../../protocol/fields';
 import { scrollWithin } from '../motion/scrollWithin';
 import { layerColour, PROTO_LAYERS } from '../theme/layers';
@@ -17,9 +17,11 @@ export interface FieldListProps {
   readonly hovered: number | null;
   onSelect(field: number): void;
   onHover(field: number | null): void;
+  /** The box that scrolls the list (default: the list's parent). */
+  readonly scrollBox?: RefObject<HTMLElement | null>;
 }
 
-export function FieldList({ tree, fields, selected, hovered, onSelect, onHover }: FieldListProps) {
+export function FieldList({ tree, fields, selected, hovered, onSelect, onHover, scrollBox }: FieldListProps) {
   const base = useId().replace(/:/g, '');
   const listRef = useRef<HTMLDivElement | null>(null);
   const order = tree.flatMap((t) => t.fields);
@@ -28,9 +30,9 @@ export function FieldList({ tree, fields, selected, hovered, onSelect, onHover }
   useEffect(() => {
     if (selected === null) return;
     const el = document.getElementById(`${base}-f${selected}`);
-    const box = listRef.current?.parentElement;
+    const box = scrollBox?.current ?? listRef.current?.parentElement;
     if (el && box) scrollWithin(box, el);
-  }, [selected, base]);
+  }, [selected, base, scrollBox]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     const at = selected === null ? -1 : order.indexOf(selected);

@@ -21,15 +21,6 @@ import { bitPattern, fieldTree } from './tree';
 import '../theme/surfaces.css';
 import './Inspector.css';
 
-/** Fields that the masking and accept-key panels explain better than a sentence. */
-const EXPLAINED_FIELDS: ReadonlySet<string> = new Set([
-  'mask',
-  'maskingKey',
-  'payload',
-  'header:sec-websocket-key',
-  'header:sec-websocket-accept',
-]);
-
 export function Inspector() {
   const timeline = useWirewalk((s) => s.timeline);
   const packet = useWirewalk(selectInspected);
@@ -65,8 +56,8 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
     setSelected(null);
     setHovered(null);
   }
-  const treeRef = useRef<HTMLDivElement | null>(null);
-  useScrollReset(treeRef, packet);
+  const columnRef = useRef<HTMLDivElement | null>(null);
+  useScrollReset(columnRef, packet);
 
   const range = (field: number | null): readonly [number, number] | null => {
     if (field === null) return null;
@@ -98,7 +89,6 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
   const to = timeline.hosts.find((h) => h.id === packet.to)?.label ?? packet.to;
   const field = selected !== null ? dump.fields[selected] : undefined;
   const fieldRange = range(selected);
-  const explained = field !== undefined && EXPLAINED_FIELDS.has(field.key);
 
   return (
     <div className="inspector">
@@ -115,7 +105,9 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
         </p>
       </header>
       <div className="inspector-body">
-        <div className="inspector-side">
+        {/* One scrolling column for the explanation and the field list: the masking and accept tables are
+            never cut by a box of their own. */}
+        <div className="inspector-column" ref={columnRef}>
           <div className="field-detail" aria-live="polite">
             {field && fieldRange ? (
               <>
@@ -128,23 +120,21 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
                     {fieldRange[1] - fieldRange[0] > 1 ? `–${fieldRange[1] - 1}` : ''}
                   </span>
                 </p>
-                {explained ? null : (
-                  <>
-                    <p className="field-detail-bytes">
-                      <code>
-                        {toHex(allBytes.subarray(fieldRange[0], Math.min(fieldRange[1], fieldRange[0] + 16)))}
-                        {fieldRange[1] - fieldRange[0] > 16 ? ' …' : ''}
-                      </code>
-                      {field.bits ? (
-                        <>
-                          {' '}
-                          bits <code>{bitPattern(field, allBytes)}</code>
-                        </>
-                      ) : null}
-                    </p>
-                    <p className="field-detail-meaning">{field.meaning}</p>
-                  </>
-                )}
+                <p className="field-detail-bytes">
+                  <code>
+                    {toHex(allBytes.subarray(fieldRange[0], Math.min(fieldRange[1], fieldRange[0] + 16)))}
+                    {fieldRange[1] - fieldRange[0] > 16 ? ' …' : ''}
+                  </code>
+                  {field.bits ? (
+                    <>
+                      {' '}
+                      bits <code>{bitPattern(field, allBytes)}</code>
+                    </>
+                  ) : null}
+                </p>
+                {/* The hint below promises what every field means: the sentence is shown for every field, the
+                    masking and accept boxes add the worked example (tests/views/inspector/explained.test.ts). */}
+                <p className="field-detail-meaning">{field.meaning}</p>
               </>
             ) : (
               <p className="field-detail-hint">Select a field, or click a byte, to see what it means.</p>
@@ -152,16 +142,17 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
           </div>
           <MaskPanel packet={packet} />
           <AcceptPanel timeline={timeline} packet={packet} />
-        </div>
-        <div className="inspector-tree" ref={treeRef}>
-          <FieldList
-            tree={tree}
-            fields={dump.fields}
-            selected={selected}
-            hovered={hovered}
-            onSelect={setSelected}
-            onHover={setHovered}
-          />
+          <div className="inspector-tree">
+            <FieldList
+              tree={tree}
+              fields={dump.fields}
+              selected={selected}
+              hovered={hovered}
+              onSelect={setSelected}
+              onHover={setHovered}
+              scrollBox={columnRef}
+            />
+          </div>
         </div>
         <div className="inspector-bytes">
           <ul className="legend" aria-label="Colour key">
