@@ -4,6 +4,7 @@ import { loadStepAnimations } from '../../src/views/motion/useStepMotion';
 import { WireStrip } from '../../src/views/wire/WireStrip';
 import { FIXTURE, STEPS, WALK_START } from './fixture';
 import { preloadLazyChunks } from '../support/lazyChunks';
+import { trailerBytes } from '../../src/views/hex/layout';
 import { renderWithStore } from '../support/renderWithStore';
 
 // The signal trace is a lazy chunk: load it before a test waits for it to show.
@@ -30,19 +31,22 @@ describe('WireStrip', () => {
     expect(container.querySelectorAll('.block-ghost')).toHaveLength(4);
   });
 
-  it('shows the first bits of the frame as a Manchester signal on the wire', async () => {
+  it('draws the frame as 100BASE-TX sends it: /J/K/, preamble, SFD, the frame, its FCS, /T/R/', async () => {
     const { container } = renderWithStore(<WireStrip />, { step: WALK_START + 8 }); // transmit
     // The signal's module loads after the first paint.
     await waitFor(() => expect(container.querySelector('path.signal-wave')).not.toBeNull());
-    const bits = [...container.querySelectorAll('.signal-bit')].map((t) => t.textContent).join('');
-    const frame = FIXTURE.packets[5]!.frame;
-    const lsbFirst = [frame[0]!, frame[1]!]
-      .map((b) => [...Array(8).keys()].map((i) => (b >> i) & 1).join(''))
-      .join('');
-    expect(bits).toBe(lsbFirst);
+    const packet = FIXTURE.packets[5]!;
+    const groups = [...container.querySelectorAll('.signal-group')].map((t) => t.textContent).join(' ');
+    const nibbles = (b: number) => `${(b & 15).toString(16)} ${(b >> 4).toString(16)}`.toUpperCase();
+    const onCable = [...packet.frame, ...trailerBytes(packet)];
+    const last = onCable.slice(-2);
+    expect(groups).toBe(`J K 5 5 5 D ${nibbles(onCable[0]!)} ${last.map(nibbles).join(' ')} T R`);
+    const labels = [...container.querySelectorAll('.signal-byte')].map((t) => t.textContent);
+    expect(labels.slice(0, 3)).toEqual(['J K: start', '0x55 ×6', 'SFD 0xd5']);
     expect(container.querySelector('path.signal-wave')!.getAttribute('d')).toMatch(/^M0,/);
     expect(blockNames(container)[0]).toBe('physical:8 B');
-    expect(screen.getByRole('heading', { level: 2 })).toHaveTextContent('bits on the cable: 77 bytes');
+    expect(screen.getByRole('heading', { level: 2 })).toHaveTextContent('on the cable: 77 bytes');
+    expect(screen.getByRole('heading', { level: 2 })).toHaveTextContent('100BASE-TX, unscrambled');
   });
 
   it('marks a lost frame', () => {

@@ -1,52 +1,79 @@
 /**
- * The physical layer drawn with d3-shape: the first bytes of the frame as a Manchester-coded signal
- * (IEEE 802.3 10BASE-T), each bit cell labelled with its bit, each byte with its hex value.
+ * The physical layer drawn with d3-shape: the frame as 100BASE-TX puts it on the pair — the start of the
+ * preamble (/J/K/), the SFD, the frame's first bytes, a gap, its last bytes (the end of the FCS) and /T/R/ —
+ * 4B/5B code bits drawn as MLT-3 levels, before scrambling (the sources are in ./layout.ts).
  */
 import { useMemo } from 'react';
-import { signalGeometry, wireBits } from './layout';
+import { headBytesFor, signalGeometry, signalWindow } from './layout';
 import './SignalTrace.css';
 
-/** Two bytes: 16 bit cells stay readable from the back of a room. */
-const BITS = 16;
+/** Below this width per code bit the 0/1 digits would touch: the code-group names stay. */
+const MIN_DIGIT_CELL = 11;
 
 export function SignalTrace({
   frame,
   width,
   height,
 }: {
+  /** The frame as on the cable: header, payload, padding and FCS. */
   readonly frame: Uint8Array;
   readonly width: number;
   readonly height: number;
 }) {
-  const bits = useMemo(() => wireBits(frame, BITS), [frame]);
-  const high = 22;
-  const low = height - 22;
-  const g = useMemo(() => signalGeometry(bits, width, high, low), [bits, width, high, low]);
-  const bytes = [...new Set(bits.map((b) => b.byteIndex))];
+  const head = headBytesFor(width);
+  const win = useMemo(() => signalWindow(frame, head), [frame, head]);
+  const top = 26;
+  const digits = height >= 70;
+  const bottom = height - (digits ? 16 : 4);
+  const g = useMemo(() => signalGeometry(win, width, top, bottom), [win, width, top, bottom]);
+  const showDigits = digits && g.cell >= MIN_DIGIT_CELL;
   return (
     <g className="signal">
       <title>
-        {`The first ${bytes.length} bytes of the frame on the cable, Manchester-coded: each byte goes out least significant bit first; a 1 is a rise in the middle of its bit cell, a 0 a fall.`}
+        {`100BASE-TX, drawn before scrambling: ${win.totalOctets} octets (preamble, SFD and the ${frame.length}-byte frame) ` +
+          `become ${win.totalBits} code bits. Each octet goes as its low nibble then its high nibble, each nibble as a ` +
+          '5-bit 4B/5B code; the line changes level (0, +, 0, −) on every 1 (MLT-3). Shown: the start, one preamble ' +
+          'octet, the SFD, the first and last bytes of the frame, and the end.'}
       </title>
-      {bytes.map((byteIndex) => {
-        const cells = bits.map((b, i) => (b.byteIndex === byteIndex ? i : -1)).filter((i) => i >= 0);
-        const x = ((cells[0]! + cells[cells.length - 1]! + 1) / 2) * g.cell;
-        const value = frame[byteIndex] ?? 0;
+      {win.segments.map((s, i) => {
+        const at = g.segments[i]!;
         return (
-          <text key={byteIndex} className="signal-byte" x={x} y={12} textAnchor="middle">
-            {`byte ${byteIndex}: 0x${value.toString(16).padStart(2, '0')}, sent LSB first`}
-          </text>
+          <g key={i} className={`signal-seg signal-${s.role}`}>
+            <text className="signal-byte" x={at.x + at.width / 2} y={10} textAnchor="middle">
+              {s.label}
+            </text>
+            <line className="signal-edge" x1={at.x} x2={at.x} y1={14} y2={height} />
+            {s.groups.map((cg, k) => {
+              const x = at.x + (k * 5 + 2.5) * g.cell;
+              return (
+                <text key={k} className="signal-group" x={x} y={22} textAnchor="middle">
+                  {cg.name}
+                </text>
+              );
+            })}
+          </g>
         );
       })}
-      {g.byteEdges.map((x) => (
-        <line key={x} className="signal-edge" x1={x} x2={x} y1={16} y2={height} />
-      ))}
-      <path className="signal-wave anim" d={g.path} data-length={g.length} />
-      {g.centres.map((x, i) => (
-        <text key={i} className="signal-bit" x={x} y={height - 4} textAnchor="middle">
-          {bits[i]!.bit}
+      {g.gaps.map((x, i) => (
+        <text
+          key={`gap${i}`}
+          className="signal-gap"
+          x={x + g.gapWidth / 2}
+          y={(top + bottom) / 2 + 4}
+          textAnchor="middle"
+        >
+          …
         </text>
       ))}
+      <line className="signal-zero" x1={0} x2={width} y1={(top + bottom) / 2} y2={(top + bottom) / 2} />
+      <path className="signal-wave anim" d={g.path} data-length={g.length} />
+      {showDigits
+        ? g.bits.map((b, i) => (
+            <text key={i} className="signal-bit" x={b.x} y={height - 3} textAnchor="middle">
+              {b.bit}
+            </text>
+          ))
+        : null}
     </g>
   );
 }

@@ -1,50 +1,193 @@
 /**
- * The physical layer drawn honestly: the first bytes of the frame as 10BASE-T would put them on the cable.
+ * The physical layer drawn as the simulated link sends it. The network is 100 Mbit/s Ethernet
+ * (sim/engine/network.ts: 80 ns a byte), i.e. 100BASE-TX, so the signal is what 100BASE-TX puts on the pair,
+ * with one simplification that the caption states: it is drawn before scrambling.
  *
- * IEEE 802.3 §3.3 / §4.2.8: each octet is transmitted least-significant bit first. §7.2.1.1 (Manchester):
- * every bit cell has a transition in its middle; a 0 is high then low, a 1 is low then high. (The 7-byte
- * preamble and the start-frame delimiter go first; the drawing starts at the destination MAC.)
+ * - IEEE 802.3 §3.2.1–3.2.2 (and §4.2.5): the MAC sends 7 preamble octets 0x55 and the start frame
+ *   delimiter 0xD5, then the frame (padding and FCS included).
+ * - IEEE 802.3 §22.2.3 (MII): each octet crosses to the PHY as two nibbles, the low-order nibble first.
+ * - IEEE 802.3 §24.2.2.1, Table 24-1 (100BASE-X PCS, 4B/5B): each nibble becomes a 5-bit code-group; the
+ *   first preamble octet is replaced by the start-of-stream delimiter /J/K/, and /T/R/ follows the last
+ *   nibble of the FCS. A code-group is sent as Table 24-1 writes it, leftmost bit (bit 4) first.
+ * - IEEE 802.3 §24.3 and Clause 25 (100BASE-TX PMD, ANSI X3.263 TP-PMD): the code bits are scrambled and
+ *   sent as MLT-3: a 1 moves the line to the next level of the cycle 0, +, 0, −; a 0 keeps it. The scrambler
+ *   (an 11-bit stream cipher) only spreads the spectrum; it is left out so the code-groups can be read.
+ *
+ * 10BASE-T (IEEE 802.3 Clause 14, Manchester per §7.3) would instead send every bit, LSB first, as a
+ * transition in the middle of its cell; that is not this link, so it is not drawn.
  */
 import { line, curveStepAfter } from 'd3-shape';
 
-export interface SignalBit {
-  /** 0 or 1. */
-  readonly bit: number;
-  /** Which byte of the frame, and which bit of it (0 = least significant). */
-  readonly byteIndex: number;
-  readonly bitOfByte: number;
-}
+/** IEEE 802.3 §3.2.1: seven octets 10101010 in wire order, i.e. 0x55. */
+export const PREAMBLE_OCTET = 0x55;
+export const PREAMBLE_LENGTH = 7;
+/** IEEE 802.3 §3.2.2: the start frame delimiter, 10101011 in wire order. */
+export const SFD = 0xd5;
 
-/** The first `count` bits of `bytes` in wire order (LSB first within each byte). */
-export function wireBits(bytes: Uint8Array, count: number): SignalBit[] {
-  const out: SignalBit[] = [];
-  for (let i = 0; i < bytes.length && out.length < count; i++) {
-    for (let b = 0; b < 8 && out.length < count; b++) {
-      out.push({ bit: (bytes[i]! >> b) & 1, byteIndex: i, bitOfByte: b });
-    }
-  }
+/** Table 24-1: data code-groups for nibbles 0x0–0xF, written bit 4 … bit 0 (sent left to right). */
+export const FOUR_B_FIVE_B: readonly string[] = [
+  '11110',
+  '01001',
+  '10100',
+  '10101',
+  '01010',
+  '01011',
+  '01110',
+  '01111',
+  '10010',
+  '10011',
+  '10110',
+  '10111',
+  '11010',
+  '11011',
+  '11100',
+  '11101',
+];
+
+/** Table 24-1: the control code-groups used around a frame (and IDLE between frames). */
+export const CONTROL_CODES = {
+  I: '11111',
+  J: '11000',
+  K: '10001',
+  T: '01101',
+  R: '00111',
+} as const;
+
+/** The octets the MAC hands down for one frame: preamble, SFD, then the frame's own bytes. */
+export function macOctets(frame: Uint8Array): Uint8Array {
+  const out = new Uint8Array(PREAMBLE_LENGTH + 1 + frame.length);
+  out.fill(PREAMBLE_OCTET, 0, PREAMBLE_LENGTH);
+  out[PREAMBLE_LENGTH] = SFD;
+  out.set(frame, PREAMBLE_LENGTH + 1);
   return out;
 }
 
-/** Manchester levels per half bit cell (1 = high). */
-export function manchesterLevels(bits: readonly SignalBit[]): number[] {
-  const levels: number[] = [];
-  for (const { bit } of bits) levels.push(bit ? 0 : 1, bit ? 1 : 0);
-  return levels;
+export interface CodeGroup {
+  /** 'J', 'K', 'T', 'R' or the nibble's hex digit. */
+  readonly name: string;
+  /** Five code bits in the order they are sent. */
+  readonly bits: readonly number[];
+  /** Index into the MAC octets (preamble first); -1 for /T/R/, which follow the frame. */
+  readonly octet: number;
+}
+
+/**
+ * 4B/5B for one frame as the 100BASE-X PCS sends it: /J/K/ in place of the first preamble octet, then every
+ * other octet as its low nibble's code-group and its high nibble's, then /T/R/.
+ */
+export function encode4b5b(octets: Uint8Array): CodeGroup[] {
+  const bits = (code: string) => [...code].map((c) => (c === '1' ? 1 : 0));
+  const out: CodeGroup[] = [];
+  octets.forEach((octet, i) => {
+    if (i === 0) {
+      out.push({ name: 'J', bits: bits(CONTROL_CODES.J), octet: 0 });
+      out.push({ name: 'K', bits: bits(CONTROL_CODES.K), octet: 0 });
+      return;
+    }
+    for (const nibble of [octet & 0x0f, octet >> 4]) {
+      out.push({ name: nibble.toString(16).toUpperCase(), bits: bits(FOUR_B_FIVE_B[nibble]!), octet: i });
+    }
+  });
+  out.push({ name: 'T', bits: bits(CONTROL_CODES.T), octet: -1 });
+  out.push({ name: 'R', bits: bits(CONTROL_CODES.R), octet: -1 });
+  return out;
+}
+
+export type Mlt3Level = -1 | 0 | 1;
+const MLT3_CYCLE: readonly Mlt3Level[] = [0, 1, 0, -1];
+
+/** MLT-3: the level of the line during each bit. A 1 steps to the next level of 0, +, 0, −; a 0 stays. */
+export function mlt3(bits: readonly number[], startPhase = 0): Mlt3Level[] {
+  let phase = startPhase & 3;
+  return bits.map((bit) => {
+    if (bit) phase = (phase + 1) & 3;
+    return MLT3_CYCLE[phase]!;
+  });
+}
+
+/** One stretch of the drawing: the code-groups of one octet (or /J/K/, or /T/R/), with its caption. */
+export interface SignalSegment {
+  readonly label: string;
+  /** What the octet is, for the accessible description. */
+  readonly role: 'start' | 'preamble' | 'sfd' | 'frame' | 'end';
+  readonly groups: readonly CodeGroup[];
+  /** Index of the segment's first code bit in the whole stream. */
+  readonly firstBit: number;
+}
+
+export interface SignalWindow {
+  readonly segments: readonly SignalSegment[];
+  /** Where a run of octets is left out: after segment `after`, `octets` octets. */
+  readonly gaps: readonly { readonly after: number; readonly octets: number }[];
+  /** Levels of every code bit of the whole stream (J to R). */
+  readonly levels: readonly Mlt3Level[];
+  /** Code bits in the whole stream, and MAC octets behind them. */
+  readonly totalBits: number;
+  readonly totalOctets: number;
+}
+
+const hex = (b: number) => `0x${b.toString(16).padStart(2, '0')}`;
+
+/**
+ * What the strip shows of one frame (`frame` = the frame's bytes as on the cable: header, payload, padding,
+ * FCS): the start /J/K/, one of the remaining preamble octets, the SFD, the first `head` bytes of the frame,
+ * then — after a gap — its last `tail` bytes (the end of the FCS, different for every frame) and /T/R/.
+ */
+export function signalWindow(frame: Uint8Array, head: number, tail = 2): SignalWindow {
+  const octets = macOctets(frame);
+  const groups = encode4b5b(octets);
+  const stream = groups.flatMap((g) => g.bits);
+  const levels = mlt3(stream);
+  const firstBitOf: number[] = [];
+  let bit = 0;
+  for (const g of groups) {
+    firstBitOf.push(bit);
+    bit += g.bits.length;
+  }
+  const segment = (label: string, role: SignalSegment['role'], pick: (g: CodeGroup) => boolean) => {
+    const index = groups.findIndex(pick);
+    const chosen = groups.filter(pick);
+    return { label, role, groups: chosen, firstBit: firstBitOf[index]! };
+  };
+  const f0 = PREAMBLE_LENGTH + 1;
+  const shownHead = Math.max(0, Math.min(head, frame.length));
+  const shownTail = Math.max(0, Math.min(tail, frame.length - shownHead));
+  const segments: SignalSegment[] = [
+    segment('J K: start', 'start', (g) => g.octet === 0),
+    segment(`${hex(PREAMBLE_OCTET)} ×6`, 'preamble', (g) => g.octet === PREAMBLE_LENGTH - 1),
+    segment(`SFD ${hex(SFD)}`, 'sfd', (g) => g.octet === PREAMBLE_LENGTH),
+  ];
+  for (let i = 0; i < shownHead; i++) {
+    segments.push(segment(hex(frame[i]!), 'frame', (g) => g.octet === f0 + i));
+  }
+  const gaps: { after: number; octets: number }[] = [];
+  // Preamble octets 2 to 6 are left out: the drawn one stands for them.
+  gaps.push({ after: 0, octets: PREAMBLE_LENGTH - 2 });
+  const tailStart = frame.length - shownTail;
+  if (tailStart > shownHead) gaps.push({ after: segments.length - 1, octets: tailStart - shownHead });
+  for (let i = tailStart; i < frame.length; i++) {
+    segments.push(segment(hex(frame[i]!), 'frame', (g) => g.octet === f0 + i));
+  }
+  segments.push(segment('T R: end', 'end', (g) => g.octet === -1));
+  return { segments, gaps, levels, totalBits: stream.length, totalOctets: octets.length };
 }
 
 export interface SignalGeometry {
-  /** SVG path of the waveform. */
+  /** SVG path of the waveform (one sub-path per run of drawn segments). */
   readonly path: string;
-  /** Width of one bit cell. */
+  /** Width of one code bit. */
   readonly cell: number;
-  /** Centre x of each bit cell, for the 0/1 labels. */
-  readonly centres: readonly number[];
-  /** Byte boundaries (x) after every 8 bits. */
-  readonly byteEdges: readonly number[];
+  /** Width left for each gap. */
+  readonly gapWidth: number;
+  /** Each segment's left edge and width. */
+  readonly segments: readonly { readonly x: number; readonly width: number }[];
+  /** Each gap's left edge. */
+  readonly gaps: readonly number[];
+  /** Centre x and bit of every drawn code bit. */
+  readonly bits: readonly { readonly x: number; readonly bit: number }[];
   /**
-   * Length of the waveform's path (what SVGGeometryElement.getTotalLength would measure), so the drawing-on
-   * animation needs no layout to find it.
+   * Length of the drawn path (what SVGGeometryElement.getTotalLength measures; moves do not count), so the
+   * drawing-on animation needs no layout to find it.
    */
   readonly length: number;
 }
@@ -54,32 +197,59 @@ const stepLine = line<readonly [number, number]>()
   .y((d) => d[1])
   .curve(curveStepAfter);
 
+/** Lay a window out across `width`: gaps get two code bits' room each; levels +, 0, − at `high`, middle, `low`. */
 export function signalGeometry(
-  bits: readonly SignalBit[],
+  window: SignalWindow,
   width: number,
   high: number,
   low: number,
 ): SignalGeometry {
-  const levels = manchesterLevels(bits);
-  const cell = bits.length ? width / bits.length : width;
-  const half = cell / 2;
-  const points: [number, number][] = levels.map((level, i) => [i * half, level ? high : low]);
-  const last = levels[levels.length - 1];
-  if (last !== undefined) points.push([levels.length * half, last ? high : low]);
-  const byteEdges: number[] = [];
-  bits.forEach((b, i) => {
-    if (b.bitOfByte === 0 && i > 0) byteEdges.push(i * cell);
-  });
-  // curveStepAfter goes across, then up or down, from each point to the next.
+  const drawn = window.segments.reduce((n, s) => n + s.groups.length * 5, 0);
+  const gapCells = 2;
+  const cell = width / Math.max(1, drawn + gapCells * window.gaps.length);
+  const gapWidth = gapCells * cell;
+  const y = (level: Mlt3Level) => (level === 1 ? high : level === -1 ? low : (high + low) / 2);
+  const segments: { x: number; width: number }[] = [];
+  const gaps: number[] = [];
+  const bits: { x: number; bit: number }[] = [];
+  const runs: [number, number][][] = [[]];
+  let x = 0;
   let length = 0;
-  for (let i = 1; i < points.length; i++) {
-    length += Math.abs(points[i]![0] - points[i - 1]![0]) + Math.abs(points[i]![1] - points[i - 1]![1]);
-  }
-  return {
-    path: stepLine(points) ?? '',
-    cell,
-    centres: bits.map((_, i) => i * cell + half),
-    byteEdges,
-    length,
-  };
+  window.segments.forEach((s, i) => {
+    const count = s.groups.length * 5;
+    segments.push({ x, width: count * cell });
+    const run = runs[runs.length - 1]!;
+    const codeBits = s.groups.flatMap((g) => g.bits);
+    for (let b = 0; b < count; b++) {
+      const point: [number, number] = [x + b * cell, y(window.levels[s.firstBit + b]!)];
+      const prev = run[run.length - 1];
+      if (prev) length += Math.abs(point[0] - prev[0]) + Math.abs(point[1] - prev[1]);
+      run.push(point);
+      bits.push({ x: x + (b + 0.5) * cell, bit: codeBits[b]! });
+    }
+    x += count * cell;
+    const last = run[run.length - 1]!;
+    // Close the run at the segment's right edge, at its last level.
+    if (window.gaps.some((g) => g.after === i) || i === window.segments.length - 1) {
+      length += x - last[0];
+      run.push([x, last[1]]);
+    }
+    if (window.gaps.some((g) => g.after === i)) {
+      gaps.push(x);
+      x += gapWidth;
+      runs.push([]);
+    }
+  });
+  const path = runs
+    .filter((r) => r.length > 0)
+    .map((r) => stepLine(r) ?? '')
+    .join('');
+  return { path, cell, gapWidth, segments, gaps, bits, length };
+}
+
+/** How many frame bytes the head shows at this width (at least one, at most four; about 9 px a code bit). */
+export function headBytesFor(width: number): number {
+  const cells = Math.floor(width / 9);
+  // Fixed: /J/K/, a preamble octet, the SFD, two tail octets and /T/R/ (6 × 10 bits) and two gaps (4 bits).
+  return Math.max(1, Math.min(4, Math.floor((cells - 64) / 10)));
 }

@@ -1,7 +1,7 @@
 /**
  * The wire between the two stacks: the unit as it exists at this step (one block per header, in the
  * layer's colour and with its name and size), growing as the sender's layers wrap it, crossing the cable as
- * a Manchester-coded signal, and shrinking as the receiver's layers unwrap it.
+ * a 100BASE-TX signal (4B/5B + MLT-3), and shrinking as the receiver's layers unwrap it.
  *
  * React renders the final picture of every step; d3 only animates *from* where the previous step left
  * things *to* that picture, on elements marked `.anim`, and the cleanup puts them back at once
@@ -15,6 +15,8 @@ import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motio
 import { stageHosts } from '../stack/layout';
 import { unitAt, unitBlocks, unitChange } from '../stack/wireUnit';
 import { usePreload } from '../lazy/usePreload';
+import { FCS_LENGTH } from '../../protocol/ethernet';
+import { trailerBytes } from '../hex/layout';
 import { layerColour } from '../theme/layers';
 import { idleLines } from './idle';
 import {
@@ -67,6 +69,14 @@ export function WireStrip() {
   const em = useMemo(() => (width > 0 ? rootFontSize() : 16), [width]);
   const bar = barPlacement(width, unit, step, stageHosts(timeline, step));
   const packet = unit?.packet;
+  // What the card sends after the SFD: the frame, its padding and its FCS.
+  const cableFrame = useMemo(() => {
+    if (!packet) return new Uint8Array(0);
+    const out = new Uint8Array(packet.frame.length + packet.padding + FCS_LENGTH);
+    out.set(packet.frame);
+    out.set(trailerBytes(packet), packet.frame.length);
+    return out;
+  }, [packet]);
 
   // Widths come from every block the packet ever has, so a block keeps its place and size while others
   // are added around it: the unit visibly grows and shrinks instead of being re-laid out.
@@ -101,8 +111,10 @@ export function WireStrip() {
               <span className="wire-size">{change}</span>
             ) : (
               <span className="wire-size">
-                {unit.bits ? 'bits on the cable: ' : 'unit now: '}
+                {unit.bits ? 'on the cable: ' : 'unit now: '}
                 <strong>{unitBytes(unit)} bytes</strong>
+                {/* The line code drawn below (signal/layout.ts): the link is 100 Mbit/s, i.e. 100BASE-TX. */}
+                {unit.bits && !compact ? ' · 100BASE-TX, unscrambled' : ''}
               </span>
             )}
           </>
@@ -190,7 +202,7 @@ export function WireStrip() {
           <g transform={`translate(${WIRE_PAD},${signal.top})`} display={compact ? 'none' : undefined}>
             {unit?.bits && packet ? (
               <Suspense fallback={null}>
-                <SignalTrace frame={packet.frame} width={width - 2 * WIRE_PAD} height={signal.height} />
+                <SignalTrace frame={cableFrame} width={width - 2 * WIRE_PAD} height={signal.height} />
               </Suspense>
             ) : (
               <>

@@ -1,59 +1,147 @@
-import { manchesterLevels, signalGeometry, wireBits } from '../../../src/views/signal/layout';
+import {
+  CONTROL_CODES,
+  FOUR_B_FIVE_B,
+  encode4b5b,
+  headBytesFor,
+  macOctets,
+  mlt3,
+  signalGeometry,
+  signalWindow,
+} from '../../../src/views/signal/layout';
 
-describe('wireBits', () => {
-  it('sends each byte least-significant bit first (IEEE 802.3 §3.3)', () => {
-    // 0x02 = 0000 0010: on the wire 0,1,0,0,0,0,0,0. 0xd5 (the SFD) = 1101 0101: 1,0,1,0,1,0,1,1.
-    const bits = wireBits(Uint8Array.of(0x02, 0xd5), 16);
-    expect(bits.map((b) => b.bit).join('')).toBe('0100000010101011');
-    expect(bits[9]).toEqual({ bit: 0, byteIndex: 1, bitOfByte: 1 });
-  });
+const bits = (s: string) => [...s].map(Number);
 
-  it('stops at count or at the end of the bytes', () => {
-    expect(wireBits(Uint8Array.of(0xff, 0xff), 3)).toHaveLength(3);
-    expect(wireBits(Uint8Array.of(0xff), 20)).toHaveLength(8);
+describe('macOctets', () => {
+  it('puts 7 × 0x55 and the SFD 0xD5 in front of the frame (IEEE 802.3 §3.2.1–3.2.2)', () => {
+    const out = macOctets(Uint8Array.of(0x02, 0x00, 0xab));
+    expect([...out]).toEqual([0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0xd5, 0x02, 0x00, 0xab]);
   });
 });
 
-describe('Manchester', () => {
-  it('draws 0 as high-then-low and 1 as low-then-high (IEEE 802.3 §7.2.1.1)', () => {
-    const levels = manchesterLevels(wireBits(Uint8Array.of(0b10), 2));
-    // bit 0 (=0): high, low; bit 1 (=1): low, high
-    expect(levels).toEqual([1, 0, 0, 1]);
+describe('4B/5B (IEEE 802.3 Table 24-1)', () => {
+  it('has the sixteen data code-groups of the table', () => {
+    // Table 24-1, written bit 4 … bit 0 for nibbles 0–F.
+    expect(FOUR_B_FIVE_B.join(' ')).toBe(
+      '11110 01001 10100 10101 01010 01011 01110 01111 10010 10011 10110 10111 11010 11011 11100 11101',
+    );
+    expect(CONTROL_CODES).toEqual({ I: '11111', J: '11000', K: '10001', T: '01101', R: '00111' });
   });
 
-  it('lays out a path with one vertical edge in the middle of every bit cell', () => {
-    const bits = wireBits(Uint8Array.of(0x55), 8);
-    const g = signalGeometry(bits, 160, 10, 50);
-    expect(g.cell).toBe(20);
-    expect(g.centres[0]).toBe(10);
-    expect(g.byteEdges).toEqual([]);
-    // curveStepAfter: M x,y then alternating H/V-like L segments; every cell centre is an x where y changes.
-    const xs = [...g.path.matchAll(/L([\d.]+),([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
-    for (const c of g.centres) {
-      const atCentre = xs.filter(([x]) => Math.abs(x! - c) < 1e-9).map(([, y]) => y);
-      expect(new Set(atCentre).size).toBe(2);
+  it('every data code-group has at least two 1s and no more than three 0s in a row across two groups', () => {
+    for (const a of FOUR_B_FIVE_B) {
+      expect([...a].filter((c) => c === '1').length).toBeGreaterThanOrEqual(2);
+      for (const b of FOUR_B_FIVE_B) expect(a + b).not.toMatch(/0000/);
     }
-    expect(g.path.startsWith('M0,')).toBe(true);
   });
 
-  it('knows its own length: the sum of the straight segments of its path, as getTotalLength measures it', () => {
-    for (const bytes of [Uint8Array.of(0x55), Uint8Array.of(0x00, 0xff), Uint8Array.of(0xd5, 0x02)]) {
-      const g = signalGeometry(wireBits(bytes, 16), 333, 7, 61);
-      const points = [...g.path.matchAll(/[ML](-?[\d.e]+),(-?[\d.e]+)/g)].map((m) => [
+  it('replaces the first preamble octet with /J/K/, sends each octet low nibble first, and ends with /T/R/', () => {
+    const groups = encode4b5b(macOctets(Uint8Array.of(0x3c)));
+    expect(groups.map((g) => g.name).join(' ')).toBe('J K 5 5 5 5 5 5 5 5 5 5 5 5 5 D C 3 T R');
+    expect(groups[0]!.bits).toEqual(bits('11000'));
+    expect(groups[1]!.bits).toEqual(bits('10001'));
+    // 0xD5: low nibble 5 (01011) first, then D (11011).
+    expect(groups[14]!.bits).toEqual(bits('01011'));
+    expect(groups[15]!.bits).toEqual(bits('11011'));
+    // 0x3c: low nibble C (11010), then 3 (10101).
+    expect(groups[16]!.bits).toEqual(bits('11010'));
+    expect(groups[17]!.bits).toEqual(bits('10101'));
+    expect(groups[18]!.bits).toEqual(bits('01101'));
+    expect(groups[19]!.bits).toEqual(bits('00111'));
+    expect(groups.map((g) => g.octet)).toEqual([
+      0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, -1, -1,
+    ]);
+  });
+});
+
+describe('MLT-3', () => {
+  it('moves to the next level of 0, +, 0, − on every 1 and stays on a 0', () => {
+    expect(mlt3(bits('1111'))).toEqual([1, 0, -1, 0]);
+    expect(mlt3(bits('0000'))).toEqual([0, 0, 0, 0]);
+    expect(mlt3(bits('10110'))).toEqual([1, 1, 0, -1, -1]);
+  });
+
+  it('changes level exactly where the bit is 1', () => {
+    const stream = encode4b5b(macOctets(Uint8Array.of(0xde, 0xad, 0xbe, 0xef))).flatMap((g) => g.bits);
+    const levels = mlt3(stream);
+    levels.forEach((level, i) => {
+      const before = i === 0 ? 0 : levels[i - 1];
+      expect(level !== before).toBe(stream[i] === 1);
+    });
+  });
+});
+
+describe('signalWindow', () => {
+  const frame = Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 0xff);
+
+  it('starts with /J/K/, a preamble octet and the SFD, then the frame, and ends with its last bytes and /T/R/', () => {
+    const w = signalWindow(frame, 2, 2);
+    expect(w.segments.map((s) => s.label)).toEqual([
+      'J K: start',
+      '0x55 ×6',
+      'SFD 0xd5',
+      `0x${frame[0]!.toString(16).padStart(2, '0')}`,
+      `0x${frame[1]!.toString(16).padStart(2, '0')}`,
+      `0x${frame[62]!.toString(16).padStart(2, '0')}`,
+      `0x${frame[63]!.toString(16).padStart(2, '0')}`,
+      'T R: end',
+    ]);
+    expect(w.gaps).toEqual([
+      { after: 0, octets: 5 },
+      { after: 4, octets: 60 },
+    ]);
+    expect(w.totalOctets).toBe(8 + 64);
+    expect(w.totalBits).toBe(72 * 10 + 10);
+    // Each segment's first bit points at its own code bits in the whole stream.
+    const stream = encode4b5b(macOctets(frame)).flatMap((g) => g.bits);
+    for (const s of w.segments) {
+      expect(stream.slice(s.firstBit, s.firstBit + 5 * s.groups.length)).toEqual(
+        s.groups.flatMap((g) => g.bits),
+      );
+    }
+  });
+
+  it('differs from frame to frame (the FCS at the end, and the levels after it)', () => {
+    const other = frame.slice();
+    other[63] ^= 0x81;
+    const a = signalGeometry(signalWindow(frame, 1), 700, 10, 50);
+    const b = signalGeometry(signalWindow(other, 1), 700, 10, 50);
+    expect(a.path).not.toBe(b.path);
+  });
+});
+
+describe('signalGeometry', () => {
+  it('draws one level per code bit across the width, with room for the gaps', () => {
+    const w = signalWindow(Uint8Array.from({ length: 60 }), 1);
+    const g = signalGeometry(w, 740, 10, 50);
+    const drawn = w.segments.reduce((n, s) => n + s.groups.length * 5, 0);
+    expect(g.bits).toHaveLength(drawn);
+    expect(g.cell * (drawn + 2 * w.gaps.length)).toBeCloseTo(740, 6);
+    expect(g.gaps).toHaveLength(2);
+    // Levels map to y: + high, 0 middle, − low.
+    const ys = new Set([...g.path.matchAll(/[ML](-?[\d.e]+),(-?[\d.e]+)/g)].map((m) => Number(m[2])));
+    expect([...ys].every((y) => y === 10 || y === 30 || y === 50)).toBe(true);
+    // A sub-path for each run between gaps.
+    expect(g.path.match(/M/g)).toHaveLength(3);
+  });
+
+  it('knows its own drawn length (moves across a gap do not count)', () => {
+    const g = signalGeometry(signalWindow(Uint8Array.of(0xff, 0x00, 0x12, 0x34, 0x56), 1, 1), 333, 7, 61);
+    let length = 0;
+    for (const sub of g.path.split('M').filter(Boolean)) {
+      const points = [...('M' + sub).matchAll(/[ML](-?[\d.e]+),(-?[\d.e]+)/g)].map((m) => [
         Number(m[1]),
         Number(m[2]),
       ]);
-      let length = 0;
       for (let i = 1; i < points.length; i++) {
         length += Math.hypot(points[i]![0]! - points[i - 1]![0]!, points[i]![1]! - points[i - 1]![1]!);
       }
-      expect(points.length).toBeGreaterThan(bytes.length * 8);
-      expect(g.length).toBeCloseTo(length, 6);
     }
+    expect(g.length).toBeCloseTo(length, 1);
   });
 
-  it('marks byte boundaries', () => {
-    const g = signalGeometry(wireBits(Uint8Array.of(1, 2), 16), 320, 0, 10);
-    expect(g.byteEdges).toEqual([160]);
+  it('shows more of the frame on a wider strip, one to four bytes', () => {
+    expect(headBytesFor(300)).toBe(1);
+    expect(headBytesFor(900)).toBeGreaterThan(headBytesFor(700));
+    expect(headBytesFor(5000)).toBe(4);
   });
 });
