@@ -1,6 +1,7 @@
 /**
  * Exports: the scenario's capture (.pcap, for Wireshark: the same bytes as `npm run pcap` for this link), the
- * stage and the sequence diagram as PNG (2×) and SVG for slides, and the timeline as text. Loaded only when
+ * stage (without its tabs and buttons) and the sequence diagram (every packet, or the current chapter's) as
+ * PNG (2×) and SVG for slides, with the export's progress shown, and the timeline as text. Loaded only when
  * it first opens.
  */
 import { useState } from 'react';
@@ -9,7 +10,8 @@ import { capturePcap, captureText, exportFileName } from '../../state/exports';
 import type { WirewalkStore } from '../../state/store';
 import { Modal } from '../dialog/Modal';
 import { downloadBlob } from './download';
-import { svgOfElement, svgOfHtml, svgToPng, type Picture } from './snapshot';
+import { ladderExtent, ladderPicture, type LadderScope } from './ladderPicture';
+import { isControl, svgOfHtml, svgToPng, type Picture } from './snapshot';
 import './ExportDialog.css';
 
 type PictureOf = 'stage' | 'ladder';
@@ -25,44 +27,44 @@ const PICTURES: readonly (readonly [PictureOf, 'png' | 'svg'])[] = [
 
 const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
 
-/** The sequence diagram as drawn: the window scrolled to, with the lifelines' names above it. */
-function ladderPicture(root: ParentNode): Picture | null {
-  const svg = root.querySelector<SVGSVGElement>('.ladder-svg');
-  const scroller = root.querySelector<HTMLElement>('.ladder-scroll');
-  if (!svg || !scroller) return null;
-  const heads = [...root.querySelectorAll<HTMLElement>('.ladder-head')];
-  const headerStyle = heads[0] ? getComputedStyle(heads[0]) : undefined;
-  return svgOfElement(svg, {
-    crop: {
-      x: 0,
-      y: scroller.scrollTop,
-      width: svg.width.baseVal.value || scroller.clientWidth,
-      height: Math.min(scroller.clientHeight, svg.height.baseVal.value || scroller.clientHeight),
-    },
-    header: heads.map((h) => ({ x: parseFloat(h.style.left) || 0, text: h.textContent ?? '' })),
-    headerStyle,
-  });
+/** What a picture export is doing, shown as it goes (a picture of a big stage takes a moment). */
+export interface Progress {
+  readonly done: number;
+  readonly of: number;
+  readonly doing: string;
 }
+type Report = (p: Progress) => Promise<void>;
 
-/** The picture of the stage or the ladder; the ladder's tab is opened for a moment if another is showing. */
-async function takePicture(store: WirewalkStore, what: PictureOf): Promise<Picture> {
-  const root = document.querySelector('.app') ?? document;
+/**
+ * The picture of the stage (without its tabs and buttons) or of the sequence diagram (whole, or the current
+ * chapter: ladderPicture.tsx). `report` is told each phase before it starts and gets a frame to show it.
+ */
+async function takePicture(
+  store: WirewalkStore,
+  what: PictureOf,
+  scope: LadderScope,
+  report: Report,
+): Promise<Picture> {
+  const root = document.querySelector('.app') ?? document.body;
   if (what === 'stage') {
     const stage = root.querySelector<HTMLElement>('.stage');
     if (!stage) throw new Error('the stage is not on screen');
-    return svgOfHtml(stage);
+    await report({ done: 1, of: 3, doing: 'Writing out the stage (tabs and buttons left out)' });
+    return svgOfHtml(stage, { skip: isControl });
   }
-  const before = store.getState().panel;
-  let picture = ladderPicture(root);
-  if (!picture) {
-    store.getState().setPanel('ladder');
-    await nextFrame();
-    await nextFrame();
-    picture = ladderPicture(root);
-    store.getState().setPanel(before);
-  }
-  if (!picture) throw new Error('the sequence diagram is not on screen');
-  return picture;
+  const state = store.getState();
+  // The same width as on screen when the diagram is showing, else the panel's.
+  const onScreen = root.querySelector<SVGSVGElement>('.ladder-svg');
+  const panel = root.querySelector<HTMLElement>('.panel');
+  const width = Math.max(320, onScreen?.width.baseVal.value || panel?.clientWidth || 760);
+  const head = root.querySelector<HTMLElement>('.ladder-head');
+  const extent = ladderExtent(state.timeline, width, state.cursor, scope);
+  await report({
+    done: 1,
+    of: 3,
+    doing: `Drawing ${extent.packets.length} packets${extent.title ? ` of “${extent.title}”` : ''}`,
+  });
+  return ladderPicture(state.timeline, extent, width, root, head ? getComputedStyle(head) : undefined);
 }
 
 export function ExportDialog() {
@@ -72,6 +74,15 @@ export function ExportDialog() {
   const { closeDialog } = useActions();
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [scope, setScope] = useState<LadderScope>('all');
+  const report: Report = async (p) => {
+    setProgress(p);
+    setStatus(`${p.doing}…`);
+    // Two frames: React paints the bar before the work of this phase blocks the page.
+    await nextFrame();
+    await nextFrame();
+  };
 
   // aria-disabled rather than disabled while busy: a disabled button would drop the focus out of the dialog.
   const run = async (what: string, make: () => Promise<{ blob: Blob; name: string }>) => {
@@ -86,6 +97,7 @@ export function ExportDialog() {
       setStatus(`Could not make ${what}: ${error instanceof Error ? error.message : String(error)}.`);
     } finally {
       setBusy(false);
+      setProgress(null);
     }
   };
 
@@ -104,9 +116,11 @@ export function ExportDialog() {
     }));
   const picture = (what: PictureOf, format: 'png' | 'svg') =>
     run(`the ${PICTURE_NAMES[what].toLowerCase()} as ${format.toUpperCase()}`, async () => {
-      const p = await takePicture(store, what);
-      const name = exportFileName(scenario, format, `${what}-step${cursor + 1}`);
+      const p = await takePicture(store, what, scope, report);
+      const part = what === 'ladder' && scope === 'chapter' ? 'ladder-chapter' : what;
+      const name = exportFileName(scenario, format, `${part}-step${cursor + 1}`);
       if (format === 'svg') return { blob: new Blob([p.svg], { type: 'image/svg+xml' }), name };
+      await report({ done: 2, of: 3, doing: 'Drawing the PNG at 2×' });
       return { blob: await svgToPng(p, document), name };
     });
 
@@ -124,7 +138,33 @@ export function ExportDialog() {
       </section>
       <section className="export-group" aria-labelledby="export-pictures">
         <h3 id="export-pictures">Pictures for slides (step {cursor + 1})</h3>
-        <p className="export-note">PNG at twice the screen&apos;s resolution; SVG scales to any size.</p>
+        <p className="export-note">
+          PNG at twice the screen&apos;s resolution; SVG scales to any size. The stage is pictured without its
+          tabs and buttons.
+        </p>
+        <fieldset className="export-scope">
+          <legend>Sequence diagram</legend>
+          <label>
+            <input
+              type="radio"
+              name="ladder-scope"
+              value="all"
+              checked={scope === 'all'}
+              onChange={() => setScope('all')}
+            />{' '}
+            every packet of the scenario
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="ladder-scope"
+              value="chapter"
+              checked={scope === 'chapter'}
+              onChange={() => setScope('chapter')}
+            />{' '}
+            the current chapter
+          </label>
+        </fieldset>
         <div className="export-buttons">
           {PICTURES.map(([what, format]) => (
             <button
@@ -152,6 +192,14 @@ export function ExportDialog() {
           Download the timeline (.txt)
         </button>
       </section>
+      {progress ? (
+        <progress
+          className="export-progress"
+          max={progress.of}
+          value={progress.done}
+          aria-label="Export progress"
+        />
+      ) : null}
       <p className="export-status" role="status" aria-live="polite">
         {status}
       </p>

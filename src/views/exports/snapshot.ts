@@ -111,6 +111,8 @@ class DefaultStyles {
 interface Context {
   readonly defaults: DefaultStyles;
   readonly view: Window;
+  /** Elements this picture leaves out, besides those marked data-export="skip". */
+  readonly skip?: (el: Element) => boolean;
 }
 
 /** Declarations for one element: what differs from its tag's default or from its parent's value. */
@@ -184,7 +186,7 @@ function serialise(
   overrides: Readonly<Record<string, string>> = {},
   styleOverrides: Readonly<Record<string, string>> = {},
 ): string {
-  if (el.getAttribute(SKIP_ATTRIBUTE) === 'skip') return '';
+  if (el.getAttribute(SKIP_ATTRIBUTE) === 'skip' || ctx.skip?.(el)) return '';
   const computed = ctx.view.getComputedStyle(el);
   if (computed.display === 'none') return '';
   const own = stylesOf(computed);
@@ -225,13 +227,13 @@ function serialise(
   return `<${name}${attrs}>${inner}</${name}>`;
 }
 
-function withContext<T>(el: Element, run: (ctx: Context) => T): T {
+function withContext<T>(el: Element, run: (ctx: Context) => T, skip?: (el: Element) => boolean): T {
   const doc = el.ownerDocument;
   const view = doc.defaultView;
   if (!view) throw new Error('the element is not in a window');
   const defaults = new DefaultStyles(doc);
   try {
-    return run({ defaults, view });
+    return run({ defaults, view, ...(skip ? { skip } : {}) });
   } finally {
     defaults.dispose();
   }
@@ -257,21 +259,34 @@ export function backgroundOf(el: Element): string {
   return '#ffffff';
 }
 
+/** Controls of the live page, which a picture for slides leaves out: buttons and tab strips. */
+export function isControl(el: Element): boolean {
+  return (el.namespaceURI === XHTML_NS && el.localName === 'button') || el.getAttribute('role') === 'tablist';
+}
+
 /**
  * An HTML element as an SVG picture (a <foreignObject> of XHTML with computed styles), at its on-screen size.
+ * `skip` leaves more elements out (e.g. `isControl`).
  */
-export function svgOfHtml(el: HTMLElement): Picture {
-  return withContext(el, (ctx) => {
-    const box = el.getBoundingClientRect();
-    const width = Math.ceil(box.width);
-    const height = Math.ceil(box.height);
-    const body = serialise(el, ctx, null, null, XHTML_NS);
-    const svg =
-      `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
-      `<rect width="100%" height="100%" fill="${xmlAttribute(backgroundOf(el))}"/>` +
-      `<foreignObject x="0" y="0" width="${width}" height="${height}">${body}</foreignObject></svg>`;
-    return { svg, width, height };
-  });
+export function svgOfHtml(
+  el: HTMLElement,
+  options: { readonly skip?: (el: Element) => boolean } = {},
+): Picture {
+  return withContext(
+    el,
+    (ctx) => {
+      const box = el.getBoundingClientRect();
+      const width = Math.ceil(box.width);
+      const height = Math.ceil(box.height);
+      const body = serialise(el, ctx, null, null, XHTML_NS);
+      const svg =
+        `<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+        `<rect width="100%" height="100%" fill="${xmlAttribute(backgroundOf(el))}"/>` +
+        `<foreignObject x="0" y="0" width="${width}" height="${height}">${body}</foreignObject></svg>`;
+      return { svg, width, height };
+    },
+    options.skip,
+  );
 }
 
 export interface SvgOptions {

@@ -33,7 +33,7 @@ function sameArrow(a: LadderArrow, b: LadderArrow): boolean {
   return true;
 }
 
-interface ArrowProps {
+export interface ArrowProps {
   readonly arrow: LadderArrow;
   readonly packet: Packet;
   readonly hosts: readonly HostInfo[];
@@ -48,7 +48,7 @@ interface ArrowProps {
  * One packet's arrow. A step changes the `time` of one or two arrows only; the layout makes new arrow objects
  * every time, so they are compared field by field and the others are not rendered again.
  */
-const Arrow = memo(
+export const Arrow = memo(
   function Arrow({ arrow: a, packet: p, hosts, width, span: lifelineSpan, markerId, onOpen }: ArrowProps) {
     const hostLabel = (id: string) => hosts.find((h) => h.id === id)?.label ?? id;
     const chip = labelChip(a, p, lifelineSpan, width - 2 * MARGIN);

@@ -102,7 +102,7 @@ describe('signalWindow', () => {
 
   it('differs from frame to frame (the FCS at the end, and the levels after it)', () => {
     const other = frame.slice();
-    other[63] ^= 0x81;
+    other[63] = other[63]! ^ 0x81;
     const a = signalGeometry(signalWindow(frame, 1), 700, 10, 50);
     const b = signalGeometry(signalWindow(other, 1), 700, 10, 50);
     expect(a.path).not.toBe(b.path);
