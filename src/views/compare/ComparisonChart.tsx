@@ -5,7 +5,12 @@
 import { useMemo } from 'react';
 import type { Comparison } from '../../sim/types';
 import { useElementSize } from '../motion/useElementSize';
-import { chartLayout, formatValue, type Measure } from './layout';
+import { chartLayout, endLabel, formatValue, type Measure } from './layout';
+
+function rootFontSize(): number {
+  if (typeof getComputedStyle !== 'function') return 16;
+  return parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+}
 import './ComparisonChart.css';
 
 function Chart({
@@ -18,9 +23,11 @@ function Chart({
   readonly title: string;
 }) {
   const [ref, size] = useElementSize<HTMLDivElement>({ width: 420, height: 240 });
+  // The root font follows the window (styles.css): read it again whenever the chart is resized.
+  const em = useMemo(() => (size.width > 0 ? rootFontSize() : 16), [size.width]);
   const layout = useMemo(
-    () => chartLayout(comparison, measure, size.width, size.height),
-    [comparison, measure, size],
+    () => chartLayout(comparison, measure, size.width, size.height, em),
+    [comparison, measure, size, em],
   );
   const { plot } = layout;
   const summary = layout.series.map((s) => `${s.label}: ${formatValue(measure, s.last)}`).join('; ');
@@ -62,7 +69,7 @@ function Chart({
                 <circle key={i} className="series-dot" cx={p.x} cy={p.y} r={4} />
               ))}
               <text className="series-label" x={plot.right + 8} y={s.labelY + 5}>
-                {s.label.length > 18 ? s.label.slice(0, 17) + '…' : s.label}
+                {endLabel(s.label)}
                 <title>{s.label}</title>
               </text>
             </g>

@@ -3,10 +3,12 @@
  * the last step the "Check yourself" questions (loaded when first needed), which can be put away and
  * brought back.
  */
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useLayoutEffect, useMemo, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useWirewalk } from '../../state/context';
 import { lessonById, lessonChecks } from '../../state/lesson';
 import { selectStepCount } from '../../state/store';
+import { PANELS_SLOT_ID } from '../panels/StagePanels';
 import { IntroCard } from './IntroCard';
 import './LessonCards.css';
 
@@ -22,23 +24,47 @@ export function LessonCards() {
   const count = checks.length;
   // Put away per lesson: choosing another lesson (or coming back to the end of this one later) shows them again.
   const [hiddenFor, setHiddenFor] = useState<string | null>(null);
+  // The chart is the comparison lesson's answer: the questions never open over it by themselves, only when
+  // asked for (the button then sits over the wire, not over the chart).
+  const overChart = useWirewalk((s) => s.panel === 'compare' && s.timeline.comparison !== undefined);
+  const [askedFor, setAskedFor] = useState<string | null>(null);
+  // The slot beside the tabs (StagePanels.tsx), found after it is on the page.
+  const [slot, setSlot] = useState<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    setSlot(overChart ? document.getElementById(PANELS_SLOT_ID) : null);
+  }, [overChart]);
   if (introOpen) return <IntroCard />;
   if (!atEnd || count === 0) return null;
-  if (hiddenFor === lessonId) {
-    return (
+  if (hiddenFor === lessonId || (overChart && askedFor !== lessonId)) {
+    const button = (
       <button
         type="button"
-        className="btn checks-reopen"
+        className={`btn checks-reopen${overChart ? ' is-over-chart' : ''}`}
+        title={`${count} question${count === 1 ? '' : 's'} about this lesson`}
         data-export="skip"
-        onClick={() => setHiddenFor(null)}
+        onClick={() => {
+          setHiddenFor(null);
+          setAskedFor(lessonId);
+        }}
       >
-        Check yourself ({count} question{count === 1 ? '' : 's'})
+        {/* Beside the tabs it is shorter; the full count is in its title there. */}
+        {overChart
+          ? `Check yourself (${count})`
+          : `Check yourself (${count} question${count === 1 ? '' : 's'})`}
       </button>
     );
+    return overChart && slot ? createPortal(button, slot) : button;
   }
   return (
     <Suspense fallback={<p className="lesson-card panel-loading">Loading the questions…</p>}>
-      <SelfCheck lessonId={lessonId} checks={checks} onHide={() => setHiddenFor(lessonId)} />
+      <SelfCheck
+        lessonId={lessonId}
+        checks={checks}
+        onHide={() => {
+          setHiddenFor(lessonId);
+          setAskedFor(null);
+        }}
+      />
     </Suspense>
   );
 }

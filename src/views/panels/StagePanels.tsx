@@ -19,12 +19,18 @@ const loadCode = () => import('../code/CodePanel');
 const Inspector = lazy(() => loadInspector().then((m) => ({ default: m.Inspector })));
 const CodePanel = lazy(() => loadCode().then((m) => ({ default: m.CodePanel })));
 
-const TABS: readonly { readonly id: Panel; readonly label: string }[] = [
-  { id: 'ladder', label: 'Sequence diagram' },
-  { id: 'bytes', label: 'Packet bytes' },
-  { id: 'code', label: 'Code & console' },
-  { id: 'compare', label: 'Polling vs WebSocket' },
+/**
+ * Each tab's name, and the short one it shows when the bar is too narrow for every full name beside the
+ * Enlarge button (StagePanels.css switches by the bar's width; the accessible name stays the full one).
+ */
+const TABS: readonly { readonly id: Panel; readonly label: string; readonly short: string }[] = [
+  { id: 'ladder', label: 'Sequence diagram', short: 'Diagram' },
+  { id: 'bytes', label: 'Packet bytes', short: 'Bytes' },
+  { id: 'code', label: 'Code & console', short: 'Code' },
+  { id: 'compare', label: 'Polling vs WebSocket', short: 'Chart' },
 ];
+
+export const PANELS_SLOT_ID = 'panels-slot';
 
 export function StagePanels() {
   // Ready before a click on the ladder opens the bytes.
@@ -58,7 +64,7 @@ export function StagePanels() {
 
   return (
     <div className="panels">
-      <div className="panels-bar">
+      <div className={`panels-bar tabs-${tabs.length}`}>
         <div className="tabs" role="tablist" aria-label="What to show below the wire" onKeyDown={onKeyDown}>
           {tabs.map((t) => (
             <button
@@ -73,12 +79,22 @@ export function StagePanels() {
               aria-controls={`panel-${t.id}`}
               tabIndex={current === t.id ? 0 : -1}
               className="tab"
+              aria-label={t.label}
+              title={t.label}
               onClick={() => setPanel(t.id)}
             >
-              {t.label}
+              <span className="tab-long" aria-hidden="true">
+                {t.label}
+              </span>
+              <span className="tab-short" aria-hidden="true">
+                {t.short}
+              </span>
             </button>
           ))}
         </div>
+        {/* Room for a control that belongs beside the tabs (LessonCards puts "Check yourself" here while the
+            chart shows, so the questions never cover it). */}
+        <div className="panels-slot" id={PANELS_SLOT_ID} />
         <button
           type="button"
           className="btn btn-expand"

@@ -22,6 +22,10 @@ import { idleLines } from './idle';
 import {
   BAR_HEIGHT,
   BAR_Y,
+  CHANGE_FIRST_BASELINE,
+  CHANGE_LINE_STEP,
+  cableLabel,
+  changeBox,
   MIN_BLOCK_EM,
   WIRE_PAD,
   barPlacement,
@@ -92,6 +96,10 @@ export function WireStrip() {
   const fromLabel = hostLabel(packet?.from);
   const toLabel = hostLabel(packet?.to);
   const signal = signalBox(size.height);
+  // The change caption and the idle cable's label, placed so that they never overlap (layout.ts).
+  const signalWidth = width - 2 * WIRE_PAD;
+  const changeLines = change && !(unit?.bits && packet) ? fitLines(change, signalWidth) : [];
+  const cable = cableLabel(changeBox(changeLines, signalWidth, em), signalWidth, signal.height, em);
 
   useForwardAnimation(motion, (duration, d3) => {
     const svg = svgRef.current;
@@ -206,10 +214,15 @@ export function WireStrip() {
               </Suspense>
             ) : (
               <>
-                {change ? (
-                  <text className="unit-change" x={width / 2 - WIRE_PAD} y={22} textAnchor="middle">
-                    {fitLines(change, width - 2 * WIRE_PAD).map((line, i) => (
-                      <tspan key={i} x={width / 2 - WIRE_PAD} dy={i === 0 ? 0 : 20}>
+                {changeLines.length ? (
+                  <text
+                    className="unit-change"
+                    x={signalWidth / 2}
+                    y={CHANGE_FIRST_BASELINE}
+                    textAnchor="middle"
+                  >
+                    {changeLines.map((line, i) => (
+                      <tspan key={i} x={signalWidth / 2} dy={i === 0 ? 0 : CHANGE_LINE_STEP}>
                         {line}
                       </tspan>
                     ))}
@@ -218,18 +231,15 @@ export function WireStrip() {
                 <line
                   className="cable-idle"
                   x1={0}
-                  x2={width - 2 * WIRE_PAD}
+                  x2={signalWidth}
                   y1={signal.height - 6}
                   y2={signal.height - 6}
                 />
-                <text
-                  className="cable-label"
-                  x={width / 2 - WIRE_PAD}
-                  y={signal.height - 12}
-                  textAnchor="middle"
-                >
-                  cable
-                </text>
+                {cable ? (
+                  <text className="cable-label" x={cable.x} y={cable.y} textAnchor={cable.anchor}>
+                    cable
+                  </text>
+                ) : null}
               </>
             )}
           </g>

@@ -141,3 +141,59 @@ export function describeUnit(unit: UnitView, from: string, to: string): string {
         : `on the wire from ${from} to ${to}`;
   return `The unit ${where}${unit.lost ? ', lost' : ''}: ${parts.join(', ')}.`;
 }
+
+/** Where the change caption's lines go in the signal box (WireStrip.tsx draws them there). */
+export const CHANGE_FIRST_BASELINE = 22;
+export const CHANGE_LINE_STEP = 20;
+
+export interface Box {
+  readonly left: number;
+  readonly right: number;
+  readonly top: number;
+  readonly bottom: number;
+}
+
+/**
+ * The change caption's box in the signal box's coordinates (`width` wide, text centred, 1rem bold at root
+ * font `em`: about 0.62 em a character, ascent 0.8 em above the first baseline, descent 0.25 em below the last).
+ */
+export function changeBox(lines: readonly string[], width: number, em: number): Box | null {
+  if (lines.length === 0) return null;
+  const widest = Math.max(...lines.map((l) => l.length * Math.max(CAPTION_CHAR, 0.62 * em)));
+  return {
+    left: width / 2 - widest / 2,
+    right: width / 2 + widest / 2,
+    top: CHANGE_FIRST_BASELINE - 0.8 * em,
+    bottom: CHANGE_FIRST_BASELINE + (lines.length - 1) * CHANGE_LINE_STEP + 0.25 * em,
+  };
+}
+
+export interface CableLabel {
+  readonly x: number;
+  readonly y: number;
+  readonly anchor: 'start' | 'middle';
+  readonly box: Box;
+}
+
+/**
+ * The idle cable's "cable" label (0.75rem), just above the line at `height - 6`: in the middle when nothing is
+ * written above it, else at the line's left end when that is clear of the caption, else nowhere — the label
+ * is never drawn over the caption.
+ */
+export function cableLabel(
+  caption: Box | null,
+  width: number,
+  height: number,
+  em: number,
+): CableLabel | null {
+  const y = height - 12;
+  const w = 'cable'.length * 0.62 * 0.75 * em;
+  const boxAt = (left: number): Box => ({ left, right: left + w, top: y - 0.75 * em * 0.8, bottom: y + 3 });
+  const overlaps = (a: Box, b: Box) =>
+    a.left < b.right + 4 && b.left < a.right + 4 && a.top < b.bottom && b.top < a.bottom;
+  const middle = boxAt(width / 2 - w / 2);
+  if (!caption || !overlaps(middle, caption)) return { x: width / 2, y, anchor: 'middle', box: middle };
+  const left = boxAt(0);
+  if (!overlaps(left, caption)) return { x: 0, y, anchor: 'start', box: left };
+  return null;
+}

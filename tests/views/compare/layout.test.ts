@@ -1,4 +1,13 @@
-import { chartLayout, formatValue } from '../../../src/views/compare/layout';
+import type { Comparison } from '../../../src/sim/types';
+import {
+  LABEL_FONT,
+  TICK_FONT,
+  chartLayout,
+  endLabel,
+  formatValue,
+  textWidth,
+  thinTicks,
+} from '../../../src/views/compare/layout';
 import { COMPARISON } from '../fixture';
 
 describe('chartLayout', () => {
@@ -41,5 +50,68 @@ describe('chartLayout', () => {
     expect(formatValue('bytes', 72_500)).toBe('73 kB');
     expect(formatValue('bytes', 2_400_000)).toBe('2.4 MB');
     expect(formatValue('delay', 12.25)).toBe('12.3 ms');
+  });
+
+  /** Ten or forty messages, every delay ending near zero (the labels crowd at the bottom, as in the lesson). */
+  function many(n: number): Comparison {
+    return {
+      messages: n,
+      series: COMPARISON.series.map((s, k) => ({
+        ...s,
+        cumulativeBytes: Array.from({ length: n }, (_, i) => (i + 1) * (300 + 100 * k)),
+        delays: Array.from({ length: n }, (_, i) => (k === 0 ? (i * 97) % 800 : 5)),
+      })),
+    };
+  }
+
+  it.each([
+    [10, 240, 15.6],
+    [10, 420, 17.2],
+    [40, 300, 20],
+    [10, 160, 16],
+  ])('x ticks for %i messages on a %i px chart (em %f) never collide and start at 1', (n, width, em) => {
+    const l = chartLayout(many(n), 'bytes', width, 260, em);
+    expect(l.xTicks[0]!.value).toBe(1);
+    for (let i = 1; i < l.xTicks.length; i++) {
+      const a = l.xTicks[i - 1]!;
+      const b = l.xTicks[i]!;
+      const half = (textWidth(a.label, TICK_FONT, em) + textWidth(b.label, TICK_FONT, em)) / 2;
+      expect(b.pos - a.pos, `${a.label}→${b.label}`).toBeGreaterThanOrEqual(half);
+    }
+    // Evenly spaced message numbers, as many as fit.
+    const steps = new Set(l.xTicks.slice(1).map((t, i) => t.value - l.xTicks[i]!.value));
+    expect(steps.size).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps every tick when there is room', () => {
+    expect(
+      thinTicks(
+        10,
+        (v) => v * 50,
+        () => 10,
+      ),
+    ).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(
+      thinTicks(
+        10,
+        (v) => v * 12,
+        () => 10,
+      ),
+    ).toEqual([1, 3, 5, 7, 9]);
+  });
+
+  it('keeps the end labels inside the plot, apart, and clear of the axis title', () => {
+    for (const width of [340, 420]) {
+      const l = chartLayout(many(10), 'delay', width, 240, 16);
+      const ys = l.series.map((s) => s.labelY).sort((a, b) => a - b);
+      for (let i = 1; i < ys.length; i++) expect(ys[i]! - ys[i - 1]!).toBeGreaterThanOrEqual(18);
+      for (const y of ys) {
+        expect(y).toBeLessThanOrEqual(l.plot.bottom);
+        expect(y).toBeGreaterThanOrEqual(l.plot.top);
+      }
+      // Room on the right for the widest label.
+      const widest = Math.max(...l.series.map((s) => textWidth(endLabel(s.label), LABEL_FONT, 16, 0.66)));
+      expect(width - l.plot.right).toBeGreaterThanOrEqual(widest + 8);
+    }
   });
 });

@@ -1,6 +1,9 @@
 import { CLIENT, FIXTURE, PACKETS, SERVER, STEPS, WALK_START } from '../fixture';
 import { frameBlocks, unitAt } from '../../../src/views/stack/wireUnit';
 import {
+  cableLabel,
+  changeBox,
+  type Box,
   barPlacement,
   blockLabel,
   describeUnit,
@@ -149,5 +152,31 @@ describe('unitBarLayout', () => {
     const placed = unitBarLayout(blocks, 120, 50);
     expect(placed.reduce((a, p) => a + p.width, 0)).toBeCloseTo(120);
     expect(unitBarLayout([], 100, 10)).toEqual([]);
+  });
+});
+
+describe('the idle cable label', () => {
+  const overlap = (a: Box, b: Box) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+  it('is in the middle when nothing is written above the cable', () => {
+    expect(cableLabel(null, 600, 60, 16)).toMatchObject({ x: 300, anchor: 'middle' });
+  });
+
+  it.each([
+    ['+ IPv4 header: 20 bytes, added by layer 3 (network)', 560, 56, 15.6],
+    ['+ IPv4 header: 20 bytes, added by layer 3 (network)', 380, 56, 17.2],
+    ['− TCP header: 32 bytes, read and removed by layer 4 (transport)', 300, 60, 20],
+    ['+ WebSocket frame header: 6 bytes, added by layer 7 (application)', 740, 90, 17.2],
+    ['short', 600, 56, 16],
+  ])('never overlaps the change caption %j (%i px, box %i px, em %f)', (text, width, height, em) => {
+    const lines = fitLines(text, width);
+    const caption = changeBox(lines, width, em)!;
+    const label = cableLabel(caption, width, height, em);
+    if (label) {
+      expect(overlap(label.box, caption)).toBe(false);
+      expect(label.box.left).toBeGreaterThanOrEqual(0);
+      expect(label.box.right).toBeLessThanOrEqual(width);
+    }
   });
 });
