@@ -86,12 +86,7 @@ export const Arrow = memo(
         {a.lost ? (
           <>
             <path className="lost-cross" d={`M${a.x2 - 9},${a.y2 - 9}l18,18m0,-18l-18,18`} />
-            <text
-              className="lost-label"
-              x={a.x2 + (a.rightward ? 16 : -16)}
-              y={a.y2 + 6}
-              textAnchor={a.rightward ? 'start' : 'end'}
-            >
+            <text className="lost-label" x={a.lostX} y={a.y2 + 6} textAnchor={a.lostAnchor}>
               lost
             </text>
           </>

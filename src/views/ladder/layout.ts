@@ -126,6 +126,29 @@ export interface LadderArrow {
   readonly time: ArrowTime;
   /** Step that a click on this arrow seeks to. */
   readonly firstStep: number;
+  /** Where a lost arrow's "lost" label starts (or ends, for anchor 'end'): always inside the diagram. */
+  readonly lostX: number;
+  readonly lostAnchor: 'start' | 'end';
+}
+
+/** Room for the "lost" label: 4 capitals at 0.8rem, weight 800, up to a 20 px root font (presenter mode 1.2×). */
+export const LOST_LABEL_WIDTH = 4 * 0.78 * 0.8 * 20 * 1.2;
+
+/**
+ * The "lost" label of an arrow that dies at `x2`: on the far side of its cross (towards where it was going),
+ * unless that would leave the diagram (`width` wide), then on the near side.
+ */
+export function lostLabelPlace(
+  x2: number,
+  rightward: boolean,
+  width: number,
+): { readonly x: number; readonly anchor: 'start' | 'end' } {
+  const beyond = rightward ? x2 + 16 : x2 - 16;
+  const fits = rightward ? beyond + LOST_LABEL_WIDTH <= width - 2 : beyond - LOST_LABEL_WIDTH >= 2;
+  if (fits) return { x: beyond, anchor: rightward ? 'start' : 'end' };
+  return rightward
+    ? { x: Math.max(LOST_LABEL_WIDTH + 2, x2 - 16), anchor: 'end' }
+    : { x: Math.min(width - LOST_LABEL_WIDTH - 2, x2 + 16), anchor: 'start' };
 }
 
 export interface ChapterBand {
@@ -211,6 +234,7 @@ export function ladderLayout(timeline: Timeline, options: LadderOptions): Ladder
     const reach = p.lost ? 0.62 : 1;
     const x2 = xFrom + (xTo - xFrom) * reach;
     const y2 = y1 + drop * reach;
+    const lost = lostLabelPlace(x2, xTo >= xFrom, options.width);
     arrows.push({
       packet: id,
       row,
@@ -227,6 +251,8 @@ export function ladderLayout(timeline: Timeline, options: LadderOptions): Ladder
       rightward: xTo >= xFrom,
       time: id === currentPacket ? 'current' : row < cursorRow ? 'past' : 'future',
       firstStep: index.packetFirstStep[id]!,
+      lostX: lost.x,
+      lostAnchor: lost.anchor,
     });
   }
 

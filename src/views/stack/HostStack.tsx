@@ -52,6 +52,7 @@ export function HostStack({ host, side }: { readonly host: HostInfo; readonly si
             }
             style={layerColour(r.colour)}
             value={r.osi}
+            title={`${r.name}: ${r.unit}, ${r.protocol}`}
             aria-current={r.active ? 'step' : undefined}
           >
             <span className="layer-num" aria-hidden="true">

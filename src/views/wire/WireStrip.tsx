@@ -188,7 +188,8 @@ export function WireStrip() {
               {unit.lost ? (
                 <g className="lost-mark" transform={`translate(${bar.width / 2},${BAR_HEIGHT / 2})`}>
                   <path d="M-26,-26L26,26M-26,26L26,-26" />
-                  <text y={BAR_HEIGHT / 2 + 22} textAnchor="middle">
+                  {/* On the cross, haloed: below the bar it would run into the signal's labels. */}
+                  <text y={7} textAnchor="middle">
                     lost
                   </text>
                 </g>

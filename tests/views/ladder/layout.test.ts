@@ -1,9 +1,11 @@
 import {
+  LOST_LABEL_WIDTH,
   clipLabel,
   labelChip,
   ladderIndex,
   ladderLayout,
   lifelines,
+  lostLabelPlace,
   scrollToKeep,
 } from '../../../src/views/ladder/layout';
 import type { Packet, Step, Timeline } from '../../../src/sim/types';
@@ -218,5 +220,24 @@ describe('clipLabel', () => {
     expect(clipLabel('abcdef', 40)).toBe('abcd…');
     expect(clipLabel('abcdefgh', 0)).toBe('abc…');
     expect(clipLabel('abcd', 0)).toBe('abcd');
+  });
+});
+
+describe('the "lost" label', () => {
+  it.each([320, 390, 600, 760, 1200])('stays inside a %i px diagram for every lost packet', (width) => {
+    for (const rightward of [true, false]) {
+      for (let x2 = 0; x2 <= width; x2 += 7) {
+        const at = lostLabelPlace(x2, rightward, width);
+        const left = at.anchor === 'start' ? at.x : at.x - LOST_LABEL_WIDTH;
+        expect(left, `x2=${x2}`).toBeGreaterThanOrEqual(0);
+        expect(left + LOST_LABEL_WIDTH, `x2=${x2}`).toBeLessThanOrEqual(width);
+      }
+    }
+  });
+
+  it('sits beyond the cross, towards where the packet was going, when there is room', () => {
+    expect(lostLabelPlace(300, true, 800)).toEqual({ x: 316, anchor: 'start' });
+    expect(lostLabelPlace(300, false, 800)).toEqual({ x: 284, anchor: 'end' });
+    expect(lostLabelPlace(790, true, 800).anchor).toBe('end');
   });
 });
