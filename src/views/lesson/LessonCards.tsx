@@ -24,9 +24,9 @@ export function LessonCards() {
   const count = checks.length;
   // Put away per lesson: choosing another lesson (or coming back to the end of this one later) shows them again.
   const [hiddenFor, setHiddenFor] = useState<string | null>(null);
-  // The chart is the comparison lesson's answer: the questions never open over it by themselves, only when
-  // asked for (the button then sits over the wire, not over the chart).
-  const overChart = useWirewalk((s) => s.panel === 'compare' && s.timeline.comparison !== undefined);
+  // The chart is the comparison lesson's answer: there the questions never open by themselves over the panels
+  // (they would hide the chart and its tab); their button waits beside the tabs until asked.
+  const overChart = useWirewalk((s) => s.timeline.comparison !== undefined);
   const [askedFor, setAskedFor] = useState<string | null>(null);
   // The slot beside the tabs (StagePanels.tsx), found after it is on the page.
   const [slot, setSlot] = useState<HTMLElement | null>(null);
