@@ -3,7 +3,7 @@
  * the current step's packet, or the one most recently on screen. Masked payloads and the accept key get
  * their own step-by-step explanation above the tree.
  */
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toHex } from '../../protocol/bytes';
 import { FCS_LENGTH } from '../../protocol/ethernet';
 import { useWirewalk } from '../../state/context';
@@ -20,6 +20,15 @@ import { useScrollReset } from './useScrollReset';
 import { bitPattern, fieldTree } from './tree';
 import '../theme/surfaces.css';
 import './Inspector.css';
+
+/** Fields a worked table (MaskPanel, AcceptPanel) explains further, and that table's selector. */
+const WORKED_FIELDS: Readonly<Record<string, string>> = {
+  mask: '.explain.mask',
+  maskingKey: '.explain.mask',
+  payload: '.explain.mask',
+  'header:sec-websocket-key': '.explain.accept',
+  'header:sec-websocket-accept': '.explain.accept',
+};
 
 export function Inspector() {
   const timeline = useWirewalk((s) => s.timeline);
@@ -89,6 +98,16 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
   const to = timeline.hosts.find((h) => h.id === packet.to)?.label ?? packet.to;
   const field = selected !== null ? dump.fields[selected] : undefined;
   const fieldRange = range(selected);
+  // A field that a worked table explains brings the table into view under its sentence (the list's own
+  // scroll to the selected row runs first: child effects before parent ones).
+  const workedKey = field && WORKED_FIELDS[field.key];
+  useEffect(() => {
+    const column = columnRef.current;
+    if (!workedKey || !column) return;
+    const table = column.querySelector<HTMLElement>(workedKey);
+    const detail = column.querySelector<HTMLElement>('.field-detail');
+    if (table) column.scrollTop = Math.max(0, table.offsetTop - (detail?.offsetHeight ?? 0) - 4);
+  }, [workedKey, selected]);
 
   return (
     <div className="inspector">
