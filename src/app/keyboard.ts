@@ -6,8 +6,9 @@
  * mode, F full screen, B or `.` black screen, S speaker window, C share, Esc leaves the blackout and then
  * presenter mode. Keys are left alone when they belong to the focused element: typing in a text field,
  * Space/Enter on a button, arrows on the scrubber, a tab list or a list box, arrows and Space on a radio
- * button, anything on a select; and whenever a modifier is held, so browser and screen-reader shortcuts keep
- * working. `resolveKey` then fits the action to the mode (embed, presenter, blackout).
+ * button, anything on a select; arrows (and Home, End, PageUp, PageDown) anywhere inside a region that owns
+ * them (`data-own-arrows`: the "check yourself" questions, which stepping would take off the screen); and
+ * whenever a modifier is held, so browser and screen-reader shortcuts keep working. `resolveKey` then fits the action to the mode (embed, presenter, blackout).
  */
 
 export type KeyAction =
@@ -36,6 +37,8 @@ export interface KeyPress {
   readonly metaKey?: boolean;
   readonly altKey?: boolean;
   readonly focus: FocusKind;
+  /** Focus is inside a region that owns the arrow keys (`data-own-arrows`). */
+  readonly ownArrows?: boolean;
 }
 
 const MAP: Readonly<Record<string, KeyAction>> = {
@@ -81,6 +84,7 @@ export function keyAction(press: KeyPress): KeyAction | null {
   if (press.ctrlKey || press.metaKey || press.altKey) return null;
   const action = MAP[press.key];
   if (!action) return null;
+  if (press.ownArrows && ARROWS.has(press.key)) return null;
   switch (press.focus) {
     case 'text':
     case 'select':

@@ -38,6 +38,7 @@ export function useKeyboard(
           metaKey: e.metaKey,
           altKey: e.altKey,
           focus: focusKind(element as (Element & { type?: string; isContentEditable?: boolean }) | null),
+          ownArrows: element?.closest('[data-own-arrows]') != null,
         }),
         { embed: s.view.embed, present: s.view.present, blackout: s.blackout },
       );

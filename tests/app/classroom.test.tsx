@@ -92,7 +92,25 @@ describe('lesson picker', () => {
     key('ArrowLeft', radio);
     key(' ', radio);
     expect(store.getState()).toMatchObject({ cursor: last, playing: false });
-    await user.click(within(checks).getByRole('button', { name: 'Hide the questions' }));
+    // Once answered, arrows anywhere in the questions still leave the lesson (and the questions) where they are.
+    const first = within(checks).getAllByRole('group')[0]!;
+    await user.click(within(first).getAllByRole('radio')[0]!);
+    await user.click(within(first).getByRole('button', { name: 'Check' }));
+    for (const el of [
+      first.querySelector<HTMLElement>('.check-feedback')!,
+      within(first).getByRole('button', { name: 'Try again' }),
+      within(checks).getByRole('button', { name: 'Hide the questions' }),
+    ]) {
+      el.focus();
+      for (const k of ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'PageUp']) key(k, el);
+    }
+    expect(store.getState().cursor).toBe(last);
+    expect(screen.getByRole('region', { name: 'Check yourself' })).toBe(checks);
+    key('ArrowLeft'); // outside the questions, the arrows step as ever
+    expect(store.getState().cursor).toBe(last - 1);
+    act(() => store.getState().last());
+    const again = await screen.findByRole('region', { name: 'Check yourself' });
+    await user.click(within(again).getByRole('button', { name: 'Hide the questions' }));
     expect(screen.queryByRole('region', { name: 'Check yourself' })).toBeNull();
     await user.click(screen.getByRole('button', { name: /^Check yourself \(\d+ questions?\)$/ }));
     expect(await screen.findByRole('region', { name: 'Check yourself' })).toBeInTheDocument();
@@ -101,6 +119,16 @@ describe('lesson picker', () => {
 
 describe('presenter mode', () => {
   afterEach(() => vi.restoreAllMocks());
+
+  it('at the end, the questions offer to reveal their answers to the class', async () => {
+    const user = userEvent.setup();
+    const { store } = renderApp('?lesson=upgrade&step=2&present=1');
+    act(() => store.getState().last());
+    const checks = await screen.findByRole('region', { name: 'Check yourself' });
+    await user.click(within(checks).getByRole('button', { name: 'Reveal the answers' }));
+    const right = lessonContent('upgrade')!.checks.map((c) => c.choices[c.answer]!);
+    for (const text of right) expect(checks).toHaveTextContent(`The answer is “${text}”.`);
+  });
 
   it('P enters it: editing chrome gone, picker collapsed to the title, the link says present=1', () => {
     const { store, container } = renderApp('?lesson=websocket&step=5');

@@ -16,6 +16,8 @@ export function LessonCards() {
   const introOpen = useWirewalk((s) => s.introOpen);
   const atEnd = useWirewalk((s) => s.cursor === selectStepCount(s) - 1 && selectStepCount(s) > 1);
   const lessonId = useWirewalk((s) => s.scenario.lesson);
+  const seed = useWirewalk((s) => s.scenario.seed);
+  const present = useWirewalk((s) => s.view.present);
   const lesson = useWirewalk((s) => lessonById(s.scenario.lesson));
   const ready = useWirewalk((s) => s.lessonContentReady);
   const checks = useMemo(() => (lesson && ready ? lessonChecks(lesson) : []), [lesson, ready]);
@@ -38,7 +40,13 @@ export function LessonCards() {
   }
   return (
     <Suspense fallback={<p className="lesson-card panel-loading">Loading the questions…</p>}>
-      <SelfCheck lessonId={lessonId} checks={checks} onHide={() => setHiddenFor(lessonId)} />
+      <SelfCheck
+        lessonId={lessonId}
+        seed={seed}
+        checks={checks}
+        present={present}
+        onHide={() => setHiddenFor(lessonId)}
+      />
     </Suspense>
   );
 }
