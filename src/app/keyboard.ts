@@ -106,11 +106,13 @@ export interface KeyMode {
   readonly embed: boolean;
   readonly present: boolean;
   readonly blackout: boolean;
+  /** The lesson's introduction card is open (Esc puts it away). */
+  readonly intro?: boolean;
 }
 
 /** What a key finally does: a key action, or one of the mode changes it turns into. */
 export type KeyCommand =
-  Exclude<KeyAction, 'escape' | 'blackout'> | 'blackoutOn' | 'blackoutOff' | 'leavePresent';
+  Exclude<KeyAction, 'escape' | 'blackout'> | 'blackoutOn' | 'blackoutOff' | 'leavePresent' | 'dismissIntro';
 
 const PLAYBACK: ReadonlySet<KeyAction> = new Set(['togglePlay', 'next', 'prev', 'first', 'last']);
 
@@ -118,7 +120,8 @@ const PLAYBACK: ReadonlySet<KeyAction> = new Set(['togglePlay', 'next', 'prev', 
  * Fit an action to the mode. An embed answers playback keys only (the page around it owns the rest). While
  * the screen is black, any key of the map brings the picture back and does nothing else, so a stray press
  * never moves the lesson unseen. B and `.` black the screen in presenter mode only; Esc ends the blackout,
- * then presenter mode, and is left alone otherwise (it belongs to dialogs and the browser).
+ * then presenter mode, or puts the lesson's introduction away, and is left alone otherwise (it belongs to
+ * dialogs and the browser).
  */
 export function resolveKey(action: KeyAction | null, mode: KeyMode): KeyCommand | null {
   if (action === null) return null;
@@ -128,7 +131,7 @@ export function resolveKey(action: KeyAction | null, mode: KeyMode): KeyCommand 
     case 'blackout':
       return mode.present ? 'blackoutOn' : null;
     case 'escape':
-      return mode.present ? 'leavePresent' : null;
+      return mode.present ? 'leavePresent' : mode.intro ? 'dismissIntro' : null;
     default:
       return action;
   }

@@ -66,6 +66,21 @@ describe('lesson picker', () => {
     expect(screen.queryByRole('region', { name: upgrade.title })).toBeNull();
   });
 
+  it('the introduction starts with focus on its button, and Esc puts it away (focus to the narration)', async () => {
+    const user = userEvent.setup();
+    const { store } = renderApp('?lesson=tcp');
+    const lesson = lessonsInOrder().find((l) => l.id === 'tcp')!;
+    const intro = screen.getByRole('region', { name: lesson.title });
+    expect(within(intro).getByRole('button', { name: 'Start the lesson' })).toHaveFocus();
+    const at = store.getState().cursor;
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('region', { name: lesson.title })).toBeNull();
+    expect(store.getState()).toMatchObject({ cursor: at, introOpen: false });
+    expect(document.activeElement).toHaveClass('narration');
+    key('Escape'); // with the card gone, Esc is the browser's again
+    expect(store.getState().cursor).toBe(at);
+  });
+
   it('shows the lesson’s aside under the narration where the lesson makes its point', () => {
     const { store } = renderApp('?lesson=tcp&step=1');
     const t = store.getState().timeline;

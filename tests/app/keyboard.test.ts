@@ -158,9 +158,11 @@ describe('resolveKey: the action fitted to the mode', () => {
     expect(resolveKey(null, black)).toBeNull();
   });
 
-  it('Esc leaves presenter mode, and is left alone outside it', () => {
+  it('Esc leaves presenter mode, puts the introduction away, and is left alone otherwise', () => {
     expect(resolveKey('escape', present)).toBe('leavePresent');
     expect(resolveKey('escape', normal)).toBeNull();
+    expect(resolveKey('escape', { ...normal, intro: true })).toBe('dismissIntro');
+    expect(resolveKey('escape', { ...embed, intro: true })).toBeNull();
   });
 
   it('P, F, S and C work outside an embed', () => {
