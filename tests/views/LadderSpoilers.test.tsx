@@ -11,6 +11,7 @@ import { createWirewalkStore, type HideFuture } from '../../src/state/store';
 import { LadderDiagram } from '../../src/views/ladder/LadderDiagram';
 import { ClassroomControls } from '../../src/views/presenter/ClassroomControls';
 import {
+  chaptersWithRelativeNumbers,
   relativeNote,
   RELATIVE_NOTE,
   shownArrows,
@@ -120,6 +121,15 @@ describe('relative numbers', () => {
     expect(relativeNote('TCP handshake', 320)).toBe(RELATIVE_NOTE);
     expect(relativeNote('WebSocket messages', 320)).toBe('relative');
     expect(relativeNote('A very long chapter title indeed', 320)).toBeNull();
+  });
+
+  it('notes chapters, not drawn rows (stable as the window scrolls), and only packets shown so far', () => {
+    const all = chaptersWithRelativeNumbers(FIXTURE, null);
+    expect([...all]).toContain('tcp-handshake');
+    expect(chaptersWithRelativeNumbers(FIXTURE, null)).toEqual(all);
+    const firstSyn = STEPS.findIndex((s) => s.packet === 0);
+    expect(chaptersWithRelativeNumbers(FIXTURE, firstSyn - 1).size).toBe(0);
+    expect([...chaptersWithRelativeNumbers(FIXTURE, firstSyn)]).toEqual(['tcp-handshake']);
   });
 
   it('shownArrows keeps past and current arrows only when hiding', () => {

@@ -22,7 +22,7 @@ import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motio
 import { usePreload } from '../lazy/usePreload';
 import { layerColour } from '../theme/layers';
 import { labelChip, ladderLayout, scrollToKeep, type LadderArrow } from './layout';
-import { bandsWithRelativeNumbers, relativeNote, showsRelativeNumbers, shownArrows } from './spoilers';
+import { chaptersWithRelativeNumbers, relativeNote, showsRelativeNumbers, shownArrows } from './spoilers';
 import './LadderDiagram.css';
 
 const ROW = 50;
@@ -228,7 +228,9 @@ export function LadderDiagram() {
     [seek, setPanel],
   );
   const arrows = useMemo(() => shownArrows(layout.arrows, hideFuture), [layout.arrows, hideFuture]);
-  const relativeBands = useMemo(() => bandsWithRelativeNumbers(layout.bands, arrows), [layout.bands, arrows]);
+  // When hiding, only the packets shown so far count: a note must not announce what is still to come.
+  const upTo = hideFuture ? cursor : null;
+  const relative = useMemo(() => chaptersWithRelativeNumbers(timeline, upTo), [timeline, upTo]);
   const lines = layout.lifelines;
   const lifelineSpan = lines.length ? Math.abs(lines[lines.length - 1]!.x - lines[0]!.x) : 0;
 
@@ -273,7 +275,7 @@ export function LadderDiagram() {
               <text x={14} y={b.labelY} className="band-title">
                 {b.title}
               </text>
-              <RelativeNote show={relativeBands.has(b)} title={b.title} width={width} y={b.labelY} />
+              <RelativeNote show={relative.has(b.chapter)} title={b.title} width={width} y={b.labelY} />
             </g>
           ))}
           {layout.lifelines.map((l) => (

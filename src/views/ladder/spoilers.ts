@@ -10,7 +10,8 @@
  * sequence numbers" preference, on by default), while the narration quotes the absolute numbers on the wire.
  * Every chapter band with such a label says so in its title strip.
  */
-import type { ChapterBand, LadderArrow } from './layout';
+import type { Timeline } from '../../sim/types';
+import { ladderIndex, type LadderArrow } from './layout';
 
 /** The arrows to draw: all of them, or without the packets still to come. */
 export function shownArrows(arrows: readonly LadderArrow[], hideFuture: boolean): readonly LadderArrow[] {
@@ -25,16 +26,18 @@ export function showsRelativeNumbers(label: string): boolean {
 /** The note a band's title strip carries beside the chapter's title. */
 export const RELATIVE_NOTE = 'Seq/Ack relative';
 
-/** The bands (by chapter and position) holding at least one shown arrow whose label has relative numbers. */
-export function bandsWithRelativeNumbers(
-  bands: readonly ChapterBand[],
-  arrows: readonly LadderArrow[],
-): ReadonlySet<ChapterBand> {
-  const out = new Set<ChapterBand>();
-  for (const a of arrows) {
-    if (!showsRelativeNumbers(a.label)) continue;
-    const band = bands.find((b) => a.y1 >= b.y && a.y1 < b.y + b.height);
-    if (band) out.add(band);
+/**
+ * The chapters whose packets (those shown: all, or with `upTo` the ones whose first step is at or before it)
+ * include one labelled with relative numbers. Per chapter, from the whole timeline rather than the rows drawn,
+ * so a band's note does not come and go as the virtualised window scrolls.
+ */
+export function chaptersWithRelativeNumbers(timeline: Timeline, upTo: number | null): ReadonlySet<string> {
+  const { packetFirstStep } = ladderIndex(timeline);
+  const out = new Set<string>();
+  for (const p of timeline.packets) {
+    const first = packetFirstStep[p.id] ?? -1;
+    if (first < 0 || (upTo !== null && first > upTo) || !showsRelativeNumbers(p.summary)) continue;
+    out.add(timeline.steps[first]!.chapter);
   }
   return out;
 }
