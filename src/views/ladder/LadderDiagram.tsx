@@ -145,6 +145,8 @@ export function LadderDiagram() {
   const cursor = useWirewalk((s) => s.cursor);
   const reduced = useWirewalk((s) => s.reducedMotion);
   const hideFuture = useWirewalk(selectHideFuture);
+  const present = useWirewalk((s) => s.view.present);
+  const toggleHideFuture = useWirewalk((s) => s.toggleHideFuture);
   const seek = useWirewalk((s) => s.seek);
   const setPanel = useWirewalk((s) => s.setPanel);
   const motion = useStepMotion();
@@ -243,6 +245,23 @@ export function LadderDiagram() {
           </span>
         ))}
       </div>
+      {present ? null : (
+        // Presenter mode has this in its toolbar (ClassroomControls); here it must not widen the header.
+        <button
+          type="button"
+          className="ladder-hide-next"
+          aria-pressed={hideFuture}
+          aria-label="Hide next packets"
+          title="Hide next packets: the packets that have not happened yet are not drawn, so you can guess them"
+          onClick={toggleHideFuture}
+        >
+          <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+            <path d="M2 12c2.5-4.5 6-7 10-7s7.5 2.5 10 7c-2.5 4.5-6 7-10 7s-7.5-2.5-10-7z" />
+            <circle cx="12" cy="12" r="3.2" />
+            {hideFuture ? <line x1="4" y1="20" x2="20" y2="4" /> : null}
+          </svg>
+        </button>
+      )}
       <div
         className="ladder-scroll"
         ref={scrollRef}

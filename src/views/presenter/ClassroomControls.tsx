@@ -1,8 +1,8 @@
 /**
  * The header's classroom buttons. Normally: Share (C), Export, Present (P). In presenter mode the editing
  * chrome is gone and these stay: share (its QR code, for the class to scan), speaker window (S), full screen
- * (F), black screen (B) and leave (Esc). In both, "Hide next" hides the packets still to come in the sequence
- * diagram (on by default in presenter mode, off otherwise; each mode's choice is remembered).
+ * (F), black screen (B), "Hide next" (the packets still to come in the sequence diagram: on by default, and
+ * remembered; outside presenter mode the diagram has its own toggle) and leave (Esc).
  * Full screen and the speaker window are the shell's business (Fullscreen API, window.open): passed in.
  */
 import { useActions, useWirewalk } from '../../state/context';
@@ -108,7 +108,6 @@ export function ClassroomControls({ shell }: { readonly shell: ShellActions }) {
           title: 'Capture (.pcap), pictures for slides, timeline as text',
           onClick: () => openDialog('export'),
         },
-        spoilers,
         {
           label: 'Present',
           hint: 'P',
