@@ -3,10 +3,11 @@
  * keys once answered; no spoilers in presenter mode's sequence diagram; the theme and that choice remembered
  * across a reload; a clear focus ring on every packet row of the diagram.
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { LESSONS } from '../../src/lesson/catalogue';
 import { setupBrowser } from './browser';
-import { position, waitForStage } from './stage';
+import { position, waitForStage, waitForStillness } from './stage';
 
 const e2e = setupBrowser();
 
@@ -63,6 +64,33 @@ describe('check yourself at 1024×768', () => {
     expect(await first.locator('.check-feedback').innerText()).toBe(feedback);
     expect(await page.evaluate(() => localStorage.getItem('wirewalk:checks:upgrade'))).toBe(stored);
     expect((await position(page)).step).toBe(at);
+  });
+});
+
+describe('axe-core, WCAG 2.0–2.2 A and AA', () => {
+  /** axe's violations, one line per rule and node. */
+  async function violations(page: Page): Promise<string[]> {
+    await waitForStillness(page);
+    const result = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    expect(result.passes.length).toBeGreaterThan(10);
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  }
+
+  it('the questions, one answered, and in presenter mode revealed', async () => {
+    const { page } = await e2e.page();
+    await page.goto(e2e.url('?lesson=tcp&step=35'));
+    await waitForStage(page);
+    const first = page.getByRole('region', { name: 'Check yourself' }).getByRole('group').first();
+    await first.getByRole('radio').first().click();
+    await first.getByRole('button', { name: 'Check' }).click();
+    await first.getByRole('button', { name: 'Try again' }).waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.goto(e2e.url('?lesson=tcp&step=35&present=1'));
+    await waitForStage(page);
+    await page.getByRole('button', { name: 'Reveal the answers' }).click();
+    expect(await violations(page)).toEqual([]);
   });
 });
 
