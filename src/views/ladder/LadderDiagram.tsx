@@ -250,6 +250,7 @@ export function LadderDiagram() {
         <button
           type="button"
           className="ladder-hide-next"
+          data-export="skip"
           aria-pressed={hideFuture}
           aria-label="Hide next packets"
           title="Hide next packets: the packets that have not happened yet are not drawn, so you can guess them"
