@@ -6,8 +6,9 @@
  * mode, F full screen, B or `.` black screen, S speaker window, C share, Esc leaves the blackout and then
  * presenter mode. Keys are left alone when they belong to the focused element: typing in a text field,
  * Space/Enter on a button, arrows on the scrubber, a tab list or a list box, arrows and Space on a radio
- * button, anything on a select; and whenever a modifier is held, so browser and screen-reader shortcuts keep
- * working. `resolveKey` then fits the action to the mode (embed, presenter, blackout).
+ * button, anything on a select; arrows (and Home, End, PageUp, PageDown) anywhere inside a region that owns
+ * them (`data-own-arrows`: the "check yourself" questions, which stepping would take off the screen); and
+ * whenever a modifier is held, so browser and screen-reader shortcuts keep working. `resolveKey` then fits the action to the mode (embed, presenter, blackout).
  */
 
 export type KeyAction =
@@ -36,6 +37,8 @@ export interface KeyPress {
   readonly metaKey?: boolean;
   readonly altKey?: boolean;
   readonly focus: FocusKind;
+  /** Focus is inside a region that owns the arrow keys (`data-own-arrows`). */
+  readonly ownArrows?: boolean;
 }
 
 const MAP: Readonly<Record<string, KeyAction>> = {
@@ -81,6 +84,7 @@ export function keyAction(press: KeyPress): KeyAction | null {
   if (press.ctrlKey || press.metaKey || press.altKey) return null;
   const action = MAP[press.key];
   if (!action) return null;
+  if (press.ownArrows && ARROWS.has(press.key)) return null;
   switch (press.focus) {
     case 'text':
     case 'select':
@@ -102,11 +106,13 @@ export interface KeyMode {
   readonly embed: boolean;
   readonly present: boolean;
   readonly blackout: boolean;
+  /** The lesson's introduction card is open (Esc puts it away). */
+  readonly intro?: boolean;
 }
 
 /** What a key finally does: a key action, or one of the mode changes it turns into. */
 export type KeyCommand =
-  Exclude<KeyAction, 'escape' | 'blackout'> | 'blackoutOn' | 'blackoutOff' | 'leavePresent';
+  Exclude<KeyAction, 'escape' | 'blackout'> | 'blackoutOn' | 'blackoutOff' | 'leavePresent' | 'dismissIntro';
 
 const PLAYBACK: ReadonlySet<KeyAction> = new Set(['togglePlay', 'next', 'prev', 'first', 'last']);
 
@@ -114,7 +120,8 @@ const PLAYBACK: ReadonlySet<KeyAction> = new Set(['togglePlay', 'next', 'prev', 
  * Fit an action to the mode. An embed answers playback keys only (the page around it owns the rest). While
  * the screen is black, any key of the map brings the picture back and does nothing else, so a stray press
  * never moves the lesson unseen. B and `.` black the screen in presenter mode only; Esc ends the blackout,
- * then presenter mode, and is left alone otherwise (it belongs to dialogs and the browser).
+ * then presenter mode, or puts the lesson's introduction away, and is left alone otherwise (it belongs to
+ * dialogs and the browser).
  */
 export function resolveKey(action: KeyAction | null, mode: KeyMode): KeyCommand | null {
   if (action === null) return null;
@@ -124,7 +131,7 @@ export function resolveKey(action: KeyAction | null, mode: KeyMode): KeyCommand 
     case 'blackout':
       return mode.present ? 'blackoutOn' : null;
     case 'escape':
-      return mode.present ? 'leavePresent' : null;
+      return mode.present ? 'leavePresent' : mode.intro ? 'dismissIntro' : null;
     default:
       return action;
   }

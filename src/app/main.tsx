@@ -2,6 +2,8 @@ import './styles.css'; // first: it declares the order of the cascade layers (se
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { loadStoreFromLink } from '../state/boot';
+import { browserStorage } from '../state/checks';
+import { loadPrefs, rememberPrefs } from '../state/prefsStorage';
 import { StoreProvider } from '../state/context';
 import { loadLessonContent } from '../state/lesson';
 import { loadAllStories } from '../state/stories';
@@ -22,7 +24,10 @@ const root = document.getElementById('root');
 if (root) {
   // The query and the fragment: a long link keeps its scenario in `#z=…` (lesson/link/compact.ts).
   const { search, speaker } = withoutSpeaker(window.location.search + window.location.hash);
-  void loadStoreFromLink(search, initialPrefs(window)).then((store) => {
+  // The system's theme and motion, then what this browser remembers choosing (state/prefsStorage.ts).
+  const prefs = { ...initialPrefs(window), ...loadPrefs(browserStorage()) };
+  void loadStoreFromLink(search, prefs).then((store) => {
+    rememberPrefs(store, browserStorage());
     createRoot(root).render(
       <StrictMode>
         <StoreProvider store={store}>

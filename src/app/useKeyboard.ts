@@ -38,8 +38,9 @@ export function useKeyboard(
           metaKey: e.metaKey,
           altKey: e.altKey,
           focus: focusKind(element as (Element & { type?: string; isContentEditable?: boolean }) | null),
+          ownArrows: element?.closest('[data-own-arrows]') != null,
         }),
-        { embed: s.view.embed, present: s.view.present, blackout: s.blackout },
+        { embed: s.view.embed, present: s.view.present, blackout: s.blackout, intro: s.introOpen },
       );
       if (!command || (only && !only.has(command))) return;
       e.preventDefault();
@@ -72,6 +73,8 @@ function run(store: WirewalkStore, command: KeyCommand, effects: KeyEffects | un
       return s.setPresent(!s.view.present);
     case 'leavePresent':
       return s.setPresent(false);
+    case 'dismissIntro':
+      return s.dismissIntro();
     case 'blackoutOn':
       return s.setBlackout(true);
     case 'blackoutOff':

@@ -164,6 +164,11 @@ export interface Step {
   readonly kind: StepKind;
   /** The packet this step concerns. */
   readonly packet?: number;
+  /**
+   * The scenario message (index in `scenario.messages`) this step sends, carries or delivers. The first step
+   * with a given index is where that message starts (the composer lands there).
+   */
+  readonly message?: number;
   /** Every host's state after this step (objects are shared between steps while unchanged). */
   readonly states: Readonly<Record<HostId, HostState>>;
   readonly title: string;

@@ -9,9 +9,13 @@ import { parseLink } from '../lesson/link';
 import { loadLessonContent } from './lesson';
 import { rememberOpeningLink } from './links';
 import { buildWithLoadedStories, ensureStory } from './stories';
-import { createWirewalkStore, type WirewalkStore } from './store';
+import { createWirewalkStore, type HideFuture, type WirewalkStore } from './store';
 
-type Prefs = { readonly theme?: 'light' | 'dark'; readonly reducedMotion?: boolean };
+type Prefs = {
+  readonly theme?: 'light' | 'dark';
+  readonly reducedMotion?: boolean;
+  readonly hideFuture?: HideFuture;
+};
 
 export function storeFromLink(link: string, prefs: Prefs = {}): WirewalkStore {
   return storeFromParsed(link, parseLink(link), prefs);

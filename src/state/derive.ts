@@ -2,8 +2,7 @@
  * Pure derivations from a timeline, memoised per timeline object (timelines are immutable), so selectors and
  * components can ask for them on every render without recomputing.
  */
-import type { ConsoleLine, HostId, Packet, Step, Timeline } from '../sim/types';
-import type { Side } from '../sim/scenario';
+import type { ConsoleLine, Packet, Timeline } from '../sim/types';
 
 interface TimelineIndex {
   /** For each step, the packet it concerns or else the latest packet any earlier step concerned; -1 before any. */
@@ -103,36 +102,14 @@ export function firstDifference(a: Timeline, b: Timeline): number {
   return n;
 }
 
-function senderOf(timeline: Timeline, side: Side): HostId | undefined {
-  return timeline.hosts.find((h) => h.role === (side === 'c' ? 'client' : 'server'))?.id;
-}
-
-/** RFC 6455 §5.6: a message starts with a text (0x1) or binary (0x2) frame; 0x0 continues one. */
-function startsMessage(p: Packet): boolean {
-  const app = p.app;
-  return (
-    app?.kind === 'ws-frame' && (app.opcode === 0x1 || app.opcode === 0x2) && p.retransmissionOf === undefined
-  );
-}
-
 /**
- * The first step of the `ordinal`-th (0-based) message sent from `side`: the first step concerning the packet
- * that starts it, extended back over the sender's application steps that lead to it (e.g. `ws.send(...)`),
- * but never before `notBefore` (where the timeline stopped matching the previous one). Falls back to
- * `notBefore` when no such packet exists (stories whose messages are not WebSocket frames).
+ * The first step of scenario message `index`: the first step the story marks as sending, carrying or
+ * delivering it (`Step.message`) — the `ws.send` frame, the Socket.IO `socket.emit`, the news item published on
+ * the polling server. Falls back to `notBefore` (where the timeline stopped matching the previous one) when
+ * no step is marked, e.g. a run cut short before the message.
  */
-export function messageFirstStep(timeline: Timeline, side: Side, ordinal: number, notBefore: number): number {
-  const sender = senderOf(timeline, side);
-  const starts = [...timeline.packets]
-    .filter((p) => p.from === sender && startsMessage(p))
-    .sort((a, b) => a.wireIndex - b.wireIndex);
-  const packet = starts[ordinal];
-  const last = Math.max(0, timeline.steps.length - 1);
-  if (!packet) return Math.min(notBefore, last);
-  let first = timeline.steps.findIndex((s) => s.packet === packet.id);
-  if (first < 0) return Math.min(notBefore, last);
-  const leadsIn = (s: Step | undefined): boolean =>
-    s !== undefined && s.packet === undefined && s.host === sender && s.kind === 'app';
-  while (first - 1 >= notBefore && leadsIn(timeline.steps[first - 1])) first--;
-  return first;
+export function messageFirstStep(timeline: Timeline, index: number, notBefore: number): number {
+  const first = timeline.steps.findIndex((s) => s.message === index);
+  if (first >= 0) return first;
+  return Math.min(notBefore, Math.max(0, timeline.steps.length - 1));
 }

@@ -11,7 +11,7 @@
  * stage down with it: those are caught here and left out.
  */
 import { lessonById, lessonsInOrder, type LessonDef } from '../lesson/catalogue';
-import type { LessonContent, SelfCheck } from '../lesson/content';
+import type { CurriculumEntry, LessonContent, SelfCheck } from '../lesson/content';
 import type { ViewState } from '../lesson/link';
 import type { Step, Timeline } from '../sim/types';
 import { clampToRange, stepRange } from './cursor';
@@ -46,6 +46,16 @@ function contentOf(lesson: LessonDef): LessonContent | undefined {
 
 function wellFormed(c: SelfCheck): boolean {
   return c.choices.length >= 2 && Number.isInteger(c.answer) && c.answer >= 0 && c.answer < c.choices.length;
+}
+
+/**
+ * A curriculum question or misconception (`Q11`, `M3`) as the curriculum map has it: its text, and the step
+ * of a lesson that answers it (this lesson's entry when the map has one, else the map's first). Undefined for
+ * an id the map does not list, and until the content has loaded.
+ */
+export function curriculumEntry(id: string, lesson: string): CurriculumEntry | undefined {
+  const entries = content?.CURRICULUM_MAP.filter((e) => e.id === id) ?? [];
+  return entries.find((e) => e.lesson === lesson) ?? entries[0];
 }
 
 /** The introduction shown before step 1; the summary stands in while the content is loading. */

@@ -1,5 +1,7 @@
 /**
- * The prefs slice: theme, reduced motion, which detail panel is open and whether it fills the stage.
+ * The prefs slice: theme, reduced motion, which detail panel is open and whether it fills the stage, and
+ * whether the sequence diagram hides the packets still to come. The theme and that choice are remembered in
+ * this browser (prefsStorage.ts).
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { WirewalkState } from './store';
@@ -7,29 +9,45 @@ import type { WirewalkState } from './store';
 /** The lower centre of the stage shows one of these at a time. */
 export type Panel = 'ladder' | 'bytes' | 'code' | 'compare';
 
+/**
+ * Hide the packets that have not happened yet (no spoilers: the class guesses Seq and Ack before they show),
+ * chosen separately for presenter mode (on unless turned off) and for the normal view (off unless turned on).
+ */
+export interface HideFuture {
+  readonly present: boolean;
+  readonly normal: boolean;
+}
+
+export const HIDE_FUTURE_DEFAULT: HideFuture = { present: true, normal: false };
+
 export interface PrefsSlice {
   readonly theme: 'light' | 'dark';
   readonly reducedMotion: boolean;
   readonly panel: Panel;
   /** The panel takes the whole stage (stacks and wire hidden): room for bytes and code on a small screen. */
   readonly expanded: boolean;
+  readonly hideFuture: HideFuture;
   setTheme(theme: 'light' | 'dark'): void;
   toggleTheme(): void;
   setReducedMotion(reduced: boolean): void;
   setPanel(panel: Panel): void;
   toggleExpanded(): void;
+  /** Turn hiding the packets to come on or off for the mode showing now (presenter or normal). */
+  toggleHideFuture(): void;
 }
 
 export const createPrefsSlice =
   (prefs: {
     theme: 'light' | 'dark';
     reducedMotion: boolean;
+    hideFuture?: HideFuture;
   }): StateCreator<WirewalkState, [], [], PrefsSlice> =>
   (set, get) => ({
     theme: prefs.theme,
     reducedMotion: prefs.reducedMotion,
     panel: 'ladder',
     expanded: false,
+    hideFuture: prefs.hideFuture ?? HIDE_FUTURE_DEFAULT,
     setTheme(theme) {
       set({ theme });
     },
@@ -44,5 +62,10 @@ export const createPrefsSlice =
     },
     toggleExpanded() {
       set({ expanded: !get().expanded });
+    },
+    toggleHideFuture() {
+      const { hideFuture, view } = get();
+      const mode = view.present ? 'present' : 'normal';
+      set({ hideFuture: { ...hideFuture, [mode]: !hideFuture[mode] } });
     },
   });

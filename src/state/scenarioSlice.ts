@@ -51,9 +51,8 @@ export const createScenarioSlice =
       }
       const next: Scenario = { ...scenario, messages: [...scenario.messages, { from, text }] };
       const timeline = loader.build(next);
-      const ordinal = next.messages.filter((m) => m.from === from).length - 1;
       const cursor = clampToRange(
-        messageFirstStep(timeline, from, ordinal, firstDifference(before, timeline)),
+        messageFirstStep(timeline, next.messages.length - 1, firstDifference(before, timeline)),
         get().view,
         timeline,
       );

@@ -34,3 +34,7 @@ export const selectAside = (s: WirewalkState): string | undefined => {
   const lesson = lessonById(s.scenario.lesson);
   return step && lesson ? lessonAside(lesson, step, s.timeline) : undefined;
 };
+
+/** The sequence diagram hides the packets that have not happened yet (per mode: presenter or normal). */
+export const selectHideFuture = (s: WirewalkState): boolean =>
+  s.hideFuture[s.view.present ? 'present' : 'normal'];

@@ -18,13 +18,13 @@ import { clampToRange, stepRange } from './cursor';
 import { lessonStartCursor } from './lesson';
 import { scenarioLoader, type Build, type Prepare } from './loadScenario';
 import { createPlaybackSlice, type PlaybackSlice } from './playbackSlice';
-import { createPrefsSlice, type PrefsSlice } from './prefsSlice';
+import { createPrefsSlice, type HideFuture, type PrefsSlice } from './prefsSlice';
 import { createScenarioSlice, type ScenarioSlice } from './scenarioSlice';
 
 export type { Build } from './loadScenario';
 export type { ScenarioSlice } from './scenarioSlice';
 export { MAX_SPEED, MIN_SPEED, SPEEDS, type PlaybackSlice } from './playbackSlice';
-export type { Panel, PrefsSlice } from './prefsSlice';
+export type { HideFuture, Panel, PrefsSlice } from './prefsSlice';
 export type { ClassroomSlice, Dialog } from './classroomSlice';
 export { stepRange } from './cursor';
 export * from './selectors';
@@ -44,6 +44,8 @@ export interface StoreInit {
   readonly problems?: readonly LinkProblem[];
   readonly theme?: 'light' | 'dark';
   readonly reducedMotion?: boolean;
+  /** Whether the diagram hides the packets to come, per mode (remembered in this browser). */
+  readonly hideFuture?: HideFuture;
   /** Open with the lesson's introduction showing. */
   readonly intro?: boolean;
   /**
@@ -80,7 +82,11 @@ export function createWirewalkStore(init: StoreInit): WirewalkStore {
       ...scenario,
       problems,
       ...createPlaybackSlice(cursor)(...a),
-      ...createPrefsSlice({ theme: init.theme ?? 'light', reducedMotion: init.reducedMotion ?? false })(...a),
+      ...createPrefsSlice({
+        theme: init.theme ?? 'light',
+        reducedMotion: init.reducedMotion ?? false,
+        ...(init.hideFuture ? { hideFuture: init.hideFuture } : {}),
+      })(...a),
       ...createClassroomSlice(loader, init.intro ?? false)(...a),
     };
   });

@@ -66,6 +66,21 @@ describe('lesson picker', () => {
     expect(screen.queryByRole('region', { name: upgrade.title })).toBeNull();
   });
 
+  it('the introduction starts with focus on its button, and Esc puts it away (focus to the narration)', async () => {
+    const user = userEvent.setup();
+    const { store } = renderApp('?lesson=tcp');
+    const lesson = lessonsInOrder().find((l) => l.id === 'tcp')!;
+    const intro = screen.getByRole('region', { name: lesson.title });
+    expect(within(intro).getByRole('button', { name: 'Start the lesson' })).toHaveFocus();
+    const at = store.getState().cursor;
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('region', { name: lesson.title })).toBeNull();
+    expect(store.getState()).toMatchObject({ cursor: at, introOpen: false });
+    expect(document.activeElement).toHaveClass('narration');
+    key('Escape'); // with the card gone, Esc is the browser's again
+    expect(store.getState().cursor).toBe(at);
+  });
+
   it('shows the lesson’s aside under the narration where the lesson makes its point', () => {
     const { store } = renderApp('?lesson=tcp&step=1');
     const t = store.getState().timeline;
@@ -92,7 +107,25 @@ describe('lesson picker', () => {
     key('ArrowLeft', radio);
     key(' ', radio);
     expect(store.getState()).toMatchObject({ cursor: last, playing: false });
-    await user.click(within(checks).getByRole('button', { name: 'Hide the questions' }));
+    // Once answered, arrows anywhere in the questions still leave the lesson (and the questions) where they are.
+    const first = within(checks).getAllByRole('group')[0]!;
+    await user.click(within(first).getAllByRole('radio')[0]!);
+    await user.click(within(first).getByRole('button', { name: 'Check' }));
+    for (const el of [
+      first.querySelector<HTMLElement>('.check-feedback')!,
+      within(first).getByRole('button', { name: 'Try again' }),
+      within(checks).getByRole('button', { name: 'Hide the questions' }),
+    ]) {
+      el.focus();
+      for (const k of ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'PageUp']) key(k, el);
+    }
+    expect(store.getState().cursor).toBe(last);
+    expect(screen.getByRole('region', { name: 'Check yourself' })).toBe(checks);
+    key('ArrowLeft'); // outside the questions, the arrows step as ever
+    expect(store.getState().cursor).toBe(last - 1);
+    act(() => store.getState().last());
+    const again = await screen.findByRole('region', { name: 'Check yourself' });
+    await user.click(within(again).getByRole('button', { name: 'Hide the questions' }));
     expect(screen.queryByRole('region', { name: 'Check yourself' })).toBeNull();
     await user.click(screen.getByRole('button', { name: /^Check yourself \(\d+ questions?\)$/ }));
     expect(await screen.findByRole('region', { name: 'Check yourself' })).toBeInTheDocument();
@@ -101,6 +134,16 @@ describe('lesson picker', () => {
 
 describe('presenter mode', () => {
   afterEach(() => vi.restoreAllMocks());
+
+  it('at the end, the questions offer to reveal their answers to the class', async () => {
+    const user = userEvent.setup();
+    const { store } = renderApp('?lesson=upgrade&step=2&present=1');
+    act(() => store.getState().last());
+    const checks = await screen.findByRole('region', { name: 'Check yourself' });
+    await user.click(within(checks).getByRole('button', { name: 'Reveal the answers' }));
+    const right = lessonContent('upgrade')!.checks.map((c) => c.choices[c.answer]!);
+    for (const text of right) expect(checks).toHaveTextContent(`The answer is “${text}”.`);
+  });
 
   it('P enters it: editing chrome gone, picker collapsed to the title, the link says present=1', () => {
     const { store, container } = renderApp('?lesson=websocket&step=5');

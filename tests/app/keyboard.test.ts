@@ -63,6 +63,26 @@ describe('keyAction', () => {
     }
   });
 
+  it('leaves arrows to a region that owns them (the questions), whatever is focused in it', () => {
+    for (const focus of ['other', 'button', 'choice'] as const) {
+      for (const key of [
+        'ArrowLeft',
+        'ArrowRight',
+        'ArrowUp',
+        'ArrowDown',
+        'Home',
+        'End',
+        'PageUp',
+        'PageDown',
+      ]) {
+        expect(keyAction({ key, focus, ownArrows: true })).toBeNull();
+      }
+    }
+    expect(keyAction({ key: 'ArrowLeft', focus: 'other', ownArrows: false })).toBe('prev');
+    expect(keyAction({ key: 'l', focus: 'other', ownArrows: true })).toBe('next');
+    expect(keyAction({ key: ' ', focus: 'button', ownArrows: true })).toBeNull();
+  });
+
   it('never takes a key pressed with a modifier (browser and screen-reader shortcuts)', () => {
     expect(press('ArrowRight', 'other', { altKey: true })).toBeNull();
     expect(press('l', 'other', { ctrlKey: true })).toBeNull();
@@ -138,9 +158,11 @@ describe('resolveKey: the action fitted to the mode', () => {
     expect(resolveKey(null, black)).toBeNull();
   });
 
-  it('Esc leaves presenter mode, and is left alone outside it', () => {
+  it('Esc leaves presenter mode, puts the introduction away, and is left alone otherwise', () => {
     expect(resolveKey('escape', present)).toBe('leavePresent');
     expect(resolveKey('escape', normal)).toBeNull();
+    expect(resolveKey('escape', { ...normal, intro: true })).toBe('dismissIntro');
+    expect(resolveKey('escape', { ...embed, intro: true })).toBeNull();
   });
 
   it('P, F, S and C work outside an embed', () => {

@@ -36,6 +36,7 @@ function withAgain(base: Timeline): Timeline {
       host: 'client',
       kind: 'app',
       title: "ws.send('Again')",
+      message: 2,
       text: 'Again.',
       packet: undefined,
       console: undefined,
@@ -47,6 +48,7 @@ function withAgain(base: Timeline): Timeline {
       kind: 'transmit',
       layer: 1,
       packet: p.id,
+      message: 2,
       title: 'Again on the wire',
       text: '…',
       console: undefined,
@@ -301,10 +303,11 @@ describe('derive', () => {
     expect(firstDifference(FIXTURE, changed)).toBe(4);
   });
 
-  it('messageFirstStep finds the n-th message from a side', () => {
-    expect(messageFirstStep(FIXTURE, 'c', 0, 0)).toBe(WALK_START - 1); // ws.send('Hello') leads in
-    expect(messageFirstStep(FIXTURE, 'c', 0, WALK_START)).toBe(WALK_START);
-    expect(messageFirstStep(FIXTURE, 's', 0, 0)).toBe(STEPS.findIndex((s) => s.packet === 6));
-    expect(messageFirstStep(FIXTURE, 'c', 5, 12)).toBe(12); // no such message: where the stories part
+  it('messageFirstStep finds the first step the story marks with the message', () => {
+    expect(messageFirstStep(FIXTURE, 0, 0)).toBe(WALK_START - 1); // ws.send('Hello')
+    expect(STEPS[WALK_START - 1]!.title).toBe("ws.send('Hello')");
+    expect(messageFirstStep(FIXTURE, 1, 0)).toBe(STEPS.findIndex((s) => s.packet === 6));
+    expect(messageFirstStep(FIXTURE, 5, 12)).toBe(12); // no step marked: where the stories part
+    expect(messageFirstStep(FIXTURE, 5, 9999)).toBe(STEPS.length - 1);
   });
 });

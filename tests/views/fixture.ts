@@ -295,6 +295,8 @@ interface StepSpec {
   layer: OsiLayer | null;
   kind: StepKind;
   packet?: number;
+  /** The scenario message the step sends (steps of a message's packets get theirs from MESSAGE_OF_PACKET). */
+  message?: number;
   client: HostState;
   server: HostState;
   title: string;
@@ -447,6 +449,7 @@ const STEP_SPECS: StepSpec[] = [
     client: C_OPEN,
     server: S_OPEN,
     title: "ws.send('Hello')",
+    message: 0,
     text: 'The page sends a text message.',
     code: { program: 'client', line: 3 },
   },
@@ -514,6 +517,11 @@ const STEP_SPECS: StepSpec[] = [
   },
 ];
 
+/** "Hello" (message 0) is packet 5; "Hi!" (message 1) is packet 6, lost, and its retransmission 7. */
+const MESSAGE_OF_PACKET: Readonly<Record<number, number>> = { 5: 0, 6: 1, 7: 1 };
+const messageOf = (s: StepSpec): number | undefined =>
+  s.message ?? (s.packet !== undefined ? MESSAGE_OF_PACKET[s.packet] : undefined);
+
 export const STEPS: readonly Step[] = STEP_SPECS.map((s, index) => ({
   index,
   chapter: s.chapter,
@@ -522,6 +530,7 @@ export const STEPS: readonly Step[] = STEP_SPECS.map((s, index) => ({
   layer: s.layer,
   kind: s.kind,
   ...(s.packet !== undefined ? { packet: s.packet } : {}),
+  ...(messageOf(s) !== undefined ? { message: messageOf(s) } : {}),
   states: { client: s.client, server: s.server },
   title: s.title,
   text: s.text,

@@ -6,7 +6,8 @@
  *
  * One module per story (websocket/, socketio.ts, compare.ts), all reading the run through queries.ts.
  * Loaded lazily by the app (it is most of the lessons' text: src/state/lesson.ts imports this module
- * dynamically, so it is a chunk of its own); the link-facing part is in ../catalogue.ts.
+ * dynamically, so it is a chunk of its own); the link-facing part is in ../catalogue.ts. The curriculum map
+ * (../curriculum.ts) rides along: the narration's Q/M tags name their question from it once it is here.
  */
 import { COMPARE_LESSONS } from './compare';
 import { SOCKETIO_LESSONS } from './socketio';
@@ -16,6 +17,7 @@ import { FRAME_LESSONS } from './websocket/frames';
 import { LOSS_LESSONS } from './websocket/loss';
 
 export type { LessonContent, SelfCheck } from './types';
+export { CURRICULUM_MAP, type CurriculumEntry } from '../curriculum';
 
 /** In teaching order, as LESSONS. Lesson ids appear in links (`lesson=<id>`): never rename one. */
 export const LESSON_CONTENT: readonly LessonContent[] = [

@@ -35,6 +35,8 @@ export interface StepDraft extends Narration {
   readonly layer: OsiLayer | null;
   readonly kind: StepKind;
   readonly packet?: number | undefined;
+  /** Index in `scenario.messages` of the message this step sends, carries or delivers. */
+  readonly message?: number | undefined;
   readonly code?: CodeRef | null;
   readonly console?: readonly ConsoleLine[];
 }
@@ -118,6 +120,7 @@ export class StepRecorder {
       text: n.text,
     };
     if (d.packet !== undefined) step.packet = d.packet;
+    if (d.message !== undefined) step.message = d.message;
     if (n.curriculum && n.curriculum.length > 0) step.curriculum = n.curriculum;
     if (n.misconception) step.misconception = n.misconception;
     if (d.code) step.code = d.code;

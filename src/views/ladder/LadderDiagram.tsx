@@ -15,12 +15,14 @@ import {
   type KeyboardEvent,
 } from 'react';
 import { useWirewalk } from '../../state/context';
+import { selectHideFuture } from '../../state/selectors';
 import type { HostInfo, Packet } from '../../sim/types';
 import { useElementSize } from '../motion/useElementSize';
 import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motion/useStepMotion';
 import { usePreload } from '../lazy/usePreload';
 import { layerColour } from '../theme/layers';
 import { labelChip, ladderLayout, scrollToKeep, type LadderArrow } from './layout';
+import { chaptersWithRelativeNumbers, relativeNote, showsRelativeNumbers, shownArrows } from './spoilers';
 import './LadderDiagram.css';
 
 const ROW = 50;
@@ -64,7 +66,7 @@ export const Arrow = memo(
         role="button"
         tabIndex={0}
         aria-current={a.time === 'current' ? 'step' : undefined}
-        aria-label={`Packet ${a.wireIndex}, ${hostLabel(p.from)} to ${hostLabel(p.to)}: ${a.label}${a.lost ? ', lost' : ''}. Show it in the inspector.`}
+        aria-label={`Packet ${a.wireIndex}, ${hostLabel(p.from)} to ${hostLabel(p.to)}: ${a.label}${showsRelativeNumbers(a.label) ? ' (relative Seq and Ack)' : ''}${a.lost ? ', lost' : ''}. Show it in the inspector.`}
         onClick={() => onOpen(a)}
         onKeyDown={onKeyDown}
       >
@@ -122,11 +124,24 @@ export const Arrow = memo(
     before.onOpen === after.onOpen,
 );
 
+/** "Seq/Ack relative" at the right of a band's title strip, where the band's labels have such numbers. */
+function RelativeNote(props: { show: boolean; title: string; width: number; y: number }) {
+  const note = props.show ? relativeNote(props.title, props.width) : null;
+  return note ? (
+    <text x={props.width - 14} y={props.y} className="band-note" textAnchor="end">
+      {note}
+    </text>
+  ) : null;
+}
+
 export function LadderDiagram() {
   usePreload(loadStepAnimations);
   const timeline = useWirewalk((s) => s.timeline);
   const cursor = useWirewalk((s) => s.cursor);
   const reduced = useWirewalk((s) => s.reducedMotion);
+  const hideFuture = useWirewalk(selectHideFuture);
+  const present = useWirewalk((s) => s.view.present);
+  const toggleHideFuture = useWirewalk((s) => s.toggleHideFuture);
   const seek = useWirewalk((s) => s.seek);
   const setPanel = useWirewalk((s) => s.setPanel);
   const motion = useStepMotion();
@@ -209,11 +224,15 @@ export function LadderDiagram() {
     },
     [seek, setPanel],
   );
+  const arrows = useMemo(() => shownArrows(layout.arrows, hideFuture), [layout.arrows, hideFuture]);
+  // When hiding, only the packets shown so far count: a note must not announce what is still to come.
+  const upTo = hideFuture ? cursor : null;
+  const relative = useMemo(() => chaptersWithRelativeNumbers(timeline, upTo), [timeline, upTo]);
   const lines = layout.lifelines;
   const lifelineSpan = lines.length ? Math.abs(lines[lines.length - 1]!.x - lines[0]!.x) : 0;
 
   return (
-    <div className="ladder">
+    <div className={`ladder${hideFuture ? ' is-hiding-future' : ''}`}>
       <div className="ladder-heads" aria-hidden="true">
         {layout.lifelines.map((l) => (
           <span key={l.host} className="ladder-head" style={{ left: `${l.x}px` }}>
@@ -221,12 +240,30 @@ export function LadderDiagram() {
           </span>
         ))}
       </div>
+      {present ? null : (
+        // Presenter mode has this in its toolbar (ClassroomControls); here it must not widen the header.
+        <button
+          type="button"
+          className="ladder-hide-next"
+          data-export="skip"
+          aria-pressed={hideFuture}
+          aria-label="Hide next packets"
+          title="Hide next packets: the packets that have not happened yet are not drawn, so you can guess them"
+          onClick={toggleHideFuture}
+        >
+          <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+            <path d="M2 12c2.5-4.5 6-7 10-7s7.5 2.5 10 7c-2.5 4.5-6 7-10 7s-7.5-2.5-10-7z" />
+            <circle cx="12" cy="12" r="3.2" />
+            {hideFuture ? <line x1="4" y1="20" x2="20" y2="4" /> : null}
+          </svg>
+        </button>
+      )}
       <div
         className="ladder-scroll"
         ref={scrollRef}
         onScroll={onScroll}
         tabIndex={-1}
-        aria-label="Sequence diagram: one arrow per packet, time runs downwards"
+        aria-label={`Sequence diagram: one arrow per packet, time runs downwards${hideFuture ? '; packets still to come are hidden' : ''}`}
         role="region"
       >
         <svg ref={svgRef} className="ladder-svg" width={width} height={layout.totalHeight}>
@@ -253,13 +290,14 @@ export function LadderDiagram() {
               <text x={14} y={b.labelY} className="band-title">
                 {b.title}
               </text>
+              <RelativeNote show={relative.has(b.chapter)} title={b.title} width={width} y={b.labelY} />
             </g>
           ))}
           {layout.lifelines.map((l) => (
             <line key={l.host} className="lifeline" x1={l.x} x2={l.x} y1={0} y2={layout.totalHeight} />
           ))}
           <line className="cursor-line" x1={0} x2={width} y1={layout.cursorY} y2={layout.cursorY} />
-          {layout.arrows.map((a) => (
+          {arrows.map((a) => (
             <Arrow
               key={a.packet}
               arrow={a}

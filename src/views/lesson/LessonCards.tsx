@@ -18,6 +18,8 @@ export function LessonCards() {
   const introOpen = useWirewalk((s) => s.introOpen);
   const atEnd = useWirewalk((s) => s.cursor === selectStepCount(s) - 1 && selectStepCount(s) > 1);
   const lessonId = useWirewalk((s) => s.scenario.lesson);
+  const seed = useWirewalk((s) => s.scenario.seed);
+  const present = useWirewalk((s) => s.view.present);
   const lesson = useWirewalk((s) => lessonById(s.scenario.lesson));
   const ready = useWirewalk((s) => s.lessonContentReady);
   const checks = useMemo(() => (lesson && ready ? lessonChecks(lesson) : []), [lesson, ready]);
@@ -59,7 +61,9 @@ export function LessonCards() {
     <Suspense fallback={<p className="lesson-card panel-loading">Loading the questions…</p>}>
       <SelfCheck
         lessonId={lessonId}
+        seed={seed}
         checks={checks}
+        present={present}
         onHide={() => {
           setHiddenFor(lessonId);
           setAskedFor(null);

@@ -4,6 +4,7 @@
  * the teacher moves on, without interrupting.
  */
 import { useWirewalk } from '../../state/context';
+import { curriculumEntry, lessonById } from '../../state/lesson';
 import { selectAside, selectChapter, selectStep } from '../../state/store';
 import '../theme/surfaces.css';
 import './Narration.css';
@@ -17,6 +18,30 @@ const KIND_WORDS: Readonly<Record<string, string>> = {
   state: 'state change',
   app: 'application',
 };
+
+/**
+ * A curriculum tag (`Q11`, `M3`) that explains itself: its question or misconception as the curriculum map
+ * (lesson/curriculum.ts, from CURRICULUM.md) words it, as its name and tooltip, and a link to the step the map
+ * names for it (this lesson's, where the map has one), as docs/curriculum-map.md links it. Until the lesson
+ * content (which carries the map) has loaded, or for an id the map does not know, the bare id.
+ */
+function CurriculumTag({ id, lesson }: { readonly id: string; readonly lesson: string }) {
+  const ready = useWirewalk((s) => s.lessonContentReady);
+  const entry = ready ? curriculumEntry(id, lesson) : undefined;
+  if (!entry) return <span className="curriculum-tag">{id}</span>;
+  const where = lessonById(entry.lesson)?.title ?? entry.lesson;
+  const kind = id.startsWith('M') ? 'Misconception' : 'Question';
+  return (
+    <a
+      className="curriculum-tag"
+      href={`?lesson=${encodeURIComponent(entry.lesson)}&step=${entry.step}`}
+      aria-label={`${id}: ${entry.text}`}
+      title={`${kind} ${id}: ${entry.text}\nCurriculum map: “${where}”, step ${entry.step} (follow the link)`}
+    >
+      {id}
+    </a>
+  );
+}
 
 export function Narration() {
   const step = useWirewalk(selectStep);
@@ -69,9 +94,7 @@ export function Narration() {
       {step.curriculum && step.curriculum.length ? (
         <p className="curriculum" aria-label="Curriculum questions and misconceptions this step covers">
           {step.curriculum.map((c) => (
-            <span key={c} className="curriculum-tag">
-              {c}
-            </span>
+            <CurriculumTag key={c} id={c} lesson={timeline.scenario.lesson} />
           ))}
         </p>
       ) : null}

@@ -1,10 +1,12 @@
 /**
  * The header's classroom buttons. Normally: Share (C), Export, Present (P). In presenter mode the editing
  * chrome is gone and these stay: share (its QR code, for the class to scan), speaker window (S), full screen
- * (F), black screen (B) and leave (Esc).
+ * (F), black screen (B), "Hide next" (the packets still to come in the sequence diagram: on by default, and
+ * remembered; outside presenter mode the diagram has its own toggle) and leave (Esc).
  * Full screen and the speaker window are the shell's business (Fullscreen API, window.open): passed in.
  */
 import { useActions, useWirewalk } from '../../state/context';
+import { selectHideFuture } from '../../state/selectors';
 import './ClassroomControls.css';
 
 export interface ShellActions {
@@ -52,7 +54,15 @@ function ControlButton({ label, title, hint, keys, name, pressed, onClick }: Con
 export function ClassroomControls({ shell }: { readonly shell: ShellActions }) {
   const present = useWirewalk((s) => s.view.present);
   const blackout = useWirewalk((s) => s.blackout);
-  const { openDialog, setPresent, setBlackout } = useActions();
+  const hideFuture = useWirewalk(selectHideFuture);
+  const { openDialog, setPresent, setBlackout, toggleHideFuture } = useActions();
+  const spoilers: Control = {
+    label: 'Hide next',
+    name: 'Hide next packets',
+    title: 'Hide the packets that have not happened yet in the sequence diagram, so the class can guess them',
+    pressed: hideFuture,
+    onClick: toggleHideFuture,
+  };
   const share = (title: string): Control => ({
     label: 'Share',
     hint: 'C',
@@ -81,6 +91,7 @@ export function ClassroomControls({ shell }: { readonly shell: ShellActions }) {
           pressed: blackout,
           onClick: () => setBlackout(!blackout),
         },
+        spoilers,
         {
           label: 'Leave',
           hint: 'Esc',

@@ -352,6 +352,7 @@ function schedulePublishes(run: Run, method: CompareMethod, start: number): void
         host: SERVER_HOST.id,
         layer: 7,
         kind: 'app',
+        message: i,
         code: run.lines.server[method].send,
       });
       run.server.publish(texts[i]!);

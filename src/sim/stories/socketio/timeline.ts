@@ -280,6 +280,8 @@ class SocketIoSteps implements WorldObserver, SioObserver {
       layer: e.kind === 'network' ? 1 : 7,
       kind: e.kind === 'network' ? 'state' : 'app',
       ...(reaction ? { packet: this.clock.cause } : {}),
+      // The emit, the server's handler and fan-out, the pages' handlers: the steps of a scenario message.
+      ...('message' in e && typeof e.message === 'number' ? { message: e.message } : {}),
       code,
       ...(out !== null ? { console: [{ host: host as HostId, text: out }] } : {}),
     });

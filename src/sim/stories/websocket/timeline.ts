@@ -182,7 +182,7 @@ class WebSocketSteps implements WorldObserver, WsObserver {
     const code = this.codeFor(p, w);
     for (const s of walkDown(p, w, this.facts, p.retransmissionOf !== undefined)) {
       if (s.layer === 4) this.rec.setTcp(p.from, senderView);
-      this.rec.step({ ...s, host: p.from, packet: p.id, code });
+      this.rec.step({ ...s, host: p.from, packet: p.id, message: messageOf(w), code });
     }
   }
 
@@ -195,6 +195,7 @@ class WebSocketSteps implements WorldObserver, WsObserver {
         host: 'wire',
         layer: 1,
         packet: p.id,
+        message: messageOf(w),
         code,
         kind: 'drop',
       });
@@ -203,6 +204,7 @@ class WebSocketSteps implements WorldObserver, WsObserver {
         host: 'wire',
         layer: 1,
         packet: p.id,
+        message: messageOf(w),
         code,
         kind: 'transmit',
       });
@@ -211,6 +213,7 @@ class WebSocketSteps implements WorldObserver, WsObserver {
         host: 'wire',
         layer: 1,
         packet: p.id,
+        message: messageOf(w),
         code,
         kind: 'transmit',
       });
@@ -224,9 +227,10 @@ class WebSocketSteps implements WorldObserver, WsObserver {
       return;
     }
     this.log.arrived(p);
-    for (const s of walkUp(p, this.log.writeOf(p), this.facts)) {
+    const w = this.log.writeOf(p);
+    for (const s of walkUp(p, w, this.facts)) {
       if (s.layer === 4) this.rec.setTcp(p.to, view);
-      this.rec.step({ ...s, host: p.to, packet: p.id });
+      this.rec.step({ ...s, host: p.to, packet: p.id, message: messageOf(w) });
     }
   }
 
@@ -318,6 +322,11 @@ class WebSocketSteps implements WorldObserver, WsObserver {
       ...(out !== null ? { console: [{ host: e.host.id, text: out }] } : {}),
     });
   }
+}
+
+/** The scenario message a write carries (its frames, fragments and retransmissions), if it carries one. */
+function messageOf(w: StoryWrite | undefined): number | undefined {
+  return w?.purpose === 'message' ? w.message : undefined;
 }
 
 /** The websocket story: one browser, one ws server, the scenario's messages, ping, close. */
