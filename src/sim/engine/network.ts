@@ -74,6 +74,18 @@ export interface SocketHandlers {
   closed?(): void;
 }
 
+/**
+ * What a program above TCP holds: a TCP `Socket`, or a TLS connection over one (sim/libs/tls/socket.ts),
+ * which reads and writes plaintext and keeps TCP's state visible.
+ */
+export interface StreamSocket {
+  handlers: SocketHandlers;
+  readonly tcp: { readonly state: TcpEndpoint['state'] };
+  write(bytes: Uint8Array, tag?: unknown): void;
+  end(): void;
+  abort(): void;
+}
+
 interface Timer {
   gen: number;
 }
@@ -84,7 +96,7 @@ type SimEvent =
   | { readonly kind: 'timer'; readonly socket: Socket; readonly timer: TcpTimerKind; readonly gen: number }
   | { readonly kind: 'call'; readonly fn: () => void; readonly passive: boolean };
 
-export class Socket {
+export class Socket implements StreamSocket {
   readonly host: HostInfo;
   readonly peer: HostInfo;
   readonly tcp: TcpEndpoint;

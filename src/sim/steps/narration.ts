@@ -6,7 +6,7 @@
 import type { Scenario } from '../scenario';
 import type { TcpEvent } from '../engine/tcp';
 import type { HostInfo, Packet } from '../types';
-import type { StoryWrite } from '../libs/websocket';
+import type { StoryWrite, TlsPurpose } from '../libs/websocket';
 import { Label, Who, msText, who } from './phrases';
 
 export interface Narration {
@@ -113,7 +113,8 @@ export type PacketRole =
   | 'close-echo'
   | 'continuation'
   | 'fin'
-  | 'ack';
+  | 'ack'
+  | TlsPurpose;
 
 export function packetRole(p: Packet, w: StoryWrite | undefined): PacketRole {
   const flags = p.tcp.flags;
