@@ -37,9 +37,9 @@ function streams(t: Timeline): { client: Uint8Array; server: Uint8Array } {
   return { client: join(out.client), server: join(out.server) };
 }
 
-/** Secrets by label from the key log. */
-function keyLog(t: Timeline): Map<string, Uint8Array> {
-  const log = timelineKeyLog(t);
+/** Secrets by label from the key log of a run with one TLS connection (or from one connection's lines). */
+function keyLog(t: Timeline | string): Map<string, Uint8Array> {
+  const log = typeof t === 'string' ? t : timelineKeyLog(t);
   if (!log) throw new Error('no key log');
   return new Map(
     log
@@ -224,5 +224,40 @@ describe('big messages over TLS: records of at most 16 KiB, split across segment
     expect(lengths(fromServer).filter((n) => n === 16384)).toHaveLength(4);
     expect(lengths(fromServer)).toContain(65546 - 4 * 16384);
     expect(Math.max(...t.packets.map((p) => p.tcp.len))).toBeLessThanOrEqual(1448);
+  });
+});
+
+describe('lesson=socketio&tls=1: https:// polling and wss:// on every connection', () => {
+  const t = build('lesson=socketio&tls=1');
+
+  it('every TCP connection opens with a TLS handshake on port 443 and has its own secrets', () => {
+    const connections = new Set(t.packets.map((p) => p.connection));
+    expect(connections.size).toBeGreaterThan(1);
+    for (const c of connections) {
+      const first = t.packets.find((p) => p.connection === c && p.tcp.len > 0)!;
+      expect(first.tcp.dstPort).toBe(443);
+      expect(first.summary).toBe('Client Hello');
+    }
+    const sessions = t.tls!;
+    expect(sessions.map((s) => s.connection).sort()).toEqual([...connections].sort());
+    const randoms = sessions.map((s) => s.keyLog.split(' ')[1]);
+    expect(new Set(randoms).size).toBe(sessions.length);
+    expect(t.programs.server.lines.join('\n')).toContain("import { createServer } from 'node:https';");
+    expect(t.steps[0]!.title).toBe('The server listens on port 443');
+  });
+
+  it('the first connection’s records decrypt with its own secrets: the Engine.IO handshake request', () => {
+    // The first connection carries the Engine.IO handshake: GET /socket.io/?EIO=4&transport=polling.
+    const keys = keyLog(t.tls!.find((x) => x.connection === 0)!.keyLog);
+    const s = streams(t);
+    const c = openAll(
+      s.client,
+      keys.get('CLIENT_HANDSHAKE_TRAFFIC_SECRET')!,
+      keys.get('CLIENT_TRAFFIC_SECRET_0')!,
+    );
+    const text = new TextDecoder().decode(
+      concatBytes(...c.filter((r) => r.type === 23).map((r) => r.content)),
+    );
+    expect(text.startsWith('GET /socket.io/?EIO=4&transport=polling&t=')).toBe(true);
   });
 });

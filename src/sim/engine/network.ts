@@ -79,11 +79,24 @@ export interface SocketHandlers {
  * which reads and writes plaintext and keeps TCP's state visible.
  */
 export interface StreamSocket {
+  readonly host: HostInfo;
+  readonly peer: HostInfo;
+  /** The TCP connection's number (0-based, in opening order). */
+  readonly connection: number;
   handlers: SocketHandlers;
   readonly tcp: { readonly state: TcpEndpoint['state'] };
   write(bytes: Uint8Array, tag?: unknown): void;
   end(): void;
   abort(): void;
+}
+
+/**
+ * Another protocol over TCP (TLS): wraps the client's connection as it opens and the server's as it is
+ * accepted; the programs then read and write through the wrapper.
+ */
+export interface SecureTransport {
+  client(tcp: Socket): StreamSocket;
+  server(tcp: Socket): StreamSocket;
 }
 
 interface Timer {

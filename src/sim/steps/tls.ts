@@ -5,7 +5,8 @@
  * module ships with the stories, the TLS code itself loads with a TLS scenario.
  */
 import { toHex } from '../../protocol/bytes';
-import type { Packet } from '../types';
+import type { Packet, TlsSessionInfo } from '../types';
+import type { TlsKit } from '../libs/tls/kit';
 import type { StoryWrite } from '../libs/websocket';
 import type { TlsRecordOut, TlsSecrets } from '../libs/tls/connection';
 import type { Narration, RunFacts } from './narration';
@@ -48,9 +49,15 @@ export function tlsDataSentence(w: StoryWrite): string {
 }
 
 /** The single step of a TLS handshake or alert packet. */
-export function narrateTlsPacket(p: Packet, w: StoryWrite, f: RunFacts, againText: string): Narration | null {
+export function narrateTlsPacket(
+  p: Packet,
+  w: StoryWrite,
+  f: RunFacts,
+  againText: string,
+  arrowText?: string,
+): Narration | null {
   const from = p.from === 'client' ? f.client : f.server;
-  const arrow = `${Label(from)} → ${who(p.to).replace('the ', '')}`;
+  const arrow = arrowText ?? `${Label(from)} → ${who(p.to).replace('the ', '')}`;
   const records = w.tls?.records ?? [];
   const size = bytesText(w.bytes.length);
   switch (w.purpose) {
@@ -189,5 +196,41 @@ export function narrateTlsEstablished(role: 'client' | 'server', s: TlsSecrets |
       `${keys ? short(keys.client.key) : '?'}, server’s ${keys ? short(keys.server.key) : '?'}). ` +
       'From here on HTTP and WebSocket bytes travel only inside encrypted records.',
     curriculum: ['Q10'],
+  };
+}
+
+/** The key schedule's values (RFC 8446 §7.1) and the NSS key log of one connection's secrets. */
+export function tlsSessionInfo(connection: number, s: TlsSecrets, kit: TlsKit): TlsSessionInfo {
+  const hex = (b: Uint8Array | null | undefined): string => (b ? toHex(b, '') : '');
+  const hs = s.handshake;
+  const ap = s.application;
+  return {
+    connection,
+    keyLog: kit.keyLog(s),
+    values: [
+      ['client random', hex(s.clientRandom)],
+      ['server random', hex(s.serverRandom)],
+      ['client X25519 public key', hex(s.clientPublic)],
+      ['server X25519 public key', hex(s.serverPublic)],
+      ['shared secret', hex(s.sharedSecret)],
+      ['early secret', hex(hs?.earlySecret)],
+      ['derived', hex(hs?.derivedEarly)],
+      ['handshake secret', hex(hs?.handshakeSecret)],
+      ['hash of ClientHello..ServerHello', hex(s.helloHash)],
+      ['client handshake traffic secret', hex(hs?.clientHandshakeTraffic)],
+      ['server handshake traffic secret', hex(hs?.serverHandshakeTraffic)],
+      ['client handshake key', hex(hs?.client.key)],
+      ['client handshake iv', hex(hs?.client.iv)],
+      ['server handshake key', hex(hs?.server.key)],
+      ['server handshake iv', hex(hs?.server.iv)],
+      ['master secret', hex(ap?.masterSecret)],
+      ['hash of ClientHello..server Finished', hex(s.finishedHash)],
+      ['client application traffic secret', hex(ap?.clientApplicationTraffic)],
+      ['server application traffic secret', hex(ap?.serverApplicationTraffic)],
+      ['client application key', hex(ap?.client.key)],
+      ['client application iv', hex(ap?.client.iv)],
+      ['server application key', hex(ap?.server.key)],
+      ['server application iv', hex(ap?.server.iv)],
+    ],
   };
 }

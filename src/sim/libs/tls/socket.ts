@@ -123,6 +123,18 @@ abstract class TlsSocket implements StreamSocket {
     return this.tcpSocket.tcp;
   }
 
+  get host(): HostInfo {
+    return this.tcpSocket.host;
+  }
+
+  get peer(): HostInfo {
+    return this.tcpSocket.peer;
+  }
+
+  get connection(): number {
+    return this.tcpSocket.connection;
+  }
+
   protected tcpEstablished(): void {}
 
   private data(bytes: Uint8Array): void {

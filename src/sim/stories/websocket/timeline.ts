@@ -9,8 +9,7 @@ import type { TcpEvent } from '../../engine/tcp';
 import type { StoryWrite, WsAppEvent, WsObserver } from '../../libs/websocket';
 import type { TlsKit } from '../../libs/tls/kit';
 import type { TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
-import type { TlsSecrets } from '../../libs/tls/connection';
-import { narrateTlsEstablished } from '../../steps/tls';
+import { narrateTlsEstablished, tlsSessionInfo } from '../../steps/tls';
 import type { Scenario } from '../../scenario';
 import { narrateTcpEvent, packetRole, runFacts, type RunFacts } from '../../steps/narration';
 import { walkDown, walkUp } from '../../steps/osi';
@@ -25,7 +24,6 @@ import type {
   StoryBuilders,
   TcpView,
   Timeline,
-  TlsSessionInfo,
   WsReadyState,
 } from '../../types';
 import { narrateApp, narrateDrop, narratePacket, narrateTcpState, narrateWire } from './narration';
@@ -361,43 +359,6 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
       ...(out !== null ? { console: [{ host: e.host.id, text: out }] } : {}),
     });
   }
-}
-
-/** The key schedule's values (RFC 8446 §7.1) and the NSS key log of one connection's secrets. */
-export function tlsSessionInfo(connection: number, s: TlsSecrets, kit: TlsKit): TlsSessionInfo {
-  const hex = (b: Uint8Array | null | undefined): string =>
-    b ? Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('') : '';
-  const hs = s.handshake;
-  const ap = s.application;
-  return {
-    connection,
-    keyLog: kit.keyLog(s),
-    values: [
-      ['client random', hex(s.clientRandom)],
-      ['server random', hex(s.serverRandom)],
-      ['client X25519 public key', hex(s.clientPublic)],
-      ['server X25519 public key', hex(s.serverPublic)],
-      ['shared secret', hex(s.sharedSecret)],
-      ['early secret', hex(hs?.earlySecret)],
-      ['derived', hex(hs?.derivedEarly)],
-      ['handshake secret', hex(hs?.handshakeSecret)],
-      ['hash of ClientHello..ServerHello', hex(s.helloHash)],
-      ['client handshake traffic secret', hex(hs?.clientHandshakeTraffic)],
-      ['server handshake traffic secret', hex(hs?.serverHandshakeTraffic)],
-      ['client handshake key', hex(hs?.client.key)],
-      ['client handshake iv', hex(hs?.client.iv)],
-      ['server handshake key', hex(hs?.server.key)],
-      ['server handshake iv', hex(hs?.server.iv)],
-      ['master secret', hex(ap?.masterSecret)],
-      ['hash of ClientHello..server Finished', hex(s.finishedHash)],
-      ['client application traffic secret', hex(ap?.clientApplicationTraffic)],
-      ['server application traffic secret', hex(ap?.serverApplicationTraffic)],
-      ['client application key', hex(ap?.client.key)],
-      ['client application iv', hex(ap?.client.iv)],
-      ['server application key', hex(ap?.server.key)],
-      ['server application iv', hex(ap?.server.iv)],
-    ],
-  };
 }
 
 /**
