@@ -14,6 +14,7 @@ import type { LessonContent } from './types';
 import { CONNECTION_LESSONS } from './websocket/connection';
 import { FRAME_LESSONS } from './websocket/frames';
 import { LOSS_LESSONS } from './websocket/loss';
+import { WSS_LESSONS } from './websocket/wss';
 
 export type { LessonContent, SelfCheck } from './types';
 
@@ -21,6 +22,7 @@ export type { LessonContent, SelfCheck } from './types';
 export const LESSON_CONTENT: readonly LessonContent[] = [
   ...CONNECTION_LESSONS,
   ...FRAME_LESSONS,
+  ...WSS_LESSONS,
   ...SOCKETIO_LESSONS,
   ...COMPARE_LESSONS,
   ...LOSS_LESSONS,
