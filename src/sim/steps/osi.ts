@@ -12,7 +12,7 @@ import { MISCONCEPTIONS, Who, bytesText, quoted } from './phrases';
 import { OSI_LAYERS } from '../osiLayers';
 import type { OsiLayer, Packet } from '../types';
 import type { StoryWrite } from '../libs/websocket';
-import { plainBytes, schemeOf, tlsPresentationDown, tlsPresentationUp } from './tls';
+import { plainBytes, schemeOf } from './scheme';
 
 const TEXT = new TextDecoder('utf-8');
 
@@ -151,7 +151,7 @@ function appDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
 }
 
 function presentationDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
-  if (w?.tls) return tlsPresentationDown(p, w, f);
+  if (w?.tls && f.tls) return f.tls.tlsPresentationDown(p, w, f);
   if (
     w?.frame &&
     w.frame.opcode !== WS_OPCODES.close &&
@@ -395,8 +395,8 @@ function appUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
   }
 }
 
-function presentationUp(p: Packet, w: StoryWrite | undefined): Narration {
-  if (w?.tls && p.tcp.len >= w.bytes.length) return tlsPresentationUp(w);
+function presentationUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
+  if (w?.tls && f.tls && p.tcp.len >= w.bytes.length) return f.tls.tlsPresentationUp(w);
   if (w?.frame && w.purpose === 'message' && w.frame.payload.length > 0 && p.tcp.len >= w.bytes.length) {
     const { text } = payloadPreview(w);
     return {
@@ -491,7 +491,7 @@ export function walkUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): WalkS
     { ...networkUp(p, f), layer: 3, kind: 'decapsulate' },
     { ...transportUp(p), layer: 4, kind: 'decapsulate' },
     { ...session(p, w, false), layer: 5, kind: 'decapsulate' },
-    { ...presentationUp(p, w), layer: 6, kind: 'decapsulate' },
+    { ...presentationUp(p, w, f), layer: 6, kind: 'decapsulate' },
     { ...appUp(p, w, f), layer: 7, kind: 'decapsulate' },
   ];
 }

@@ -1,8 +1,8 @@
 /**
  * What the steps say about TLS 1.3 (RFC 8446) under wss:// and https://: each of its packets, the OSI
- * walk's layers 5 and 6 for a TLS-carried write, and the moment each side has its keys. Sentences name
- * their section of RFC 8446 in the comment beside them. Only types come from the TLS library: this
- * module ships with the stories, the TLS code itself loads with a TLS scenario.
+ * walk's layer 6 for a TLS-carried write, and the moment each side has its keys. Sentences name their
+ * section of RFC 8446 in the comment beside them. This module loads with the TLS stories (sim/tlsStories.ts),
+ * which hand TLS_STEPS to the stories through RunFacts: the plain stories never download it.
  */
 import { toHex } from '../../protocol/bytes';
 import type { Packet, TlsSessionInfo } from '../types';
@@ -12,18 +12,8 @@ import type { TlsRecordOut, TlsSecrets } from '../libs/tls/connection';
 import type { Narration, RunFacts } from './narration';
 import { Label, bytesText, who } from './phrases';
 
-/** RFC 6455 §3 / RFC 9110 §4.2: the scheme and default port. */
-export function schemeOf(f: RunFacts): { readonly ws: string; readonly http: string; readonly port: number } {
-  return f.scenario.tls ? { ws: 'wss', http: 'https', port: 443 } : { ws: 'ws', http: 'http', port: 80 };
-}
-
 /** §5.2: what TLS adds to one protected record: 5 header bytes, 1 inner content type byte, 16 tag bytes. */
 export const TLS_RECORD_OVERHEAD = 5 + 1 + 16;
-
-/** The bytes the program wrote (inside the records when TLS carries the write). */
-export function plainBytes(w: StoryWrite): Uint8Array {
-  return w.tls?.inner ? w.tls.inner.bytes : w.bytes;
-}
 
 function short(b: Uint8Array, n = 8): string {
   return toHex(b.subarray(0, n), '') + (b.length > n ? '…' : '');
@@ -233,4 +223,22 @@ export function tlsSessionInfo(connection: number, s: TlsSecrets, kit: TlsKit): 
       ['server application iv', hex(ap?.server.iv)],
     ],
   };
+}
+
+/** Everything a story says about TLS, handed to it with the TLS library (RunFacts.tls). */
+export const TLS_STEPS = {
+  narrateTlsPacket,
+  tlsDataSentence,
+  tlsPresentationDown,
+  tlsPresentationUp,
+  narrateTlsEstablished,
+  tlsSessionInfo,
+} as const;
+
+export type TlsSteps = typeof TLS_STEPS;
+
+/** The TLS library and its sentences, as the TLS stories hand them to a story builder. */
+export interface TlsSupport {
+  readonly kit: TlsKit;
+  readonly steps: TlsSteps;
 }

@@ -17,9 +17,8 @@ import type { OpenReason } from '../../libs/http';
 import { narrateTcpEvent, runFacts, type RunFacts } from '../../steps/narration';
 import { LISTENING, StepRecorder, WalkLog, consoleText, type ChapterSpec } from '../../steps/recorder';
 import { NETWORK, World, type SecureTransport, type Socket, type WorldObserver } from '../../engine/network';
-import type { TlsKit } from '../../libs/tls/kit';
 import type { TlsClientSocket, TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
-import { narrateTlsEstablished, narrateTlsPacket, tlsDataSentence, tlsSessionInfo } from '../../steps/tls';
+import type { TlsSupport } from '../../steps/tls';
 import { walkDown, walkUp } from '../../steps/osi';
 import type { Scenario } from '../../scenario';
 import type { SioAppEvent } from '../../libs/socketio';
@@ -407,14 +406,17 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
     const tlsOwn = this.tlsOwn.get(p.id);
     const arrow = `${label(this.facts, p.from)} → ${label(this.facts, p.to)}`;
     const ownStep =
-      tlsOwn && p.app?.kind !== 'continuation' ? narrateTlsPacket(p, tlsOwn, this.runFacts, '', arrow) : null;
+      tlsOwn && p.app?.kind !== 'continuation'
+        ? this.runFacts.tls!.narrateTlsPacket(p, tlsOwn, this.runFacts, '', arrow)
+        : null;
     if (ownStep) {
       this.rec.step({ ...ownStep, host: 'wire', layer: 1, kind: 'transmit', packet: p.id, code: null });
       return;
     }
     const sio = narrateSioPacket(p, w, this.facts);
     // RFC 8446 §5.2: with https:// every Engine.IO write travels inside TLS records.
-    const inTls = w?.tls?.inner ? tlsDataSentence(w as unknown as StoryWrite) : '';
+    const inTls =
+      w?.tls?.inner && this.runFacts.tls ? this.runFacts.tls.tlsDataSentence(w as unknown as StoryWrite) : '';
     const n = inTls ? { ...sio, text: sio.text + inTls } : sio;
     if (this.log.walks(p)) {
       this.rec.step({
@@ -484,13 +486,18 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
     }
   }
 
+  /** https:// and wss://: what the steps say about TLS (loaded with the TLS stories). */
+  useTls(support: TlsSupport): void {
+    this.runFacts.tls = support.steps;
+  }
+
   // ---- TlsObserver ----
 
   tls(e: TlsStepEvent): void {
     if (e.kind !== 'established' || e.host.id === this.facts.server.id) return;
     // One step per browser connection that has its keys (the server's side says the same).
     this.rec.step({
-      ...narrateTlsEstablished('client', e.endpoint.secrets()),
+      ...this.runFacts.tls!.narrateTlsEstablished('client', e.endpoint.secrets()),
       title: `${label(this.facts, e.host.id)}: TLS keys ready`,
       host: e.host.id,
       layer: 6,
@@ -548,7 +555,7 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
  * The Socket.IO story; with `tls` and scenario.tls, over TLS 1.3 on every connection (https:// and wss://).
  * Without the TLS library such a scenario is a one-step timeline saying so.
  */
-export function socketIoStory(tls: TlsKit | null): StoryBuilder {
+export function socketIoStory(tls: TlsSupport | null): StoryBuilder {
   return (scenario) => {
     if (scenario.tls && !tls) throw new Error('the TLS part of the simulator is not loaded');
     return buildSocketIo(scenario, scenario.tls ? tls : null);
@@ -559,7 +566,8 @@ export function buildSocketIoTimeline(scenario: Scenario): Timeline {
   return socketIoStory(null)(scenario, {});
 }
 
-function buildSocketIo(scenario: Scenario, tls: TlsKit | null): Timeline {
+function buildSocketIo(scenario: Scenario, support: TlsSupport | null): Timeline {
+  const tls = support?.kit ?? null;
   const programs = socketIoPrograms(scenario);
   const { browsers, server } = socketIoHosts(scenario.clients);
   const hosts = [...browsers, server];
@@ -572,6 +580,7 @@ function buildSocketIo(scenario: Scenario, tls: TlsKit | null): Timeline {
   });
   const clock = new Clock(world);
   recorder.attach(world, clock);
+  if (support) recorder.useTls(support);
   const opened: TlsClientSocket[] = [];
   const secure: SecureTransport | null = tls
     ? {
@@ -599,7 +608,7 @@ function buildSocketIo(scenario: Scenario, tls: TlsKit | null): Timeline {
   if (!tls) return timeline;
   const sessions = opened.flatMap((s) => {
     const secrets = s.client.secrets();
-    return secrets.handshake ? [tlsSessionInfo(s.connection, secrets, tls)] : [];
+    return secrets.handshake ? [support!.steps.tlsSessionInfo(s.connection, secrets, tls)] : [];
   });
   return { ...timeline, tls: sessions };
 }

@@ -10,7 +10,7 @@ import type { HostInfo, Packet, TcpStateName } from '../../types';
 import type { StoryWrite, WsAppEvent } from '../../libs/websocket';
 import { packetRole, type Narration, type RunFacts } from '../../steps/narration';
 import { Label, MISCONCEPTIONS, Who, bytesText, maskSentence, quoted, who } from '../../steps/phrases';
-import { narrateTlsPacket, plainBytes, schemeOf, tlsDataSentence } from '../../steps/tls';
+import { plainBytes, schemeOf } from '../../steps/scheme';
 
 function closeCodeName(code: number | null): string {
   if (code === null) return 'no status code';
@@ -322,12 +322,12 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
     ? ` This is a retransmission of packet #${p.retransmissionOf! + 1}: the same bytes, the same sequence number${p.retransmitReason === 'fast-retransmit' ? ', sent after three duplicate ACKs' : ', sent after the timeout'}.`
     : '';
   const prefix = again ? 'Again: ' : '';
-  if (w?.tls && !w.tls.inner && role !== 'continuation') {
-    const n = narrateTlsPacket(p, w, f, againText);
+  if (w?.tls && !w.tls.inner && role !== 'continuation' && f.tls) {
+    const n = f.tls.narrateTlsPacket(p, w, f, againText);
     if (n) return { ...n, title: prefix + n.title };
   }
   // With TLS every application write travels inside records (RFC 8446 §5.2).
-  const inTls = w?.tls?.inner ? tlsDataSentence(w) : '';
+  const inTls = w?.tls?.inner && f.tls ? f.tls.tlsDataSentence(w) : '';
   switch (role) {
     case 'syn':
       return {

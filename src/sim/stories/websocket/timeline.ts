@@ -7,9 +7,8 @@ import { NETWORK, World, type Socket, type WorldObserver } from '../../engine/ne
 import { CLIENT_HOST, SERVER_HOST } from '../hosts';
 import type { TcpEvent } from '../../engine/tcp';
 import type { StoryWrite, WsAppEvent, WsObserver } from '../../libs/websocket';
-import type { TlsKit } from '../../libs/tls/kit';
 import type { TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
-import { narrateTlsEstablished, tlsSessionInfo } from '../../steps/tls';
+import type { TlsSteps, TlsSupport } from '../../steps/tls';
 import type { Scenario } from '../../scenario';
 import { narrateTcpEvent, packetRole, runFacts, type RunFacts } from '../../steps/narration';
 import { walkDown, walkUp } from '../../steps/osi';
@@ -60,6 +59,11 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
     this.facts = runFacts(scenario, CLIENT_HOST, SERVER_HOST, [], firstClientMessage);
     const states = { [CLIENT_HOST.id]: {}, [SERVER_HOST.id]: { tcp: LISTENING } };
     this.rec = new StepRecorder(WEBSOCKET_CHAPTERS, states, () => this.world.now / 1e6);
+  }
+
+  /** wss://: what the steps say about TLS (loaded with the TLS stories). */
+  useTls(steps: TlsSteps): void {
+    this.facts.tls = steps;
   }
 
   /** The world whose clock and packets the steps use. */
@@ -287,7 +291,7 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
   tls(e: TlsStepEvent): void {
     if (e.kind === 'established') {
       const ep = e.endpoint;
-      this.rec.narrated(narrateTlsEstablished(e.host.role, ep.secrets()), {
+      this.rec.narrated(this.facts.tls!.narrateTlsEstablished(e.host.role, ep.secrets()), {
         host: e.host.id,
         layer: 6,
         kind: 'state',
@@ -365,7 +369,7 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
  * The websocket story: one browser, one ws server, the scenario's messages, ping, close; with `tls`, over
  * TLS 1.3 (wss://). Without the TLS library a wss:// scenario is a one-step timeline saying so.
  */
-export function webSocketStory(tls: TlsKit | null): StoryBuilder {
+export function webSocketStory(tls: TlsSupport | null): StoryBuilder {
   return (scenario: Scenario, options: BuildOptions): Timeline => {
     if (scenario.tls && !tls) throw new Error('the TLS part of the simulator is not loaded');
     const programs = websocketPrograms(scenario);
@@ -377,15 +381,16 @@ export function webSocketStory(tls: TlsKit | null): StoryBuilder {
       observer: steps,
     });
     steps.attach(world);
+    if (scenario.tls && tls) steps.useTls(tls.steps);
     const run = runWebSocketStory(world, scenario, steps, {
       ...(options.wsKey ? { wsKey: options.wsKey } : {}),
-      ...(scenario.tls && tls ? { tls: { kit: tls, observer: steps } } : {}),
+      ...(scenario.tls && tls ? { tls: { kit: tls.kit, observer: steps } } : {}),
     });
     world.run();
     steps.rec.finish(world.truncated);
     const timeline = steps.rec.timeline(scenario, [CLIENT_HOST, SERVER_HOST], world.packets, programs);
     const secrets = run.tls.client?.client.secrets();
-    return secrets && tls ? { ...timeline, tls: [tlsSessionInfo(0, secrets, tls)] } : timeline;
+    return secrets && tls ? { ...timeline, tls: [tls.steps.tlsSessionInfo(0, secrets, tls.kit)] } : timeline;
   };
 }
 
