@@ -3,11 +3,11 @@
  * `@FILE` from a file, for links longer than the shell passes): write every packet of the scenario as the
  * client's network card sees it (classic libpcap, Ethernet), or as another host's does (`server`,
  * `client-2`…). Problems the link parser found go to stderr; the capture of the scenario it settled on is
- * still written.
+ * still written. A TLS scenario also writes its key log (NSS format) as out.keys.
  */
 import { writeFileSync } from 'node:fs';
 import { parseLink } from '../src/lesson/link';
-import { buildTimeline, timelinePcap } from '../src/sim/timeline';
+import { buildTimeline, timelineKeyLog, timelinePcap } from '../src/sim/timeline';
 import { ALL_STORIES } from '../src/sim/stories';
 import { linkArgument } from './linkInput';
 
@@ -29,3 +29,11 @@ if (!timeline.hosts.some((h) => h.id === at)) {
 const bytes = timelinePcap(timeline, at);
 writeFileSync(out, bytes);
 process.stderr.write(`${out}: ${timeline.packets.length} packets, ${bytes.length} bytes\n`);
+// A TLS scenario also writes its key log beside the capture: out.keys for out.pcap (NSS format, which
+// Wireshark reads with -o tls.keylog_file:out.keys).
+const keyLog = timelineKeyLog(timeline);
+if (keyLog !== null) {
+  const keys = out.replace(/\.pcap$/, '') + '.keys';
+  writeFileSync(keys, keyLog);
+  process.stderr.write(`${keys}: ${keyLog.split('\n').length - 1} secrets\n`);
+}

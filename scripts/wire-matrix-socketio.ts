@@ -5,13 +5,14 @@
  * error and no TCP analysis flag except those a lost packet explains (a drop= outage also explains its
  * RSTs: the programs that gave up abort their connections), and the Engine.IO text tshark finds in
  * every HTTP body and WebSocket text frame equals, connection by connection, what the timeline says
- * was sent.
+ * was sent. With tls=1 (https:// and wss://) tshark reads the run's key log and every TLS record must
+ * decrypt.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLink } from '../src/lesson/link';
 import type { Scenario } from '../src/sim/scenario';
-import { buildTimeline, timelinePcap } from '../src/sim/timeline';
+import { buildTimeline, timelineKeyLog, timelinePcap } from '../src/sim/timeline';
 import { ALL_STORIES } from '../src/sim/stories';
 import { OCCURRENCES, tsharkColumns } from './tshark';
 import type { Timeline } from '../src/sim/types';
@@ -61,6 +62,10 @@ export function socketIoCases(): SioCase[] {
       name: 'socketio 1 KB events, mss=536',
       link: `lesson=socketio&mss=536&m=c:${'x'.repeat(1000)}&m=s:${'y'.repeat(3000)}`,
     },
+    // https:// polling and wss:// (RFC 8446): every connection's records, decrypted with the key log.
+    { name: 'socketio over TLS', link: 'lesson=socketio&tls=1' },
+    { name: 'socketio over TLS, polling only', link: 'lesson=socketio&tls=1&transport=polling&m=c:a&m=s:b' },
+    { name: 'socketio over TLS, 2 clients', link: 'lesson=socketio&tls=1&clients=2&emit=broadcast' },
     { name: 'polling vs websocket', link: 'lesson=polling-vs-websocket' },
     { name: 'polling vs websocket, 250 ms', link: 'lesson=polling-vs-websocket&interval=250' },
   ];
@@ -80,13 +85,15 @@ interface Row {
   readonly flags: string[];
   readonly wsTexts: string[];
   readonly bodies: string[];
+  readonly tlsRecords: number;
+  readonly tlsTyped: number;
 }
 
 function unescape(s: string): string {
   return s.replace(/\\([\\tnr])/g, (_, c: string) => ({ '\\': '\\', t: '\t', n: '\n', r: '\r' })[c]!);
 }
 
-function tshark(file: string): Row[] {
+function tshark(file: string, keyLog: string | null = null): Row[] {
   const fields = [
     'frame.number',
     'ip.src',
@@ -102,8 +109,10 @@ function tshark(file: string): Row[] {
     'websocket.payload.text',
     'http.file_data',
     ...FLAGS,
+    'tls.record.length',
+    'tls.record.content_type',
   ];
-  const columns = tsharkColumns(file, fields);
+  const columns = tsharkColumns(file, fields, keyLog ? [`tls.keylog_file:${keyLog}`] : []);
   return columns.map((c) => {
     const all = (i: number): string[] => (c[i] ? c[i]!.split(OCCURRENCES) : []);
     const sev = all(9).map(Number);
@@ -122,6 +131,8 @@ function tshark(file: string): Row[] {
       wsTexts: all(11).map(unescape),
       bodies: all(12).map(unescape),
       flags: FLAGS.filter((_, i) => (c[13 + i] ?? '') !== ''),
+      tlsRecords: all(13 + FLAGS.length).length,
+      tlsTyped: all(14 + FLAGS.length).length,
     };
   });
 }
@@ -201,7 +212,11 @@ export function judgeSocketIo(scenario: Scenario, t: Timeline, at: string, rows:
       if (e.severity >= WARN && !explained) problems.push(`${f}: expert: ${e.message}`);
     }
     for (const fl of r.flags) if (!(lossy && LOSS_FLAGS.has(fl))) problems.push(`${f}: ${fl}`);
+    // An encrypted record tshark could not decrypt has a length but no (inner) content type.
+    if (r.tlsTyped < r.tlsRecords)
+      problems.push(`${f}: ${r.tlsRecords - r.tlsTyped} TLS records not decrypted`);
   }
+  if (scenario.tls && !rows.some((r) => r.tlsRecords > 0)) problems.push('no TLS records in a tls=1 capture');
   const server = t.hosts.find((h) => h.role === 'server')!.ip;
   problems.push(...sameMaps(seen(rows, server), expected(t, at)));
   return problems;
@@ -250,13 +265,16 @@ export function runSocketIoMatrix(dir: string): SioResult[] {
     for (const at of ['client', 'server']) {
       const file = join(dir, `sio-${String(i + 1).padStart(2, '0')}-${at}.pcap`);
       writeFileSync(file, timelinePcap(t, at));
+      const log = timelineKeyLog(t);
+      const keys = log === null ? null : file.replace(/\.pcap$/, '.keys');
+      if (keys) writeFileSync(keys, log!);
       out.push({
         name: `${c.name} (at the ${at === 'client' ? 'browser' : 'server'})`,
         file,
         packets: t.packets.length,
         problems: [
           ...linkProblems.map((p) => `link: ${p.param}: ${p.message}`),
-          ...judgeSocketIo(state.scenario, t, at, tshark(file)),
+          ...judgeSocketIo(state.scenario, t, at, tshark(file, keys)),
         ],
       });
     }

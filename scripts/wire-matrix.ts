@@ -2,7 +2,8 @@
  * `npm run test:wire:matrix`: export the pcap of each link in a matrix of scenarios and let tshark
  * judge it. For every capture: IP and TCP checksums good, nothing malformed, no expert warning or
  * error except those a retransmission explains, TCP analysis flags only where a loss explains them,
- * and the WebSocket text messages tshark reassembles equal the link's, in order, each direction.
+ * and the WebSocket text messages tshark reassembles equal the link's, in order, each direction. A TLS
+ * scenario (tls=1) is read with its key log (`-o tls.keylog_file:…`): every TLS record must decrypt.
  * Exits non-zero with a report on any failure. `--keep` leaves the pcaps in the temp directory.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLink } from '../src/lesson/link';
 import type { Scenario } from '../src/sim/scenario';
-import { buildTimeline, timelinePcap } from '../src/sim/timeline';
+import { buildTimeline, timelineKeyLog, timelinePcap } from '../src/sim/timeline';
+import type { Timeline } from '../src/sim/types';
 import { ALL_STORIES } from '../src/sim/stories';
 import { OCCURRENCES, tsharkAvailable, tsharkColumns } from './tshark';
 import type { Packet } from '../src/sim/types';
@@ -112,6 +114,23 @@ function cases(): Case[] {
     name: 'loss on the last FIN',
     link: `${small}&loss=${wireIndexOf(small, (p) => p.tcp.flags.includes('FIN') && p.from === 'client')}`,
   });
+  // wss:// (RFC 8446 records carrying the upgrade and every frame), decrypted with the key log.
+  out.push({ name: 'wss: the websocket lesson', link: 'lesson=websocket&tls=1' });
+  out.push({
+    name: 'wss: 125/126/65535/65536 bytes',
+    link:
+      'lesson=websocket&tls=1&' +
+      [125, 126, 65535, 65536].map((n, i) => `m=${i % 2 ? 's' : 'c'}:${q(text(n, i))}`).join('&'),
+  });
+  out.push({
+    name: 'wss: mss=536, frag=100',
+    link: `lesson=websocket&tls=1&mss=536&frag=100&m=c:${q(text(3000))}`,
+  });
+  const wss = 'lesson=websocket&tls=1';
+  out.push({
+    name: 'wss: loss on a data segment',
+    link: `${wss}&loss=${wireIndexOf(wss, (p) => p.app?.kind === 'ws-frame' && p.from === 'server')}`,
+  });
   return out;
 }
 
@@ -127,9 +146,12 @@ interface Row {
   readonly messages: string[];
   readonly malformed: boolean;
   readonly flags: string[];
+  /** TLS records that end in this frame, and how many of them tshark has a content type for (decrypted). */
+  readonly tlsRecords: number;
+  readonly tlsTyped: number;
 }
 
-function tshark(file: string): Row[] {
+function tshark(file: string, keyLog: string | null = null): Row[] {
   const fields = [
     'frame.number',
     'ip.src',
@@ -142,8 +164,10 @@ function tshark(file: string): Row[] {
     '_ws.expert.message',
     '_ws.malformed',
     ...FLAG_FIELDS,
+    'tls.record.length',
+    'tls.record.content_type',
   ];
-  const columns = tsharkColumns(file, fields);
+  const columns = tsharkColumns(file, fields, keyLog ? [`tls.keylog_file:${keyLog}`] : []);
   const rows: Row[] = [];
   for (const c of columns) {
     const all = (i: number): string[] => (c[i] ? c[i]!.split(OCCURRENCES) : []);
@@ -159,6 +183,8 @@ function tshark(file: string): Row[] {
       messages: all(8),
       malformed: (c[9] ?? '') !== '',
       flags: FLAG_FIELDS.filter((_, i) => (c[10 + i] ?? '') !== ''),
+      tlsRecords: all(10 + FLAG_FIELDS.length).length,
+      tlsTyped: all(11 + FLAG_FIELDS.length).length,
     });
   }
   return rows;
@@ -182,7 +208,12 @@ function judge(scenario: Scenario, rows: Row[]): string[] {
     for (const f of r.flags) {
       if (!(lossy && EXPLAINED_FLAGS.has(f))) problems.push(`${at}: ${f}`);
     }
+    // An encrypted record tshark could not decrypt has a length but no (inner) content type.
+    if (r.tlsTyped < r.tlsRecords) {
+      problems.push(`${at}: ${r.tlsRecords - r.tlsTyped} of ${r.tlsRecords} TLS records not decrypted`);
+    }
   }
+  if (scenario.tls && !rows.some((r) => r.tlsRecords > 0)) problems.push('no TLS records in a tls=1 capture');
   // Messages: tshark gives the reassembled text on each message's final frame (FIN set).
   for (const [side, ip] of [
     ['c', CLIENT_IP],
@@ -231,7 +262,26 @@ function selfTest(dir: string): string[] {
   writeFileSync(file, timelinePcap(buildTimeline(lossy, ALL_STORIES)));
   if (judge({ ...lossy, loss: [] }, tshark(file)).length === 0)
     failures.push('a retransmission without a loss went unnoticed');
+  // TLS: without the key log nothing decrypts; with another run's key log neither.
+  const tls = { ...link, tls: true };
+  const tlsTimeline = buildTimeline(tls, ALL_STORIES);
+  writeFileSync(file, timelinePcap(tlsTimeline));
+  if (!judge(tls, tshark(file)).some((p) => p.includes('not decrypted')))
+    failures.push('TLS records without keys went unnoticed');
+  const otherKeys = join(dir, 'self-test.keys');
+  writeFileSync(otherKeys, timelineKeyLog(buildTimeline({ ...tls, seed: tls.seed + 1 }, ALL_STORIES)) ?? '');
+  if (!judge(tls, tshark(file, otherKeys)).some((p) => p.includes('not decrypted')))
+    failures.push('TLS records with the wrong keys went unnoticed');
+  writeFileSync(otherKeys, keyLogOf(tlsTimeline));
+  const right = judge(tls, tshark(file, otherKeys));
+  if (right.length > 0) failures.push(`the wss lesson with its own keys: ${right.slice(0, 3).join('; ')}`);
   return failures;
+}
+
+function keyLogOf(t: Timeline): string {
+  const log = timelineKeyLog(t);
+  if (log === null) throw new Error('a TLS scenario without a key log');
+  return log;
 }
 
 function main(): void {
@@ -254,9 +304,12 @@ function main(): void {
     const file = join(dir, `${String(i + 1).padStart(2, '0')}.pcap`);
     const timeline = buildTimeline(state.scenario, ALL_STORIES);
     writeFileSync(file, timelinePcap(timeline));
+    // The key log beside the capture, as `npm run pcap` writes it.
+    const keys = state.scenario.tls ? file.replace(/\.pcap$/, '.keys') : null;
+    if (keys) writeFileSync(keys, keyLogOf(timeline));
     const problems = [
       ...linkProblems.map((p) => `link: ${p.param}: ${p.message}`),
-      ...judge(state.scenario, tshark(file)),
+      ...judge(state.scenario, tshark(file, keys)),
     ];
     const status = problems.length === 0 ? 'PASS' : 'FAIL';
     if (problems.length > 0) failed++;

@@ -123,6 +123,15 @@ export const LESSONS: readonly LessonDef[] = [
     defaults: { messages: HELLO, ...ONE_LAYER, ping: true, close: 's' },
   },
   {
+    id: 'wss',
+    title: 'What TLS adds to a WebSocket (wss://)',
+    summary:
+      "The same chat over wss://: a TLS 1.3 handshake after TCP's, a certificate and keys agreed in one round " +
+      'trip, then every HTTP and WebSocket byte inside encrypted records, 22 bytes more each.',
+    story: 'websocket',
+    defaults: { messages: HELLO, ping: false, tls: true },
+  },
+  {
     id: 'socketio',
     title: 'Socket.IO: a protocol on top of the transport',
     summary:

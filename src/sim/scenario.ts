@@ -48,6 +48,11 @@ export interface Scenario {
   readonly transport: Transport;
   /** Short-polling interval in ms (comparison lesson). */
   readonly interval: number;
+  /**
+   * wss:// (and https:// for Socket.IO's polling): TLS 1.3 between TCP and HTTP, port 443. Absent means
+   * false, so that every scenario without TLS is the same data (and the same pinned digests) as before it.
+   */
+  readonly tls?: boolean;
 }
 
 export const DEFAULT_SEED = 20111211; // RFC 6455 was published in December 2011.

@@ -1,15 +1,10 @@
 /**
- * Every story, for callers that are not size-sensitive (the command line, the tests). The browser's main
- * bundle has only the websocket story (`WEBSOCKET_STORY` from `timeline.ts`) and loads this module, with
- * the Socket.IO and polling-comparison stories and everything they pull in, when a lesson needs them.
+ * Every story, with TLS, for callers that are not size-sensitive (the command line, the tests). The browser
+ * has only the websocket story in its main bundle and loads `pageStories.ts` (Socket.IO, the comparison)
+ * and `tlsStories.ts` (wss://) when a lesson needs them.
  */
-import { buildCompareTimeline } from './stories/compare/timeline';
-import { buildSocketIoTimeline } from './stories/socketio/timeline';
-import { WEBSOCKET_STORY } from './stories/websocket/timeline';
+import { PAGE_STORIES } from './pageStories';
+import { TLS_STORIES } from './tlsStories';
 import type { StoryBuilders } from './types';
 
-export const ALL_STORIES: StoryBuilders = {
-  ...WEBSOCKET_STORY,
-  socketio: buildSocketIoTimeline,
-  compare: buildCompareTimeline,
-};
+export const ALL_STORIES: StoryBuilders = { ...PAGE_STORIES, ...TLS_STORIES };

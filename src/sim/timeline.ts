@@ -93,6 +93,11 @@ function stateText(s: HostState | undefined): string {
   return s.ws ? `${tcp} ${s.ws}` : tcp;
 }
 
+/** The NSS key log of a TLS scenario's connections (SSLKEYLOGFILE format), or null without TLS. */
+export function timelineKeyLog(t: Timeline): string | null {
+  return t.tls && t.tls.length > 0 ? t.tls.map((s) => s.keyLog).join('') : null;
+}
+
 /** One deterministic line per step (for `npm run timeline` and snapshot tests). */
 export function timelineText(t: Timeline): string {
   const lines: string[] = [];

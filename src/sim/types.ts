@@ -54,6 +54,11 @@ export type AppInfo =
     }
   | { readonly kind: 'continuation'; readonly of: number } // a TCP segment carrying the rest of packet `of`'s message
   | {
+      /** TLS's own records (its handshake, its alerts), by Wireshark's names. */
+      readonly kind: 'tls';
+      readonly records: readonly string[];
+    }
+  | {
       readonly kind: 'engineio';
       readonly packets: readonly string[];
       readonly transport: 'polling' | 'websocket';
@@ -196,6 +201,15 @@ export interface Program {
   readonly lines: readonly string[];
 }
 
+/** One TLS connection's secrets, for the key log export and the key-schedule panel. */
+export interface TlsSessionInfo {
+  readonly connection: number;
+  /** NSS key log lines (the SSLKEYLOGFILE format Wireshark reads), one per secret, each ending in a newline. */
+  readonly keyLog: string;
+  /** Named values of the key schedule (RFC 8446 §7.1), as hex: shared secret, handshake secret, keys… */
+  readonly values: readonly (readonly [name: string, hex: string])[];
+}
+
 export interface Timeline {
   readonly scenario: Scenario;
   readonly hosts: readonly HostInfo[];
@@ -205,6 +219,8 @@ export interface Timeline {
   readonly programs: { readonly client: Program; readonly server: Program };
   /** Comparison data for the polling-vs-websocket lesson. */
   readonly comparison?: Comparison;
+  /** The TLS connections of a wss:// or https:// scenario. */
+  readonly tls?: readonly TlsSessionInfo[];
 }
 
 export interface ComparisonSeries {

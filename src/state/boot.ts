@@ -47,7 +47,7 @@ function storeFromParsed(
  */
 export async function loadStoreFromLink(link: string, prefs: Prefs = {}): Promise<WirewalkStore> {
   const parsed = parseLink(link);
-  const story = ensureStory(parsed.state.scenario.story)?.catch(() => {
+  const story = ensureStory(parsed.state.scenario.story, parsed.state.scenario.tls ?? false)?.catch(() => {
     // The story's chunk could not be fetched: the timeline is one step saying that the story is not loaded.
   });
   // loadLessonContent never rejects: without the content the lesson opens at its first step.

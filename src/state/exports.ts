@@ -5,11 +5,16 @@
  * simulator's functions; the export dialog loads this module only when it opens.
  */
 import type { Scenario } from '../sim/scenario';
-import { timelinePcap, timelineText } from '../sim/timeline';
+import { timelineKeyLog, timelinePcap, timelineText } from '../sim/timeline';
 import type { Timeline } from '../sim/types';
 
 export function capturePcap(timeline: Timeline): Uint8Array {
   return timelinePcap(timeline);
+}
+
+/** A TLS scenario's key log (NSS format: what `npm run pcap` writes as out.keys), or null without TLS. */
+export function captureKeyLog(timeline: Timeline): string | null {
+  return timelineKeyLog(timeline);
 }
 
 export function captureText(timeline: Timeline): string {

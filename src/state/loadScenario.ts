@@ -10,7 +10,7 @@ export type Build = (scenario: Scenario) => Timeline;
  * Makes sure a story can be built: `null` when it can now, else a promise for when it can (the larger stories
  * are loaded on demand).
  */
-export type Prepare = (story: Scenario['story']) => Promise<void> | null;
+export type Prepare = (story: Scenario['story'], tls: boolean) => Promise<void> | null;
 
 export interface ScenarioLoader {
   /** Build a scenario now (its story must be loaded: the store's first scenario, a composed message). */
@@ -28,7 +28,7 @@ export function scenarioLoader(build: Build, prepare: Prepare): ScenarioLoader {
   let latest = 0;
   const attempt = (ticket: number, scenario: Scenario, apply: (timeline: Timeline) => void): void => {
     if (ticket !== latest) return;
-    const pending = prepare(scenario.story);
+    const pending = prepare(scenario.story, scenario.tls ?? false);
     if (pending) {
       void pending.then(() => attempt(ticket, scenario, apply)).catch(() => undefined);
       return;

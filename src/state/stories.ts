@@ -1,26 +1,32 @@
 /**
  * The simulator's stories as the page has them. The websocket story is in the main bundle; Socket.IO
- * and the polling comparison come with `sim/stories.ts`, fetched the first time a lesson needs them (and
- * in the background once the first step is drawn, so a later lesson change does not wait). Timelines are
- * built with the stories loaded so far: one that is not loaded yet is a one-step timeline saying so.
+ * and the polling comparison come with `sim/pageStories.ts`, fetched the first time a lesson needs them (and
+ * in the background once the first step is drawn, so a later lesson change does not wait); TLS (wss://) with
+ * `sim/tlsStories.ts`, only when a TLS scenario opens. Timelines are built with the stories loaded so far:
+ * one that is not loaded yet is a one-step timeline saying so.
  */
 import { WEBSOCKET_STORY, buildTimeline } from '../sim/timeline';
 import type { Scenario, Story } from '../sim/scenario';
 import type { StoryBuilders, Timeline } from '../sim/types';
 
 let builders: StoryBuilders = WEBSOCKET_STORY;
+let tlsBuilders: StoryBuilders = {};
 let loading: Promise<void> | null = null;
+let loadingTls: Promise<void> | null = null;
+let tlsLoaded = false;
 
 /** `null` when the story can be built now; otherwise a promise that resolves once it can. */
-export function ensureStory(story: Story): Promise<void> | null {
+export function ensureStory(story: Story, tls = false): Promise<void> | null {
+  // Once loaded, a story without TLS support builds as a one-step timeline saying so.
+  if (tls) return tlsLoaded ? null : loadTlsStories();
   if (builders[story]) return null;
   return loadAllStories();
 }
 
 export function loadAllStories(): Promise<void> {
-  loading ??= import('../sim/stories').then(
+  loading ??= import('../sim/pageStories').then(
     (m) => {
-      builders = m.ALL_STORIES;
+      builders = m.PAGE_STORIES;
     },
     (err: unknown) => {
       loading = null; // e.g. offline before the chunk was cached: let the next call try again
@@ -30,7 +36,21 @@ export function loadAllStories(): Promise<void> {
   return loading;
 }
 
+function loadTlsStories(): Promise<void> {
+  loadingTls ??= import('../sim/tlsStories').then(
+    (m) => {
+      tlsBuilders = m.TLS_STORIES;
+      tlsLoaded = true;
+    },
+    (err: unknown) => {
+      loadingTls = null;
+      throw err;
+    },
+  );
+  return loadingTls;
+}
+
 /** The timeline of a scenario, told with the stories loaded so far. */
 export function buildWithLoadedStories(scenario: Scenario): Timeline {
-  return buildTimeline(scenario, builders);
+  return buildTimeline(scenario, scenario.tls ? tlsBuilders : builders);
 }

@@ -28,6 +28,7 @@ const TEACHING_ORDER = [
   'frames',
   'masking',
   'close',
+  'wss',
   'socketio',
   'emit',
   'reconnect',

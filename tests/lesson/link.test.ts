@@ -841,7 +841,9 @@ describe('every parameter of LINK_PARAMS', () => {
         expect(problems).toEqual([]);
         for (const g of given) {
           const part: Record<string, unknown> = state[g.param.part] as never;
-          expect(part[g.param.field], g.param.name).toEqual(expectedValue(g.param, g.values));
+          // An optional flag (tls) is absent when off: absent reads as 0.
+          const value = g.param.name === 'tls' ? (part[g.param.field] ?? false) : part[g.param.field];
+          expect(value, g.param.name).toEqual(expectedValue(g.param, g.values));
         }
       }),
       { numRuns: 300 },

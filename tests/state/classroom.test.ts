@@ -86,7 +86,8 @@ describe('choosing a lesson', () => {
       store.getState().chooseLesson(lesson.id);
       // A story the page has not loaded yet (Socket.IO, the comparison) is fetched first, as in the browser:
       // ensureStory hands back the same promise chooseLesson waits on, so this resumes after it has applied.
-      await ensureStory(lesson.story);
+      // TLS lessons (wss) load the TLS stories.
+      await ensureStory(lesson.story, lessonScenario(lesson.id).tls ?? false);
       const s = store.getState();
       expect(s.scenario).toEqual(lessonScenario(lesson.id));
       expect(s.cursor).toBe(lessonStartIndex(lesson, s.timeline));

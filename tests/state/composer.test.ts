@@ -50,6 +50,8 @@ const LINKS = [
   '?lesson=emit&emit=room',
   '?lesson=reconnect',
   '?lesson=polling-vs-websocket',
+  '?lesson=wss',
+  '?lesson=socketio&tls=1',
 ];
 
 describe('the composer lands on the new message', () => {

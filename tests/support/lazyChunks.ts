@@ -15,6 +15,7 @@ export const LAZY_CHUNKS: Readonly<Record<string, () => Promise<unknown>>> = {
   'views/compare/ComparisonChart.tsx': () => import('../../src/views/compare/ComparisonChart'),
   'views/exports/ExportDialog.tsx': () => import('../../src/views/exports/ExportDialog'),
   'views/inspector/Inspector.tsx': () => import('../../src/views/inspector/Inspector'),
+  'views/inspector/TlsPanel.tsx': () => import('../../src/views/inspector/TlsPanel'),
   'views/motion/stepAnimations.ts': () => import('../../src/views/motion/stepAnimations'),
   'views/share/ShareDialog.tsx': () => import('../../src/views/share/ShareDialog'),
   'views/signal/SignalTrace.tsx': () => import('../../src/views/signal/SignalTrace'),

@@ -6,7 +6,7 @@
  */
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { parseLink } from '../../src/lesson/link';
-import { buildTimeline, timelinePcap, timelineText } from '../../src/sim/timeline';
+import { buildTimeline, timelineKeyLog, timelinePcap, timelineText } from '../../src/sim/timeline';
 import { ALL_STORIES } from '../../src/sim/stories';
 import { loadStoreFromLink, storeFromLink } from '../../src/state/boot';
 import { StoreProvider } from '../../src/state/context';
@@ -72,6 +72,40 @@ describe('ExportDialog', () => {
     // A classic libpcap file: magic a1b2c3d4 (little-endian here), Ethernet link type 1.
     expect([...cli.subarray(0, 4)]).toEqual([0xd4, 0xc3, 0xb2, 0xa1]);
     expect(screen.getByRole('status')).toHaveTextContent(`Saved wirewalk-${lesson}-${seed}.pcap.`);
+  });
+
+  it('offers the key log of a TLS scenario, the same lines as npm run pcap writes beside the capture', async () => {
+    const saved = captureDownloads();
+    const link = '?lesson=websocket&tls=1';
+    // The TLS stories load on demand, as in the page.
+    const store = await loadStoreFromLink(link, { reducedMotion: true });
+    store.getState().openDialog('export');
+    render(
+      <StoreProvider store={store}>
+        <ExportDialog />
+      </StoreProvider>,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Download the key log (.keys)' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    const cli = timelineKeyLog(buildTimeline(parseLink(link).state.scenario, ALL_STORIES));
+    expect(new TextDecoder().decode(await bytesOf(saved[0]!.blob))).toBe(cli);
+    expect(
+      cli!
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ')[0]),
+    ).toEqual([
+      'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+      'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+      'CLIENT_TRAFFIC_SECRET_0',
+      'SERVER_TRAFFIC_SECRET_0',
+    ]);
+    expect(saved[0]!.name).toBe(`wirewalk-websocket-${store.getState().scenario.seed}.keys`);
+  });
+
+  it('offers no key log without TLS', () => {
+    renderExport('?lesson=websocket');
+    expect(screen.queryByRole('button', { name: 'Download the key log (.keys)' })).toBeNull();
   });
 
   it('follows the scenario as it is now, messages added in the composer included', async () => {

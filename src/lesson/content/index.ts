@@ -15,6 +15,7 @@ import type { LessonContent } from './types';
 import { CONNECTION_LESSONS } from './websocket/connection';
 import { FRAME_LESSONS } from './websocket/frames';
 import { LOSS_LESSONS } from './websocket/loss';
+import { WSS_LESSONS } from './websocket/wss';
 
 export type { LessonContent, SelfCheck } from './types';
 export { CURRICULUM_MAP, type CurriculumEntry } from '../curriculum';
@@ -23,6 +24,7 @@ export { CURRICULUM_MAP, type CurriculumEntry } from '../curriculum';
 export const LESSON_CONTENT: readonly LessonContent[] = [
   ...CONNECTION_LESSONS,
   ...FRAME_LESSONS,
+  ...WSS_LESSONS,
   ...SOCKETIO_LESSONS,
   ...COMPARE_LESSONS,
   ...LOSS_LESSONS,

@@ -91,6 +91,7 @@ export const LINK_PARAMS = [
     max: LIMITS.maxInterval,
     none: false,
   },
+  { name: 'tls', part: 'scenario', field: 'tls', kind: 'flag' },
   {
     name: 'm',
     part: 'scenario',

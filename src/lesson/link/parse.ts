@@ -185,10 +185,13 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
   const drop = r.optionalWhole('drop', base.drop);
   const transport = r.choice('transport', base.transport);
   const interval = r.whole('interval', base.interval);
+  const tls = r.flag('tls', base.tls ?? false);
   const messages = readMessages(r, base.messages);
   const view = readView(r);
+  const { tls: _baseTls, ...untouched } = base;
   const scenario: Scenario = {
-    ...base,
+    ...untouched,
+    ...(tls ? { tls: true } : {}),
     messages,
     seed,
     mss,

@@ -74,6 +74,31 @@ export interface SocketHandlers {
   closed?(): void;
 }
 
+/**
+ * What a program above TCP holds: a TCP `Socket`, or a TLS connection over one (sim/libs/tls/socket.ts),
+ * which reads and writes plaintext and keeps TCP's state visible.
+ */
+export interface StreamSocket {
+  readonly host: HostInfo;
+  readonly peer: HostInfo;
+  /** The TCP connection's number (0-based, in opening order). */
+  readonly connection: number;
+  handlers: SocketHandlers;
+  readonly tcp: { readonly state: TcpEndpoint['state'] };
+  write(bytes: Uint8Array, tag?: unknown): void;
+  end(): void;
+  abort(): void;
+}
+
+/**
+ * Another protocol over TCP (TLS): wraps the client's connection as it opens and the server's as it is
+ * accepted; the programs then read and write through the wrapper.
+ */
+export interface SecureTransport {
+  client(tcp: Socket): StreamSocket;
+  server(tcp: Socket): StreamSocket;
+}
+
 interface Timer {
   gen: number;
 }
@@ -84,7 +109,7 @@ type SimEvent =
   | { readonly kind: 'timer'; readonly socket: Socket; readonly timer: TcpTimerKind; readonly gen: number }
   | { readonly kind: 'call'; readonly fn: () => void; readonly passive: boolean };
 
-export class Socket {
+export class Socket implements StreamSocket {
   readonly host: HostInfo;
   readonly peer: HostInfo;
   readonly tcp: TcpEndpoint;

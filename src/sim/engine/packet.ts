@@ -28,7 +28,7 @@ export const IP_TTL = LINUX_DEFAULT_TTL;
  * it; TCP may cut it into several segments; each segment's packet takes its labels from here.
  */
 export interface AppWrite {
-  readonly layer: Extract<ProtoLayer, 'http' | 'websocket'>;
+  readonly layer: Extract<ProtoLayer, 'http' | 'websocket' | 'tls'>;
   readonly bytes: Uint8Array;
   /** What the first segment's packet says it carries. */
   readonly info: AppInfo;
@@ -44,6 +44,8 @@ export interface AppWrite {
 
 export function appWriteFields(w: AppWrite): readonly FieldAnnotation[] {
   if (w.fields) return w.fields;
+  // TLS writes come with their fields (sim/libs/tls/socket.ts), so the TLS codec loads only with TLS.
+  if (w.layer === 'tls') return [];
   const decoded =
     w.layer === 'websocket'
       ? decodeWsFrame(w.bytes, { from: w.from })

@@ -24,7 +24,7 @@ import {
   type HttpRequestRepr,
   type HttpResponseRepr,
 } from '../../protocol/http';
-import { NS_PER_MS, type Socket, type World } from '../engine/network';
+import { NS_PER_MS, type SecureTransport, type StreamSocket, type World } from '../engine/network';
 import type { AppWrite } from '../engine/packet';
 import { ByteQueue } from '../engine/byteQueue';
 import type { HostInfo } from '../types';
@@ -190,12 +190,12 @@ export interface BrowserHttpHooks {
   /** Called just before the connection's SYN is sent. */
   opening?(reason: OpenReason, poolSize: number): void;
   /** The connection is established; `n` counts this browser's HTTP connections from 1. */
-  opened?(socket: Socket, n: number): void;
+  opened?(socket: StreamSocket, n: number): void;
 }
 
 interface PoolConn {
   readonly n: number;
-  socket: Socket | null;
+  socket: StreamSocket | null;
   state: 'connecting' | 'busy' | 'idle' | 'closed';
   exchange: Exchange | null;
   readonly reader: MessageReader;
@@ -230,6 +230,8 @@ export class BrowserHttp {
     readonly server: HostInfo,
     readonly port: number,
     private readonly hooks: BrowserHttpHooks = {},
+    /** https://: TLS over each connection (and over the WebSockets an Engine.IO client opens beside them). */
+    readonly secure: SecureTransport | null = null,
   ) {}
 
   /** Connections currently open or opening. */
@@ -306,7 +308,11 @@ export class BrowserHttp {
     x.conn = c;
     this.conns.push(c);
     this.hooks.opening?.(reason, this.conns.length);
-    c.socket = this.world.connect(this.host, this.server, this.port, {
+    const tcp = this.world.connect(this.host, this.server, this.port, {});
+    // TCP's first event comes in the next turn: the handlers are in place by then.
+    const socket = this.secure ? this.secure.client(tcp) : tcp;
+    c.socket = socket;
+    socket.handlers = {
       established: () => {
         if (c.state === 'closed') return;
         this.hooks.opened?.(c.socket!, c.n);
@@ -322,7 +328,7 @@ export class BrowserHttp {
       data: (b) => this.data(c, b),
       end: () => this.ended(c),
       aborted: () => this.kill(c, false),
-    });
+    };
   }
 
   private send(c: PoolConn, x: Exchange): void {
@@ -405,7 +411,7 @@ export class HttpResponder {
     return !this.sent && this.conn.state !== 'closed';
   }
 
-  get socket(): Socket {
+  get socket(): StreamSocket {
     return this.conn.socket;
   }
 
@@ -430,7 +436,7 @@ export interface HttpServerHandler {
    * A request with `Upgrade`: return true to take the connection over (its socket and any bytes that
    * followed the request), false to answer it as an ordinary request.
    */
-  upgrade?(req: HttpRequestIn, socket: Socket, rest: Uint8Array): boolean;
+  upgrade?(req: HttpRequestIn, socket: StreamSocket, rest: Uint8Array): boolean;
 }
 
 class ServerConn {
@@ -441,7 +447,7 @@ class ServerConn {
 
   constructor(
     private readonly server: HttpServer,
-    readonly socket: Socket,
+    readonly socket: StreamSocket,
   ) {
     socket.handlers = {
       data: (b) => this.data(b),
@@ -523,9 +529,11 @@ export class HttpServer {
     readonly host: HostInfo,
     readonly port: number,
     readonly handler: HttpServerHandler,
+    /** https://: TLS over each accepted connection. */
+    secure: SecureTransport | null = null,
   ) {
     world.listen(host, port, (socket) => {
-      new ServerConn(this, socket);
+      new ServerConn(this, secure ? secure.server(socket) : socket);
     });
   }
 }

@@ -29,7 +29,7 @@ import type { Clock, SimTimer } from '../engine/clock';
 import { EngineClient } from './engineio/client';
 import { EngineServer, type EioServerOptions, type EioSession } from './engineio/server';
 import { BrowserHttp, HTTP_EPOCH_MS, HttpServer, type OpenReason } from './http';
-import { NS_PER_MS, type Socket } from '../engine/network';
+import { NS_PER_MS, type SecureTransport, type StreamSocket } from '../engine/network';
 import { rngStream, type Rng } from '../engine/rng';
 import type { EmitKind } from '../scenario';
 import type { HostId, HostInfo } from '../types';
@@ -197,12 +197,13 @@ export class SioServer {
     readonly clock: Clock,
     readonly host: HostInfo,
     options: EioServerOptions,
-    browserOf: (socket: Socket) => HostId,
+    browserOf: (socket: StreamSocket) => HostId,
     /** The port its own HTTP server listens on; null when another program's server hands it requests. */
     port: number | null,
+    secure: SecureTransport | null = null,
   ) {
     this.engine = new EngineServer(clock, host, options, browserOf);
-    this.http = port === null ? null : new HttpServer(clock.world, host, port, this.engine);
+    this.http = port === null ? null : new HttpServer(clock.world, host, port, this.engine, secure);
     this.engine.hooks = { connection: (session) => this.onSession(session) };
   }
 
@@ -371,11 +372,17 @@ export class SioClient {
     server: HostInfo,
     port: number,
     private readonly obs: SioClientObserver,
+    secure: SecureTransport | null = null,
   ) {
     this.backoff = new Backoff(rngStream(clock.world.seed, `backoff:${host.id}`));
-    this.http = new BrowserHttp(clock.world, host, server, port, {
-      opening: (reason) => obs.connecting(host.id, 'http', reason),
-    });
+    this.http = new BrowserHttp(
+      clock.world,
+      host,
+      server,
+      port,
+      { opening: (reason) => obs.connecting(host.id, 'http', reason) },
+      secure,
+    );
   }
 
   get transport(): 'polling' | 'websocket' | undefined {

@@ -45,14 +45,19 @@ import {
   type WsFrameRepr,
 } from '../../protocol/websocket';
 import { ByteQueue } from '../engine/byteQueue';
-import type { Socket, World } from '../engine/network';
+import type { Socket, SocketHandlers, StreamSocket, World } from '../engine/network';
 import type { AppWrite } from '../engine/packet';
 import type { Rng } from '../engine/rng';
 import type { HostInfo, WsReadyState } from '../types';
+import type { TlsWriteInfo } from './tls/socket';
 
 /** Why a write was made: the timeline labels and narrates packets by it. */
 export type WritePurpose =
-  'upgrade-request' | 'upgrade-response' | 'message' | 'ping' | 'pong' | 'close' | 'close-echo';
+  'upgrade-request' | 'upgrade-response' | 'message' | 'ping' | 'pong' | 'close' | 'close-echo' | TlsPurpose;
+
+/** TLS's own writes (sim/libs/tls/socket.ts): its handshake flights and its closing alert. */
+export type TlsPurpose =
+  'tls-client-hello' | 'tls-server-hello' | 'tls-client-finished' | 'tls-session-ticket' | 'tls-close-notify';
 
 /** An AppWrite with the story's reasons attached. */
 export interface StoryWrite extends AppWrite {
@@ -62,6 +67,8 @@ export interface StoryWrite extends AppWrite {
   /** 0-based frame index and frame count, for a fragmented message. */
   readonly fragment?: { readonly index: number; readonly count: number };
   readonly frame?: WsFrameRepr;
+  /** Set when TLS carries the write: its records, and the plaintext write inside them. */
+  readonly tls?: TlsWriteInfo;
 }
 
 /** What the WebSocket programs do and see, for the timeline. */
@@ -239,7 +246,7 @@ interface WsEndOptions {
 /** Shared frame handling of both ends. */
 abstract class WsEnd {
   readyState: WsReadyState | undefined;
-  protected socket: Socket | null = null;
+  protected socket: StreamSocket | null = null;
   protected readonly rx = new ByteQueue();
   protected readonly host: HostInfo;
   protected readonly observer: WsObserver;
@@ -443,6 +450,7 @@ export class BrowserWebSocket extends WsEnd {
     readonly port: number;
     readonly request: WsRequestFields;
     readonly masks: Rng;
+    readonly secure?: (tcp: Socket) => StreamSocket;
   };
 
   constructor(
@@ -455,6 +463,8 @@ export class BrowserWebSocket extends WsEnd {
       readonly keyBytes: Uint8Array;
       /** Where the masking keys come from (§5.3: a fresh one for every frame). */
       readonly masks: Rng;
+      /** wss://: wrap the TCP connection in TLS (RFC 6455 §3: "wss" is WebSocket over TLS). */
+      readonly secure?: (tcp: Socket) => StreamSocket;
     },
   ) {
     super(o, 'client');
@@ -470,7 +480,7 @@ export class BrowserWebSocket extends WsEnd {
   /** `new WebSocket('ws://<host><path>')`. */
   open(): void {
     this.emit({ kind: 'create', host: this.host, key: this.key });
-    this.socket = this.o.world.connect(this.host, this.o.server, this.o.port, {
+    const handlers: SocketHandlers = {
       established: () => this.sendUpgrade(),
       data: (b) => this.data(b),
       end: () => {
@@ -479,7 +489,12 @@ export class BrowserWebSocket extends WsEnd {
         this.finish(this.closeSent && this.closeReceived !== null);
       },
       aborted: () => this.finish(false),
-    });
+    };
+    const tcp = this.o.world.connect(this.host, this.o.server, this.o.port, {});
+    // TCP's first event comes in the next turn: the handlers are in place by then.
+    const socket = this.o.secure ? this.o.secure(tcp) : tcp;
+    socket.handlers = handlers;
+    this.socket = socket;
   }
 
   private sendUpgrade(): void {
@@ -534,7 +549,7 @@ export class WsServerConnection extends WsEnd {
     return null;
   }
 
-  private take(socket: Socket): void {
+  private take(socket: StreamSocket): void {
     this.socket = socket;
     socket.handlers = {
       data: (b) => this.data(b),
@@ -548,7 +563,7 @@ export class WsServerConnection extends WsEnd {
   }
 
   /** A `ws` server on its own port: read the upgrade request from the connection, check it, answer. */
-  attach(socket: Socket): void {
+  attach(socket: StreamSocket): void {
     this.take(socket);
   }
 
@@ -556,7 +571,7 @@ export class WsServerConnection extends WsEnd {
    * `ws`'s handleUpgrade: an HTTP server has read an upgrade request with `key` on `socket`; `rest` is
    * what came after it.
    */
-  accept(socket: Socket, key: string, rest: Uint8Array): void {
+  accept(socket: StreamSocket, key: string, rest: Uint8Array): void {
     this.take(socket);
     this.upgrade(key);
     this.rx.push(rest);

@@ -6,7 +6,8 @@
 import type { Scenario } from '../scenario';
 import type { TcpEvent } from '../engine/tcp';
 import type { HostInfo, Packet } from '../types';
-import type { StoryWrite } from '../libs/websocket';
+import type { StoryWrite, TlsPurpose } from '../libs/websocket';
+import type { TlsSteps } from './tls';
 import { Label, Who, msText, who } from './phrases';
 
 export interface Narration {
@@ -32,6 +33,8 @@ export interface RunFacts {
   readonly duplicateAcks: Map<number, number>;
   /** Position of each FIN and of the ACK that acknowledges it in the four-step goodbye (1-4). */
   readonly goodbye: Map<number, number>;
+  /** What the steps say about TLS, when the scenario runs over it (steps/tls.ts, loaded with TLS). */
+  tls?: TlsSteps;
 }
 
 /** The facts of a run before its first packet: nothing chosen yet. */
@@ -113,7 +116,8 @@ export type PacketRole =
   | 'close-echo'
   | 'continuation'
   | 'fin'
-  | 'ack';
+  | 'ack'
+  | TlsPurpose;
 
 export function packetRole(p: Packet, w: StoryWrite | undefined): PacketRole {
   const flags = p.tcp.flags;

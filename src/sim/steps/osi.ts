@@ -12,6 +12,7 @@ import { MISCONCEPTIONS, Who, bytesText, quoted } from './phrases';
 import { OSI_LAYERS } from '../osiLayers';
 import type { OsiLayer, Packet } from '../types';
 import type { StoryWrite } from '../libs/websocket';
+import { plainBytes, schemeOf } from './scheme';
 
 const TEXT = new TextDecoder('utf-8');
 
@@ -42,20 +43,20 @@ function flagsText(p: Packet): string {
 }
 
 function payloadPreview(w: StoryWrite): { text: string; bytes: Uint8Array } {
-  const payload = w.frame ? w.frame.payload : w.bytes;
+  const payload = w.frame ? w.frame.payload : plainBytes(w);
   return { text: TEXT.decode(payload), bytes: payload };
 }
 
 /** The lines of an HTTP head, joined with ' | '. */
 function headOf(w: StoryWrite): string {
-  const text = TEXT.decode(w.bytes);
+  const text = TEXT.decode(plainBytes(w));
   return text.split('\r\n').filter(Boolean).join(' | ');
 }
 
 /** Layer 7 down: the WebSocket frame the program (or the library) writes. */
 function frameDown(role: PacketRole, w: StoryWrite, f: RunFacts, sender: string): Narration {
   const repr = w.frame!;
-  const header = w.bytes.length - repr.payload.length;
+  const header = plainBytes(w).length - repr.payload.length;
   const op = repr.opcode;
   const opName =
     op === WS_OPCODES.text
@@ -78,7 +79,7 @@ function frameDown(role: PacketRole, w: StoryWrite, f: RunFacts, sender: string)
     text:
       `${call}: FIN = ${repr.fin ? 1 : 0}, opcode ${opName}, MASK = ${repr.maskKey ? 1 : 0}, payload length ` +
       `${repr.payload.length}${repr.maskKey ? `, masking key ${toHex(repr.maskKey)}` : ''}. ` +
-      `${bytesText(w.bytes.length)} in all, ${header} of them header. This frame is the application's data.`,
+      `${bytesText(plainBytes(w).length)} in all, ${header} of them header. This frame is the application's data.`,
     curriculum: ['Q10'],
   };
 }
@@ -92,15 +93,23 @@ function appDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
       return {
         title: title(7, 'nothing to send yet'),
         text:
-          `The page wants ws://server/chat, but there is no connection yet, so layer 7 has no bytes to send. ` +
-          `The browser asks its operating system for a TCP connection to ${f.server.ip}, port 80. ` +
+          `The page wants ${schemeOf(f).ws}://server/chat, but there is no connection yet, so layer 7 has no bytes to send. ` +
+          `The browser asks its operating system for a TCP connection to ${f.server.ip}, port ${schemeOf(f).port}. ` +
           'What travels now is TCP’s own SYN.',
+      };
+    case 'tls-client-hello':
+      return {
+        title: title(7, 'nothing to send yet'),
+        // RFC 6455 §4.1: for wss, the TLS handshake comes before the opening handshake.
+        text:
+          'TCP is up, but the upgrade request must wait: for wss:// the browser first agrees keys with the ' +
+          'server. The program writes nothing; what travels now is TLS’s ClientHello.',
       };
     case 'upgrade-request':
       return {
         title: title(7, 'the HTTP upgrade request'),
         text:
-          `The browser writes ${bytesText(w!.bytes.length)} of HTTP: ${headOf(w!)}. Upgrade and Connection ask ` +
+          `The browser writes ${bytesText(plainBytes(w!).length)} of HTTP: ${headOf(w!)}. Upgrade and Connection ask ` +
           `to switch this connection to WebSocket; the key ${f.key ?? '?'} is 16 random bytes in base64 that ` +
           'the server must prove it read. One request, one answer: that is the whole WebSocket handshake. At ' +
           'this layer the unit is simply called data.',
@@ -112,7 +121,7 @@ function appDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
       return {
         title: title(7, 'the 101 answer'),
         text:
-          `ws checked the request (GET, Upgrade: websocket, version 13, a key) and writes ${bytesText(w!.bytes.length)}: ` +
+          `ws checked the request (GET, Upgrade: websocket, version 13, a key) and writes ${bytesText(plainBytes(w!).length)}: ` +
           `${headOf(w!)}. ` +
           (acc
             ? `The Accept value, step by step: take the key ${acc.key}; append the fixed GUID ${acc.guid}; ` +
@@ -141,7 +150,8 @@ function appDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
   }
 }
 
-function presentationDown(p: Packet, w: StoryWrite | undefined): Narration {
+function presentationDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
+  if (w?.tls && f.tls) return f.tls.tlsPresentationDown(p, w, f);
   if (
     w?.frame &&
     w.frame.opcode !== WS_OPCODES.close &&
@@ -187,6 +197,16 @@ function session(p: Packet, w: StoryWrite | undefined, down: boolean): Narration
         role === 'syn'
           ? 'No session exists yet; nothing to do at layer 5.'
           : 'The bytes belong to the WebSocket session on this connection (found by its ports). No header to remove.',
+      curriculum: ['Q10', 'M6'],
+    };
+  }
+  if (w?.tls && !w.tls.inner) {
+    return {
+      title: title(5, 'the TLS session, no header'),
+      // RFC 8446 §1: TLS provides a secure channel between two peers; its state lives in each endpoint.
+      text:
+        'TLS’s handshake sets up the state both ends keep for this connection: the keys, the record numbers. ' +
+        'That is session-like work, but no layer-5 header exists: it all happens inside TLS’s own records.',
       curriculum: ['Q10', 'M6'],
     };
   }
@@ -286,7 +306,7 @@ export function walkDown(
   const steps: WalkStep[] = [];
   if (!retransmission) {
     steps.push({ ...appDown(p, w, f), layer: 7, kind: 'encapsulate' });
-    steps.push({ ...presentationDown(p, w), layer: 6, kind: 'encapsulate' });
+    steps.push({ ...presentationDown(p, w, f), layer: 6, kind: 'encapsulate' });
     steps.push({ ...session(p, w, true), layer: 5, kind: 'encapsulate' });
   }
   const l4 = transportDown(p, w);
@@ -375,7 +395,8 @@ function appUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
   }
 }
 
-function presentationUp(p: Packet, w: StoryWrite | undefined): Narration {
+function presentationUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
+  if (w?.tls && f.tls && p.tcp.len >= w.bytes.length) return f.tls.tlsPresentationUp(w);
   if (w?.frame && w.purpose === 'message' && w.frame.payload.length > 0 && p.tcp.len >= w.bytes.length) {
     const { text } = payloadPreview(w);
     return {
@@ -400,9 +421,9 @@ function transportUp(p: Packet): Narration {
   const ports = `${p.tcp.srcPort} → ${p.tcp.dstPort}`;
   if (p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('ACK')) {
     return {
-      title: title(4, 'TCP: a SYN for port 80'),
+      title: title(4, `TCP: a SYN for port ${p.tcp.dstPort}`),
       text:
-        `TCP checks the checksum, sees a SYN to port 80 where server.js listens, and notes the browser's ` +
+        `TCP checks the checksum, sees a SYN to port ${p.tcp.dstPort} where server.js listens, and notes the browser's ` +
         `number x = ${p.tcp.seq}. It will answer with its own SYN-ACK.`,
       curriculum: ['Q10', 'Q11'],
     };
@@ -470,7 +491,7 @@ export function walkUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): WalkS
     { ...networkUp(p, f), layer: 3, kind: 'decapsulate' },
     { ...transportUp(p), layer: 4, kind: 'decapsulate' },
     { ...session(p, w, false), layer: 5, kind: 'decapsulate' },
-    { ...presentationUp(p, w), layer: 6, kind: 'decapsulate' },
+    { ...presentationUp(p, w, f), layer: 6, kind: 'decapsulate' },
     { ...appUp(p, w, f), layer: 7, kind: 'decapsulate' },
   ];
 }

@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { useActions, useWirewalk, useWirewalkStore } from '../../state/context';
-import { capturePcap, captureText, exportFileName } from '../../state/exports';
+import { captureKeyLog, capturePcap, captureText, exportFileName } from '../../state/exports';
 import type { WirewalkStore } from '../../state/store';
 import { Modal } from '../dialog/Modal';
 import { downloadBlob } from './download';
@@ -71,6 +71,7 @@ export function ExportDialog() {
   const store = useWirewalkStore();
   const scenario = useWirewalk((s) => s.scenario);
   const cursor = useWirewalk((s) => s.cursor);
+  const tls = useWirewalk((s) => (s.timeline.tls?.length ?? 0) > 0);
   const { closeDialog } = useActions();
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
@@ -109,6 +110,15 @@ export function ExportDialog() {
         name: exportFileName(scenario, 'pcap'),
       };
     });
+  const keys = () =>
+    run('the key log', async () => {
+      const log = captureKeyLog(store.getState().timeline);
+      if (log === null) throw new Error('this scenario has no TLS');
+      return {
+        blob: new Blob([log], { type: 'text/plain;charset=utf-8' }),
+        name: exportFileName(scenario, 'keys'),
+      };
+    });
   const text = () =>
     run('the timeline', async () => ({
       blob: new Blob([captureText(store.getState().timeline)], { type: 'text/plain;charset=utf-8' }),
@@ -135,6 +145,18 @@ export function ExportDialog() {
         <button type="button" className="btn" aria-disabled={busy} onClick={() => void pcap()}>
           Download the capture (.pcap)
         </button>
+        {tls && (
+          <>
+            <p className="export-note">
+              The TLS secrets of this run, in the key log format browsers write (SSLKEYLOGFILE). Give it to
+              Wireshark (Preferences › Protocols › TLS › (Pre)-Master-Secret log filename, or{' '}
+              <code>-o tls.keylog_file:FILE</code>) and every record of the capture decrypts.
+            </p>
+            <button type="button" className="btn" aria-disabled={busy} onClick={() => void keys()}>
+              Download the key log (.keys)
+            </button>
+          </>
+        )}
       </section>
       <section className="export-group" aria-labelledby="export-pictures">
         <h3 id="export-pictures">Pictures for slides (step {cursor + 1})</h3>

@@ -3,7 +3,7 @@
  * the current step's packet, or the one most recently on screen. Masked payloads and the accept key get
  * their own step-by-step explanation above the tree.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toHex } from '../../protocol/bytes';
 import { FCS_LENGTH } from '../../protocol/ethernet';
 import { useWirewalk } from '../../state/context';
@@ -13,6 +13,9 @@ import { fieldBytes, fieldsAt, hexDump, trailerBytes } from '../hex/layout';
 import { useElementSize } from '../motion/useElementSize';
 import { layerColour, PROTO_LAYERS } from '../theme/layers';
 import { AcceptPanel } from './AcceptPanel';
+
+// The TLS panel decrypts records (@noble/ciphers): loaded only when a packet carries TLS.
+const TlsPanel = lazy(() => import('./TlsPanel'));
 import { FieldList } from './FieldList';
 import { HexView } from './HexView';
 import { MaskPanel } from './MaskPanel';
@@ -161,6 +164,11 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
           </div>
           <MaskPanel packet={packet} />
           <AcceptPanel timeline={timeline} packet={packet} />
+          {packet.layers.tls ? (
+            <Suspense fallback={null}>
+              <TlsPanel timeline={timeline} packet={packet} />
+            </Suspense>
+          ) : null}
           <div className="inspector-tree">
             <FieldList
               tree={tree}

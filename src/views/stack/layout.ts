@@ -48,10 +48,12 @@ function tcpPort(timeline: Timeline, host: HostInfo): number | undefined {
 export function stackRows(timeline: Timeline, step: Step | undefined, host: HostInfo): StackRow[] {
   const port = tcpPort(timeline, host);
   const socketio = timeline.scenario.story === 'socketio';
+  // wss:// and https://: TLS 1.3 sits between TCP and HTTP (RFC 8446 §1); drawn at 6, with 5's session state.
+  const tls = timeline.scenario.tls === true;
   const protocols: Readonly<Record<OsiLayer, string>> = {
     7: appProtocol(timeline, step, host.id),
-    6: socketio ? 'UTF-8 JSON' : 'UTF-8',
-    5: socketio ? 'Engine.IO session' : 'session',
+    6: tls ? 'TLS 1.3' : socketio ? 'UTF-8 JSON' : 'UTF-8',
+    5: tls ? 'TLS session' : socketio ? 'Engine.IO session' : 'session',
     4: port !== undefined ? `TCP :${port}` : 'TCP',
     3: `IPv4 ${host.ip}`,
     2: 'Ethernet II',
@@ -77,12 +79,17 @@ export function stackRows(timeline: Timeline, step: Step | undefined, host: Host
         : info.osi === 4 && port !== undefined
           ? `TCP, port ${port}`
           : info.osi === 6
-            ? 'UTF-8 encoding of the text; no header of its own'
+            ? tls
+              ? 'TLS 1.3 between TCP and HTTP: it encrypts (layer 6 work) and keeps the session keys (layer 5 ' +
+                'work), and adds 22 bytes to every record: neither layer alone describes it'
+              : 'UTF-8 encoding of the text; no header of its own'
             : info.osi === 5
-              ? `the ${socketio ? 'Engine.IO' : 'WebSocket'} session; no header of its own`
+              ? tls
+                ? `TLS’s keys and record numbers, and the ${socketio ? 'Engine.IO' : 'WebSocket'} session inside it`
+                : `the ${socketio ? 'Engine.IO' : 'WebSocket'} session; no header of its own`
               : protocols[info.osi],
     colour: info.colour,
-    addsHeader: info.addsHeader,
+    addsHeader: tls && info.osi === 6 ? true : info.addsHeader,
     active: here === info.osi,
     direction: here === info.osi ? direction : null,
     passed:

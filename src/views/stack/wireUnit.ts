@@ -31,6 +31,7 @@ const BLOCK_NAMES: Readonly<Record<ProtoLayer, string>> = {
   ethernet: 'Ethernet',
   ipv4: 'IPv4',
   tcp: 'TCP',
+  tls: 'TLS',
   http: 'HTTP',
   websocket: 'WebSocket',
   engineio: 'Engine.IO',

@@ -115,6 +115,8 @@ export const PROTO_LAYERS: Readonly<Record<ProtoLayer, ProtoInfo>> = {
   ethernet: { name: 'Ethernet II', osi: 2, colour: 'ethernet' },
   ipv4: { name: 'IPv4', osi: 3, colour: 'ipv4' },
   tcp: { name: 'TCP', osi: 4, colour: 'tcp' },
+  // Between TCP and HTTP: its handshake is session-like (layer 5), its encryption presentation-like (6).
+  tls: { name: 'TLS', osi: 6, colour: 'presentation' },
   http: { name: 'HTTP', osi: 7, colour: 'app' },
   websocket: { name: 'WebSocket', osi: 7, colour: 'app' },
   engineio: { name: 'Engine.IO', osi: 7, colour: 'engineio' },
@@ -127,6 +129,7 @@ export const PROTO_ORDER: readonly ProtoLayer[] = [
   'ethernet',
   'ipv4',
   'tcp',
+  'tls',
   'http',
   'websocket',
   'engineio',

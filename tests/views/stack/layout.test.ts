@@ -1,6 +1,9 @@
 import { FIXTURE, STEPS, WALK_START, CLIENT, SERVER } from '../fixture';
 import { hostBadges, stackRows, stageHosts } from '../../../src/views/stack/layout';
 import type { Step } from '../../../src/sim/types';
+import { parseLink } from '../../../src/lesson/link';
+import { ALL_STORIES } from '../../../src/sim/stories';
+import { buildTimeline } from '../../../src/sim/timeline';
 
 const walkDown = STEPS.slice(WALK_START, WALK_START + 7);
 const walkUp = STEPS.slice(WALK_START + 8, WALK_START + 15);
@@ -15,6 +18,18 @@ describe('stackRows', () => {
     expect(stackRows(FIXTURE, STEPS[0], SERVER).find((r) => r.osi === 4)!.protocol).toBe('TCP :80');
     expect(rows.find((r) => r.osi === 3)!.protocol).toBe('IPv4 192.0.2.10');
     expect(rows.filter((r) => !r.addsHeader).map((r) => r.osi)).toEqual([6, 5]);
+  });
+
+  it('over TLS, layer 6 is TLS 1.3 and adds bytes, and says why it fits neither 5 nor 6 alone', () => {
+    const t = buildTimeline(parseLink('lesson=wss').state.scenario, ALL_STORIES);
+    const rows = stackRows(t, t.steps[0], t.hosts[0]!);
+    const six = rows.find((r) => r.osi === 6)!;
+    expect(six.protocol).toBe('TLS 1.3');
+    expect(six.addsHeader).toBe(true);
+    expect(six.detail).toMatch(/neither layer alone/);
+    expect(rows.find((r) => r.osi === 5)!.protocol).toBe('TLS session');
+    expect(rows.find((r) => r.osi === 4)!.protocol).toMatch(/^TCP :\d+$/);
+    expect(stackRows(t, t.steps[0], t.hosts[1]!).find((r) => r.osi === 4)!.protocol).toBe('TCP :443');
   });
 
   it('marks the active layer, the direction and the trail only on the host where the step happens', () => {

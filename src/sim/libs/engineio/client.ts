@@ -16,7 +16,7 @@ import {
   type EioPacketRepr,
 } from '../../../protocol/engineio';
 import type { Clock, SimTimer } from '../../engine/clock';
-import { NS_PER_MS } from '../../engine/network';
+import { NS_PER_MS, type Socket } from '../../engine/network';
 import { rngStream, type Rng } from '../../engine/rng';
 import type { HostInfo } from '../../types';
 import { browserRequest, browserWsRequest, type BrowserHttp, type ExchangeHandle } from '../http';
@@ -211,6 +211,8 @@ class ClientWsTransport implements EioTransport {
       keyBytes: rngStream(e.clock.world.seed, `ws-key:${e.host.id}:${e.n}:${n}`).bytes(16),
       masks: rngStream(e.clock.world.seed, `mask:${e.host.id}:${e.n}:${n}`),
       writes: eioWsWrites(e.host.id, true),
+      // https:// pages open wss:// WebSockets (engine.io-client builds the URL from the page's scheme).
+      ...(e.http.secure ? { secure: (tcp: Socket) => e.http.secure!.client(tcp) } : {}),
     });
     this.ws.hooks = {
       open: () => {

@@ -18,7 +18,7 @@ import {
 } from '../../../protocol/engineio';
 import { headerValue } from '../../../protocol/http';
 import type { Clock, SimTimer } from '../../engine/clock';
-import { NS_PER_MS, type Socket } from '../../engine/network';
+import { NS_PER_MS, type StreamSocket } from '../../engine/network';
 import { rngStream } from '../../engine/rng';
 import type { HostId, HostInfo } from '../../types';
 import { nodeResponse, type HttpRequestIn, type HttpResponder, type HttpServerHandler } from '../http';
@@ -345,7 +345,7 @@ export class EngineServer implements HttpServerHandler {
     readonly host: HostInfo,
     readonly options: EioServerOptions,
     /** Which browser a request comes from (engine.io only sees the address; the timeline needs the host). */
-    private readonly browserOf: (socket: Socket) => HostId,
+    private readonly browserOf: (socket: StreamSocket) => HostId,
   ) {}
 
   /** engine.io's session ids come from base64id: 12 random bytes and a sequence number. */
@@ -393,7 +393,7 @@ export class EngineServer implements HttpServerHandler {
     else this.refuse(res, 2, 'Bad request');
   }
 
-  upgrade(req: HttpRequestIn, socket: Socket, rest: Uint8Array): boolean {
+  upgrade(req: HttpRequestIn, socket: StreamSocket, rest: Uint8Array): boolean {
     const { path, query } = parseQuery(req.repr.target);
     const key = headerValue(req.repr.headers, 'Sec-WebSocket-Key');
     const session = this.sessions.get(query.get('sid') ?? '');

@@ -2,6 +2,7 @@
  * What the timeline is told about each Engine.IO write: an HTTP message (long-polling, the WebSocket
  * upgrade) or a WebSocket frame, with the Engine.IO packets it carries and a label for the views.
  */
+import type { TlsWriteInfo } from '../tls/socket';
 import { utf8 } from '../../../protocol/bytes';
 import { RECORD_SEPARATOR, clipText, decodeEioPacket, type EioPacketRepr } from '../../../protocol/engineio';
 import { shiftFields, type FieldAnnotation } from '../../../protocol/fields';
@@ -45,6 +46,8 @@ const TEXT = new TextDecoder('utf-8');
  */
 export class EioWrite implements AppWrite {
   firstPacket = -1;
+  /** Set on the copy TLS makes when it carries the write (sim/libs/tls/socket.ts). */
+  declare readonly tls?: TlsWriteInfo;
   private cached: readonly FieldAnnotation[] | null = null;
 
   constructor(

@@ -65,9 +65,13 @@ function narrateConnecting(
   switch (e.kind) {
     case 'listen':
       return {
-        title: 'The server listens on port 80',
+        title: `The server listens on port ${f.scenario.tls ? 443 : 80}`,
         text:
-          'server.js creates an HTTP server and attaches socket.io to it; socket.io answers every request under ' +
+          (f.scenario.tls
+            ? // Node's https.createServer: TLS with the certificate on every connection (RFC 9110 §4.2.2: port 443).
+              'server.js creates an HTTPS server with a certificate and its key, so every connection starts with a ' +
+              'TLS handshake, and attaches socket.io to it; socket.io answers every request under '
+            : 'server.js creates an HTTP server and attaches socket.io to it; socket.io answers every request under ') +
           `/socket.io/. Its defaults: a ping every ${msText(SIO_DEFAULTS.pingIntervalMs)} (pingInterval), ` +
           `${msText(SIO_DEFAULTS.pingTimeoutMs)} to wait for the pong (pingTimeout), at most ` +
           `${SIO_DEFAULTS.maxPayload} bytes per message.` +

@@ -78,7 +78,7 @@ function narrateTcpOnly(p: Packet, w: EioWrite | undefined, f: SioFacts): Narrat
         ? 'For the upgrade, engine.io-client opens a WebSocket, and a browser gives every WebSocket a TCP ' +
           'connection of its own; the HTTP connections stay as they are meanwhile.'
         : c.reason === 'first'
-          ? `The page's first request needs a connection to ${f.server.ip}, port 80.` +
+          ? `The page's first request needs a connection to ${f.server.ip}, port ${f.scenario.tls ? 443 : 80}.` +
             once(f, 'tcp-lesson', ' (The WebSocket lesson shows this three-way handshake number by number.)')
           : c.reason === 'retry'
             ? 'The server closed the idle connection just as a request left on it; the browser sends the request again on a new one.'

@@ -59,10 +59,22 @@ export function socketIoPrograms(scenario: Scenario): SioPrograms {
   // ---- server.js ----
   const s = new ProgramText('server', 'server.js');
   s.add('// server.js: runs in Node with socket.io 4');
-  const createServer = s.add("import { createServer } from 'node:http';");
-  s.add("import { Server } from 'socket.io';");
-  s.add('');
-  s.add('const httpServer = createServer();');
+  let createServer: CodeRef;
+  if (scenario.tls) {
+    // https://: Node's https server holds the certificate; socket.io attaches to it as to an http server.
+    s.add("import { readFileSync } from 'node:fs';");
+    createServer = s.add("import { createServer } from 'node:https';");
+    s.add("import { Server } from 'socket.io';");
+    s.add('');
+    s.add(
+      "const httpServer = createServer({ cert: readFileSync('cert.pem'), key: readFileSync('key.pem') });",
+    );
+  } else {
+    createServer = s.add("import { createServer } from 'node:http';");
+    s.add("import { Server } from 'socket.io';");
+    s.add('');
+    s.add('const httpServer = createServer();');
+  }
   const io =
     scenario.transport === 'polling'
       ? s.add("const io = new Server(httpServer, { transports: ['polling'] });")
@@ -101,7 +113,7 @@ export function socketIoPrograms(scenario: Scenario): SioPrograms {
   }
   s.add('});');
   s.add('');
-  const listen = s.add('httpServer.listen(80);');
+  const listen = s.add(`httpServer.listen(${scenario.tls ? 443 : 80});`);
 
   // ---- client.js ----
   const c = new ProgramText('client', 'client.js');

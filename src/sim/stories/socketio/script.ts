@@ -4,7 +4,7 @@
  * from the Socket.IO model in libs/socketio.ts.
  */
 import { encodeSioPacket, SIO_PACKET_TYPES } from '../../../protocol/socketio';
-import { NS_PER_MS, type World } from '../../engine/network';
+import { NS_PER_MS, type SecureTransport, type World } from '../../engine/network';
 import { SERVER_HOST } from '../hosts';
 import type { Clock } from '../../engine/clock';
 import {
@@ -134,7 +134,11 @@ export function runSocketIoStory(
   scenario: Scenario,
   observer: SioObserver,
   clock: Clock,
+  /** https:// (scenario.tls): TLS over every connection, port 443. */
+  secure: SecureTransport | null = null,
 ): SioStory {
+  // RFC 9110 §4.2.2: https defaults to port 443.
+  const port = secure ? 443 : SIO_STORY.port;
   const { browsers, server: serverHost } = socketIoHosts(scenario.clients);
   const polling = scenario.transport === 'polling';
   const names = storyEvents(scenario);
@@ -175,9 +179,10 @@ export function runSocketIoStory(
       transports: polling ? ['polling'] : ['polling', 'websocket'],
     },
     (socket) => socket.peer.id,
-    SIO_STORY.port,
+    port,
+    secure,
   );
-  const clients = browsers.map((h) => new SioClient(clock, h, serverHost, SIO_STORY.port, obs));
+  const clients = browsers.map((h) => new SioClient(clock, h, serverHost, port, obs, secure));
   const first = clients[0]!;
 
   // ---- server.js ----

@@ -16,7 +16,9 @@ import type { EioWrite } from '../../libs/engineio/writes';
 import type { OpenReason } from '../../libs/http';
 import { narrateTcpEvent, runFacts, type RunFacts } from '../../steps/narration';
 import { LISTENING, StepRecorder, WalkLog, consoleText, type ChapterSpec } from '../../steps/recorder';
-import { NETWORK, World, type Socket, type WorldObserver } from '../../engine/network';
+import { NETWORK, World, type SecureTransport, type Socket, type WorldObserver } from '../../engine/network';
+import type { TlsClientSocket, TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
+import type { TlsSupport } from '../../steps/tls';
 import { walkDown, walkUp } from '../../steps/osi';
 import type { Scenario } from '../../scenario';
 import type { SioAppEvent } from '../../libs/socketio';
@@ -33,7 +35,16 @@ import { narrateSioDrop, narrateSioPacket, sioWalkLayers } from './packets';
 import { isEvent, label, type SioFacts } from './phrases';
 import { socketIoPrograms, type SioProgramLines } from './programs';
 import type { TcpEvent } from '../../engine/tcp';
-import type { CodeRef, HostId, HostInfo, HostState, Packet, TcpView, Timeline } from '../../types';
+import type {
+  CodeRef,
+  HostId,
+  HostInfo,
+  HostState,
+  Packet,
+  StoryBuilder,
+  TcpView,
+  Timeline,
+} from '../../types';
 import type { StoryWrite } from '../../libs/websocket';
 
 export const SIO_CHAPTERS: readonly { readonly id: SioChapterId; readonly title: string }[] = [
@@ -70,7 +81,9 @@ const REACTIONS: ReadonlySet<SioAppEvent['kind']> = new Set([
 ]);
 
 /** Records the world's and the programs' events as steps. */
-class SocketIoSteps implements WorldObserver, SioObserver {
+class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
+  /** TLS's own writes (handshake flights, close_notify), by packet id: they carry no Engine.IO. */
+  private readonly tlsOwn = new Map<number, StoryWrite>();
   readonly rec: StepRecorder;
   readonly facts: SioFacts;
   private readonly log = new WalkLog<EioWrite>();
@@ -334,7 +347,10 @@ class SocketIoSteps implements WorldObserver, SioObserver {
   }
 
   sent(p: Packet, senderView: TcpView, tag: unknown): void {
-    const w = tag instanceof Object && 'purpose' in (tag as object) ? (tag as EioWrite) : undefined;
+    const tagged = tag instanceof Object && 'purpose' in (tag as object) ? (tag as StoryWrite) : undefined;
+    const own = tagged?.tls && !tagged.tls.inner ? tagged : undefined;
+    if (own) this.tlsOwn.set(p.id, own);
+    const w = own ? undefined : (tagged as unknown as EioWrite | undefined);
     this.log.sent(p, w);
     if (p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('ACK') && p.retransmissionOf === undefined) {
       const pending = this.pendingConnect.get(p.from);
@@ -368,7 +384,8 @@ class SocketIoSteps implements WorldObserver, SioObserver {
     const ours = sioWalkLayers(p, w, this.facts, true);
     for (const s of walkDown(p, w as unknown as StoryWrite | undefined, this.runFacts, again)) {
       if (s.layer === 4) this.rec.setHost(p.from, { tcp: senderView });
-      const own = s.layer === 7 || s.layer === 6 || s.layer === 5 ? ours[s.layer] : null;
+      // With TLS, layer 6 is TLS's (steps/tls.ts), not Socket.IO's "nothing is encrypted".
+      const own = s.layer === 7 || (s.layer === 6 && !w?.tls) || s.layer === 5 ? ours[s.layer] : null;
       this.rec.step({ ...s, ...(own ?? {}), host: p.from, packet: p.id, code });
     }
   }
@@ -388,7 +405,21 @@ class SocketIoSteps implements WorldObserver, SioObserver {
       });
       return;
     }
-    const n = narrateSioPacket(p, w, this.facts);
+    const tlsOwn = this.tlsOwn.get(p.id);
+    const arrow = `${label(this.facts, p.from)} → ${label(this.facts, p.to)}`;
+    const ownStep =
+      tlsOwn && p.app?.kind !== 'continuation'
+        ? this.runFacts.tls!.narrateTlsPacket(p, tlsOwn, this.runFacts, '', arrow)
+        : null;
+    if (ownStep) {
+      this.rec.step({ ...ownStep, host: 'wire', layer: 1, kind: 'transmit', packet: p.id, code: null });
+      return;
+    }
+    const sio = narrateSioPacket(p, w, this.facts);
+    // RFC 8446 §5.2: with https:// every Engine.IO write travels inside TLS records.
+    const inTls =
+      w?.tls?.inner && this.runFacts.tls ? this.runFacts.tls.tlsDataSentence(w as unknown as StoryWrite) : '';
+    const n = inTls ? { ...sio, text: sio.text + inTls } : sio;
     if (this.log.walks(p)) {
       this.rec.step({
         title: 'On the wire',
@@ -420,7 +451,7 @@ class SocketIoSteps implements WorldObserver, SioObserver {
     const ours = sioWalkLayers(p, w, this.facts, false);
     for (const s of walkUp(p, w as unknown as StoryWrite | undefined, this.runFacts)) {
       if (s.layer === 4) this.rec.setHost(p.to, { tcp: view });
-      const own = s.layer === 7 || s.layer === 6 || s.layer === 5 ? ours[s.layer] : null;
+      const own = s.layer === 7 || (s.layer === 6 && !w?.tls) || s.layer === 5 ? ours[s.layer] : null;
       this.rec.step({ ...s, ...(own ?? {}), host: p.to, packet: p.id });
     }
   }
@@ -455,6 +486,25 @@ class SocketIoSteps implements WorldObserver, SioObserver {
         ...(packet !== undefined && packet >= 0 ? { packet } : {}),
       });
     }
+  }
+
+  /** https:// and wss://: what the steps say about TLS (loaded with the TLS stories). */
+  useTls(support: TlsSupport): void {
+    this.runFacts.tls = support.steps;
+  }
+
+  // ---- TlsObserver ----
+
+  tls(e: TlsStepEvent): void {
+    if (e.kind !== 'established' || e.host.id === this.facts.server.id) return;
+    // One step per browser connection that has its keys (the server's side says the same).
+    this.rec.step({
+      ...this.runFacts.tls!.narrateTlsEstablished('client', e.endpoint.secrets()),
+      title: `${label(this.facts, e.host.id)}: TLS keys ready`,
+      host: e.host.id,
+      layer: 6,
+      kind: 'state',
+    });
   }
 
   /** The closing step: what Socket.IO added, with this run's counts (Q7, Q8, Q9). */
@@ -503,7 +553,23 @@ class SocketIoSteps implements WorldObserver, SioObserver {
 }
 
 /** The socketio story's timeline. */
+/**
+ * The Socket.IO story; with `tls` and scenario.tls, over TLS 1.3 on every connection (https:// and wss://).
+ * Without the TLS library such a scenario is a one-step timeline saying so.
+ */
+export function socketIoStory(tls: TlsSupport | null): StoryBuilder {
+  return (scenario) => {
+    if (scenario.tls && !tls) throw new Error('the TLS part of the simulator is not loaded');
+    return buildSocketIo(scenario, scenario.tls ? tls : null);
+  };
+}
+
 export function buildSocketIoTimeline(scenario: Scenario): Timeline {
+  return socketIoStory(null)(scenario, {});
+}
+
+function buildSocketIo(scenario: Scenario, support: TlsSupport | null): Timeline {
+  const tls = support?.kit ?? null;
   const programs = socketIoPrograms(scenario);
   const { browsers, server } = socketIoHosts(scenario.clients);
   const hosts = [...browsers, server];
@@ -516,12 +582,35 @@ export function buildSocketIoTimeline(scenario: Scenario): Timeline {
   });
   const clock = new Clock(world);
   recorder.attach(world, clock);
-  const story = runSocketIoStory(world, scenario, recorder, clock);
+  if (support) recorder.useTls(support);
+  const opened: TlsClientSocket[] = [];
+  const secure: SecureTransport | null = tls
+    ? {
+        client: (tcp) => {
+          const s = tls.client(tcp, {
+            seed: world.seed,
+            stream: `client:${tcp.connection}`,
+            observer: recorder,
+          });
+          opened.push(s);
+          return s;
+        },
+        server: (tcp) =>
+          tls.server(tcp, { seed: world.seed, stream: `server:${tcp.connection}`, observer: recorder }),
+      }
+    : null;
+  const story = runSocketIoStory(world, scenario, recorder, clock, secure);
   recorder.story = story;
   recorder.rec.afterStep = (count) => story.afterStep(count);
   story.start();
   world.run();
   recorder.rec.finish(world.truncated);
   recorder.summary();
-  return recorder.rec.timeline(scenario, hosts, world.packets, programs);
+  const timeline = recorder.rec.timeline(scenario, hosts, world.packets, programs);
+  if (!tls) return timeline;
+  const sessions = opened.flatMap((s) => {
+    const secrets = s.client.secrets();
+    return secrets.handshake ? [support!.steps.tlsSessionInfo(s.connection, secrets, tls)] : [];
+  });
+  return { ...timeline, tls: sessions };
 }

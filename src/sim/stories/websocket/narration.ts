@@ -10,6 +10,7 @@ import type { HostInfo, Packet, TcpStateName } from '../../types';
 import type { StoryWrite, WsAppEvent } from '../../libs/websocket';
 import { packetRole, type Narration, type RunFacts } from '../../steps/narration';
 import { Label, MISCONCEPTIONS, Who, bytesText, maskSentence, quoted, who } from '../../steps/phrases';
+import { plainBytes, schemeOf } from '../../steps/scheme';
 
 function closeCodeName(code: number | null): string {
   if (code === null) return 'no status code';
@@ -28,6 +29,16 @@ function seqExpr(name: string, isn: number | null, rel: number): string {
 export function narrateApp(e: WsAppEvent, f: RunFacts): Narration {
   switch (e.kind) {
     case 'listen':
+      if (f.scenario.tls) {
+        return {
+          title: 'The server listens on port 443',
+          // ws README "External HTTP/S server"; RFC 6455 §3: wss uses port 443 by default.
+          text:
+            'server.js creates an HTTPS server with a certificate and its private key, puts a WebSocketServer on ' +
+            'it, and listens on port 443. Its TCP socket is in the LISTEN state, waiting for a SYN. The server ' +
+            `is ${f.server.ip}; the browser is ${f.client.ip}. Nothing has been sent yet.`,
+        };
+      }
       return {
         title: 'The server listens on port 80',
         text:
@@ -35,6 +46,17 @@ export function narrateApp(e: WsAppEvent, f: RunFacts): Narration {
           `SYN. The server is ${f.server.ip}; the browser is ${f.client.ip}. Nothing has been sent yet.`,
       };
     case 'create':
+      if (f.scenario.tls) {
+        return {
+          title: 'The page opens a secure WebSocket',
+          // RFC 6455 §3 and §4.1: wss:// means a TLS connection first, then the same opening handshake.
+          text:
+            "The page runs new WebSocket('wss://server/chat'). readyState is CONNECTING. wss:// means three " +
+            `handshakes, one inside the other: TCP's to ${f.server.ip} port 443, then TLS's (keys and the ` +
+            "server's certificate), and only then the WebSocket upgrade, which travels encrypted.",
+          curriculum: ['M2'],
+        };
+      }
       return {
         title: 'The page opens a WebSocket',
         text:
@@ -60,7 +82,7 @@ export function narrateApp(e: WsAppEvent, f: RunFacts): Narration {
           'so the browser switches this connection from HTTP to WebSocket: readyState OPEN, onopen logs ' +
           '"connected". That is what a WebSocket is (RFC 6455, 2011): a full-duplex channel over one TCP ' +
           'connection. Both sides may now send frames whenever they like, even at the same time, on this same ' +
-          'connection and port 80. No more HTTP on it.',
+          `connection and port ${schemeOf(f).port}. No more HTTP on it.`,
         curriculum: ['Q1', 'Q2'],
       };
     case 'message': {
@@ -202,7 +224,7 @@ function tcpStateText(
     case 'LISTEN>SYN_RECEIVED':
       return {
         text:
-          `A SYN for port 80 from ${f.client.ip}:${port}. The server's TCP notes the browser's number x and picks ` +
+          `A SYN for port ${schemeOf(f).port} from ${f.client.ip}:${port}. The server's TCP notes the browser's number x and picks ` +
           `its own random one, y = ${f.serverIsn ?? '(chosen now)'}. It answers with SYN-ACK.`,
         curriculum: ['Q11'],
       };
@@ -257,7 +279,7 @@ function tcpStateText(
       };
     case 'LAST_ACK>CLOSED':
       return {
-        text: `The last ACK arrived. For ${who(host)} the connection is gone and its port ${host.role === 'client' ? port : 80} is free again.`,
+        text: `The last ACK arrived. For ${who(host)} the connection is gone and its port ${host.role === 'client' ? port : schemeOf(f).port} is free again.`,
         curriculum: ['Q11'],
       };
     case 'TIME_WAIT>CLOSED':
@@ -275,10 +297,11 @@ function tcpStateText(
 
 function frameBytesText(w: StoryWrite): string {
   const repr = w.frame;
-  if (!repr) return bytesText(w.bytes.length);
-  const header = w.bytes.length - repr.payload.length;
-  if (repr.payload.length === 0) return `${bytesText(w.bytes.length)}: just the header, no payload`;
-  return `${bytesText(w.bytes.length)}: ${header} of header and ${repr.payload.length} of payload`;
+  const bytes = plainBytes(w);
+  if (!repr) return bytesText(bytes.length);
+  const header = bytes.length - repr.payload.length;
+  if (repr.payload.length === 0) return `${bytesText(bytes.length)}: just the header, no payload`;
+  return `${bytesText(bytes.length)}: ${header} of header and ${repr.payload.length} of payload`;
 }
 
 function fragmentText(w: StoryWrite): string {
@@ -299,6 +322,12 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
     ? ` This is a retransmission of packet #${p.retransmissionOf! + 1}: the same bytes, the same sequence number${p.retransmitReason === 'fast-retransmit' ? ', sent after three duplicate ACKs' : ', sent after the timeout'}.`
     : '';
   const prefix = again ? 'Again: ' : '';
+  if (w?.tls && !w.tls.inner && role !== 'continuation' && f.tls) {
+    const n = f.tls.narrateTlsPacket(p, w, f, againText);
+    if (n) return { ...n, title: prefix + n.title };
+  }
+  // With TLS every application write travels inside records (RFC 8446 §5.2).
+  const inTls = w?.tls?.inner && f.tls ? f.tls.tlsDataSentence(w) : '';
   switch (role) {
     case 'syn':
       return {
@@ -336,7 +365,8 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
         text:
           `${arrow}, on the connection TCP just opened: an ordinary HTTP request, GET /chat HTTP/1.1, with ` +
           `Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Key: ${f.key ?? '?'} and ` +
-          `Sec-WebSocket-Version: 13 (${bytesText(w?.bytes.length ?? p.tcp.len)}).` +
+          `Sec-WebSocket-Version: 13 (${bytesText(w ? plainBytes(w).length : p.tcp.len)}).` +
+          inTls +
           againText,
         curriculum: ['Q2', 'M2'],
         misconception: MISCONCEPTIONS.M2,
@@ -352,6 +382,7 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
               `SHA-1 (${toHex(acc.sha1, '')}) and wrote the 20 bytes in base64. `
             : '') +
           'That was the whole WebSocket handshake: one request, one response.' +
+          inTls +
           againText,
         curriculum: ['Q2', 'M2'],
       };
@@ -366,8 +397,9 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
         text:
           `${arrow}: a WebSocket text frame, ${w ? frameBytesText(w) : bytesText(p.tcp.len)}.` +
           (w ? maskSentence(w.frame, 'explained') + fragmentText(w) : '') +
-          ' Same TCP connection, same port 80, no HTTP headers.' +
+          ` Same TCP connection, same port ${schemeOf(f).port}, no HTTP headers.` +
           (push ? ' The browser did not ask for it.' : '') +
+          inTls +
           againText,
         curriculum: push ? ['Q1', 'Q3'] : ['Q1'],
       };
@@ -390,6 +422,7 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
         text:
           `${arrow}: a ping control frame (opcode 0x9, ${w ? frameBytesText(w) : ''}). ws servers ping now and then ` +
           'to check the client is still there.' +
+          inTls +
           againText,
       };
     case 'pong':
@@ -399,6 +432,7 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
           `${arrow}: the browser answers the ping by itself with a pong (opcode 0xA, ${w ? frameBytesText(w) : ''}), ` +
           'masked like every client frame. No JavaScript runs. The pong also carries TCP’s acknowledgment of ' +
           'the ping.' +
+          inTls +
           againText,
       };
     case 'close':
@@ -414,10 +448,18 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
           (role === 'close-echo'
             ? ' It answers the other side’s Close and carries the TCP ACK for it.'
             : '') +
+          inTls +
           againText,
         curriculum: ['M7'],
       };
     }
+    case 'tls-client-hello':
+    case 'tls-server-hello':
+    case 'tls-client-finished':
+    case 'tls-session-ticket':
+    case 'tls-close-notify':
+      // Only without the write (a bare segment): narrateTlsPacket has answered otherwise.
+      return { title: `${prefix}TLS`, text: `${arrow}: TLS records, ${bytesText(p.tcp.len)}.` + againText };
     case 'fin': {
       const n = f.goodbye.get(p.id);
       return {

@@ -41,7 +41,8 @@ export function websocketPrograms(scenario: Scenario): WebSocketPrograms {
 
   const c = new ProgramText('client', 'client.js');
   c.add('// client.js: runs in the browser');
-  const create = c.add("const ws = new WebSocket('ws://server/chat');");
+  // RFC 6455 §3: the wss scheme is WebSocket over TLS, port 443 by default.
+  const create = c.add(`const ws = new WebSocket('${scenario.tls ? 'wss' : 'ws'}://server/chat');`);
   c.add('');
   const onopen = c.wrap('ws.onopen = () => {', "  console.log('connected');", '};');
   const onmessage = c.wrap('ws.onmessage = (event) => {', "  console.log('message: ' + event.data);", '};');
@@ -63,9 +64,21 @@ export function websocketPrograms(scenario: Scenario): WebSocketPrograms {
 
   const s = new ProgramText('server', 'server.js');
   s.add('// server.js: runs in Node with the ws library');
-  s.add("import { WebSocketServer } from 'ws';");
-  s.add('');
-  const listen = s.add("const wss = new WebSocketServer({ port: 80, path: '/chat' });");
+  let listen: CodeRef;
+  if (scenario.tls) {
+    // ws's README "External HTTP/S server": an https server owns port 443 and the TLS; ws handles the upgrade.
+    s.add("import { readFileSync } from 'node:fs';");
+    s.add("import { createServer } from 'node:https';");
+    s.add("import { WebSocketServer } from 'ws';");
+    s.add('');
+    s.add("const server = createServer({ cert: readFileSync('cert.pem'), key: readFileSync('key.pem') });");
+    s.add("const wss = new WebSocketServer({ server, path: '/chat' });");
+    listen = s.add('server.listen(443);');
+  } else {
+    s.add("import { WebSocketServer } from 'ws';");
+    s.add('');
+    listen = s.add("const wss = new WebSocketServer({ port: 80, path: '/chat' });");
+  }
   s.add('');
   s.add("wss.on('connection', (ws) => {");
   const connection = s.add("  console.log('client connected');");

@@ -10,6 +10,8 @@ import { NS_PER_MS, type World } from '../../engine/network';
 import { CLIENT_HOST, SERVER_HOST } from '../hosts';
 import { rngStream } from '../../engine/rng';
 import { BrowserWebSocket, WsServerConnection, type WsObserver } from '../../libs/websocket';
+import type { TlsKit } from '../../libs/tls/kit';
+import type { TlsClientSocket, TlsObserver, TlsServerSocket } from '../../libs/tls/socket';
 import type { Scenario } from '../../scenario';
 
 export const WS_STORY = {
@@ -26,6 +28,13 @@ export const WS_STORY = {
 export interface WsStoryOptions {
   /** Replace the seeded Sec-WebSocket-Key (16 raw bytes), e.g. to answer a real client's key. */
   readonly wsKey?: Uint8Array;
+  /** wss://: the TLS library (scenario.tls) and who hears its events. */
+  readonly tls?: { readonly kit: TlsKit; readonly observer: TlsObserver };
+}
+
+/** RFC 6455 §3: ws:// defaults to port 80, wss:// to 443 (and the page's origin is https). */
+export function wsEndpoint(tls: boolean): { readonly port: number; readonly origin: string } {
+  return tls ? { port: 443, origin: 'https://server' } : { port: WS_STORY.port, origin: WS_STORY.origin };
 }
 
 /**
@@ -40,7 +49,14 @@ export function runWebSocketStory(
 ): {
   client: BrowserWebSocket;
   server: () => WsServerConnection | null;
+  tls: { client: TlsClientSocket | null; server: TlsServerSocket | null };
 } {
+  const tls = o.tls ?? null;
+  const end = wsEndpoint(tls !== null);
+  const sockets: { client: TlsClientSocket | null; server: TlsServerSocket | null } = {
+    client: null,
+    server: null,
+  };
   const fromClient: number[] = [];
   const fromServer: number[] = [];
   scenario.messages.forEach((m, i) => (m.from === 'c' ? fromClient : fromServer).push(i));
@@ -50,10 +66,20 @@ export function runWebSocketStory(
     world,
     host: CLIENT_HOST,
     server: SERVER_HOST,
-    port: WS_STORY.port,
-    request: { host: WS_STORY.host, path: WS_STORY.path, origin: WS_STORY.origin },
+    port: end.port,
+    request: { host: WS_STORY.host, path: WS_STORY.path, origin: end.origin },
     keyBytes: o.wsKey ?? rngStream(world.seed, 'ws-key:0').bytes(16),
     masks: rngStream(world.seed, 'mask:0'),
+    ...(tls
+      ? {
+          secure: (tcp) =>
+            (sockets.client = tls.kit.client(tcp, {
+              seed: world.seed,
+              stream: 'client:0',
+              observer: tls.observer,
+            })),
+        }
+      : {}),
   });
   let server: WsServerConnection | null = null;
 
@@ -84,13 +110,21 @@ export function runWebSocketStory(
   };
   client.hooks = { open: later, message: later };
 
-  world.listen(SERVER_HOST, WS_STORY.port, (socket) => {
+  world.listen(SERVER_HOST, end.port, (socket) => {
     if (server) return;
     server = new WsServerConnection({ observer, messageIndices: fromClient, host: SERVER_HOST });
     server.hooks = { message: later, pong: later };
-    server.attach(socket);
+    server.attach(
+      tls
+        ? (sockets.server = tls.kit.server(socket, {
+            seed: world.seed,
+            stream: 'server:0',
+            observer: tls.observer,
+          }))
+        : socket,
+    );
   });
   observer.app({ kind: 'listen', host: SERVER_HOST }, undefined);
   client.open();
-  return { client, server: () => server };
+  return { client, server: () => server, tls: sockets };
 }

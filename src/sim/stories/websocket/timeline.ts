@@ -7,6 +7,8 @@ import { NETWORK, World, type Socket, type WorldObserver } from '../../engine/ne
 import { CLIENT_HOST, SERVER_HOST } from '../hosts';
 import type { TcpEvent } from '../../engine/tcp';
 import type { StoryWrite, WsAppEvent, WsObserver } from '../../libs/websocket';
+import type { TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
+import type { TlsSteps, TlsSupport } from '../../steps/tls';
 import type { Scenario } from '../../scenario';
 import { narrateTcpEvent, packetRole, runFacts, type RunFacts } from '../../steps/narration';
 import { walkDown, walkUp } from '../../steps/osi';
@@ -17,6 +19,7 @@ import type {
   HostId,
   HostInfo,
   Packet,
+  StoryBuilder,
   StoryBuilders,
   TcpView,
   Timeline,
@@ -29,6 +32,7 @@ import { runWebSocketStory } from './script';
 /** The websocket story's chapters, in order; a step belongs to the latest one begun. */
 export const WEBSOCKET_CHAPTERS = [
   { id: 'tcp-handshake', title: 'TCP three-way handshake' },
+  { id: 'tls-handshake', title: 'TLS 1.3 handshake' },
   { id: 'ws-upgrade', title: 'HTTP upgrade to WebSocket' },
   { id: 'ws-data', title: 'WebSocket messages' },
   { id: 'ws-close', title: 'WebSocket closing handshake' },
@@ -36,7 +40,7 @@ export const WEBSOCKET_CHAPTERS = [
 ] as const;
 
 /** Records the world's and the programs' events as steps. */
-class WebSocketSteps implements WorldObserver, WsObserver {
+class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
   readonly rec: StepRecorder;
   private facts: RunFacts;
   private readonly log = new WalkLog<StoryWrite>();
@@ -57,6 +61,11 @@ class WebSocketSteps implements WorldObserver, WsObserver {
     this.rec = new StepRecorder(WEBSOCKET_CHAPTERS, states, () => this.world.now / 1e6);
   }
 
+  /** wss://: what the steps say about TLS (loaded with the TLS stories). */
+  useTls(steps: TlsSteps): void {
+    this.facts.tls = steps;
+  }
+
   /** The world whose clock and packets the steps use. */
   attach(world: World): void {
     this.world = world;
@@ -69,9 +78,13 @@ class WebSocketSteps implements WorldObserver, WsObserver {
       case 'syn':
       case 'handshake-ack':
       case 'upgrade-request':
+      case 'tls-client-hello':
+      case 'tls-client-finished':
         return L.client.create;
       case 'syn-ack':
       case 'upgrade-response':
+      case 'tls-server-hello':
+      case 'tls-session-ticket':
         return L.server.listen;
       case 'message':
       case 'continuation':
@@ -94,6 +107,7 @@ class WebSocketSteps implements WorldObserver, WsObserver {
     if (p.retransmissionOf !== undefined) return this.log.resumes(p);
     const role = packetRole(p, w);
     if (role === 'syn' && !this.synSeen) return true;
+    if (role === 'tls-client-hello' && p.app !== undefined) return true;
     if ((role === 'upgrade-request' || role === 'upgrade-response') && p.app !== undefined) return true;
     if (role === 'message' && p.app?.kind === 'ws-frame' && !this.firstData[p.from as 'client' | 'server']) {
       this.firstData[p.from as 'client' | 'server'] = true;
@@ -150,7 +164,8 @@ class WebSocketSteps implements WorldObserver, WsObserver {
 
   /** The chapter a write begins, if any. */
   private advanceFor(p: Packet, w: StoryWrite | undefined): void {
-    if (w?.purpose === 'upgrade-request') this.rec.advance('ws-upgrade');
+    if (w?.purpose === 'tls-client-hello') this.rec.advance('tls-handshake');
+    else if (w?.purpose === 'upgrade-request') this.rec.advance('ws-upgrade');
     else if (w?.purpose === 'message' || w?.purpose === 'ping') this.rec.advance('ws-data');
     else if (w?.purpose === 'close' || w?.purpose === 'close-echo') this.rec.advance('ws-close');
     if (p.tcp.flags.includes('FIN')) this.rec.advance('tcp-teardown');
@@ -275,6 +290,36 @@ class WebSocketSteps implements WorldObserver, WsObserver {
     }
   }
 
+  // ---- TlsObserver ----
+
+  tls(e: TlsStepEvent): void {
+    if (e.kind === 'established') {
+      const ep = e.endpoint;
+      this.rec.narrated(this.facts.tls!.narrateTlsEstablished(e.host.role, ep.secrets()), {
+        host: e.host.id,
+        layer: 6,
+        kind: 'state',
+        code: e.host.role === 'client' ? this.lines.client.create : this.lines.server.listen,
+      });
+    } else if (e.kind === 'close-notify') {
+      this.rec.narrated(
+        {
+          title: `${e.host.role === 'client' ? 'Browser' : 'Server'}: close_notify received`,
+          // RFC 8446 §6.1: close_notify says the sender will send no more; TCP's FIN follows.
+          text:
+            `TLS on ${e.host.role === 'client' ? 'the browser' : 'the server'} decrypts an alert: close_notify. ` +
+            'The other side will send nothing more on this connection; its FIN follows.',
+        },
+        { host: e.host.id, layer: 6, kind: 'state' },
+      );
+    } else if (e.kind === 'error') {
+      this.rec.narrated(
+        { title: 'TLS failed', text: `TLS gave up on the connection: ${e.message}.` },
+        { host: e.host.id, layer: 6, kind: 'state' },
+      );
+    }
+  }
+
   // ---- WsObserver ----
 
   /** The program line an application event runs, and what it prints. */
@@ -329,22 +374,37 @@ function messageOf(w: StoryWrite | undefined): number | undefined {
   return w?.purpose === 'message' ? w.message : undefined;
 }
 
-/** The websocket story: one browser, one ws server, the scenario's messages, ping, close. */
-export function buildWebSocketTimeline(scenario: Scenario, options: BuildOptions): Timeline {
-  const programs = websocketPrograms(scenario);
-  const steps = new WebSocketSteps(scenario, programs.lines);
-  const world = new World({
-    seed: scenario.seed,
-    mss: scenario.mss,
-    loss: scenario.loss,
-    observer: steps,
-  });
-  steps.attach(world);
-  runWebSocketStory(world, scenario, steps, options.wsKey ? { wsKey: options.wsKey } : {});
-  world.run();
-  steps.rec.finish(world.truncated);
-  return steps.rec.timeline(scenario, [CLIENT_HOST, SERVER_HOST], world.packets, programs);
+/**
+ * The websocket story: one browser, one ws server, the scenario's messages, ping, close; with `tls`, over
+ * TLS 1.3 (wss://). Without the TLS library a wss:// scenario is a one-step timeline saying so.
+ */
+export function webSocketStory(tls: TlsSupport | null): StoryBuilder {
+  return (scenario: Scenario, options: BuildOptions): Timeline => {
+    if (scenario.tls && !tls) throw new Error('the TLS part of the simulator is not loaded');
+    const programs = websocketPrograms(scenario);
+    const steps = new WebSocketSteps(scenario, programs.lines);
+    const world = new World({
+      seed: scenario.seed,
+      mss: scenario.mss,
+      loss: scenario.loss,
+      observer: steps,
+    });
+    steps.attach(world);
+    if (scenario.tls && tls) steps.useTls(tls.steps);
+    const run = runWebSocketStory(world, scenario, steps, {
+      ...(options.wsKey ? { wsKey: options.wsKey } : {}),
+      ...(scenario.tls && tls ? { tls: { kit: tls.kit, observer: steps } } : {}),
+    });
+    world.run();
+    steps.rec.finish(world.truncated);
+    const timeline = steps.rec.timeline(scenario, [CLIENT_HOST, SERVER_HOST], world.packets, programs);
+    const secrets = run.tls.client?.client.secrets();
+    return secrets && tls ? { ...timeline, tls: [tls.steps.tlsSessionInfo(0, secrets, tls.kit)] } : timeline;
+  };
 }
+
+/** The plain websocket story (ws://). */
+export const buildWebSocketTimeline: StoryBuilder = webSocketStory(null);
 
 /** The story in the main bundle: the browser loads the others when a lesson needs them. */
 export const WEBSOCKET_STORY: StoryBuilders = { websocket: buildWebSocketTimeline };

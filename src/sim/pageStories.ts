@@ -1,0 +1,15 @@
+/**
+ * The stories the page loads after its first picture (`state/stories.ts` imports this module with
+ * `import()`): Socket.IO and the polling comparison, with everything they pull in. Not TLS: that comes
+ * with `tlsStories.ts`, only when a wss:// or https:// scenario opens.
+ */
+import { buildCompareTimeline } from './stories/compare/timeline';
+import { buildSocketIoTimeline } from './stories/socketio/timeline';
+import { WEBSOCKET_STORY } from './stories/websocket/timeline';
+import type { StoryBuilders } from './types';
+
+export const PAGE_STORIES: StoryBuilders = {
+  ...WEBSOCKET_STORY,
+  socketio: buildSocketIoTimeline,
+  compare: buildCompareTimeline,
+};

@@ -1,0 +1,16 @@
+/**
+ * The stories with the TLS library (scenario.tls: wss://): the page imports this module with `import()` only
+ * when such a scenario opens, so the cryptography (@noble) stays out of every other download.
+ */
+import { TLS_KIT } from './libs/tls/kit';
+import { TLS_STEPS, type TlsSupport } from './steps/tls';
+import { socketIoStory } from './stories/socketio/timeline';
+import { webSocketStory } from './stories/websocket/timeline';
+import type { StoryBuilders } from './types';
+
+const TLS: TlsSupport = { kit: TLS_KIT, steps: TLS_STEPS };
+
+export const TLS_STORIES: StoryBuilders = {
+  websocket: webSocketStory(TLS),
+  socketio: socketIoStory(TLS),
+};
