@@ -2,7 +2,7 @@
  * The lower centre of the stage: one of the ladder, the packet bytes, the code and consoles, or (for the
  * comparison lesson) the chart. WAI-ARIA tabs: arrow keys move between tabs, Home/End to the ends.
  */
-import { lazy, Suspense, useRef, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useActions, useWirewalk } from '../../state/context';
 import type { Panel } from '../../state/store';
 import { LadderDiagram } from '../ladder/LadderDiagram';
@@ -19,21 +19,27 @@ const loadCode = () => import('../code/CodePanel');
 const Inspector = lazy(() => loadInspector().then((m) => ({ default: m.Inspector })));
 const CodePanel = lazy(() => loadCode().then((m) => ({ default: m.CodePanel })));
 
-const TABS: readonly { readonly id: Panel; readonly label: string }[] = [
-  { id: 'ladder', label: 'Sequence diagram' },
-  { id: 'bytes', label: 'Packet bytes' },
-  { id: 'code', label: 'Code & console' },
-  { id: 'compare', label: 'Polling vs WebSocket' },
+/** `short`: the label in the phone layout, where five tabs share 360 px. */
+const TABS: readonly { readonly id: Panel; readonly label: string; readonly short: string }[] = [
+  { id: 'layers', label: 'Layers', short: 'Layers' },
+  { id: 'ladder', label: 'Sequence diagram', short: 'Diagram' },
+  { id: 'bytes', label: 'Packet bytes', short: 'Bytes' },
+  { id: 'code', label: 'Code & console', short: 'Code & console' },
+  { id: 'compare', label: 'Polling vs WebSocket', short: 'Chart' },
 ];
 
-export function StagePanels() {
+/**
+ * `layers`: the two stacks, given as a first tab by the phone layout (which has no room for them beside the
+ * panel; app/App.tsx). Its tabs then use their short labels.
+ */
+export function StagePanels({ layers }: { readonly layers?: ReactNode } = {}) {
   // Ready before a click on the ladder opens the bytes.
   usePreload(loadInspector, loadCode);
   const panel = useWirewalk((s) => s.panel);
   const comparison = useWirewalk((s) => s.timeline.comparison);
   const expanded = useWirewalk((s) => s.expanded);
   const { setPanel, toggleExpanded } = useActions();
-  const tabs = TABS.filter((t) => t.id !== 'compare' || comparison);
+  const tabs = TABS.filter((t) => (t.id !== 'compare' || comparison) && (t.id !== 'layers' || layers));
   const current = tabs.some((t) => t.id === panel) ? panel : 'ladder';
   const refs = useRef(new Map<Panel, HTMLButtonElement | null>());
 
@@ -75,7 +81,7 @@ export function StagePanels() {
               className="tab"
               onClick={() => setPanel(t.id)}
             >
-              {t.label}
+              {layers ? t.short : t.label}
             </button>
           ))}
         </div>
@@ -90,6 +96,7 @@ export function StagePanels() {
         </button>
       </div>
       <div className="panel" role="tabpanel" id={`panel-${current}`} aria-labelledby={`tab-${current}`}>
+        {current === 'layers' ? layers : null}
         {current === 'ladder' ? <LadderDiagram /> : null}
         <Suspense fallback={<p className="panel-loading">Loading…</p>}>
           {current === 'bytes' ? <Inspector /> : null}
