@@ -208,7 +208,8 @@ const textOverlaps = (page: Page) =>
       readonly r: { left: number; top: number; right: number; bottom: number };
     }
     const clipTo = (el: Element, r: Piece['r']): Piece['r'] | null => {
-      let out = { ...r };
+      // Copied field by field: a DOMRect's sides are getters, which a spread would not copy.
+      let out = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
       for (let a: Element | null = el.parentElement; a; a = a.parentElement) {
         const s = getComputedStyle(a);
         if (s.overflowX !== 'visible' || s.overflowY !== 'visible') {
@@ -262,7 +263,7 @@ const textOverlaps = (page: Page) =>
           found.push(`"${a.text}" × "${b.text}" (${Math.round(w)}×${Math.round(h)} px)`);
       }
     }
-    return found;
+    return { pieces: pieces.length, overlaps: found };
   });
 
 describe.each(CHROME_CASES)('$name $width×$height, $mode', (c) => {
@@ -293,7 +294,9 @@ describe.each(CASES)('$name $width×$height, $mode', (c) => {
     for (const query of ['lesson=websocket&step=46', 'lesson=loss&step=40', 'lesson=socketio&step=60']) {
       const page = await openAt(c, c.mode, query);
       await waitForStillness(page);
-      expect(await textOverlaps(page), query).toEqual([]);
+      const { pieces, overlaps } = await textOverlaps(page);
+      expect(pieces, 'pieces of text found on the stage').toBeGreaterThan(20);
+      expect(overlaps, query).toEqual([]);
       await page.context().close();
     }
   });
@@ -351,6 +354,62 @@ describe.each(CASES)('$name $width×$height, $mode', (c) => {
     expect(silent).toEqual([]);
     expect(moved.slice(0, 20)).toEqual([]);
   }, 600_000);
+});
+
+describe('presenter mode: the sequence diagram reads from the back row', () => {
+  /** The smallest drawn size (px on screen) of the diagram's labels, protocol chips and packet numbers. */
+  const drawnSizes = (page: Page) =>
+    page.evaluate(() => {
+      const smallest = (selector: string) =>
+        Math.min(
+          ...[...document.querySelectorAll<SVGGraphicsElement>(selector)].map(
+            (el) => parseFloat(getComputedStyle(el).fontSize) * (el.getScreenCTM()?.a ?? 1),
+          ),
+        );
+      return {
+        label: smallest('.ladder .arrow-label'),
+        chip: smallest('.ladder .chip text'),
+        number: smallest('.ladder .arrow-num'),
+      };
+    });
+
+  // 24 px at 1080 px high, and the same share of the height (24/1080) at 768: 17 px.
+  it.each([
+    [1920, 1080, 24],
+    [1024, 768, (24 / 1080) * 768],
+  ])('%i×%i: labels, chips and packet numbers at least %f px', async (width, height, least) => {
+    const page = await openAt({ name: 'projector', width, height }, 'present', 'lesson=websocket&step=46');
+    await page.locator('.ladder .arrow-label').first().waitFor();
+    const sizes = await drawnSizes(page);
+    expect(sizes.label).toBeGreaterThanOrEqual(least - 0.5);
+    expect(sizes.chip).toBeGreaterThanOrEqual(least - 0.5);
+    expect(sizes.number).toBeGreaterThanOrEqual(least - 0.5);
+  });
+
+  it('the normal view keeps its sizes (the scale is for presenter mode only)', async () => {
+    const page = await openAt(
+      { name: 'full HD', width: 1920, height: 1080 },
+      'normal',
+      'lesson=websocket&step=46',
+    );
+    await page.locator('.ladder .arrow-label').first().waitFor();
+    expect((await drawnSizes(page)).label).toBeLessThan(20);
+  });
+});
+
+describe('the text-overlap check itself', () => {
+  it('sees a label laid over the narration', async () => {
+    const page = await openAt(SIZES[4]!, 'normal', 'lesson=websocket&step=46');
+    expect((await textOverlaps(page)).overlaps).toEqual([]);
+    await page.evaluate(() => {
+      const title = document.querySelector('.narration-title')!.getBoundingClientRect();
+      const span = document.createElement('span');
+      span.textContent = 'over the title';
+      span.style.cssText = `position:fixed;left:${title.left}px;top:${title.top}px`;
+      document.querySelector('.stage-centre')!.append(span);
+    });
+    expect((await textOverlaps(page)).overlaps.join('\n')).toContain('over the title');
+  });
 });
 
 describe('touch: swipe on the stage', () => {

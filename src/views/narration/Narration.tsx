@@ -5,7 +5,7 @@
  *
  * The box has a fixed height (Narration.css), so nothing below it moves when one step says more than the last.
  * A step that says more first has its type shrunk to fit, down to a floor (FIT_FLOOR: the presenter's text
- * stays at least ~22 px); what still does not fit scrolls, with a "More" cue at the bottom of the box that
+ * stays at least 21 px); what still does not fit scrolls, with a "More" cue at the bottom of the box that
  * says so and how to reach it (a click, or PageDown, which clickers send: `scrollNarration` below).
  */
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
@@ -15,7 +15,7 @@ import '../theme/surfaces.css';
 import './Narration.css';
 
 /** How far the type may shrink (a factor on every size in the box, as the CSS variable --fit). */
-const FIT_FLOOR = { normal: 0.8, present: 0.8, embed: 1 } as const;
+const FIT_FLOOR = { normal: 0.8, present: 0.75, embed: 1 } as const;
 const FIT_STEP = 0.05;
 
 /** More text below what the box shows (a pixel of slack for rounding). */
