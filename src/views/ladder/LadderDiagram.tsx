@@ -139,13 +139,7 @@ const Arrow = memo(
           {a.wireIndex}
         </text>
         <g className={`chip colour-${chip.colour}`} style={layerColour(chip.colour)}>
-          <rect
-            x={chip.x}
-            y={a.labelY - 15 * chipScale}
-            width={chip.width}
-            height={19 * chipScale}
-            rx={3}
-          />
+          <rect x={chip.x} y={a.labelY - 15 * chipScale} width={chip.width} height={19 * chipScale} rx={3} />
           <text x={chip.x + chip.width / 2} y={a.labelY - 1} textAnchor="middle">
             {chip.name}
           </text>
@@ -250,7 +244,7 @@ export function LadderDiagram() {
         el.scrollTop = want;
       }
     }
-  }, [cursorY, size.height, totalHeight, reduced, scrollRef]);
+  }, [cursorY, size.height, totalHeight, reduced, scrollRef, row, scale]);
 
   // The arrow draws itself when its packet goes onto the wire, not on every layer of the walk before.
   const onWire = timeline.steps[cursor]?.kind === 'transmit' || timeline.steps[cursor]?.kind === 'drop';
