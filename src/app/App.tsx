@@ -116,6 +116,17 @@ function HostsPanel() {
 function HeaderTools({ compact, children }: { readonly compact: boolean; readonly children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement | null>(null);
+  const menuRef = useRef<HTMLDivElement | null>(null);
+  // A press anywhere outside the menu and its button closes it.
+  useEffect(() => {
+    if (!open) return;
+    const away = (e: PointerEvent) => {
+      const t = e.target instanceof Node ? e.target : null;
+      if (t && !menuRef.current?.contains(t) && !buttonRef.current?.contains(t)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', away);
+    return () => document.removeEventListener('pointerdown', away);
+  }, [open]);
   if (!compact) return <>{children}</>;
   const close = () => {
     setOpen(false);
@@ -145,7 +156,7 @@ function HeaderTools({ compact, children }: { readonly compact: boolean; readonl
       </button>
       {open ? (
         // Key and click handlers on the group catch what bubbles up from its buttons and fields.
-        <div id="header-tools" className="header-tools" onKeyDown={onKeyDown} onClick={onClick}>
+        <div ref={menuRef} id="header-tools" className="header-tools" onKeyDown={onKeyDown} onClick={onClick}>
           {children}
         </div>
       ) : null}

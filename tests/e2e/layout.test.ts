@@ -99,7 +99,7 @@ const readChrome = (page: Page) =>
       .filter((el) => el.getBoundingClientRect().width > 0)
       .map((el) => ({ what: el.className || el.tagName, box: rect(el)! }));
     const controls = [
-      ...document.querySelectorAll('button, input, select, [role="tab"], a[href], summary'),
+      ...document.querySelectorAll('button, input, select, [role="tab"], [role="button"], a[href], summary'),
     ].filter((el) => {
       const r = el.getBoundingClientRect();
       const style = getComputedStyle(el);
@@ -409,6 +409,45 @@ describe('the text-overlap check itself', () => {
       document.querySelector('.stage-centre')!.append(span);
     });
     expect((await textOverlaps(page)).overlaps.join('\n')).toContain('over the title');
+  });
+});
+
+describe('phone: the header behind Menu, the stacks as a tab, sheets', () => {
+  it("the header's tools open from Menu and close on Esc, focus back on Menu", async () => {
+    const page = await openAt(SIZES[0]!, 'normal', 'lesson=websocket&step=20');
+    expect(await page.getByRole('button', { name: /^Share/ }).count()).toBe(0);
+    const menu = page.getByRole('button', { name: 'Menu' });
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    await page.getByRole('button', { name: /^Share/ }).waitFor();
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await page.getByRole('textbox', { name: 'Message' }).press('Escape');
+    await page.getByRole('button', { name: /^Share/ }).waitFor({ state: 'detached' });
+    expect(await menu.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
+  it('the Layers tab shows both stacks; the wide layout has no such tab', async () => {
+    const page = await openAt(SIZES[0]!, 'normal', 'lesson=websocket&step=20');
+    await page.getByRole('tab', { name: 'Layers' }).click();
+    const panel = page.getByRole('tabpanel');
+    await panel.getByRole('heading', { name: /^Browser/ }).waitFor();
+    await panel.getByRole('heading', { name: /^Server/ }).waitFor();
+    const wide = await openAt(SIZES[4]!, 'normal', 'lesson=websocket&step=20');
+    expect(await wide.getByRole('tab', { name: 'Layers' }).count()).toBe(0);
+  });
+
+  it('the introduction and the questions cover the screen', async () => {
+    const covers = (page: Page, selector: string) =>
+      page.locator(selector).evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return r.x <= 0 && r.y <= 0 && r.right >= innerWidth && r.bottom >= innerHeight;
+      });
+    const page = await openAt(SIZES[0]!, 'normal', 'lesson=tcp');
+    await page.getByRole('button', { name: /^Start the lesson/ }).waitFor();
+    expect(await covers(page, '.intro-card')).toBe(true);
+    await page.goto(e2e.url('?lesson=tcp&step=999'));
+    await page.getByRole('heading', { name: 'Check yourself' }).waitFor();
+    expect(await covers(page, '.checks-card')).toBe(true);
   });
 });
 
