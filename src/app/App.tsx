@@ -7,7 +7,18 @@
  * black screen and a speaker window; embed (`embed=1`), compact for an iframe, with keys only once focused.
  * Dialogs (share, export), the questions, the speaker window and the presenter channel load when first used.
  */
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+} from 'react';
 import { useActions, useWirewalk, useWirewalkStore } from '../state/context';
 import { lessonById } from '../state/lesson';
 import { absoluteLink, speakerQuery } from '../state/links';
@@ -16,7 +27,7 @@ import { Composer } from '../views/composer/Composer';
 import { EmbedBar } from '../views/embed/EmbedBar';
 import { LessonCards } from '../views/lesson/LessonCards';
 import { LessonPicker } from '../views/lesson/LessonPicker';
-import { Narration } from '../views/narration/Narration';
+import { Narration, scrollNarration } from '../views/narration/Narration';
 import { ProblemNotice } from '../views/notice/ProblemNotice';
 import { afterNextPaint, useAfterFirstPaint } from '../views/panels/afterPaint';
 import { StagePanels } from '../views/panels/StagePanels';
@@ -31,7 +42,9 @@ import { watchReducedMotion } from './environment';
 import { exitFullscreen, toggleFullscreen } from './fullscreen';
 import { startPlaybackClock } from './playbackClock';
 import { syncUrl } from './urlSync';
-import { useKeyboard } from './useKeyboard';
+import { useCompactLayout } from './useCompactLayout';
+import { useKeyboard, type KeyEffects } from './useKeyboard';
+import { useSwipe } from './useSwipe';
 import './App.css';
 
 const ShareDialog = lazy(() =>
@@ -60,6 +73,7 @@ function ThemeToggle() {
 
 function Hosts({ show }: { readonly show: boolean }) {
   if (!show) {
+    // Keeps the grid areas of the stage laid out before the stacks arrive (App's `staged` first frame).
     return (
       <>
         <div className="stage-left" />
@@ -78,6 +92,74 @@ function HostsShown() {
     <>
       <div className="stage-left">{left ? <HostStack host={left} side="left" /> : null}</div>
       <div className="stage-right">{right ? <HostStack host={right} side="right" /> : null}</div>
+    </>
+  );
+}
+
+/** Both stacks side by side, as the phone layout's "Layers" tab (the stacks have no room beside the panel). */
+function HostsPanel() {
+  const timeline = useWirewalk((s) => s.timeline);
+  const step = useWirewalk(selectStep);
+  const { left, right } = stageHosts(timeline, step);
+  return (
+    <div className="hosts-panel">
+      {left ? <HostStack host={left} side="left" /> : null}
+      {right ? <HostStack host={right} side="right" /> : null}
+    </div>
+  );
+}
+
+/**
+ * The header's tools (composer, classroom buttons, theme). On a wide screen they sit in the header; in the
+ * compact layout behind one Menu button, as a panel that closes after a choice or on Esc.
+ */
+function HeaderTools({ compact, children }: { readonly compact: boolean; readonly children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const buttonRef = useRef<HTMLButtonElement | null>(null);
+  const menuRef = useRef<HTMLDivElement | null>(null);
+  // A press anywhere outside the menu and its button closes it.
+  useEffect(() => {
+    if (!open) return;
+    const away = (e: PointerEvent) => {
+      const t = e.target instanceof Node ? e.target : null;
+      if (t && !menuRef.current?.contains(t) && !buttonRef.current?.contains(t)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', away);
+    return () => document.removeEventListener('pointerdown', away);
+  }, [open]);
+  if (!compact) return <>{children}</>;
+  const close = () => {
+    setOpen(false);
+    buttonRef.current?.focus();
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    // Esc closes the menu and nothing else (not presenter mode: useKeyboard skips prevented keys).
+    e.preventDefault();
+    close();
+  };
+  const onClick = (e: MouseEvent) => {
+    const button = e.target instanceof Element ? e.target.closest('button') : null;
+    if (button && !button.closest('.composer')) setOpen(false);
+  };
+  return (
+    <>
+      <button
+        ref={buttonRef}
+        type="button"
+        className="btn btn-menu"
+        aria-expanded={open}
+        aria-controls="header-tools"
+        onClick={() => setOpen(!open)}
+      >
+        <span aria-hidden="true">☰</span> Menu
+      </button>
+      {open ? (
+        // Key and click handlers on the group catch what bubbles up from its buttons and fields.
+        <div ref={menuRef} id="header-tools" className="header-tools" onKeyDown={onKeyDown} onClick={onClick}>
+          {children}
+        </div>
+      ) : null}
     </>
   );
 }
@@ -127,8 +209,10 @@ export function App({ syncAddressBar = true, staged = false, onStageDrawn }: App
   const dialog = useWirewalk((s) => s.dialog);
   const lesson = useWirewalk((s) => lessonById(s.scenario.lesson));
   const rootRef = useRef<HTMLDivElement | null>(null);
+  const stageRef = useRef<HTMLElement | null>(null);
   const [speakerOpened, setSpeakerOpened] = useState(false);
   const full = useAfterFirstPaint(staged);
+  const compact = useCompactLayout();
 
   const shell = useMemo<ShellActions>(
     () => ({
@@ -140,7 +224,21 @@ export function App({ syncAddressBar = true, staged = false, onStageDrawn }: App
     }),
     [store],
   );
-  useKeyboard(store, { root: embed ? rootRef : undefined, effects: embed ? undefined : shell });
+  const keyEffects = useMemo<KeyEffects>(
+    () => ({ ...shell, scrollNarration: (direction) => scrollNarration(document, direction) }),
+    [shell],
+  );
+  useKeyboard(store, { root: embed ? rootRef : undefined, effects: embed ? undefined : keyEffects });
+  const onSwipe = useCallback(
+    (direction: 1 | -1) => {
+      const s = store.getState();
+      if (s.playing) s.pause();
+      if (direction > 0) s.next();
+      else s.prev();
+    },
+    [store],
+  );
+  useSwipe(stageRef, onSwipe);
   useEffect(() => startPlaybackClock(store), [store]);
   useEffect(() => watchReducedMotion(store, window), [store]);
   useEffect(() => (syncAddressBar ? syncUrl(store, window) : undefined), [store, syncAddressBar]);
@@ -157,7 +255,7 @@ export function App({ syncAddressBar = true, staged = false, onStageDrawn }: App
     if (!present) exitFullscreen(document);
   }, [present]);
 
-  const mode = embed ? ' is-embed' : present ? ' is-present' : '';
+  const mode = (embed ? ' is-embed' : present ? ' is-present' : '') + (compact ? ' is-compact' : '');
   return (
     <div
       ref={rootRef}
@@ -173,20 +271,22 @@ export function App({ syncAddressBar = true, staged = false, onStageDrawn }: App
         <header className="topbar">
           <h1 className="brand">Wirewalk</h1>
           {present ? <p className="lesson-title">{lesson?.title ?? ''}</p> : <LessonPicker />}
-          {present ? null : <Composer />}
-          <ClassroomControls shell={shell} />
-          {present ? null : <ThemeToggle />}
+          <HeaderTools compact={compact}>
+            {present ? null : <Composer />}
+            <ClassroomControls shell={shell} />
+            {present ? null : <ThemeToggle />}
+          </HeaderTools>
         </header>
       )}
       <ProblemNotice />
-      <main className={`stage${expanded ? ' is-expanded' : ''}`}>
+      <main ref={stageRef} className={`stage${expanded ? ' is-expanded' : ''}`}>
         <Narration />
-        <Hosts show={full} />
+        <Hosts show={full && !compact} />
         <div className="stage-centre" aria-busy={full ? undefined : true}>
           {full ? (
             <>
               <WireStrip />
-              <StagePanels />
+              <StagePanels layers={compact ? <HostsPanel /> : undefined} />
               {embed ? null : <LessonCards />}
             </>
           ) : null}

@@ -11,6 +11,11 @@ import { focusKind, keyAction, resolveKey, type KeyCommand } from './keyboard';
 export interface KeyEffects {
   fullscreen?(): void;
   speaker?(): void;
+  /**
+   * Scroll the narration a page down (1) or up (-1) if it has more that way; true if it did. PageDown and
+   * PageUp (what clickers send) read the rest of a long step before they step.
+   */
+  scrollNarration?(direction: 1 | -1): boolean;
 }
 
 export function useKeyboard(
@@ -44,6 +49,8 @@ export function useKeyboard(
       );
       if (!command || (only && !only.has(command))) return;
       e.preventDefault();
+      const page = e.key === 'PageDown' ? 1 : e.key === 'PageUp' ? -1 : 0;
+      if (page && (command === 'next' || command === 'prev') && effects?.scrollNarration?.(page)) return;
       // Holding Space would toggle play on and off thirty times a second; holding B would flicker.
       if (e.repeat && (command === 'togglePlay' || command.startsWith('blackout'))) return;
       run(store, command, effects);

@@ -7,7 +7,8 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { WirewalkState } from './store';
 
 /** The lower centre of the stage shows one of these at a time. */
-export type Panel = 'ladder' | 'bytes' | 'code' | 'compare';
+/** `layers`: the two stacks as a panel, offered only by the phone layout (views/panels/StagePanels.tsx). */
+export type Panel = 'layers' | 'ladder' | 'bytes' | 'code' | 'compare';
 
 /**
  * Hide the packets that have not happened yet (no spoilers: the class guesses Seq and Ack before they show),

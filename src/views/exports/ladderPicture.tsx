@@ -125,6 +125,8 @@ function WholeLadder({
           width={width}
           span={span}
           markerId="export"
+          chipScale={1}
+          row={GEOMETRY.rowHeight}
           onOpen={() => undefined}
         />
       ))}

@@ -26,7 +26,27 @@ import { chaptersWithRelativeNumbers, relativeNote, showsRelativeNumbers, shownA
 import './LadderDiagram.css';
 
 const ROW = 50;
+/** Presenter mode: rows a little tighter (the chip still clears the arrow above), so more packets fit. */
+const ROW_PRESENT = 44;
 const MARGIN = 64;
+
+/**
+ * Presenter mode reads from the back row: the whole drawing is scaled up (an SVG viewBox, so the geometry in
+ * layout.ts is unchanged) until the labels (0.85rem in LadderDiagram.css) are 24 px on a 1080 px high screen
+ * and the same share of the height on any other (17 px at 768), never smaller than in the normal view. The
+ * protocol chips and packet numbers are drawn as large as the labels there (CHIP_PRESENT: 0.85rem / 0.72rem).
+ * A presenter link opened on a phone (.is-compact) keeps the phone's sizes.
+ */
+const LABEL_REM = 0.85;
+const PRESENT_LABEL_SHARE = 24 / 1080;
+const CHIP_PRESENT = 0.85 / 0.72;
+
+function drawingScale(el: HTMLElement, present: boolean): number {
+  if (!present || el.closest('.is-compact')) return 1;
+  const rootPx = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  const wanted = PRESENT_LABEL_SHARE * window.innerHeight;
+  return Math.max(1, Math.round((wanted / (LABEL_REM * rootPx)) * 100) / 100);
+}
 
 function sameArrow(a: LadderArrow, b: LadderArrow): boolean {
   for (const key in a) {
@@ -43,6 +63,10 @@ export interface ArrowProps {
   /** Room between the outermost lifelines, for the label. */
   readonly span: number;
   readonly markerId: string;
+  /** The chip's size relative to the normal view's (CHIP_PRESENT in presenter mode). */
+  readonly chipScale: number;
+  /** The row's height in the drawing's units. */
+  readonly row: number;
   onOpen(arrow: LadderArrow): void;
 }
 
@@ -51,9 +75,19 @@ export interface ArrowProps {
  * every time, so they are compared field by field and the others are not rendered again.
  */
 export const Arrow = memo(
-  function Arrow({ arrow: a, packet: p, hosts, width, span: lifelineSpan, markerId, onOpen }: ArrowProps) {
+  function Arrow({
+    arrow: a,
+    packet: p,
+    hosts,
+    width,
+    span: lifelineSpan,
+    markerId,
+    chipScale,
+    row,
+    onOpen,
+  }: ArrowProps) {
     const hostLabel = (id: string) => hosts.find((h) => h.id === id)?.label ?? id;
-    const chip = labelChip(a, p, lifelineSpan, width - 2 * MARGIN);
+    const chip = labelChip(a, p, lifelineSpan, width - 2 * MARGIN, chipScale);
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.key === 'Enter' || e.key === ' ') {
         e.preventDefault();
@@ -75,7 +109,7 @@ export const Arrow = memo(
           x={Math.min(a.x1, a.x2) - 8}
           y={a.labelY - 18}
           width={Math.abs(a.x2 - a.x1) + 16}
-          height={ROW - 4}
+          height={row - 4}
         />
         <line
           className="arrow-line"
@@ -102,7 +136,7 @@ export const Arrow = memo(
           {a.wireIndex}
         </text>
         <g className={`chip colour-${chip.colour}`} style={layerColour(chip.colour)}>
-          <rect x={chip.x} y={a.labelY - 15} width={chip.width} height={19} rx={3} />
+          <rect x={chip.x} y={a.labelY - 15 * chipScale} width={chip.width} height={19 * chipScale} rx={3} />
           <text x={chip.x + chip.width / 2} y={a.labelY - 1} textAnchor="middle">
             {chip.name}
           </text>
@@ -121,6 +155,8 @@ export const Arrow = memo(
     before.width === after.width &&
     before.span === after.span &&
     before.markerId === after.markerId &&
+    before.chipScale === after.chipScale &&
+    before.row === after.row &&
     before.onOpen === after.onOpen,
 );
 
@@ -150,21 +186,30 @@ export function LadderDiagram() {
   const svgRef = useRef<SVGSVGElement | null>(null);
   const [top, setTop] = useState(0);
   const frame = useRef(0);
+  const [scale, setScale] = useState(1);
+  // Read when the box or the mode changes (the window's height and the root font size decide it).
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el) setScale(drawingScale(el, present));
+  }, [present, size.width, size.height, scrollRef]);
+  const chipScale = scale > 1 ? CHIP_PRESENT : 1;
+  const row = scale > 1 ? ROW_PRESENT : ROW;
 
-  const width = Math.max(320, size.width);
+  // The layout works in the drawing's units: the window's pixels divided by the scale.
+  const width = Math.max(320, size.width / scale);
   const layout = useMemo(
     () =>
       ladderLayout(timeline, {
         width,
-        top,
-        height: size.height,
+        top: top / scale,
+        height: size.height / scale,
         cursor,
-        rowHeight: ROW,
+        rowHeight: row,
         margin: MARGIN,
         pad: 8,
         headerHeight: 24,
       }),
-    [timeline, width, top, size.height, cursor],
+    [timeline, width, top, size.height, cursor, scale, row],
   );
 
   // The scroll position as of the last scroll event (or the last scroll this component asked for). Reading
@@ -186,13 +231,13 @@ export function LadderDiagram() {
   );
 
   // Keep the current step in view (layout effect: before paint, so stepping never shows a stale window).
-  const cursorY = layout.cursorY;
-  const totalHeight = layout.totalHeight;
+  const cursorY = layout.cursorY * scale;
+  const totalHeight = layout.totalHeight * scale;
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
     cancelAnimationFrame(smoothFrame.current);
-    const want = scrollToKeep(cursorY, scrolled.current, size.height, totalHeight, ROW * 1.2);
+    const want = scrollToKeep(cursorY, scrolled.current, size.height, totalHeight, row * 1.2 * scale);
     if (Math.abs(want - scrolled.current) > 1) {
       if (reduced) {
         if (typeof el.scrollTo === 'function') el.scrollTo({ top: want, behavior: 'auto' });
@@ -208,7 +253,7 @@ export function LadderDiagram() {
         el.scrollTop = want;
       }
     }
-  }, [cursorY, size.height, totalHeight, reduced, scrollRef]);
+  }, [cursorY, size.height, totalHeight, reduced, scrollRef, row, scale]);
 
   // The arrow draws itself when its packet goes onto the wire, not on every layer of the walk before.
   const onWire = timeline.steps[cursor]?.kind === 'transmit' || timeline.steps[cursor]?.kind === 'drop';
@@ -235,7 +280,7 @@ export function LadderDiagram() {
     <div className={`ladder${hideFuture ? ' is-hiding-future' : ''}`}>
       <div className="ladder-heads" aria-hidden="true">
         {layout.lifelines.map((l) => (
-          <span key={l.host} className="ladder-head" style={{ left: `${l.x}px` }}>
+          <span key={l.host} className="ladder-head" style={{ left: `${l.x * scale}px` }}>
             {l.label}
           </span>
         ))}
@@ -266,7 +311,13 @@ export function LadderDiagram() {
         aria-label={`Sequence diagram: one arrow per packet, time runs downwards${hideFuture ? '; packets still to come are hidden' : ''}`}
         role="region"
       >
-        <svg ref={svgRef} className="ladder-svg" width={width} height={layout.totalHeight}>
+        <svg
+          ref={svgRef}
+          className="ladder-svg"
+          width={width * scale}
+          height={totalHeight}
+          viewBox={`0 0 ${width} ${layout.totalHeight}`}
+        >
           <defs>
             <marker
               id={`${markerId}-head`}
@@ -306,6 +357,8 @@ export function LadderDiagram() {
               width={width}
               span={lifelineSpan}
               markerId={markerId}
+              chipScale={chipScale}
+              row={row}
               onOpen={open}
             />
           ))}

@@ -331,10 +331,12 @@ export function labelChip(
   packet: Packet,
   lifelineSpan: number,
   fallbackSpan: number,
+  /** The chip's type relative to the normal 0.72rem (presenter mode draws it as large as the label). */
+  chipScale = 1,
 ): LabelChip {
   const { name, colour } = topLayer(packet);
   const span = Math.abs(arrow.x2 - arrow.x1) || fallbackSpan;
-  const width = name.length * 8 + 12;
+  const width = (name.length * 8 + 12) * chipScale;
   const text = clipLabel(arrow.label, lifelineSpan - width - 24);
   const textWidth = Math.min(text.length * LABEL_CHAR, span);
   const x = arrow.labelX - (width + CHIP_GAP + textWidth) / 2;

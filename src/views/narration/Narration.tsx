@@ -2,12 +2,44 @@
  * The narration of the current step: its title and a few sentences, the lesson's aside where the lesson makes
  * its point, and the misconception it meets. A polite live region, so a screen reader reads each step after
  * the teacher moves on, without interrupting.
+ *
+ * The box has a fixed height (Narration.css), so nothing below it moves when one step says more than the last.
+ * A step that says more first has its type shrunk to fit, down to a floor (FIT_FLOOR: the presenter's text
+ * stays at least 21 px); what still does not fit scrolls, with a "More" cue at the bottom of the box that
+ * says so and how to reach it (a click, or PageDown, which clickers send: `scrollNarration` below).
  */
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { useWirewalk } from '../../state/context';
 import { curriculumEntry, lessonById } from '../../state/lesson';
 import { selectAside, selectChapter, selectStep } from '../../state/store';
 import '../theme/surfaces.css';
 import './Narration.css';
+
+/** How far the type may shrink (a factor on every size in the box, as the CSS variable --fit). */
+const FIT_FLOOR = { normal: 0.8, present: 0.75, embed: 1 } as const;
+const FIT_STEP = 0.05;
+
+/** More text below what the box shows (a pixel of slack for rounding). */
+function hasMoreBelow(el: HTMLElement): boolean {
+  return el.scrollHeight - el.clientHeight - el.scrollTop > 1;
+}
+
+/**
+ * Scroll the narration box on the page by most of its height, down (1) or up (-1), if there is more text that
+ * way. Returns whether it scrolled, so PageDown reads the rest of a long step before it moves on.
+ */
+export function scrollNarration(root: ParentNode, direction: 1 | -1): boolean {
+  const el = root.querySelector<HTMLElement>('.narration');
+  return el ? scrollBox(el, direction) : false;
+}
+
+function scrollBox(el: HTMLElement, direction: 1 | -1): boolean {
+  const room = direction > 0 ? el.scrollHeight - el.clientHeight - el.scrollTop : el.scrollTop;
+  if (room <= 1) return false;
+  // Instant: the cue's state follows the scroll event, and a clicker press should show its result at once.
+  el.scrollTop += direction * Math.max(1, Math.round(el.clientHeight * 0.8));
+  return true;
+}
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
   encapsulate: 'wrapping',
@@ -48,6 +80,47 @@ export function Narration() {
   const chapter = useWirewalk(selectChapter);
   const timeline = useWirewalk((s) => s.timeline);
   const aside = useWirewalk(selectAside);
+  const mode = useWirewalk((s) => (s.view.embed ? 'embed' : s.view.present ? 'present' : 'normal'));
+  const boxRef = useRef<HTMLElement | null>(null);
+  const [more, setMore] = useState(false);
+  const [size, setSize] = useState(0);
+
+  // Refit when the box changes size (a window resize, presenter mode, the phone layout turning).
+  useLayoutEffect(() => {
+    const el = boxRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let last = -1;
+    const observer = new ResizeObserver((entries) => {
+      const box = entries[0]?.contentRect;
+      const key = box ? Math.round(box.width) * 10_000 + Math.round(box.height) : 0;
+      if (key !== last) {
+        last = key;
+        setSize(key);
+      }
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // Before paint: the step's text at full size, shrunk step by step while it overflows, then the cue.
+  useLayoutEffect(() => {
+    const el = boxRef.current;
+    if (!el) return;
+    el.scrollTop = 0;
+    let fit = 1;
+    el.style.setProperty('--fit', '1');
+    while (el.scrollHeight > el.clientHeight + 1 && fit - FIT_STEP >= FIT_FLOOR[mode] - 1e-9) {
+      fit = Math.round((fit - FIT_STEP) * 100) / 100;
+      el.style.setProperty('--fit', String(fit));
+    }
+    setMore(hasMoreBelow(el));
+  }, [step, aside, mode, size]);
+
+  const onScroll = useCallback(() => {
+    const el = boxRef.current;
+    if (el) setMore(hasMoreBelow(el));
+  }, []);
+
   if (!step) {
     return (
       <section className="card narration" aria-live="polite">
@@ -62,11 +135,13 @@ export function Narration() {
         (step.layer ? `, layer ${step.layer}` : '');
   return (
     <section
-      className={`card narration${step.misconception ? ' has-myth' : ''}`}
+      ref={boxRef}
+      className={`card narration${step.misconception ? ' has-myth' : ''}${more ? ' has-more' : ''}`}
       aria-labelledby="narration-title"
-      // The box scrolls when a step says more than fits (max-height in Narration.css): focusable, so the
-      // keyboard can scroll it too (WCAG 2.1.1; axe rule scrollable-region-focusable).
+      // The box scrolls when a step says more than fits even shrunk: focusable, so the keyboard can scroll it
+      // too (WCAG 2.1.1; axe rule scrollable-region-focusable).
       tabIndex={0}
+      onScroll={onScroll}
     >
       <div className="narration-main" aria-live="polite" aria-atomic="true">
         <p className="narration-where">
@@ -98,6 +173,25 @@ export function Narration() {
           ))}
         </p>
       ) : null}
+      {/* A zero-height strip stuck to the bottom of the box: the cue sits over the last visible line and adds
+          nothing to what scrolls. */}
+      <div className="narration-more-strip">
+        {more ? (
+          <button
+            type="button"
+            className="narration-more"
+            title="More of this step below: scroll, or press PageDown"
+            onClick={() => {
+              if (boxRef.current) scrollBox(boxRef.current, 1);
+            }}
+          >
+            More <span aria-hidden="true">▼</span>{' '}
+            <kbd className="more-key" aria-hidden="true">
+              PgDn
+            </kbd>
+          </button>
+        ) : null}
+      </div>
     </section>
   );
 }

@@ -2,7 +2,7 @@
  * The lower centre of the stage: one of the ladder, the packet bytes, the code and consoles, or (for the
  * comparison lesson) the chart. WAI-ARIA tabs: arrow keys move between tabs, Home/End to the ends.
  */
-import { lazy, Suspense, useRef, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useActions, useWirewalk } from '../../state/context';
 import type { Panel } from '../../state/store';
 import { LadderDiagram } from '../ladder/LadderDiagram';
@@ -20,26 +20,37 @@ const Inspector = lazy(() => loadInspector().then((m) => ({ default: m.Inspector
 const CodePanel = lazy(() => loadCode().then((m) => ({ default: m.CodePanel })));
 
 /**
- * Each tab's name, and the short one it shows when the bar is too narrow for every full name beside the
- * Enlarge button (StagePanels.css switches by the bar's width; the accessible name stays the full one).
+ * Each tab's name; `short`, the one it shows when the bar is too narrow for every full name beside the
+ * Enlarge button (StagePanels.css switches by the bar's width; the accessible name stays the full one);
+ * `phone`, the label in the phone layout, where five tabs share 360 px.
  */
-const TABS: readonly { readonly id: Panel; readonly label: string; readonly short: string }[] = [
-  { id: 'ladder', label: 'Sequence diagram', short: 'Diagram' },
-  { id: 'bytes', label: 'Packet bytes', short: 'Bytes' },
-  { id: 'code', label: 'Code & console', short: 'Code' },
-  { id: 'compare', label: 'Polling vs WebSocket', short: 'Chart' },
+const TABS: readonly {
+  readonly id: Panel;
+  readonly label: string;
+  readonly short: string;
+  readonly phone: string;
+}[] = [
+  { id: 'layers', label: 'Layers', short: 'Layers', phone: 'Layers' },
+  { id: 'ladder', label: 'Sequence diagram', short: 'Diagram', phone: 'Diagram' },
+  { id: 'bytes', label: 'Packet bytes', short: 'Bytes', phone: 'Bytes' },
+  { id: 'code', label: 'Code & console', short: 'Code', phone: 'Code & console' },
+  { id: 'compare', label: 'Polling vs WebSocket', short: 'Chart', phone: 'Chart' },
 ];
 
 export const PANELS_SLOT_ID = 'panels-slot';
 
-export function StagePanels() {
+/**
+ * `layers`: the two stacks, given as a first tab by the phone layout (which has no room for them beside the
+ * panel; app/App.tsx). Its tabs then use their phone labels.
+ */
+export function StagePanels({ layers }: { readonly layers?: ReactNode } = {}) {
   // Ready before a click on the ladder opens the bytes.
   usePreload(loadInspector, loadCode);
   const panel = useWirewalk((s) => s.panel);
   const comparison = useWirewalk((s) => s.timeline.comparison);
   const expanded = useWirewalk((s) => s.expanded);
   const { setPanel, toggleExpanded } = useActions();
-  const tabs = TABS.filter((t) => t.id !== 'compare' || comparison);
+  const tabs = TABS.filter((t) => (t.id !== 'compare' || comparison) && (t.id !== 'layers' || layers));
   const current = tabs.some((t) => t.id === panel) ? panel : 'ladder';
   const refs = useRef(new Map<Panel, HTMLButtonElement | null>());
 
@@ -83,12 +94,18 @@ export function StagePanels() {
               title={t.label}
               onClick={() => setPanel(t.id)}
             >
-              <span className="tab-long" aria-hidden="true">
-                {t.label}
-              </span>
-              <span className="tab-short" aria-hidden="true">
-                {t.short}
-              </span>
+              {layers ? (
+                t.phone
+              ) : (
+                <>
+                  <span className="tab-long" aria-hidden="true">
+                    {t.label}
+                  </span>
+                  <span className="tab-short" aria-hidden="true">
+                    {t.short}
+                  </span>
+                </>
+              )}
             </button>
           ))}
         </div>
@@ -106,6 +123,7 @@ export function StagePanels() {
         </button>
       </div>
       <div className="panel" role="tabpanel" id={`panel-${current}`} aria-labelledby={`tab-${current}`}>
+        {current === 'layers' ? layers : null}
         {current === 'ladder' ? <LadderDiagram /> : null}
         <Suspense fallback={<p className="panel-loading">Loading…</p>}>
           {current === 'bytes' ? <Inspector /> : null}

@@ -65,13 +65,21 @@ export function PlaybackBar() {
   return (
     <nav className="playback" aria-label="Playback">
       <div className="transport" role="group" aria-label="Step controls">
-        <Transport icon="first" label="First step" keys="Home" onClick={first} disabled={atStart} />
+        <Transport
+          icon="first"
+          label="First step"
+          keys="Home"
+          onClick={first}
+          disabled={atStart}
+          className="btn-first"
+        />
         <Transport
           icon="prev"
           label="Previous step"
           keys="ArrowLeft J PageUp"
           onClick={prev}
           disabled={atStart}
+          className="btn-step"
         />
         <Transport
           icon={playing ? 'pause' : 'play'}
@@ -87,8 +95,16 @@ export function PlaybackBar() {
           keys="ArrowRight L PageDown"
           onClick={next}
           disabled={atEnd}
+          className="btn-step"
         />
-        <Transport icon="last" label="Last step" keys="End" onClick={last} disabled={atEnd} />
+        <Transport
+          icon="last"
+          label="Last step"
+          keys="End"
+          onClick={last}
+          disabled={atEnd}
+          className="btn-last"
+        />
       </div>
       <div className="speed">
         <label htmlFor={speedId}>Speed</label>

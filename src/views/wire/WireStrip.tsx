@@ -31,6 +31,7 @@ import {
   barPlacement,
   blockLabel,
   describeUnit,
+  clipLine,
   fitLines,
   signalBox,
   unitBarLayout,
@@ -202,7 +203,8 @@ export function WireStrip() {
               ) : (
                 idle.slice(0, compact ? 2 : 4).map((l, i) => (
                   <tspan key={i} x={width / 2} dy={i === 0 ? 0 : 24} className={`idle-${l.kind}`}>
-                    {l.text}
+                    {/* Character widths of WireStrip.css's sizes: 1.1rem bold sans, 0.95rem mono. */}
+                    {clipLine(l.text, width - 2 * WIRE_PAD, em * (l.kind === 'state' ? 0.7 : 0.6))}
                   </tspan>
                 ))
               )}

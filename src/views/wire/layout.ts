@@ -122,6 +122,15 @@ export function fitLines(text: string, width: number): string[] {
   return cut < 0 ? [text] : [text.slice(0, cut), text.slice(cut + 1)];
 }
 
+/**
+ * One line cut with an ellipsis to fit `width` at about `charWidth` px a character (SVG text never wraps): the
+ * idle lines on a phone's narrow wire. The whole text stays in the picture's accessible name.
+ */
+export function clipLine(text: string, width: number, charWidth: number): string {
+  const max = Math.max(4, Math.floor(width / charWidth));
+  return text.length <= max ? text : text.slice(0, max - 1) + '…';
+}
+
 /** Bytes the unit has once this step is done: what is being removed no longer counts. */
 export function unitBytes(unit: Pick<UnitView, 'blocks'>): number {
   return unit.blocks.filter((b) => b.state !== 'removing').reduce((n, b) => n + (b.end - b.start), 0);
