@@ -810,14 +810,25 @@ const everyParameter = (validOnly: boolean): fc.Arbitrary<readonly Given[]> =>
         ),
       ),
     )
-    .map((given) => {
+    .map((drawn) => {
       // from after to is a problem of the pair, not of either value: give a valid pair in order.
-      const from = given.find((g) => g.param.name === 'from')!;
-      const to = given.find((g) => g.param.name === 'to')!;
-      if (from.valid && to.valid && Number(from.values[0]) > Number(to.values[0])) {
-        return given.map((g) =>
-          g === from ? { ...g, values: to.values } : g === to ? { ...g, values: from.values } : g,
-        );
+      const from = drawn.find((g) => g.param.name === 'from')!;
+      const to = drawn.find((g) => g.param.name === 'to')!;
+      const given =
+        from.valid && to.valid && Number(from.values[0]) > Number(to.values[0])
+          ? drawn.map((g) =>
+              g === from ? { ...g, values: to.values } : g === to ? { ...g, values: from.values } : g,
+            )
+          : drawn;
+      // tls=1 on the polling comparison is a problem of the pair (parse.ts): give it on the other stories only.
+      const lesson = given.find((g) => g.param.name === 'lesson')!;
+      const tls = given.find((g) => g.param.name === 'tls')!;
+      const onCompare =
+        lesson.valid &&
+        parseLink(`?lesson=${encodeURIComponent(lesson.values.at(-1) ?? '')}`).state.scenario.story ===
+          'compare';
+      if (onCompare && tls.valid && tls.values.at(-1) === '1') {
+        return given.map((g) => (g === tls ? { ...g, values: ['0'] } : g));
       }
       return given;
     });
@@ -826,6 +837,15 @@ function linkOf(given: readonly Given[]): string {
   const pairs = given.flatMap((g) => g.values.map((v) => `${g.param.name}=${encodeURIComponent(v)}`));
   return `?${pairs.join('&')}`;
 }
+
+describe('tls on the polling comparison', () => {
+  it('is reported and not used: the comparison runs over plain http:// and ws://', () => {
+    const { state, problems } = parseLink('?lesson=polling-vs-websocket&tls=1');
+    expect(problems.map((p) => p.param)).toEqual(['tls']);
+    expect(state.scenario.tls).toBeUndefined();
+    expect(parseLink('?lesson=websocket&tls=1').problems).toEqual([]);
+  });
+});
 
 describe('every parameter of LINK_PARAMS', () => {
   it('the table names every parameter once, and the fuzz below draws a value for each', () => {

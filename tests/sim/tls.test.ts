@@ -259,5 +259,46 @@ describe('lesson=socketio&tls=1: https:// polling and wss:// on every connection
       concatBytes(...c.filter((r) => r.type === 23).map((r) => r.content)),
     );
     expect(text.startsWith('GET /socket.io/?EIO=4&transport=polling&t=')).toBe(true);
+    // An https:// page: Chrome's client hints and Sec-Fetch-* in its order (chromium-wss.pcap frame 41),
+    // the https Referer and br/zstd offered.
+    const head = text.slice(0, text.indexOf('\r\n\r\n'));
+    const names = head
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.slice(0, l.indexOf(':')));
+    expect(names).toEqual([
+      'Host',
+      'Connection',
+      'sec-ch-ua-platform',
+      'User-Agent',
+      'sec-ch-ua',
+      'sec-ch-ua-mobile',
+      'Accept',
+      'Sec-Fetch-Site',
+      'Sec-Fetch-Mode',
+      'Sec-Fetch-Dest',
+      'Referer',
+      'Accept-Encoding',
+      'Accept-Language',
+    ]);
+    expect(head).toContain('\r\nReferer: https://server/');
+    expect(head).toContain('\r\nSec-Fetch-Mode: cors');
+    expect(head).toContain('\r\nAccept-Encoding: gzip, deflate, br, zstd');
+    expect(head).not.toContain('http://server');
+  });
+
+  it('every request of an https:// page names it: no http://server anywhere in the decrypted streams', () => {
+    const s = streams(t);
+    const keys = keyLog(t.tls!.find((x) => x.connection === 0)!.keyLog);
+    const c = openAll(
+      s.client,
+      keys.get('CLIENT_HANDSHAKE_TRAFFIC_SECRET')!,
+      keys.get('CLIENT_TRAFFIC_SECRET_0')!,
+    );
+    const text = new TextDecoder('latin1').decode(
+      concatBytes(...c.filter((r) => r.type === 23).map((r) => r.content)),
+    );
+    expect(text).toContain('Origin: https://server');
+    expect(text).not.toContain('http://server');
   });
 });

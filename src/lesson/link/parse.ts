@@ -185,7 +185,17 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
   const drop = r.optionalWhole('drop', base.drop);
   const transport = r.choice('transport', base.transport);
   const interval = r.whole('interval', base.interval);
-  const tls = r.flag('tls', base.tls ?? false);
+  const tlsAsked = r.flag('tls', base.tls ?? false);
+  // TLS runs under the WebSocket and Socket.IO stories (sim/tlsStories.ts); the polling comparison measures
+  // plain http:// polling against ws://, so a tls=1 there would be silently ignored: say so.
+  const tls = tlsAsked && base.story !== 'compare';
+  if (tlsAsked && !tls) {
+    known.add(
+      'tls',
+      'tls=1 has no effect on the polling comparison (it compares plain http:// polling with ws://); using tls=0',
+      '0',
+    );
+  }
   const messages = readMessages(r, base.messages);
   const view = readView(r);
   const { tls: _baseTls, ...untouched } = base;

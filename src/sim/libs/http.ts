@@ -53,15 +53,35 @@ export const BROWSER_IDENTITY = {
   host: 'server',
 } as const;
 
+/** The page's origin and the Referer its requests carry: https:// when it was loaded over TLS. */
+function pageOrigin(secure: boolean): { readonly origin: string; readonly referer: string } {
+  return secure
+    ? { origin: 'https://server', referer: 'https://server/' }
+    : { origin: BROWSER_IDENTITY.origin, referer: BROWSER_IDENTITY.referer };
+}
+
+/**
+ * The client hints Chrome adds for a secure origin, as Debian's Chromium 156 sent them
+ * (../shared/reference/routed/chromium-wss.pcap frame 41, decrypted with chromium-wss.keys); the brand
+ * list names the Chrome version of BROWSER_IDENTITY.userAgent.
+ */
+const CLIENT_HINTS = {
+  platform: ['sec-ch-ua-platform', '"Linux"'],
+  brands: ['sec-ch-ua', '"Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"'],
+  mobile: ['sec-ch-ua-mobile', '?0'],
+} as const satisfies Record<string, readonly [string, string]>;
+
 /**
  * The fields Chrome puts in a WebSocket upgrade request to `path` on the page's server: the RFC 6455
  * fields plus its identity and a compression offer (permessage-deflate, RFC 7692).
  */
-export function browserWsRequest(path: string): WsRequestFields {
+export function browserWsRequest(path: string, secure = false): WsRequestFields {
   return {
     host: BROWSER_IDENTITY.host,
     path,
-    origin: BROWSER_IDENTITY.origin,
+    // wss:// from an https:// page: the Origin is https (chromium-wss.pcap frame 39); Chrome adds no
+    // Sec-Fetch-* or client hints to an upgrade request (the same frame).
+    origin: pageOrigin(secure).origin,
     extraHeaders: [
       ['User-Agent', BROWSER_IDENTITY.userAgent],
       ['Sec-WebSocket-Extensions', 'permessage-deflate; client_max_window_bits'],
@@ -78,24 +98,37 @@ export function httpDate(nowNs: number): string {
  * The headers Chrome sends with a same-origin `XMLHttpRequest`/`fetch` over plain http:// (no Sec-Fetch-*
  * or client hints: those go only to secure origins). A body adds Content-Length, its Content-type (as
  * the script set it) and Origin, in Chrome's order.
+ *
+ * `secure` (an https:// page): the client hints and Sec-Fetch-* headers in the order Chromium sent them for
+ * a same-origin subresource over TLS, with br and zstd offered (chromium-wss.pcap frame 41); Mode `cors`
+ * and Dest `empty` are what the Fetch standard sets for XHR (fetch.spec.whatwg.org, "request destination").
+ * The reference holds no POST over TLS: its body headers keep their places from the http:// order.
  */
 export function browserRequest(
   method: 'GET' | 'POST',
   target: string,
   body?: { readonly length: number; readonly contentType: string },
+  secure = false,
 ): HttpRequestRepr {
+  const page = pageOrigin(secure);
   const headers: [string, string][] = [
     ['Host', BROWSER_IDENTITY.host],
     ['Connection', 'keep-alive'],
   ];
   if (body) headers.push(['Content-Length', String(body.length)]);
+  if (secure) headers.push([...CLIENT_HINTS.platform]);
   headers.push(['User-Agent', BROWSER_IDENTITY.userAgent]);
+  if (secure) headers.push([...CLIENT_HINTS.brands]);
   if (body) headers.push(['Content-type', body.contentType]);
+  if (secure) headers.push([...CLIENT_HINTS.mobile]);
   headers.push(['Accept', '*/*']);
-  if (body) headers.push(['Origin', BROWSER_IDENTITY.origin]);
+  if (body) headers.push(['Origin', page.origin]);
+  if (secure) {
+    headers.push(['Sec-Fetch-Site', 'same-origin'], ['Sec-Fetch-Mode', 'cors'], ['Sec-Fetch-Dest', 'empty']);
+  }
   headers.push(
-    ['Referer', BROWSER_IDENTITY.referer],
-    ['Accept-Encoding', 'gzip, deflate'],
+    ['Referer', page.referer],
+    ['Accept-Encoding', secure ? 'gzip, deflate, br, zstd' : 'gzip, deflate'],
     ['Accept-Language', 'en-US,en;q=0.9'],
   );
   return { method, target, version: 'HTTP/1.1', headers };

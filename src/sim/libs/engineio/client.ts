@@ -74,7 +74,7 @@ class ClientPolling implements EioTransport {
   private poll(): void {
     this.polling = true;
     const handshake = this.readyState === 'opening';
-    const repr = browserRequest('GET', this.target());
+    const repr = browserRequest('GET', this.target(), undefined, this.e.http.secure !== null);
     const w = httpRequestWrite(
       repr,
       '',
@@ -127,10 +127,15 @@ class ClientPolling implements EioTransport {
   send(packets: readonly EioPacketRepr[]): void {
     this.writable = false;
     const body = encodeEioPayload(packets);
-    const repr = browserRequest('POST', this.target(), {
-      length: utf8(body).length,
-      contentType: 'text/plain;charset=UTF-8',
-    });
+    const repr = browserRequest(
+      'POST',
+      this.target(),
+      {
+        length: utf8(body).length,
+        contentType: 'text/plain;charset=UTF-8',
+      },
+      this.e.http.secure !== null,
+    );
     const w = httpRequestWrite(repr, body, 'post-request', this.e.host.id, packets);
     const x = this.e.http.request(w, {
       response: (res) => {
@@ -207,6 +212,7 @@ class ClientWsTransport implements EioTransport {
           ['transport', 'websocket'],
           ['sid', e.id ?? ''],
         ]),
+        e.http.secure !== null,
       ),
       keyBytes: rngStream(e.clock.world.seed, `ws-key:${e.host.id}:${e.n}:${n}`).bytes(16),
       masks: rngStream(e.clock.world.seed, `mask:${e.host.id}:${e.n}:${n}`),
