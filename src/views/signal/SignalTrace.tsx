@@ -4,7 +4,7 @@
  * 4B/5B code bits drawn as MLT-3 levels, before scrambling (the sources are in ./layout.ts).
  */
 import { useMemo } from 'react';
-import { headBytesFor, signalGeometry, signalWindow } from './layout';
+import { fitSignalLabel, headBytesFor, signalGeometry, signalWindow } from './layout';
 import './SignalTrace.css';
 
 /** Below this width per code bit the 0/1 digits would touch: the code-group names stay. */
@@ -22,7 +22,8 @@ export function SignalTrace({
 }) {
   const head = headBytesFor(width);
   const win = useMemo(() => signalWindow(frame, head), [frame, head]);
-  const top = 26;
+  // Under the byte labels (baseline 10) and the code-group names (baseline 23), both set in px.
+  const top = 27;
   const digits = height >= 70;
   const bottom = height - (digits ? 16 : 4);
   const g = useMemo(() => signalGeometry(win, width, top, bottom), [win, width, top, bottom]);
@@ -40,13 +41,13 @@ export function SignalTrace({
         return (
           <g key={i} className={`signal-seg signal-${s.role}`}>
             <text className="signal-byte" x={at.x + at.width / 2} y={10} textAnchor="middle">
-              {s.label}
+              {fitSignalLabel(s.label, s.role, at.width)}
             </text>
             <line className="signal-edge" x1={at.x} x2={at.x} y1={14} y2={height} />
             {s.groups.map((cg, k) => {
               const x = at.x + (k * 5 + 2.5) * g.cell;
               return (
-                <text key={k} className="signal-group" x={x} y={22} textAnchor="middle">
+                <text key={k} className="signal-group" x={x} y={23} textAnchor="middle">
                   {cg.name}
                 </text>
               );

@@ -253,3 +253,25 @@ export function headBytesFor(width: number): number {
   // Fixed: /J/K/, a preamble octet, the SFD, two tail octets and /T/R/ (6 × 10 bits) and two gaps (4 bits).
   return Math.max(1, Math.min(4, Math.floor((cells - 64) / 10)));
 }
+
+/** The labels' type size in px (SignalTrace.css): the drawing is laid out in px, so its text is set in px. */
+export const SIGNAL_LABEL_PX = 11;
+/** A bold label character's advance, about 0.62 em in the UI font: enough to decide what fits. */
+const LABEL_ADVANCE = 0.62 * SIGNAL_LABEL_PX;
+
+/** The shorter name each part goes by when its full label is wider than its part of the signal. */
+const SHORT_LABEL: Record<SignalSegment['role'], ((label: string) => string) | null> = {
+  start: () => 'J K',
+  preamble: () => '×6',
+  sfd: () => 'SFD',
+  frame: null,
+  end: () => 'T R',
+};
+
+/** The label a segment `width` px wide can hold: its own, a shorter one, or none (never over its neighbour). */
+export function fitSignalLabel(label: string, role: SignalSegment['role'], width: number): string {
+  const fits = (text: string) => text.length * LABEL_ADVANCE <= width - 2;
+  if (fits(label)) return label;
+  const short = SHORT_LABEL[role]?.(label);
+  return short !== undefined && fits(short) ? short : '';
+}

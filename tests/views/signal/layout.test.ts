@@ -2,6 +2,8 @@ import {
   CONTROL_CODES,
   FOUR_B_FIVE_B,
   encode4b5b,
+  fitSignalLabel,
+  SIGNAL_LABEL_PX,
   headBytesFor,
   macOctets,
   mlt3,
@@ -143,5 +145,31 @@ describe('signalGeometry', () => {
     expect(headBytesFor(300)).toBe(1);
     expect(headBytesFor(900)).toBeGreaterThan(headBytesFor(700));
     expect(headBytesFor(5000)).toBe(4);
+  });
+});
+
+describe('fitSignalLabel: a label never runs into its neighbour', () => {
+  it('keeps the full label where it fits, a short one where only that fits, none below that', () => {
+    expect(fitSignalLabel('SFD 0xd5', 'sfd', 200)).toBe('SFD 0xd5');
+    expect(fitSignalLabel('SFD 0xd5', 'sfd', 30)).toBe('SFD');
+    expect(fitSignalLabel('0x55 ×6', 'preamble', 20)).toBe('×6');
+    expect(fitSignalLabel('J K: start', 'start', 25)).toBe('J K');
+    expect(fitSignalLabel('T R: end', 'end', 5)).toBe('');
+    expect(fitSignalLabel('0x02', 'frame', 20)).toBe('');
+  });
+  it('whatever it returns is no wider than the segment, for every width', () => {
+    for (const [label, role] of [
+      ['J K: start', 'start'],
+      ['0x55 ×6', 'preamble'],
+      ['SFD 0xd5', 'sfd'],
+      ['0x81', 'frame'],
+      ['T R: end', 'end'],
+    ] as const) {
+      for (let w = 0; w < 120; w++) {
+        expect(fitSignalLabel(label, role, w).length * 0.62 * SIGNAL_LABEL_PX).toBeLessThanOrEqual(
+          Math.max(0, w - 2),
+        );
+      }
+    }
   });
 });
