@@ -17,6 +17,7 @@
  * transition in the middle of its cell; that is not this link, so it is not drawn.
  */
 import { line, curveStepAfter } from 'd3-shape';
+import { hex8 } from '../../protocol/bytes';
 
 /** IEEE 802.3 §3.2.1: seven octets 10101010 in wire order, i.e. 0x55. */
 export const PREAMBLE_OCTET = 0x55;
@@ -126,8 +127,6 @@ export interface SignalWindow {
   readonly totalOctets: number;
 }
 
-const hex = (b: number) => `0x${b.toString(16).padStart(2, '0')}`;
-
 /**
  * What the strip shows of one frame (`frame` = the frame's bytes as on the cable: header, payload, padding,
  * FCS): the start /J/K/, one of the remaining preamble octets, the SFD, the first `head` bytes of the frame,
@@ -154,11 +153,11 @@ export function signalWindow(frame: Uint8Array, head: number, tail = 2): SignalW
   const shownTail = Math.max(0, Math.min(tail, frame.length - shownHead));
   const segments: SignalSegment[] = [
     segment('J K: start', 'start', (g) => g.octet === 0),
-    segment(`${hex(PREAMBLE_OCTET)} ×6`, 'preamble', (g) => g.octet === PREAMBLE_LENGTH - 1),
-    segment(`SFD ${hex(SFD)}`, 'sfd', (g) => g.octet === PREAMBLE_LENGTH),
+    segment(`${hex8(PREAMBLE_OCTET)} ×6`, 'preamble', (g) => g.octet === PREAMBLE_LENGTH - 1),
+    segment(`SFD ${hex8(SFD)}`, 'sfd', (g) => g.octet === PREAMBLE_LENGTH),
   ];
   for (let i = 0; i < shownHead; i++) {
-    segments.push(segment(hex(frame[i]!), 'frame', (g) => g.octet === f0 + i));
+    segments.push(segment(hex8(frame[i]!), 'frame', (g) => g.octet === f0 + i));
   }
   const gaps: { after: number; octets: number }[] = [];
   // Preamble octets 2 to 6 are left out: the drawn one stands for them.
@@ -166,7 +165,7 @@ export function signalWindow(frame: Uint8Array, head: number, tail = 2): SignalW
   const tailStart = frame.length - shownTail;
   if (tailStart > shownHead) gaps.push({ after: segments.length - 1, octets: tailStart - shownHead });
   for (let i = tailStart; i < frame.length; i++) {
-    segments.push(segment(hex(frame[i]!), 'frame', (g) => g.octet === f0 + i));
+    segments.push(segment(hex8(frame[i]!), 'frame', (g) => g.octet === f0 + i));
   }
   segments.push(segment('T R: end', 'end', (g) => g.octet === -1));
   return { segments, gaps, levels, totalBits: stream.length, totalOctets: octets.length };
