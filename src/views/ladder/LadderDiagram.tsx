@@ -22,7 +22,13 @@ import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motio
 import { usePreload } from '../lazy/usePreload';
 import { layerColour } from '../theme/layers';
 import { labelChip, ladderLayout, scrollToKeep, type LadderArrow } from './layout';
-import { chaptersWithRelativeNumbers, relativeNote, showsRelativeNumbers, shownArrows } from './spoilers';
+import {
+  chaptersUpTo,
+  relativeChapterSteps,
+  relativeNote,
+  showsRelativeNumbers,
+  shownArrows,
+} from './spoilers';
 import './LadderDiagram.css';
 
 const ROW = 50;
@@ -272,7 +278,8 @@ export function LadderDiagram() {
   const arrows = useMemo(() => shownArrows(layout.arrows, hideFuture), [layout.arrows, hideFuture]);
   // When hiding, only the packets shown so far count: a note must not announce what is still to come.
   const upTo = hideFuture ? cursor : null;
-  const relative = useMemo(() => chaptersWithRelativeNumbers(timeline, upTo), [timeline, upTo]);
+  const relativeFirsts = useMemo(() => relativeChapterSteps(timeline), [timeline]);
+  const relative = useMemo(() => chaptersUpTo(relativeFirsts, upTo), [relativeFirsts, upTo]);
   const lines = layout.lifelines;
   const lifelineSpan = lines.length ? Math.abs(lines[lines.length - 1]!.x - lines[0]!.x) : 0;
 

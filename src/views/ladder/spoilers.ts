@@ -27,19 +27,36 @@ export function showsRelativeNumbers(label: string): boolean {
 export const RELATIVE_NOTE = 'Seq/Ack relative';
 
 /**
+ * Per chapter whose packets include one labelled with relative numbers, the first step at which such a packet
+ * is on screen (its first step). Once per timeline: stepping then only compares (chaptersUpTo).
+ */
+export function relativeChapterSteps(timeline: Timeline): ReadonlyMap<string, number> {
+  const { packetFirstStep } = ladderIndex(timeline);
+  const out = new Map<string, number>();
+  for (const p of timeline.packets) {
+    const first = packetFirstStep[p.id] ?? -1;
+    if (first < 0 || !showsRelativeNumbers(p.summary)) continue;
+    const chapter = timeline.steps[first]!.chapter;
+    const known = out.get(chapter);
+    if (known === undefined || first < known) out.set(chapter, first);
+  }
+  return out;
+}
+
+/** The chapters of `firsts` with such a packet shown by step `upTo` (all of them when `upTo` is null). */
+export function chaptersUpTo(firsts: ReadonlyMap<string, number>, upTo: number | null): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const [chapter, first] of firsts) if (upTo === null || first <= upTo) out.add(chapter);
+  return out;
+}
+
+/**
  * The chapters whose packets (those shown: all, or with `upTo` the ones whose first step is at or before it)
  * include one labelled with relative numbers. Per chapter, from the whole timeline rather than the rows drawn,
  * so a band's note does not come and go as the virtualised window scrolls.
  */
 export function chaptersWithRelativeNumbers(timeline: Timeline, upTo: number | null): ReadonlySet<string> {
-  const { packetFirstStep } = ladderIndex(timeline);
-  const out = new Set<string>();
-  for (const p of timeline.packets) {
-    const first = packetFirstStep[p.id] ?? -1;
-    if (first < 0 || (upTo !== null && first > upTo) || !showsRelativeNumbers(p.summary)) continue;
-    out.add(timeline.steps[first]!.chapter);
-  }
-  return out;
+  return chaptersUpTo(relativeChapterSteps(timeline), upTo);
 }
 
 /** About the width of one character of a band's title or note (0.75rem, bold, upper case, spaced). */
