@@ -39,15 +39,18 @@ const policies = [
   { from: DATA, disallow: { to: el(...SIM) } },
   { from: DATA, allow: { to: DATA } },
   { from: el('lesson'), allow: { to: el('lesson', ...SIM, 'protocol') } },
+  // capture: a file the user opened, read into the same Timeline the views draw (protocol and sim's data types).
+  { from: el('capture'), allow: { to: [el('capture', 'protocol'), DATA] } },
+  { from: el('capture'), allow: { to: el(...SIM), dependency: typesOnly } },
   // state: the front door (buildTimeline and the exports of a built timeline) and the data tables; the
   // stories only through import(), so they stay out of the first download; the rest of sim for types only.
-  { from: el('state'), allow: { to: el('state', 'lesson', 'sim', 'protocol') } },
+  { from: el('state'), allow: { to: el('state', 'lesson', 'capture', 'sim', 'protocol') } },
   { from: el('state'), allow: { to: el('sim-stories'), dependency: { nodeKind: 'dynamic-import' } } },
   { from: el('state'), allow: { to: el(...SIM), dependency: typesOnly } },
   // views and app never re-simulate: from sim they take types, and values from the data tables only.
   { from: el('views'), allow: { to: [el('views', 'state', 'lesson', 'protocol'), DATA] } },
   { from: el('app'), allow: { to: [el('app', 'views', 'state', 'lesson', 'protocol'), DATA] } },
-  { from: el('views', 'app'), allow: { to: el(...SIM), dependency: typesOnly } },
+  { from: el('views', 'app'), allow: { to: el(...SIM, 'capture'), dependency: typesOnly } },
   // boot.ts runs the simulator on the link: app calls it, views never do.
   { from: el('views'), disallow: { to: BOOT } },
 ];
@@ -85,6 +88,7 @@ export default tseslint.config(
         { type: 'sim-stories', pattern: 'src/sim/stories', partialMatch: false },
         { type: 'sim', pattern: 'src/sim', partialMatch: false },
         { type: 'lesson', pattern: 'src/lesson', partialMatch: false },
+        { type: 'capture', pattern: 'src/capture', partialMatch: false },
         { type: 'state', pattern: 'src/state', partialMatch: false },
         { type: 'views', pattern: 'src/views', partialMatch: false },
         { type: 'app', pattern: 'src/app', partialMatch: false },
@@ -96,7 +100,7 @@ export default tseslint.config(
   },
   {
     // The pure rooms stay pure: no DOM, React, zustand or d3 DOM code, no Node, no clock, no randomness.
-    files: ['src/protocol/**', 'src/sim/**'],
+    files: ['src/protocol/**', 'src/sim/**', 'src/capture/**'],
     rules: {
       'no-restricted-imports': [
         'error',
