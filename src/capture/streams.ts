@@ -139,6 +139,8 @@ interface DirectionState {
   synSeen: boolean;
   /** Highest stream offset seen so far (end of the furthest segment). */
   maxEnd: number;
+  /** Stream offset of the next sequence number this side will use (its FIN counted, RFC 9293 §3.4). */
+  next: number;
   lastAck?: number;
   lastWindow?: number;
 }
@@ -209,8 +211,8 @@ export function reassemble(
   let done = 0;
   for (const st of building) {
     const dirs: [DirectionState, DirectionState] = [
-      { base: 0, dataStart: 0, known: false, synSeen: false, maxEnd: 0 },
-      { base: 0, dataStart: 0, known: false, synSeen: false, maxEnd: 0 },
+      { base: 0, dataStart: 0, known: false, synSeen: false, maxEnd: 0, next: 0 },
+      { base: 0, dataStart: 0, known: false, synSeen: false, maxEnd: 0, next: 0 },
     ];
     // Bases: the first SYN's sequence number in that direction, else the first segment's.
     for (const i of st.segments) {
@@ -293,12 +295,14 @@ export function reassemble(
           d.window !== 0 &&
           dir.lastAck === d.ack &&
           dir.lastWindow === d.window &&
-          seqDiff(d.seq, dir.dataStart) === dir.maxEnd
+          seqDiff(d.seq, dir.dataStart) === dir.next
         ) {
           analysis.push('dup-ack');
         }
       }
       if (d.window === 0 && !syn && !fin && !rst) analysis.push('zero-window');
+      if (!syn)
+        dir.next = Math.max(dir.next, seqDiff(d.seq, dir.dataStart) + d.payloadLength + (fin ? 1 : 0));
       if (fin) builder.fin = true;
       if (has(d.flags, 'ACK')) {
         dir.lastAck = d.ack;
