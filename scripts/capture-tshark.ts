@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format } from 'prettier';
 
 const DIR = 'tests/fixtures/capture';
 export const ANALYSIS_FIELDS = {
@@ -90,5 +91,5 @@ for (const f of files()) {
   }
   out[f] = { tcpFrames: rows.length, streams, frames: rows };
 }
-writeFileSync(join(DIR, 'tshark.json'), JSON.stringify(out, null, 1) + '\n');
+writeFileSync(join(DIR, 'tshark.json'), await format(JSON.stringify(out), { parser: 'json' }));
 console.log(`wrote ${join(DIR, 'tshark.json')}: ${Object.keys(out).length} captures`);

@@ -57,3 +57,59 @@ export function relink(
     return { ...r, data, originalLength: r.originalLength - strip + h.length };
   });
 }
+
+/** A copy of a little-endian pcapng file in big-endian byte order (the block headers and the fields read here). */
+export function bigEndianPcapng(bytes: Uint8Array): Uint8Array {
+  const out = bytes.slice();
+  const src = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dst = new DataView(out.buffer);
+  const u32 = (at: number): void => dst.setUint32(at, src.getUint32(at, true), false);
+  const u16 = (at: number): void => dst.setUint16(at, src.getUint16(at, true), false);
+  const options = (from: number, to: number): void => {
+    for (let o = from; o + 4 <= to;) {
+      const code = src.getUint16(o, true);
+      const len = src.getUint16(o + 2, true);
+      u16(o);
+      u16(o + 2);
+      if (code === 0) break;
+      o += 4 + Math.ceil(len / 4) * 4;
+    }
+  };
+  for (let at = 0; at < bytes.length;) {
+    const type = src.getUint32(at, true);
+    const length = src.getUint32(at + 4, true);
+    u32(at);
+    u32(at + 4);
+    u32(at + length - 4);
+    if (type === 0x0a0d0d0a) {
+      u32(at + 8);
+      u16(at + 12);
+      u16(at + 14);
+      for (let i = 0; i < 8; i++) out[at + 16 + i] = bytes[at + 23 - i]!;
+      options(at + 24, at + length - 4);
+    } else if (type === 1) {
+      u16(at + 8);
+      u16(at + 10);
+      u32(at + 12);
+      options(at + 16, at + length - 4);
+    } else if (type === 6) {
+      for (let i = 8; i < 28; i += 4) u32(at + i);
+      const incl = src.getUint32(at + 20, true);
+      options(at + 28 + Math.ceil(incl / 4) * 4, at + length - 4);
+    } else if (type === 0x0a) {
+      u32(at + 8);
+      u32(at + 12);
+    }
+    at += length;
+  }
+  return out;
+}
+
+/** A record's TCP header (at `tcpAt`) with its sequence and acknowledgment numbers moved (mod 2^32). */
+export function shiftSeq(data: Uint8Array, tcpAt: number, seqDelta: number, ackDelta: number): Uint8Array {
+  const out = data.slice();
+  const dv = new DataView(out.buffer);
+  dv.setUint32(tcpAt + 4, (dv.getUint32(tcpAt + 4) + seqDelta) >>> 0);
+  if (out[tcpAt + 13]! & 0x10) dv.setUint32(tcpAt + 8, (dv.getUint32(tcpAt + 8) + ackDelta) >>> 0);
+  return out;
+}
