@@ -45,6 +45,8 @@ export interface FileRecord {
   readonly record: number;
   /** Byte offset of the record (its header or block) in the file. */
   readonly offset: number;
+  /** Byte offset just after the record (its block, for pcapng). */
+  readonly end: number;
   /** Index in `CaptureFile.interfaces` (across all pcapng sections); 0 for classic pcap. */
   readonly iface: number;
   readonly linkType: number;
@@ -221,6 +223,7 @@ function readClassic(
     const more = visit({
       record: n,
       offset: at,
+      end: start + incl,
       iface: 0,
       linkType,
       data: bytes.subarray(start, start + incl),
@@ -418,6 +421,7 @@ function readPcapng(bytes: Uint8Array, visit: RecordVisitor, opts: ReadFileOptio
         const more = visit({
           record: n,
           offset: at,
+          end: at + length,
           iface: iface.global,
           linkType: iface.linkType,
           data: bytes.subarray(dataStart, dataStart + incl),

@@ -158,12 +158,11 @@ describe('link layers', () => {
       const r = read(writePcap(relink(records, 14, header), { linkType }));
       expect(r.problems).toEqual([]);
       expect(r.segments).toHaveLength(original.segments.length);
-      const strip = (e: ReturnType<typeof essence>) => e;
-      expect(strip(essence(r))).toEqual(strip(essence(original)));
+      expect(essence(r)).toEqual(essence(original));
       const kind = linkType === 0 || linkType === 108 ? 'null' : 'raw';
       expect(r.segments.every((s) => s.link === kind && s.srcMac === undefined)).toBe(true);
       const s = r.segments[0]!;
-      expect(s.ranges.link).toEqual([0, header(records[0]!).length]);
+      expect(s.ranges.link).toEqual([0, header().length]);
       if (kind === 'null') {
         expect(s.fields[0]).toMatchObject({ layer: 'loopback', key: 'family', start: 0, end: 4 });
       }
