@@ -194,6 +194,11 @@ export function readPacketCapture(
         flags: t.flags,
         window: t.window,
         payloadLength: parsed.payloadLength,
+        // Placed by `reassemble`.
+        stream: -1,
+        direction: 0,
+        relSeq: 0,
+        relAck: 0,
       });
       return true;
     },

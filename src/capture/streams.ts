@@ -8,8 +8,15 @@
  */
 import type { CapturedSegment, CaptureProblem, StreamChunk, StreamDirection, TcpStream } from './model';
 
-/** A segment as the link reader produced it, before reassembly placed it. */
-export type SegmentDraft = Omit<CapturedSegment, 'stream' | 'direction' | 'relSeq' | 'relAck' | 'analysis'>;
+/**
+ * A segment as the link reader produced it: `stream`, `direction`, `relSeq`, `relAck` (and `analysis`) are filled in
+ * by `reassemble`, in place (a copy of every segment cost as much as reading it).
+ */
+export type SegmentDraft = CapturedSegment;
+
+type Placed = {
+  -readonly [K in 'stream' | 'direction' | 'relSeq' | 'relAck' | 'analysis']: CapturedSegment[K];
+};
 
 type Analysis = NonNullable<CapturedSegment['analysis']>[number];
 
@@ -29,7 +36,8 @@ function seqDiff(a: number, b: number): number {
 }
 
 function has(flags: readonly string[], f: string): boolean {
-  return flags.includes(f);
+  for (let i = 0; i < flags.length; i++) if (flags[i] === f) return true;
+  return false;
 }
 
 interface Building {
@@ -146,7 +154,7 @@ interface DirectionState {
 }
 
 export interface Reassembly {
-  readonly segments: CapturedSegment[];
+  readonly segments: readonly CapturedSegment[];
   readonly streams: TcpStream[];
   readonly problems: CaptureProblem[];
 }
@@ -206,7 +214,6 @@ export function reassemble(
   }
 
   // Pass 2: each stream's directions — bases, then bytes and analysis in record order.
-  const finished: CapturedSegment[] = new Array<CapturedSegment>(drafts.length);
   const streams: TcpStream[] = [];
   let done = 0;
   for (const st of building) {
@@ -310,14 +317,12 @@ export function reassemble(
       }
       const relSeq = (d.seq - dir.base) >>> 0;
       const relAck = has(d.flags, 'ACK') && other.known ? (d.ack - other.base) >>> 0 : 0;
-      finished[i] = {
-        ...d,
-        stream: st.id,
-        direction,
-        relSeq,
-        relAck,
-        ...(analysis.length ? { analysis } : {}),
-      };
+      const placed = d as Placed;
+      placed.stream = st.id;
+      placed.direction = direction;
+      placed.relSeq = relSeq;
+      placed.relAck = relAck;
+      if (analysis.length) placed.analysis = analysis;
       if (++done % 4096 === 0) onProgress?.(done / drafts.length);
     }
     const directions: [StreamDirection, StreamDirection] = [builders[0].finish(), builders[1].finish()];
@@ -341,5 +346,5 @@ export function reassemble(
     });
   }
   onProgress?.(1);
-  return { segments: finished, streams, problems };
+  return { segments: drafts, streams, problems };
 }
