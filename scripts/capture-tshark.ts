@@ -1,8 +1,8 @@
 /**
  * What Wireshark's own engine reads in the capture fixtures, written once to tests/fixtures/capture/tshark.json
  * for tests/capture/reference.test.ts to compare `readPacketCapture` against (tshark is not needed to run the
- * tests). For each file: every TCP frame's number, stream, relative seq/ack, payload length and tcp.analysis
- * flags (`tshark -r F -Y tcp -T fields …`), and each stream's `tshark -r F -q -z follow,tcp,raw,N` bytes as
+ * tests). For each file: every TCP frame's number, stream, relative seq/ack, payload length, tcp.analysis
+ * flags and time since the first frame (`tshark -r F -Y tcp -T fields …`), and each stream's `tshark -r F -q -z follow,tcp,raw,N` bytes as
  * length + SHA-256 per node.
  *
  *   npx tsx scripts/capture-tshark.ts   (run by scripts/make-capture-fixtures.sh)
@@ -32,7 +32,9 @@ function tshark(args: readonly string[]): string {
 
 function files(): string[] {
   const top = readdirSync(DIR).filter((f) => /\.(pcap|pcapng)$/.test(f));
-  const routed = readdirSync(join(DIR, 'routed')).map((f) => join('routed', f));
+  const routed = readdirSync(join(DIR, 'routed'))
+    .filter((f) => f.endsWith('.pcap'))
+    .map((f) => join('routed', f));
   return [...top, ...routed, '../real-ws-loopback.pcap', '../real-socketio-loopback.pcap'].sort();
 }
 
@@ -46,7 +48,9 @@ for (const f of files()) {
     'tcp.ack',
     'tcp.len',
     ...Object.values(ANALYSIS_FIELDS),
+    'frame.time_relative',
   ];
+  const timeColumn = fields.length - 1;
   const rows = tshark(['-r', path, '-Y', 'tcp', '-T', 'fields', ...fields.flatMap((x) => ['-e', x])])
     .split('\n')
     .filter((l) => l !== '')
@@ -55,7 +59,8 @@ for (const f of files()) {
       const analysis = Object.keys(ANALYSIS_FIELDS).filter(
         (_, i) => c[5 + i] !== '' && c[5 + i] !== undefined,
       );
-      return [Number(c[0]), Number(c[1]), Number(c[2]), Number(c[3]), Number(c[4]), analysis.join(',')];
+      const row = [Number(c[0]), Number(c[1]), Number(c[2]), Number(c[3]), Number(c[4]), analysis.join(',')];
+      return [...row, Number(c[timeColumn])];
     });
   const streamCount = new Set(rows.map((r) => r[1])).size;
   const streams = [];

@@ -276,6 +276,7 @@ function readPcapng(bytes: Uint8Array, visit: RecordVisitor, opts: ReadFileOptio
   let at = 0;
   let records = 0;
   let blocks = 0;
+  let lastTime = { seconds: 0, nanos: 0 };
   const textDecoder = new TextDecoder('utf-8');
   const problem = (
     code: string,
@@ -414,9 +415,11 @@ function readPcapng(bytes: Uint8Array, visit: RecordVisitor, opts: ReadFileOptio
           );
           incl = bodyEnd - dataStart;
         }
+        // §4.4: a Simple Packet Block has no timestamp; it is given the time of the record before it.
         const time = simple
-          ? { seconds: 0, nanos: 0 }
+          ? lastTime
           : pcapngTime(dv.getUint32(at + 12, le), dv.getUint32(at + 16, le), iface);
+        lastTime = time;
         records = n;
         const more = visit({
           record: n,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPacketCapture, type PacketCaptureRead } from '../../src/capture/read';
-import { bigEndianPcapng, recordsOf, relink, writePcap } from './pcapFiles';
+import { bigEndianPcapng, recordsOf, relink, rewritePcapng, writePcap } from './pcapFiles';
 
 const DIR = join(__dirname, '../fixtures/capture');
 const load = (f: string): Uint8Array => new Uint8Array(readFileSync(join(DIR, f)));
@@ -119,6 +119,29 @@ describe('containers', () => {
     expect(r.keyLogText?.trim()).toBe(keys.trim());
     expect(essence(r)).toEqual(essence(read(load('routed/chromium-wss.pcap'))));
     expect(read(load('routed/chromium-wss.pcap')).keyLogText).toBeUndefined();
+  });
+
+  it("reads Simple Packet Blocks (no timestamp: the previous record's time) and obsolete Packet Blocks", () => {
+    const epb = read(IPV6_LO);
+    const spb = read(rewritePcapng(IPV6_LO, 'spb'));
+    const opb = read(rewritePcapng(IPV6_LO, 'opb'));
+    expect(spb.problems).toEqual([]);
+    expect(opb.problems).toEqual([]);
+    expect(essence(spb)).toEqual(essence(epb));
+    expect(essence(opb)).toEqual(essence(epb));
+    expect(spb.segments.every((s) => s.time === 0)).toBe(true);
+    expect(opb.segments.map((s) => s.time)).toEqual(epb.segments.map((s) => s.time));
+  });
+
+  it('reads binary timestamp resolutions (if_tsresol 2^-20 s) to within their precision', () => {
+    const binary = read(rewritePcapng(IPV6_LO, 'epb', 20));
+    const ns = read(IPV6_LO);
+    expect(binary.problems).toEqual([]);
+    expect(essence(binary)).toEqual(essence(ns));
+    for (const [i, s] of binary.segments.entries()) {
+      expect(Math.abs(s.time - ns.segments[i]!.time)).toBeLessThan(2 ** -20 * 1000 * 2);
+    }
+    expect(binary.segments.at(-1)!.time).toBeGreaterThan(1);
   });
 
   it('names the interface when the pcapng says it (if_name)', () => {

@@ -113,3 +113,91 @@ export function shiftSeq(data: Uint8Array, tcpAt: number, seqDelta: number, ackD
   if (out[tcpAt + 13]! & 0x10) dv.setUint32(tcpAt + 8, (dv.getUint32(tcpAt + 8) + ackDelta) >>> 0);
   return out;
 }
+
+/**
+ * A little-endian pcapng with its Enhanced Packet Blocks rewritten as Simple Packet Blocks (§4.4: no interface, no
+ * timestamp) or obsolete Packet Blocks (Appendix A: 16-bit interface, drops count), and with every interface's
+ * timestamps re-expressed in units of 2^-`binaryResolution` s when given (if_tsresol with the top bit set).
+ */
+export function rewritePcapng(
+  bytes: Uint8Array,
+  to: 'spb' | 'opb' | 'epb',
+  binaryResolution?: number,
+): Uint8Array {
+  const src = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Uint8Array[] = [];
+  const units: number[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const type = src.getUint32(at, true);
+    const length = src.getUint32(at + 4, true);
+    if (type === 0x0a0d0d0a) units.length = 0;
+    if (type === 1) {
+      let resolution = 1e6;
+      for (let o = at + 16; o + 4 <= at + length - 4;) {
+        const code = src.getUint16(o, true);
+        const len = src.getUint16(o + 2, true);
+        if (code === 0) break;
+        if (code === 9) resolution = 10 ** bytes[o + 4]!;
+        o += 4 + Math.ceil(len / 4) * 4;
+      }
+      units.push(resolution);
+      if (binaryResolution !== undefined) {
+        // The interface again, with only if_tsresol: 2^-binaryResolution s.
+        const idb = new Uint8Array(32);
+        const dv = new DataView(idb.buffer);
+        dv.setUint32(0, 1, true);
+        dv.setUint32(4, 32, true);
+        idb.set(bytes.subarray(at + 8, at + 16), 8);
+        dv.setUint16(16, 9, true);
+        dv.setUint16(18, 1, true);
+        idb[20] = 0x80 | binaryResolution;
+        dv.setUint32(28, 32, true);
+        parts.push(idb);
+        at += length;
+        continue;
+      }
+    }
+    if (type === 6) {
+      const iface = src.getUint32(at + 8, true);
+      let high = src.getUint32(at + 12, true);
+      let low = src.getUint32(at + 16, true);
+      const incl = src.getUint32(at + 20, true);
+      const orig = src.getUint32(at + 24, true);
+      const data = bytes.subarray(at + 28, at + 28 + incl);
+      if (binaryResolution !== undefined) {
+        const ticks = (BigInt(high) << 32n) | BigInt(low);
+        const scaled = (ticks << BigInt(binaryResolution)) / BigInt(units[iface]!);
+        high = Number(scaled >> 32n);
+        low = Number(scaled & 0xffffffffn);
+      }
+      const header = to === 'spb' ? 12 : 28;
+      const total = header + Math.ceil(incl / 4) * 4 + 4;
+      const block = new Uint8Array(total);
+      const dv = new DataView(block.buffer);
+      dv.setUint32(0, to === 'spb' ? 3 : to === 'opb' ? 2 : 6, true);
+      dv.setUint32(4, total, true);
+      if (to === 'spb') dv.setUint32(8, orig, true);
+      else {
+        if (to === 'opb') dv.setUint16(8, iface, true);
+        else dv.setUint32(8, iface, true);
+        dv.setUint32(12, high, true);
+        dv.setUint32(16, low, true);
+        dv.setUint32(20, incl, true);
+        dv.setUint32(24, orig, true);
+      }
+      block.set(data, header);
+      dv.setUint32(total - 4, total, true);
+      parts.push(block);
+    } else {
+      parts.push(bytes.subarray(at, at + length));
+    }
+    at += length;
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -21,8 +21,8 @@ interface Expected {
     sha256: string;
     missing: number[];
   }[])[];
-  /** [frame.number, tcp.stream, tcp.seq, tcp.ack, tcp.len, analysis] */
-  readonly frames: readonly (readonly [number, number, number, number, number, string])[];
+  /** [frame.number, tcp.stream, tcp.seq, tcp.ack, tcp.len, analysis, frame.time_relative (s)] */
+  readonly frames: readonly (readonly [number, number, number, number, number, string, number])[];
 }
 
 const EXPECTED = JSON.parse(readFileSync(join(DIR, 'tshark.json'), 'utf8')) as Record<string, Expected>;
@@ -71,6 +71,11 @@ describe.each(Object.keys(EXPECTED))('%s, as tshark reads it', (file) => {
   it("puts each frame in tshark's stream, with its relative seq/ack and length", () => {
     const ours = read.segments.map((s) => [s.record, s.stream, s.relSeq, s.relAck, s.payloadLength]);
     expect(ours).toEqual(expected.frames.map((f) => f.slice(0, 5)));
+  });
+
+  it('times each frame from the first record, as tshark does (to the nanosecond)', () => {
+    for (const [i, f] of expected.frames.entries())
+      expect(read.segments[i]!.time).toBeCloseTo(f[6] * 1000, 6);
   });
 
   it("notes what tshark's TCP analysis notes", () => {

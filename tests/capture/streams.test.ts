@@ -174,3 +174,42 @@ describe('records that are not TCP', () => {
     expect(r.problems[0]!.message).toContain('147');
   });
 });
+
+describe('IPv6 records (tests/fixtures/capture/dumpcap-lo-ipv6.pcapng, Ethernet on lo)', () => {
+  const v6 = recordsOf(new Uint8Array(readFileSync(join(DIR, 'dumpcap-lo-ipv6.pcapng')))).records;
+  const get = v6[3]!; // the GET
+  /** The record with `ext` inserted after the fixed IPv6 header, whose Next Header becomes `first`. */
+  const withExtension = (first: number, ext: Uint8Array): Record_ => {
+    const data = new Uint8Array(get.data.length + ext.length);
+    data.set(get.data.subarray(0, 54));
+    data.set(ext, 54);
+    data.set(get.data.subarray(54), 54 + ext.length);
+    const dv = new DataView(data.buffer);
+    dv.setUint16(14 + 4, dv.getUint16(14 + 4) + ext.length);
+    data[14 + 6] = first;
+    return { ...get, data, originalLength: data.length };
+  };
+
+  it('steps over a Hop-by-Hop header to reach TCP', () => {
+    const hbh = withExtension(0, Uint8Array.of(6, 0, 1, 4, 0, 0, 0, 0));
+    const r = read([...v6.slice(0, 3), hbh, ...v6.slice(4)]);
+    const s = r.segments[3]!;
+    expect(s.ranges.ip).toEqual([14, 62]);
+    expect(s.fields.find((f) => f.key === 'exthbh')).toMatchObject({ layer: 'ipv6', start: 54, end: 62 });
+    expect(r.streams[0]!.directions.map((d) => Array.from(d.bytes))).toEqual(
+      read(v6).streams[0]!.directions.map((d) => Array.from(d.bytes)),
+    );
+  });
+
+  it('counts ICMPv6 and IPv6 fragments, noting the fragment', () => {
+    const icmp = { ...get, data: get.data.slice() };
+    icmp.data[14 + 6] = 58;
+    const fragment = withExtension(44, Uint8Array.of(6, 0, 0, 1, 0, 0, 0, 7)); // offset 0, M, id 7
+    const r = read([icmp, fragment, ...v6]);
+    expect(r.source.skipped).toEqual({ ICMPv6: 1, 'IPv6 fragment': 1 });
+    expect(r.problems).toEqual([
+      expect.objectContaining({ code: 'ip-fragment', record: 2, severity: 'note' }),
+    ]);
+    expect(r.segments).toHaveLength(v6.length);
+  });
+});
