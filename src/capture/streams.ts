@@ -274,24 +274,29 @@ export function reassemble(
           });
         } else {
           let data = d.data.subarray(ps, pe);
-          if (offset < 0) {
-            // Bytes before the first byte seen (a capture begun mid-stream, or a keep-alive): not in the stream.
-            data = data.subarray(Math.min(-offset, data.length));
-            offset = Math.max(offset, 0);
-          }
           const end = offset + length;
-          if (offset > dir.maxEnd) analysis.push('gap-before');
-          if (offset < dir.maxEnd) {
-            const already = builder.coveredIn(offset, offset + data.length);
-            if (already > 0 && already >= data.length) analysis.push('retransmission');
-            else if (already > 0) analysis.push('overlap');
-            else analysis.push('out-of-order');
-          }
-          builder.place(i, offset, data);
-          if (end > builder.end) {
-            // Bytes announced but not captured (snaplen): part of the stream, as a gap.
-            builder.ensure(end);
-            builder.end = end;
+          if (end <= 0) {
+            // Wholly before the first byte this capture has of the direction (it began mid-stream): sent before.
+            analysis.push('retransmission');
+          } else {
+            if (offset < 0) {
+              // Partly before the first byte seen: only the rest belongs to the stream.
+              data = data.subarray(Math.min(-offset, data.length));
+              offset = 0;
+            }
+            if (offset > dir.maxEnd) analysis.push('gap-before');
+            if (offset < dir.maxEnd) {
+              const already = builder.coveredIn(offset, offset + data.length);
+              if (already > 0 && already >= data.length) analysis.push('retransmission');
+              else if (already > 0) analysis.push('overlap');
+              else analysis.push('out-of-order');
+            }
+            builder.place(i, offset, data);
+            if (end > builder.end) {
+              // Bytes announced but not captured (snaplen): part of the stream, as a gap.
+              builder.ensure(end);
+              builder.end = end;
+            }
           }
           dir.maxEnd = Math.max(dir.maxEnd, end);
         }

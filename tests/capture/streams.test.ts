@@ -54,6 +54,12 @@ describe('streams', () => {
     expect(r.streams[0]!.directions.map((d) => Array.from(d.bytes))).toEqual(
       whole.streams[0]!.directions.map((d) => Array.from(d.bytes)),
     );
+    // A copy of data sent before the capture began is a retransmission, and changes nothing.
+    const before = read([...records.slice(7), records[3]!]);
+    expect(before.segments.at(-1)!.analysis).toEqual(['retransmission']);
+    expect(before.streams[0]!.directions[0].bytes.length).toBe(
+      whole.streams[0]!.directions[0].bytes.length - 158,
+    );
     // Begun with the server's reply: still the higher port.
     const late = read(records.slice(5));
     expect(late.streams[0]!.client.port).toBe(CLIENT_PORT);
