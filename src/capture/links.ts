@@ -310,6 +310,15 @@ export function parseRecord(linkType: number, data: Uint8Array, originalLength: 
         ip = decodeIpv4(padded);
       }
     }
+    let tso = false;
+    if (!ip.ok && ip.error.code === 'bad-total-length' && view(ipBytes).getUint16(2) === 0) {
+      // Total length 0: the packet was captured before the network card split it (TCP segmentation offload) and
+      // filled the length in. Wireshark's IPv4 dissector then assumes TSO and uses the captured length; so does this.
+      const patched = ipBytes.slice(0, Math.min(ipBytes.length, 0xffff));
+      view(patched).setUint16(2, patched.length);
+      ip = decodeIpv4(patched);
+      tso = ip.ok;
+    }
     if (!ip.ok) {
       return {
         kind: 'error',
@@ -331,7 +340,13 @@ export function parseRecord(linkType: number, data: Uint8Array, originalLength: 
       };
     }
     if (r.protocol !== IP_PROTOCOLS.TCP) return { kind: 'skip', what: protocolWhat(4, r.protocol) };
-    ipFields = ip.fields;
+    ipFields = tso
+      ? ip.fields.map((f) =>
+          f.key === 'totalLength'
+            ? { ...f, value: `0 (segmentation offload: ${r.totalLength} captured bytes used)` }
+            : f,
+        )
+      : ip.fields;
     tcpStart = ipStart + r.headerLength;
     ipEnd = ipStart + r.totalLength;
     ttl = r.ttl;

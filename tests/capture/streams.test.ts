@@ -171,6 +171,23 @@ describe('records that are not TCP', () => {
     expect(r.segments[0]!.record).toBe(7);
   });
 
+  it('an IPv4 total length of 0 (segmentation offload) is read with the captured length, as Wireshark does', () => {
+    const tso = records.map((r) => {
+      const data = r.data.slice();
+      data[14 + 2] = 0;
+      data[14 + 3] = 0;
+      return { ...r, data };
+    });
+    const r = read(tso);
+    expect(r.problems).toEqual([]);
+    expect(r.streams[0]!.directions.map((d) => Array.from(d.bytes))).toEqual(
+      whole.streams[0]!.directions.map((d) => Array.from(d.bytes)),
+    );
+    expect(r.segments[3]!.fields.find((f) => f.key === 'totalLength')!.value).toMatch(
+      /^0 \(segmentation offload/,
+    );
+  });
+
   it('an unknown link type is one problem naming it, its records counted', () => {
     const r = readPacketCapture(writePcap(records, { linkType: 147 }), 'user.pcap');
     expect(r.source.skipped).toEqual({ 'link type 147': 18 });
