@@ -7,7 +7,10 @@
  * - chatty: as many small segments as CAPTURE_LIMITS allows (200 000), 120-byte WebSocket-sized messages.
  *
  * Prints the median of 3 runs (wall and CPU time of this process), MB/s and segments/s, with the machine (CPU
- * model, logical CPUs, load average) beside each figure. A benchmark, not a test: figures vary with load.
+ * model, logical CPUs, load average) beside each figure; then the heap the result holds and the time to read every
+ * segment's fields (they are read lazily: what a worker's postMessage of the whole capture would cost on top).
+ * Run with `node --expose-gc` (the npm script does) so heap figures are measured after collection.
+ * A benchmark, not a test: figures vary with load.
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -112,6 +115,14 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function heapMb(): number {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed / (1024 * 1024);
+}
+
 function machine(): string {
   const all = cpus();
   const [one] = loadavg();
@@ -119,12 +130,15 @@ function machine(): string {
 }
 
 function bench(name: string, bytes: Uint8Array): void {
+  const before = heapMb();
   const wall: number[] = [];
   const cpu: number[] = [];
   let segments = 0;
   let streams = 0;
   let problems = 0;
+  let kept: ReturnType<typeof readPacketCapture> | undefined;
   for (let run = 0; run < 3; run++) {
+    kept = undefined;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const r = readPacketCapture(bytes, name);
@@ -134,7 +148,14 @@ function bench(name: string, bytes: Uint8Array): void {
     segments = r.segments.length;
     streams = r.streams.length;
     problems = r.problems.length;
+    kept = r;
   }
+  const held = heapMb() - before;
+  const f0 = performance.now();
+  let fields = 0;
+  for (const s of kept!.segments) fields += s.fields.length;
+  const fieldsMs = performance.now() - f0;
+  const withFields = heapMb() - before;
   const mb = bytes.length / (1024 * 1024);
   const w = median(wall);
   const u = median(cpu);
@@ -142,7 +163,9 @@ function bench(name: string, bytes: Uint8Array): void {
     `${name}: ${mb.toFixed(1)} MB, ${segments.toLocaleString('en')} segments, ${streams} streams, ${problems} problems\n` +
       `  read + reassemble: ${w.toFixed(0)} ms wall (${(mb / (w / 1000)).toFixed(1)} MB/s, ` +
       `${Math.round(segments / (w / 1000)).toLocaleString('en')} segments/s), ${u.toFixed(0)} ms CPU ` +
-      `(${(mb / (u / 1000)).toFixed(1)} MB/s) — median of 3 on ${machine()}`,
+      `(${(mb / (u / 1000)).toFixed(1)} MB/s) — median of 3 on ${machine()}\n` +
+      `  result holds ${held.toFixed(0)} MB of heap beside the file; reading all ${fields.toLocaleString('en')} fields ` +
+      `takes ${fieldsMs.toFixed(0)} ms wall and brings it to ${withFields.toFixed(0)} MB — on ${machine()}`,
   );
 }
 

@@ -275,9 +275,15 @@ function protocolWhat(ipVersion: 4 | 6, protocol: number): string {
 
 /**
  * Read one record: link header, IP, TCP. `originalLength` tells a snaplen cut (the IP length then runs past the
- * bytes) from a broken packet.
+ * bytes) from a broken packet. With `withFields` false the result's `fields` is empty (the reader asks for them
+ * again, lazily: see `read.ts`).
  */
-export function parseRecord(linkType: number, data: Uint8Array, originalLength: number): ParsedRecord {
+export function parseRecord(
+  linkType: number,
+  data: Uint8Array,
+  originalLength: number,
+  withFields = true,
+): ParsedRecord {
   const link = readLink(linkType, data);
   if ('error' in link) {
     const what = link.code === 'unknown-link-type' ? `link type ${linkType}` : 'malformed link header';
@@ -417,9 +423,11 @@ export function parseRecord(linkType: number, data: Uint8Array, originalLength: 
     };
   }
   const payloadStart = tcpStart + tcp.repr.headerLength;
-  const fields = link.fields;
-  appendShifted(fields, ipFields, ipStart);
-  appendShifted(fields, tcp.fields, tcpStart);
+  const fields = withFields ? link.fields : [];
+  if (withFields) {
+    appendShifted(fields, ipFields, ipStart);
+    appendShifted(fields, tcp.fields, tcpStart);
+  }
   const macs = {
     ...(link.srcMac === undefined ? {} : { srcMac: link.srcMac }),
     ...(link.dstMac === undefined ? {} : { dstMac: link.dstMac }),

@@ -5,6 +5,7 @@
  * Limits (`CAPTURE_LIMITS`): beyond them reading stops, what was read is kept, and a problem names the limit
  * and how to cut the file first.
  */
+import type { FieldAnnotation } from '../protocol/fields';
 import { captureFormatOf, readCaptureFile, type FileRecord } from './files';
 import { linkKindOf, parseRecord } from './links';
 import {
@@ -64,6 +65,30 @@ class ProblemList {
   }
 }
 
+/**
+ * A segment's `fields`, read when first asked for and then kept. Forty-odd annotations per segment made up most of
+ * the reading time and of the memory a large capture held; a view asks for the fields of the packet on screen. The
+ * property is an own, enumerable getter, so `structuredClone`/`postMessage` and `{...segment}` still carry the
+ * fields (they read every own enumerable property), at the price of reading them all then.
+ */
+function lazyFields(segment: SegmentDraft, linkType: number): void {
+  Object.defineProperty(segment, 'fields', {
+    enumerable: true,
+    configurable: true,
+    get(this: SegmentDraft): readonly FieldAnnotation[] {
+      const parsed = parseRecord(linkType, this.data, this.originalLength);
+      const fields = parsed.kind === 'tcp' ? parsed.fields : [];
+      Object.defineProperty(this, 'fields', {
+        value: fields,
+        enumerable: true,
+        configurable: true,
+        writable: false,
+      });
+      return fields;
+    },
+  });
+}
+
 function millisBetween(a: FileRecord, sec: number, ns: number): number {
   return (a.seconds - sec) * 1000 + (a.nanos - ns) / 1e6;
 }
@@ -121,7 +146,7 @@ export function readPacketCapture(
     bytes,
     (rec) => {
       if (first === undefined) first = { sec: rec.seconds, ns: rec.nanos };
-      const parsed = parseRecord(rec.linkType, rec.data, rec.originalLength);
+      const parsed = parseRecord(rec.linkType, rec.data, rec.originalLength, false);
       if (parsed.kind === 'skip') {
         skip(parsed.what);
         if (parsed.note) {
@@ -174,14 +199,14 @@ export function readPacketCapture(
         return false;
       }
       const t = parsed.tcp;
-      drafts.push({
+      const draft: SegmentDraft = {
         record: rec.record,
         time: millisBetween(rec, first.sec, first.ns),
         iface: rec.iface,
         link: parsed.link,
         data: rec.data,
         originalLength: rec.originalLength,
-        fields: parsed.fields,
+        fields: [],
         ranges: parsed.ranges,
         ipVersion: parsed.ipVersion,
         ttl: parsed.ttl,
@@ -199,7 +224,9 @@ export function readPacketCapture(
         direction: 0,
         relSeq: 0,
         relAck: 0,
-      });
+      };
+      lazyFields(draft, rec.linkType);
+      drafts.push(draft);
       return true;
     },
     {

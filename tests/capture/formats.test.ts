@@ -235,6 +235,19 @@ describe('link layers', () => {
     expect(r.streams[0]!.client.port).not.toBe(18091);
   });
 
+  it('carries the fields through structuredClone (postMessage from a worker) and a spread', () => {
+    const r = read(IPV6_LO);
+    const cloned = structuredClone(r.segments);
+    for (const [i, s] of r.segments.entries()) {
+      expect(cloned[i]!.fields.length).toBeGreaterThan(20);
+      expect(cloned[i]!.fields).toEqual(s.fields);
+      expect({ ...s }.fields).toBe(s.fields); // read once, then kept
+    }
+    expect(
+      cloned[0]!.fields.some((f) => f.layer === 'ipv6' && f.key === 'hopLimit' && f.value === '64'),
+    ).toBe(true);
+  });
+
   it('lays every field of every segment inside its record, and the ranges end to end', () => {
     for (const f of [
       'dumpcap-lo.pcap',
