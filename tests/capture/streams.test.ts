@@ -103,6 +103,15 @@ describe('streams', () => {
     expect(r.segments.some((s) => s.analysis)).toBe(false);
   });
 
+  it('a sequence number far from the rest (a corrupted one) leaves its data out, with a note, not 16 MiB of zeros', () => {
+    const far = { ...records[9]!, data: shiftSeq(records[9]!.data, TCP_AT, 100_000_000, 0) };
+    const r = read([...records.slice(0, 9), far, ...records.slice(10)]);
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({ code: 'tcp-seq-jump', record: 10, severity: 'note' }),
+    );
+    expect(r.streams[0]!.directions[0].bytes.length).toBe(whole.streams[0]!.directions[0].bytes.length);
+  });
+
   it('a reset connection is marked reset', () => {
     const rst = records[15]!.data.slice();
     rst[TCP_AT + 13] = 0x14; // RST+ACK instead of FIN+ACK
