@@ -69,24 +69,29 @@ class ProblemList {
  * A segment's `fields`, read when first asked for and then kept. Forty-odd annotations per segment made up most of
  * the reading time and of the memory a large capture held; a view asks for the fields of the packet on screen. The
  * property is an own, enumerable getter, so `structuredClone`/`postMessage` and `{...segment}` still carry the
- * fields (they read every own enumerable property), at the price of reading them all then.
+ * fields (they read every own enumerable property), at the price of reading them all then. One getter for all
+ * segments (a per-segment closure put every segment object in V8's slow dictionary mode), with the link type and
+ * the fields read so far kept beside them.
  */
-function lazyFields(segment: SegmentDraft, linkType: number): void {
-  Object.defineProperty(segment, 'fields', {
-    enumerable: true,
-    configurable: true,
-    get(this: SegmentDraft): readonly FieldAnnotation[] {
-      const parsed = parseRecord(linkType, this.data, this.originalLength);
-      const fields = parsed.kind === 'tcp' ? parsed.fields : [];
-      Object.defineProperty(this, 'fields', {
-        value: fields,
-        enumerable: true,
-        configurable: true,
-        writable: false,
-      });
-      return fields;
-    },
-  });
+const linkTypeOf = new WeakMap<object, number>();
+const fieldsOf = new WeakMap<object, readonly FieldAnnotation[]>();
+const LAZY_FIELDS: PropertyDescriptor = {
+  enumerable: true,
+  configurable: false,
+  get(this: SegmentDraft): readonly FieldAnnotation[] {
+    let fields = fieldsOf.get(this);
+    if (fields === undefined) {
+      const parsed = parseRecord(linkTypeOf.get(this) ?? -1, this.data, this.originalLength);
+      fields = parsed.kind === 'tcp' ? parsed.fields : [];
+      fieldsOf.set(this, fields);
+    }
+    return fields;
+  },
+};
+
+function lazyFields(segment: Omit<SegmentDraft, 'fields'>, linkType: number): SegmentDraft {
+  linkTypeOf.set(segment, linkType);
+  return Object.defineProperty(segment, 'fields', LAZY_FIELDS) as SegmentDraft;
 }
 
 function millisBetween(a: FileRecord, sec: number, ns: number): number {
@@ -199,14 +204,14 @@ export function readPacketCapture(
         return false;
       }
       const t = parsed.tcp;
-      const draft: SegmentDraft = {
+      // `fields` is added by `lazyFields` (a data property turned into a getter would make the object slow).
+      const draft: Omit<SegmentDraft, 'fields'> = {
         record: rec.record,
         time: millisBetween(rec, first.sec, first.ns),
         iface: rec.iface,
         link: parsed.link,
         data: rec.data,
         originalLength: rec.originalLength,
-        fields: [],
         ranges: parsed.ranges,
         ipVersion: parsed.ipVersion,
         ttl: parsed.ttl,
@@ -225,8 +230,7 @@ export function readPacketCapture(
         relSeq: 0,
         relAck: 0,
       };
-      lazyFields(draft, rec.linkType);
-      drafts.push(draft);
+      drafts.push(lazyFields(draft, rec.linkType));
       return true;
     },
     {
