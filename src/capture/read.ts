@@ -17,7 +17,7 @@ import {
   type LinkKind,
   type TcpStream,
 } from './model';
-import { reassemble, type SegmentDraft } from './streams';
+import { MAX_SEQUENCE_JUMP, reassemble, type SegmentDraft } from './streams';
 
 export interface PacketCaptureRead {
   readonly source: CaptureSource;
@@ -243,9 +243,13 @@ export function readPacketCapture(
   );
   for (const p of file.problems) problems.add(p);
 
+  // A hole in a stream is filled with zeros; one larger than the file itself (at least 1 MiB, at most
+  // MAX_SEQUENCE_JUMP) comes from a corrupted sequence number, not lost packets, and is not filled.
+  const maxJump = Math.min(Math.max(bytes.length, 1 << 20), MAX_SEQUENCE_JUMP);
   const r = reassemble(
     drafts,
     opts.onProgress ? (fraction) => opts.onProgress!({ phase: 'reassembling', fraction }) : undefined,
+    maxJump,
   );
   for (const p of r.problems) problems.add(p);
 

@@ -163,6 +163,7 @@ export interface Reassembly {
 export function reassemble(
   drafts: readonly SegmentDraft[],
   onProgress?: (fraction: number) => void,
+  maxJump = MAX_SEQUENCE_JUMP,
 ): Reassembly {
   const problems: CaptureProblem[] = [];
   const building: Building[] = [];
@@ -265,7 +266,7 @@ export function reassemble(
       let offset = seqDiff(firstByte, dir.dataStart);
       const length = d.payloadLength;
       if (length > 0) {
-        if (offset > dir.maxEnd + MAX_SEQUENCE_JUMP || offset + length < -MAX_SEQUENCE_JUMP) {
+        if (offset > dir.maxEnd + maxJump || offset + length < -maxJump) {
           problems.push({
             code: 'tcp-seq-jump',
             severity: 'note',
