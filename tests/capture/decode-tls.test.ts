@@ -109,4 +109,30 @@ describe('TLS 1.3 decryption with the key log', () => {
     expect(messages.some((m) => m.from === 'client' && m.body.kind === 'http-request')).toBe(true);
     expect(messages.some((m) => m.body.kind === 'ws-frame' || m.body.kind === 'http-response')).toBe(false);
   });
+
+  it('suites.pcap: TLS_AES_128_GCM_SHA256 and TLS_CHACHA20_POLY1305_SHA256 (Node forced to each, make-fixtures.ts)', () => {
+    const cap = load('capture/suites.pcap');
+    const { messages, problems } = decodeStreams(cap.streams, cap.segments, {
+      keyLog: keys('capture/suites.keys'),
+    });
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const texts = (stream: number) =>
+      messages.flatMap((m) =>
+        m.place!.stream === stream && m.body.kind === 'ws-frame' && m.body.opcode === 1
+          ? [`${m.from}: ${m.body.text}`]
+          : [],
+      );
+    // What make-fixtures.ts sent, and tshark shows with -o tls.keylog_file:suites.keys
+    // -d tcp.port==18203,tls -d tcp.port==18204,tls -Y websocket -e websocket.payload.text.
+    expect(texts(0)).toEqual([
+      'server: Welcome! Welcome! Welcome!',
+      'client: Hello over TLS_AES_128_GCM_SHA256',
+      'server: echo:Hello over TLS_AES_128_GCM_SHA256',
+    ]);
+    expect(texts(1)).toEqual([
+      'server: Welcome! Welcome! Welcome!',
+      'client: Hello over TLS_CHACHA20_POLY1305_SHA256',
+      'server: echo:Hello over TLS_CHACHA20_POLY1305_SHA256',
+    ]);
+  });
 });

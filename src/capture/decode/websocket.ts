@@ -6,7 +6,7 @@
  * read as such (the message's body is then `engineio`, its fields both layers).
  */
 import { Inflate, Z_SYNC_FLUSH } from 'pako';
-import { concatBytes } from '../../protocol/bytes';
+import { concatBytes, strictUtf8 } from '../../protocol/bytes';
 import { shiftFields } from '../../protocol/fields';
 import { decodeWsFrame, describeWsFrame, WS_OPCODES, decodeClosePayload } from '../../protocol/websocket';
 import type { CaptureProblem } from '../model';
@@ -221,7 +221,15 @@ export function decodeWebSocket(d: Decoding, ch: Channel, start: number, opts: W
       payloadLength: f.payload.length,
       ...(close?.ok && close.code !== null ? { closeCode: close.code, closeReason: close.reason } : {}),
     };
-    const wsSummary = describeWsFrame({ ...f, payload });
+    // A continuation of a text message is text too: quoted like its first frame (describeWsFrame alone
+    // cannot know what the continuation continues, so it counts bytes).
+    const wsSummary =
+      f.opcode === WS_OPCODES.continuation && message?.opcode === OPCODE_TEXT && strictUtf8(payload) !== null
+        ? describeWsFrame({ ...f, opcode: OPCODE_TEXT, payload }).replace(
+            /^WebSocket Text/,
+            'WebSocket Continuation',
+          )
+        : describeWsFrame({ ...f, payload });
     const isEngineIoText =
       opts.engineIo && finishedMessage !== null && message?.opcode === OPCODE_TEXT && problems.length === 0;
     if (isEngineIoText && finishedMessage) {
