@@ -135,4 +135,35 @@ describe('TLS 1.3 decryption with the key log', () => {
       'server: echo:Hello over TLS_CHACHA20_POLY1305_SHA256',
     ]);
   });
+
+  it('keyupdate.pcap: both sides update their keys (KeyUpdate, RFC 8446 §4.6.3) and what follows still decrypts', () => {
+    // Made with OpenSSL 3.0 on loopback (dumpcap -P -i lo -f "tcp port 18210"):
+    //   openssl s_server -accept 18210 -cert c.pem -key k.pem -www -tls1_3 -quiet
+    //   (printf 'K\n'; sleep 0.5; printf 'GET /after-key-update HTTP/1.0\n\n'; sleep 1) |
+    //     openssl s_client -connect 127.0.0.1:18210 -tls1_3 -keylogfile keyupdate.keys -crlf
+    // ("K" asks s_client for a KeyUpdate with update_requested, so the server updates too.)
+    // tshark -r keyupdate.pcap -o tls.keylog_file:keyupdate.keys -d tcp.port==18210,tls shows the same.
+    const cap = load('capture/keyupdate.pcap');
+    const { messages, problems } = decodeStreams(cap.streams, cap.segments, {
+      keyLog: keys('capture/keyupdate.keys'),
+    });
+    const record = (m: (typeof messages)[number]) => cap.segments[m.place!.segments.at(-1)!]!.record;
+    expect(messages.map((m) => `${record(m)} ${m.summary}`)).toEqual([
+      '4 TLS Client Hello',
+      '6 TLS Server Hello, Change Cipher Spec, Encrypted Extensions, Certificate, Certificate Verify, Finished',
+      '8 TLS Change Cipher Spec, Finished',
+      '9 TLS New Session Ticket',
+      '10 TLS New Session Ticket',
+      '12 TLS Key Update',
+      '14 GET /after-key-update HTTP/1.0',
+      '16 TLS Key Update',
+      '17 HTTP/1.0 200 ok',
+      '19 TLS Alert (warning, close_notify)',
+      '20 TLS Alert (warning, close_notify)',
+    ]);
+    expect(problems.map((p) => [p.code, p.record])).toEqual([
+      ['tls-key-update', 12],
+      ['tls-key-update', 16],
+    ]);
+  });
 });
