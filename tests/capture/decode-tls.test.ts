@@ -166,4 +166,28 @@ describe('TLS 1.3 decryption with the key log', () => {
       ['tls-key-update', 16],
     ]);
   });
+
+  it('helloretry.pcap: a HelloRetryRequest (the server wants P-384), then TLS_CHACHA20_POLY1305_SHA256', () => {
+    // OpenSSL 3.0 on loopback, as keyupdate.pcap but: s_server … -groups P-384 -ciphersuites
+    // TLS_CHACHA20_POLY1305_SHA256; s_client … -groups X25519:P-384 (its first key share is X25519 only).
+    // tshark -r helloretry.pcap -o tls.keylog_file:helloretry.keys -d tcp.port==18211,tls agrees.
+    const cap = load('capture/helloretry.pcap');
+    const { messages, problems } = decodeStreams(cap.streams, cap.segments, {
+      keyLog: keys('capture/helloretry.keys'),
+    });
+    expect(messages.map((m) => m.summary)).toEqual([
+      'TLS Client Hello',
+      'TLS Hello Retry Request, Change Cipher Spec',
+      'TLS Change Cipher Spec, Client Hello',
+      'TLS Server Hello, Encrypted Extensions, Certificate, Certificate Verify, Finished',
+      'TLS Finished',
+      'TLS New Session Ticket',
+      'TLS New Session Ticket',
+      'GET /after-hello-retry HTTP/1.0',
+      'HTTP/1.0 200 ok',
+      'TLS Alert (warning, close_notify)',
+      'TLS Alert (warning, close_notify)',
+    ]);
+    expect(problems).toEqual([]);
+  });
 });

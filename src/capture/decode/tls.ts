@@ -51,6 +51,12 @@ const HANDSHAKE_LABELS: { readonly [type: number]: string } = {
 /** §4.1.3: a ServerHello with this random is a HelloRetryRequest. */
 const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
 
+/** Wireshark's name; a ServerHello with the HelloRetryRequest random is one (§4.1.3-4.1.4). */
+function handshakeLabel(m: { type: number; body: Uint8Array }): string {
+  if (m.type === 2 && readHello(2, m.body)?.retry) return 'Hello Retry Request';
+  return HANDSHAKE_LABELS[m.type] ?? `Handshake type ${m.type}`;
+}
+
 interface TlsRecord {
   readonly start: number;
   readonly end: number;
@@ -186,9 +192,7 @@ function labelPlainRecord(
   if (rec.type === TLS_CONTENT_TYPES.handshake) {
     const got = hs.push(rec.fragment);
     completed.push(...got);
-    return got.length > 0
-      ? got.map((m) => HANDSHAKE_LABELS[m.type] ?? `Handshake type ${m.type}`)
-      : ['Handshake (fragment)'];
+    return got.length > 0 ? got.map(handshakeLabel) : ['Handshake (fragment)'];
   }
   return ['Application Data'];
 }
@@ -332,10 +336,7 @@ function decryptDirection(
       continue;
     }
     const messages = innerHs.push(content);
-    const names =
-      messages.length > 0
-        ? messages.map((m) => HANDSHAKE_LABELS[m.type] ?? `Handshake type ${m.type}`)
-        : ['Handshake (fragment)'];
+    const names = messages.length > 0 ? messages.map(handshakeLabel) : ['Handshake (fragment)'];
     let problem: CaptureProblem | undefined;
     for (const m of messages) {
       if (m.type === 20 && e.phase === 'handshake') toApplication();
