@@ -82,7 +82,7 @@ describe('TLS 1.3 decryption with the key log', () => {
       true,
     );
     expect(problems.map((p) => p.message)).toContain(
-      'TLS: encrypted: open the key log too (SSLKEYLOGFILE) to see inside.',
+      'TLS on TCP stream 0 (192.0.2.10:46882 → 198.51.100.20:443): encrypted: open the key log too (SSLKEYLOGFILE) to see inside.',
     );
   });
 
@@ -189,5 +189,26 @@ describe('TLS 1.3 decryption with the key log', () => {
       'TLS Alert (warning, close_notify)',
     ]);
     expect(problems).toEqual([]);
+  });
+
+  it('tls12.pcap: TLS 1.2 is named record by record (as Wireshark does) and said not to be decrypted', () => {
+    // OpenSSL 3.0 on loopback, as keyupdate.pcap but s_server/s_client -tls1_2 (its key log has CLIENT_RANDOM only).
+    const cap = load('capture/tls12.pcap');
+    const { messages, problems } = decodeStreams(cap.streams, cap.segments, {
+      keyLog: keys('capture/tls12.keys'),
+    });
+    // tshark -r tls12.pcap -d tcp.port==18212,tls -T fields -e _ws.col.Info
+    expect(messages.map((m) => m.summary)).toEqual([
+      'TLS Client Hello',
+      'TLS Server Hello, Certificate, Server Key Exchange, Server Hello Done',
+      'TLS Client Key Exchange, Change Cipher Spec, Encrypted Handshake Message',
+      'TLS New Session Ticket, Change Cipher Spec, Encrypted Handshake Message',
+      'TLS Application Data',
+      'TLS Application Data',
+      'TLS Encrypted Alert',
+      'TLS Encrypted Alert',
+    ]);
+    expect(problems.map((p) => p.code)).toEqual(['tls-version']);
+    expect(problems[0]!.message).toMatch(/negotiated TLS 1\.2 \(0x0303\), not TLS 1\.3/);
   });
 });

@@ -37,12 +37,16 @@ import { decodeHttp } from './http';
 const HANDSHAKE_LABELS: { readonly [type: number]: string } = {
   1: 'Client Hello',
   2: 'Server Hello',
+  0: 'Hello Request',
   4: 'New Session Ticket',
   5: 'End of Early Data',
   8: 'Encrypted Extensions',
   11: 'Certificate',
+  12: 'Server Key Exchange',
   13: 'Certificate Request',
+  14: 'Server Hello Done',
   15: 'Certificate Verify',
+  16: 'Client Key Exchange',
   20: 'Finished',
   24: 'Key Update',
   254: 'Message Hash',
@@ -55,6 +59,13 @@ const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8
 function handshakeLabel(m: { type: number; body: Uint8Array }): string {
   if (m.type === 2 && readHello(2, m.body)?.retry) return 'Hello Retry Request';
   return HANDSHAKE_LABELS[m.type] ?? `Handshake type ${m.type}`;
+}
+
+/** ProtocolVersion values (RFC 8446 §4.2.1; RFC 5246 §6.2.1 for the older ones). */
+function versionName(v: number): string {
+  const names: { readonly [v: number]: string } = { 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2' };
+  const hex = `0x${v.toString(16).padStart(4, '0')}`;
+  return names[v] ? `${names[v]} (${hex})` : hex;
 }
 
 interface TlsRecord {
@@ -183,8 +194,12 @@ function labelPlainRecord(
   rec: TlsRecord,
   hs: HandshakeReader,
   completed: { type: number; body: Uint8Array }[],
+  encrypted: boolean,
 ): string[] {
   if (rec.type === TLS_CONTENT_TYPES.change_cipher_spec) return ['Change Cipher Spec'];
+  // TLS 1.2 (RFC 5246 §7.1): after ChangeCipherSpec the same content types travel encrypted (Wireshark's names).
+  if (encrypted && rec.type === TLS_CONTENT_TYPES.handshake) return ['Encrypted Handshake Message'];
+  if (encrypted && rec.type === TLS_CONTENT_TYPES.alert) return ['Encrypted Alert'];
   if (rec.type === TLS_CONTENT_TYPES.alert) {
     const a = decodeTlsAlert(rec.fragment);
     return [a.ok ? describeTlsAlert(a.repr) : 'Alert'];
@@ -252,8 +267,10 @@ function decryptDirection(
   records: readonly TlsRecord[],
   suite: TlsSuite | null,
   secrets: { handshake?: Uint8Array; application?: Uint8Array } | null,
+  tls12: boolean,
 ): DirectionResult {
   const groups = new RecordGroups(d, ch);
+  let afterCcs = false;
   const plainHs = new HandshakeReader();
   const innerHs = new HandshakeReader();
   const parts: Uint8Array[] = [];
@@ -286,7 +303,8 @@ function decryptDirection(
   for (const rec of records) {
     if (rec.type !== TLS_CONTENT_TYPES.application_data) {
       const completed: { type: number; body: Uint8Array }[] = [];
-      groups.add(rec, labelPlainRecord(rec, plainHs, completed), false);
+      groups.add(rec, labelPlainRecord(rec, plainHs, completed, tls12 && afterCcs), false);
+      if (rec.type === TLS_CONTENT_TYPES.change_cipher_spec) afterCcs = true;
       continue;
     }
     if (!suite || !epoch || failed) {
@@ -394,6 +412,10 @@ export function decodeTls(d: Decoding, client: Channel, server: Channel, keyLog:
   const clientHello = firstHello(clientRecords, 1);
   const serverHello = firstHello(serverRecords, 2);
   const where = { ch: client, offset: 0 };
+  const st = d.streams[client.stream];
+  const conn = st
+    ? `TLS on TCP stream ${st.id} (${st.client.ip}:${st.client.port} → ${st.server.ip}:${st.server.port})`
+    : 'TLS';
   const anyEncrypted = clientRecords.some((r) => r.type === 23) || serverRecords.some((r) => r.type === 23);
   let suite: TlsSuite | null = null;
   let entry: KeyLogEntry | undefined;
@@ -401,35 +423,35 @@ export function decodeTls(d: Decoding, client: Channel, server: Channel, keyLog:
     if (!keyLog) {
       d.problem(
         'tls-encrypted',
-        'TLS: encrypted: open the key log too (SSLKEYLOGFILE) to see inside.',
+        `${conn}: encrypted: open the key log too (SSLKEYLOGFILE) to see inside.`,
         'note',
         where,
       );
     } else if (!clientHello) {
       d.problem(
         'tls-no-client-hello',
-        'TLS: the ClientHello is not in the capture, so no key in the key log can be matched to this connection (by its client random).',
+        `${conn}: the ClientHello is not in the capture, so no key in the key log can be matched to this connection (by its client random).`,
         'note',
         where,
       );
     } else if (!serverHello) {
       d.problem(
         'tls-no-server-hello',
-        'TLS: the ServerHello is not in the capture, so the cipher suite (and hence how to decrypt) is unknown.',
+        `${conn}: the ServerHello is not in the capture, so the cipher suite (and hence how to decrypt) is unknown.`,
         'note',
         where,
       );
     } else if (serverHello.version !== TLS13_VERSION) {
       d.problem(
         'tls-version',
-        `TLS: this connection negotiated version 0x${(serverHello.version ?? 0).toString(16)}, not TLS 1.3; Wirewalk decrypts TLS 1.3 only.`,
+        `${conn}: this connection negotiated ${versionName(serverHello.version ?? 0)}, not TLS 1.3; Wirewalk decrypts TLS 1.3 only (the key log's CLIENT_RANDOM lines are TLS 1.2's).`,
         'note',
         where,
       );
     } else if (!TLS13_SUITES[serverHello.suite ?? -1]) {
       d.problem(
         'tls-suite',
-        `TLS: cipher suite 0x${(serverHello.suite ?? 0).toString(16).padStart(4, '0')} is not one of RFC 8446's (0x1301-0x1303); cannot decrypt.`,
+        `${conn}: cipher suite 0x${(serverHello.suite ?? 0).toString(16).padStart(4, '0')} is not one of RFC 8446's (0x1301-0x1303); cannot decrypt.`,
         'note',
         where,
       );
@@ -438,7 +460,7 @@ export function decodeTls(d: Decoding, client: Channel, server: Channel, keyLog:
       if (!entry) {
         d.problem(
           'tls-no-key',
-          `TLS: the key log has no secrets for this connection (client random ${toHex(clientHello.random, '')}).`,
+          `${conn}: the key log has no secrets for this connection (client random ${toHex(clientHello.random, '')}).`,
           'note',
           where,
         );
@@ -448,12 +470,14 @@ export function decodeTls(d: Decoding, client: Channel, server: Channel, keyLog:
     }
   }
   const s = entry?.secrets;
+  const tls12 = serverHello !== null && serverHello.version !== TLS13_VERSION;
   const c = decryptDirection(
     d,
     client,
     clientRecords,
     suite,
     s ? { handshake: s.CLIENT_HANDSHAKE_TRAFFIC_SECRET, application: s.CLIENT_TRAFFIC_SECRET_0 } : null,
+    tls12,
   );
   const v = decryptDirection(
     d,
@@ -461,6 +485,7 @@ export function decodeTls(d: Decoding, client: Channel, server: Channel, keyLog:
     serverRecords,
     suite,
     s ? { handshake: s.SERVER_HANDSHAKE_TRAFFIC_SECRET, application: s.SERVER_TRAFFIC_SECRET_0 } : null,
+    tls12,
   );
   if (c.plain.length === 0 && v.plain.length === 0) return;
   const plainClient: Channel = { ...client, bytes: c.plain, gaps: [], pieces: c.pieces };
@@ -472,8 +497,8 @@ export function decodeTls(d: Decoding, client: Channel, server: Channel, keyLog:
     d.problem(
       head.startsWith('PRI * HTTP/2') ? 'http2' : 'unknown-payload',
       head.startsWith('PRI * HTTP/2')
-        ? 'TLS decrypted: the connection speaks HTTP/2 (RFC 9113), which Wirewalk does not decode.'
-        : `TLS decrypted: ${c.plain.length + v.plain.length} bytes of application data that are not HTTP/1.1.`,
+        ? `${conn}, decrypted, speaks HTTP/2 (RFC 9113), which Wirewalk does not decode.`
+        : `${conn}, decrypted: ${c.plain.length + v.plain.length} bytes of application data that are not HTTP/1.1.`,
       'note',
       where,
     );
