@@ -12,7 +12,7 @@
  */
 import { fromBase64, utf8 } from '../protocol/bytes';
 import { describeWsFrame } from '../protocol/websocket';
-import { engineIoTransport, readEngineIo } from './decode/engineio';
+import { engineIoTransport, engineIoVersion, readEngineIo } from './decode/engineio';
 import type { Capture, CapturedMessage, CaptureProblem } from './model';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -289,7 +289,16 @@ export function readHar(text: string, name: string): Capture {
         ? request['postData']['text']
         : '';
     const upgrade = reqHeaders.some(([n]) => n.toLowerCase() === 'upgrade');
-    const transport = engineIoTransport(target);
+    let transport = engineIoTransport(target);
+    if (transport === 'polling' && engineIoVersion(target) !== 4) {
+      // socket.io 2's EIO=3 polling bodies are length-prefixed (97:0{…}), not 0x1e-separated.
+      bad(
+        'engineio-version',
+        'an Engine.IO polling request that is not EIO=4; its bodies are left as HTTP.',
+        'note',
+      );
+      transport = null;
+    }
     push({
       time,
       from: 'client',

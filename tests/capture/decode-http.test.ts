@@ -115,3 +115,33 @@ describe('HTTP/1.1 on one connection', () => {
     expect(run('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', '').codes).toEqual(['http2']);
   });
 });
+
+describe('bodies', () => {
+  it('gzip Content-Encoding is undone for display (pako), text stays text, binary is named', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const gz = gzipSync('hello from a gzipped body');
+    const head = `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${gz.length}\r\n\r\n`;
+    const r = run(
+      'GET / HTTP/1.1\r\n\r\nGET /img HTTP/1.1\r\n\r\n',
+      head +
+        String.fromCharCode(...gz) +
+        'HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 4\r\n\r\n\x89PNG',
+    );
+    expect(
+      r.messages
+        .filter((m) => m.from === 'server')
+        .map((m) => m.body.kind === 'http-response' && m.body.body),
+    ).toEqual(['hello from a gzipped body', '(4 bytes of image/png, not text)']);
+  });
+});
+
+describe('Engine.IO versions', () => {
+  it('an EIO=3 (socket.io 2) polling body is left as HTTP, with a note', () => {
+    const r = run(
+      'GET /socket.io/?EIO=3&transport=polling HTTP/1.1\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n6:0{"a"}',
+    );
+    expect(r.messages.map((m) => m.body.kind)).toEqual(['http-request', 'http-response']);
+    expect(r.codes).toEqual(['engineio-version']);
+  });
+});

@@ -142,10 +142,24 @@ export function readEngineIo(text: string, transport: 'polling' | 'websocket'): 
  * (engine.io's `path` option, `/socket.io/` by default): `EIO=4&transport=polling|websocket`.
  */
 export function engineIoTransport(target: string): 'polling' | 'websocket' | null {
+  const params = engineIoParams(target);
+  if (!params) return null;
+  const t = params.get('transport');
+  return t === 'polling' || t === 'websocket' ? t : null;
+}
+
+function engineIoParams(target: string): URLSearchParams | null {
   const q = target.indexOf('?');
   if (q < 0) return null;
   const params = new URLSearchParams(target.slice(q + 1));
-  if (!params.has('EIO')) return null;
-  const t = params.get('transport');
-  return t === 'polling' || t === 'websocket' ? t : null;
+  return params.has('EIO') ? params : null;
+}
+
+/**
+ * The Engine.IO protocol revision the client asked for (`EIO=4` for socket.io 3 and 4, `EIO=3` for
+ * socket.io 2, whose polling bodies are length-prefixed, `97:0{…}`, instead of 0x1e-separated).
+ */
+export function engineIoVersion(target: string): number | null {
+  const v = engineIoParams(target)?.get('EIO');
+  return v && /^[0-9]+$/.test(v) ? Number(v) : null;
 }

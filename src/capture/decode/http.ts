@@ -19,7 +19,7 @@ import {
 } from '../../protocol/http';
 import type { CaptureProblem } from '../model';
 import { gapIn, type Channel, type Decoding } from './context';
-import { engineIoTransport, readEngineIo } from './engineio';
+import { engineIoTransport, engineIoVersion, readEngineIo } from './engineio';
 import { decodeWebSocket, parseDeflate } from './websocket';
 
 /** A head longer than this is not HTTP (Node's default max header size is 16 KiB; Chrome's 256 KiB). */
@@ -307,7 +307,8 @@ function readMessage(
       [...head.fields.map((f) => ({ ...f, start: f.start + at, end: f.end + at })), ...body.fields],
       problems,
     );
-    if (transport === 'polling' && body.data.length > 0) engineIoMessage(d, ch, end, body.end, text);
+    if (transport === 'polling' && body.data.length > 0)
+      engineIoMessage(d, ch, end, body.end, text, repr.target);
     return { next: body.end, request: { repr, upgrade, transport } };
   }
   const status = (head.repr as { status: number }).status;
@@ -343,12 +344,29 @@ function readMessage(
     status === 200 &&
     body.data.length > 0
   ) {
-    engineIoMessage(d, ch, end, body.end, text);
+    engineIoMessage(d, ch, end, body.end, text, request.repr.target);
   }
   return { next: body.end, status, headers };
 }
 
-function engineIoMessage(d: Decoding, ch: Channel, start: number, end: number, text: string): void {
+function engineIoMessage(
+  d: Decoding,
+  ch: Channel,
+  start: number,
+  end: number,
+  text: string,
+  target: string,
+): void {
+  const version = engineIoVersion(target);
+  if (version !== 4) {
+    d.problem(
+      'engineio-version',
+      `An Engine.IO polling body of protocol ${version ?? '?'} (EIO=${version ?? '?'} in ${target.slice(0, 60)}): Wirewalk reads EIO=4 (socket.io 3 and 4); EIO=3 bodies are length-prefixed and are left as HTTP.`,
+      'note',
+      { ch, offset: start },
+    );
+    return;
+  }
   const eio = readEngineIo(text, 'polling');
   const problems = eio.errors.map((e) =>
     d.problem(`engineio-${e.code}`, `Engine.IO polling body from the ${ch.from}: ${e.message}.`, 'error', {
