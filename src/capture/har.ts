@@ -38,6 +38,21 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
  * always say (V8 often quotes a snippet instead of a position), so the place is found here. Iterative: a
  * deeply nested garbage file cannot overflow the stack.
  */
+/** The text's length in UTF-8 bytes (the file's size), without encoding a copy of a large file. */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
 const isJsonSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 export function jsonErrorOffset(text: string): number {
@@ -177,7 +192,7 @@ export function readHar(text: string, name: string): Capture {
   const source = (records: number) => ({
     name,
     format: 'har' as const,
-    size: utf8(text).length,
+    size: utf8Length(text),
     records,
     interfaces: [],
     skipped: {},

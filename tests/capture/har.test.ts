@@ -99,3 +99,12 @@ describe('readHar', () => {
     ]);
   });
 });
+
+describe('readHar source', () => {
+  it('counts the size in UTF-8 bytes', () => {
+    const text = JSON.stringify({
+      log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [], comment: 'héllo 😀 €' },
+    });
+    expect(readHar(text, 'x.har').source.size).toBe(new TextEncoder().encode(text).length);
+  });
+});

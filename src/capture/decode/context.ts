@@ -53,13 +53,6 @@ function upperBound<T>(xs: readonly T[], value: number, key: (x: T) => number): 
   return lo;
 }
 
-const lossy = new TextDecoder('utf-8');
-
-/** UTF-8 text, replacement characters for what is not (as the model's `text` fields promise). */
-export function lossyText(bytes: Uint8Array): string {
-  return lossy.decode(bytes);
-}
-
 export class Decoding {
   readonly messages: CapturedMessage[] = [];
   readonly problems: CaptureProblem[] = [];
@@ -156,9 +149,4 @@ export class Decoding {
     this.messages.push(message);
     return message;
   }
-}
-
-/** Fields shifted by `by` bytes (a decoder given a subarray reports offsets from its start). */
-export function shift(fields: readonly FieldAnnotation[], by: number): FieldAnnotation[] {
-  return fields.map((f) => ({ ...f, start: f.start + by, end: f.end + by }));
 }

@@ -11,7 +11,7 @@
  * Certificate: the key log carries the secrets either way.
  */
 import { toHex } from '../../protocol/bytes';
-import type { FieldAnnotation } from '../../protocol/fields';
+import { shiftFields, type FieldAnnotation } from '../../protocol/fields';
 import {
   decodeInnerPlaintext,
   decodeTlsAlert,
@@ -30,7 +30,7 @@ import {
 } from '../../protocol/tlsKeys';
 import type { KeyLog, KeyLogEntry } from '../keylog';
 import type { CaptureProblem } from '../model';
-import { gapIn, shift, type Channel, type Decoding, type PlainPiece } from './context';
+import { gapIn, type Channel, type Decoding, type PlainPiece } from './context';
 import { decodeHttp } from './http';
 
 /** §4 HandshakeType, all of them (Wireshark's names). */
@@ -113,7 +113,7 @@ function readRecords(d: Decoding, ch: Channel): TlsRecord[] {
       end: off + r.length,
       type: r.repr.type,
       fragment: r.repr.fragment,
-      fields: shift(r.fields, off),
+      fields: shiftFields(r.fields, off),
     });
     off += r.length;
   }
@@ -287,7 +287,6 @@ function decryptDirection(
         }
       : null;
   let failed = false;
-  let keyUpdates = 0;
   const toApplication = (): void => {
     epoch =
       suite && secrets?.application
@@ -360,7 +359,6 @@ function decryptDirection(
       if (m.type === 20 && e.phase === 'handshake') toApplication();
       if (m.type === 24 && e.phase === 'application') {
         // §4.6.3: from the next record on, this side writes with the next generation of its secret.
-        keyUpdates++;
         const secret = nextTrafficSecret(suite, e.secret);
         epoch = {
           keys: trafficKeysFor(suite, secret),
@@ -380,7 +378,6 @@ function decryptDirection(
     groups.add(rec, names, true, problem);
   }
   groups.flush();
-  void keyUpdates;
   const plain = new Uint8Array(plainLength);
   let at = 0;
   for (const p of parts) {

@@ -6,11 +6,11 @@
  * read as such (the message's body is then `engineio`, its fields both layers).
  */
 import { Inflate, Z_SYNC_FLUSH } from 'pako';
-import { concatBytes, strictUtf8 } from '../../protocol/bytes';
+import { concatBytes, lossyUtf8, strictUtf8 } from '../../protocol/bytes';
 import { shiftFields } from '../../protocol/fields';
 import { decodeWsFrame, describeWsFrame, WS_OPCODES, decodeClosePayload } from '../../protocol/websocket';
 import type { CaptureProblem } from '../model';
-import { gapIn, lossyText, type Channel, type Decoding } from './context';
+import { gapIn, type Channel, type Decoding } from './context';
 import { readEngineIo } from './engineio';
 
 /** RFC 7692 §7.1: the parameters the server's 101 agreed to. */
@@ -209,7 +209,7 @@ export function decodeWebSocket(d: Decoding, ch: Channel, start: number, opts: W
     }
 
     const close = f.opcode === WS_OPCODES.close ? decodeClosePayload(f.payload) : null;
-    const text = lossyText(payload);
+    const text = lossyUtf8(payload);
     const body = {
       kind: 'ws-frame' as const,
       opcode: f.opcode,
@@ -233,7 +233,7 @@ export function decodeWebSocket(d: Decoding, ch: Channel, start: number, opts: W
     const isEngineIoText =
       opts.engineIo && finishedMessage !== null && message?.opcode === OPCODE_TEXT && problems.length === 0;
     if (isEngineIoText && finishedMessage) {
-      const eio = readEngineIo(lossyText(finishedMessage), 'websocket');
+      const eio = readEngineIo(lossyUtf8(finishedMessage), 'websocket');
       for (const e of eio.errors) {
         problems.push(
           d.problem(`engineio-${e.code}`, `Engine.IO over WebSocket: ${e.message}`, 'error', {
