@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeStreams } from '../../src/capture/decode/index';
+import type { TcpStream } from '../../src/capture/model';
 import { load, wsLines } from './pcapStreams';
 
 const tsv = (s: string): string[] =>
@@ -166,5 +167,49 @@ describe('decodeStreams on real ws and socket.io captures', () => {
     expect(problems.map((p) => p.code)).toContain('ws-bad-accept');
     const bad = problems.find((p) => p.code === 'ws-bad-accept')!;
     expect(bad.record).toBe(6); // the 101 arrived in record 6
+  });
+});
+
+describe('a capture that began after the upgrade', () => {
+  /** The stream without its HTTP heads: what a capture started after the 101 holds. */
+  function afterUpgrade(st: TcpStream): TcpStream {
+    const cut = (d: TcpStream['directions'][number]) => {
+      const text = new TextDecoder('latin1').decode(d.bytes);
+      const from = text.indexOf('\r\n\r\n') + 4;
+      const chunks = d.chunks
+        .filter((c) => c.offset + c.length > from)
+        .map((c) => ({
+          ...c,
+          offset: Math.max(c.offset, from) - from,
+          length: c.offset + c.length - Math.max(c.offset, from),
+        }));
+      return { ...d, bytes: d.bytes.subarray(from), chunks };
+    };
+    return { ...st, synSeen: false, directions: [cut(st.directions[0]), cut(st.directions[1])] };
+  }
+
+  it('real-ws-loopback.pcap without its handshake: the frames are recognised, with a note saying so', () => {
+    const cap = load('real-ws-loopback.pcap');
+    const { messages, problems } = decodeStreams([afterUpgrade(cap.streams[0]!)], cap.segments);
+    expect(wsLines(cap, messages)).toEqual(
+      tsv(`
+        8\\t1\\t0\\tserver push\\t\\t
+        10\\t1\\t1\\tHello\\t\\t
+        11\\t1\\t0\\techo:Hello\\t\\t
+        12\\t8\\t1\\t\\t1000\\tbye
+        13\\t8\\t0\\t\\t1000\\tbye`),
+    );
+    expect(problems.map((p) => p.code)).toEqual(['ws-no-upgrade']);
+  });
+
+  it('real-socketio-loopback.pcap stream 2 without its handshake: Engine.IO guessed from the text frames', () => {
+    const cap = load('real-socketio-loopback.pcap');
+    const st = afterUpgrade(cap.streams[2]!);
+    const { messages, problems } = decodeStreams([st], cap.segments);
+    const event = messages.find((m) => m.summary === 'Socket.IO EVENT "chat message" ["Hello"]')!;
+    // Places name the stream by its index in the array given (here 0), and the record that carried it.
+    expect(event.place).toMatchObject({ stream: 0, direction: 0 });
+    expect(event.place!.segments.map((i) => cap.segments[i]!.record)).toEqual([52]);
+    expect(problems[0]!.message).toMatch(/their text as Engine\.IO packets/);
   });
 });

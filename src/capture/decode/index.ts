@@ -20,6 +20,7 @@ import type { KeyLog } from '../keylog';
 import { Decoding, type Channel } from './context';
 import { decodeHttp } from './http';
 import { decodeTls } from './tls';
+import { decodeWebSocket, recogniseWebSocket } from './websocket';
 
 export interface DecodeOptions {
   readonly keyLog?: KeyLog;
@@ -30,10 +31,11 @@ export interface Decoded {
   readonly problems: CaptureProblem[];
 }
 
-function channel(stream: TcpStream, direction: 0 | 1): Channel {
+/** `index`: the stream's place in `Capture.streams`, which `MessagePlace.stream` names. */
+function channel(stream: TcpStream, index: number, direction: 0 | 1): Channel {
   const dir = stream.directions[direction];
   return {
-    stream: stream.id,
+    stream: index,
     direction,
     from: direction === 0 ? 'client' : 'server',
     bytes: dir.bytes,
@@ -88,9 +90,9 @@ export function decodeStreams(
   opts: DecodeOptions = {},
 ): Decoded {
   const d = new Decoding(streams, segments);
-  for (const st of streams) {
-    const client = channel(st, 0);
-    const server = channel(st, 1);
+  streams.forEach((st, index) => {
+    const client = channel(st, index, 0);
+    const server = channel(st, index, 1);
     const protocol = detectProtocol(st);
     switch (protocol) {
       case 'empty':
@@ -111,6 +113,22 @@ export function decodeStreams(
         break;
       case 'unknown': {
         const bytes = st.directions[0].bytes.length + st.directions[1].bytes.length;
+        const ws = recogniseWebSocket([client, server]);
+        if (ws) {
+          // The upgrade happened before the capture began, so its Sec-WebSocket-Extensions is unknown: RSV1 on a
+          // frame says permessage-deflate was agreed; with context takeover (the default, RFC 7692 §7.1.1) the
+          // first messages may not inflate, because their window was filled before the capture.
+          d.problem(
+            'ws-no-upgrade',
+            `${describeStream(st)} began before the capture (no HTTP upgrade in it), but its ${bytes} bytes are ${ws.frames} whole WebSocket frames, so they are read as such${ws.rsv1 ? ', assuming permessage-deflate with context takeover' : ''}${ws.engineIo ? ', their text as Engine.IO packets' : ''}.`,
+            'note',
+            { ch: st.directions[0].bytes.length > 0 ? client : server, offset: 0 },
+          );
+          const deflate = ws.rsv1 ? { serverNoContextTakeover: false, clientNoContextTakeover: false } : null;
+          decodeWebSocket(d, client, 0, { deflate, engineIo: ws.engineIo });
+          decodeWebSocket(d, server, 0, { deflate, engineIo: ws.engineIo });
+          break;
+        }
         d.problem(
           'unknown-payload',
           `${describeStream(st)} carries ${bytes} bytes that are neither HTTP/1.1 nor TLS, so they are not decoded; its segments stand alone.`,
@@ -120,7 +138,7 @@ export function decodeStreams(
         break;
       }
     }
-  }
+  });
   // Time order; ties keep record order (the segment that completed each), then decoding order.
   const keyed = d.messages.map((m, i) => ({
     m,

@@ -254,3 +254,37 @@ export function decodeWebSocket(d: Decoding, ch: Channel, start: number, opts: W
     off = end;
   }
 }
+
+/**
+ * A stream whose capture began after the upgrade (no HTTP seen) may still be WebSocket: it is, when each
+ * direction's bytes are whole frames from its first byte to its last (the last may be cut), clients'
+ * masked and servers' not (RFC 6455 §5.1). `rsv1` says a frame had RSV1 set (permessage-deflate was
+ * agreed); `engineIo`, that every text frame was an Engine.IO packet. Null when it is not WebSocket.
+ */
+export function recogniseWebSocket(
+  directions: readonly { readonly bytes: Uint8Array; readonly from: 'client' | 'server' }[],
+): { readonly frames: number; readonly rsv1: boolean; readonly engineIo: boolean } | null {
+  let frames = 0;
+  let rsv1 = false;
+  let texts = 0;
+  let eioTexts = 0;
+  for (const { bytes, from } of directions) {
+    let off = 0;
+    while (off < bytes.length) {
+      const r = decodeWsFrame(bytes.subarray(off), { from, rsv1: true });
+      if (!r.ok) {
+        if (r.error.code === 'incomplete' && frames > 0) break;
+        return null;
+      }
+      frames++;
+      rsv1 ||= r.repr.rsv1;
+      if (r.repr.opcode === OPCODE_TEXT && !r.repr.rsv1) {
+        texts++;
+        const text = strictUtf8(r.repr.payload);
+        if (text !== null && /^[0-6]/.test(text)) eioTexts++;
+      }
+      off += r.length;
+    }
+  }
+  return frames > 0 ? { frames, rsv1, engineIo: texts > 0 && eioTexts === texts } : null;
+}
