@@ -3,6 +3,7 @@
  * do not happen to show. Each direction's bytes are one segment unless the test cuts them.
  */
 import { describe, expect, it } from 'vitest';
+import { gapIn } from '../../src/capture/decode/context';
 import { decodeStreams } from '../../src/capture/decode/index';
 import type { CapturedSegment, TcpStream } from '../../src/capture/model';
 
@@ -143,5 +144,25 @@ describe('Engine.IO versions', () => {
     );
     expect(r.messages.map((m) => m.body.kind)).toEqual(['http-request', 'http-response']);
     expect(r.codes).toEqual(['engineio-version']);
+  });
+});
+
+describe('gapIn', () => {
+  it('finds the first gap overlapping a range among many', () => {
+    const gaps: [number, number][] = Array.from({ length: 1000 }, (_, i) => [i * 10 + 5, i * 10 + 8]);
+    const ch = {
+      stream: 0,
+      direction: 0,
+      from: 'client',
+      bytes: new Uint8Array(0),
+      fin: false,
+      gaps,
+    } as const;
+    expect(gapIn(ch, 0, 5)).toBeNull();
+    expect(gapIn(ch, 0, 6)).toEqual([5, 8]);
+    expect(gapIn(ch, 8, 15)).toBeNull();
+    expect(gapIn(ch, 7, 7 + 1)).toEqual([5, 8]);
+    expect(gapIn(ch, 5000, 9999)).toEqual([5005, 5008]);
+    expect(gapIn(ch, 9999, 20000)).toBeNull();
   });
 });

@@ -35,10 +35,10 @@ export interface Channel {
   readonly pieces?: readonly PlainPiece[];
 }
 
-/** The first gap overlapping [start, end), or null. */
+/** The first gap overlapping [start, end), or null (gaps are sorted and disjoint: a binary search). */
 export function gapIn(ch: Channel, start: number, end: number): readonly [number, number] | null {
-  for (const g of ch.gaps) if (g[0] < end && g[1] > start) return g;
-  return null;
+  const g = ch.gaps[upperBound(ch.gaps, start, (x) => x[1])];
+  return g !== undefined && g[0] < end ? g : null;
 }
 
 /** First index in a sorted array whose `key(x)` exceeds `value` (binary search). */
