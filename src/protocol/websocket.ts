@@ -328,8 +328,11 @@ function frameRuleViolation(
     readonly opcode: number;
     readonly payloadLength: number;
   },
-  rsv1Allowed = false,
+  deflate = false,
 ): RuleViolation | null {
+  // RFC 7692 §6: with permessage-deflate agreed, RSV1 ("Per-Message Compressed") may be set on the first
+  // frame of a data message; §6.1: never on a control frame or a continuation frame.
+  const rsv1Allowed = deflate && (f.opcode === WS_OPCODES.text || f.opcode === WS_OPCODES.binary);
   // §5.2: a nonzero RSV bit without a negotiated extension fails the connection.
   const rsv = (['rsv1', 'rsv2', 'rsv3'] as const).filter((k) => f[k] && !(k === 'rsv1' && rsv1Allowed));
   if (rsv.length > 0) {
@@ -487,12 +490,14 @@ function headerFields(
  * Decode one frame from the start of `bytes`. `opts.from` names the sender, so masking can be
  * checked (§5.1: client frames are masked, server frames are not). Violations visible in the first
  * two bytes are reported even before the rest of the frame has arrived, as a streaming peer would.
- * `opts.rsv1` says an extension that uses RSV1 was negotiated (permessage-deflate, RFC 7692 §6): the bit
- * is then allowed, and a text frame with it set is compressed, so its UTF-8 is not checked here.
  */
 export function decodeWsFrame(
   bytes: Uint8Array,
-  opts: { readonly from?: 'client' | 'server'; readonly rsv1?: boolean } = {},
+  opts: {
+    readonly from?: 'client' | 'server';
+    /** permessage-deflate was agreed in the opening handshake (RFC 7692): RSV1 marks a compressed message. */
+    readonly deflate?: boolean;
+  } = {},
 ): DecodeResult<WsFrameRepr> {
   if (bytes.length < BASE_HEADER_LENGTH) {
     return fail('incomplete', `a frame header needs ${BASE_HEADER_LENGTH} bytes`, bytes.length);
@@ -508,7 +513,7 @@ export function decodeWsFrame(
 
   const violation = frameRuleViolation(
     { fin, rsv1, rsv2, rsv3, opcode, payloadLength: lengthCode },
-    opts.rsv1 === true,
+    opts.deflate ?? false,
   );
   if (violation) return fail(violation.code, violation.message, WS_HEADER[violation.field].start, 1002);
   if (opts.from === 'client' && !masked) {
@@ -558,7 +563,8 @@ export function decodeWsFrame(
   const payload = maskKey ? maskPayload(wire, maskKey) : wire;
   const repr: WsFrameRepr = { fin, rsv1, rsv2, rsv3, opcode, maskKey, payload };
 
-  // §8.1: a complete text message must be valid UTF-8; fragments are checked by reassemble().
+  // §8.1: a complete text message must be valid UTF-8; fragments are checked by reassemble(). A compressed
+  // payload (RSV1, RFC 7692 §6) is deflate data: its text is checked once inflated.
   if (opcode === WS_OPCODES.text && fin && !rsv1 && strictUtf8(payload) === null) {
     return fail('invalid-utf8', 'the text frame is not valid UTF-8', layout.headerLength, 1007);
   }

@@ -126,7 +126,7 @@ export function decodeWebSocket(d: Decoding, ch: Channel, start: number, opts: W
   let off = start;
   while (off < bytes.length) {
     const gap = gapIn(ch, off, bytes.length);
-    const r = decodeWsFrame(bytes.subarray(off, gap ? gap[0] : bytes.length), { rsv1: deflate !== null });
+    const r = decodeWsFrame(bytes.subarray(off, gap ? gap[0] : bytes.length), { deflate: deflate !== null });
     if (!r.ok) {
       if (r.error.code === 'incomplete' && gap) {
         d.problem(
@@ -170,18 +170,11 @@ export function decodeWebSocket(d: Decoding, ch: Channel, start: number, opts: W
     let compressed = false;
     let payload = f.payload;
     let finishedMessage: Uint8Array | null = null;
-    if (control) {
-      // RFC 7692 §6.1: permessage-deflate never sets RSV1 on control frames.
-      if (f.rsv1) note('ws-rsv1-control', 'RSV1 set on a control frame (RFC 7692 §6.1 forbids it).');
-    } else {
+    // RSV1 on a control or continuation frame (RFC 7692 §6.1) already failed decodeWsFrame above.
+    if (!control) {
       if (f.opcode === WS_OPCODES.continuation) {
         if (!message)
           note('ws-orphan-continuation', 'A continuation frame with no message to continue (RFC 6455 §5.4).');
-        if (f.rsv1)
-          note(
-            'ws-rsv1-continuation',
-            'RSV1 set on a continuation frame (RFC 7692 §6.1: only the first frame carries it).',
-          );
       } else {
         if (message)
           note(
@@ -271,7 +264,7 @@ export function recogniseWebSocket(
   for (const { bytes, from } of directions) {
     let off = 0;
     while (off < bytes.length) {
-      const r = decodeWsFrame(bytes.subarray(off), { from, rsv1: true });
+      const r = decodeWsFrame(bytes.subarray(off), { from, deflate: true });
       if (!r.ok) {
         if (r.error.code === 'incomplete' && frames > 0) break;
         return null;
