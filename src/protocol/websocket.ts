@@ -319,16 +319,22 @@ interface RuleViolation {
  * The per-frame rules, shared by the decoder and `reassemble`. `payloadLength` is as declared
  * by the length field (the decoder passes the 7-bit code: 126 and 127 already mean "over 125").
  */
-function frameRuleViolation(f: {
-  readonly fin: boolean;
-  readonly rsv1: boolean;
-  readonly rsv2: boolean;
-  readonly rsv3: boolean;
-  readonly opcode: number;
-  readonly payloadLength: number;
-}): RuleViolation | null {
+function frameRuleViolation(
+  f: {
+    readonly fin: boolean;
+    readonly rsv1: boolean;
+    readonly rsv2: boolean;
+    readonly rsv3: boolean;
+    readonly opcode: number;
+    readonly payloadLength: number;
+  },
+  deflate = false,
+): RuleViolation | null {
+  // RFC 7692 §6: with permessage-deflate agreed, RSV1 ("Per-Message Compressed") may be set on the first
+  // frame of a data message; §6.1: never on a control frame or a continuation frame.
+  const rsv1Allowed = deflate && (f.opcode === WS_OPCODES.text || f.opcode === WS_OPCODES.binary);
   // §5.2: a nonzero RSV bit without a negotiated extension fails the connection.
-  const rsv = (['rsv1', 'rsv2', 'rsv3'] as const).filter((k) => f[k]);
+  const rsv = (['rsv1', 'rsv2', 'rsv3'] as const).filter((k) => f[k] && !(k === 'rsv1' && rsv1Allowed));
   if (rsv.length > 0) {
     return {
       code: 'reserved-bits',
@@ -487,7 +493,11 @@ function headerFields(
  */
 export function decodeWsFrame(
   bytes: Uint8Array,
-  opts: { readonly from?: 'client' | 'server' } = {},
+  opts: {
+    readonly from?: 'client' | 'server';
+    /** permessage-deflate was agreed in the opening handshake (RFC 7692): RSV1 marks a compressed message. */
+    readonly deflate?: boolean;
+  } = {},
 ): DecodeResult<WsFrameRepr> {
   if (bytes.length < BASE_HEADER_LENGTH) {
     return fail('incomplete', `a frame header needs ${BASE_HEADER_LENGTH} bytes`, bytes.length);
@@ -501,7 +511,10 @@ export function decodeWsFrame(
   const masked = bit('mask') === 1;
   const lengthCode = bit('payloadLength');
 
-  const violation = frameRuleViolation({ fin, rsv1, rsv2, rsv3, opcode, payloadLength: lengthCode });
+  const violation = frameRuleViolation(
+    { fin, rsv1, rsv2, rsv3, opcode, payloadLength: lengthCode },
+    opts.deflate ?? false,
+  );
   if (violation) return fail(violation.code, violation.message, WS_HEADER[violation.field].start, 1002);
   if (opts.from === 'client' && !masked) {
     return fail(
@@ -550,8 +563,9 @@ export function decodeWsFrame(
   const payload = maskKey ? maskPayload(wire, maskKey) : wire;
   const repr: WsFrameRepr = { fin, rsv1, rsv2, rsv3, opcode, maskKey, payload };
 
-  // §8.1: a complete text message must be valid UTF-8; fragments are checked by reassemble().
-  if (opcode === WS_OPCODES.text && fin && strictUtf8(payload) === null) {
+  // §8.1: a complete text message must be valid UTF-8; fragments are checked by reassemble(). A compressed
+  // payload (RSV1, RFC 7692 §6) is deflate data: its text is checked once inflated.
+  if (opcode === WS_OPCODES.text && fin && !rsv1 && strictUtf8(payload) === null) {
     return fail('invalid-utf8', 'the text frame is not valid UTF-8', layout.headerLength, 1007);
   }
   if (opcode === WS_OPCODES.close) {

@@ -92,6 +92,7 @@ export const LINK_PARAMS = [
     none: false,
   },
   { name: 'tls', part: 'scenario', field: 'tls', kind: 'flag' },
+  { name: 'deflate', part: 'scenario', field: 'deflate', kind: 'flag' },
   {
     name: 'm',
     part: 'scenario',

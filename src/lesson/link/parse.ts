@@ -196,12 +196,25 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
       '0',
     );
   }
+  const deflateAsked = r.flag('deflate', base.deflate ?? false);
+  // permessage-deflate is modelled between Chrome and a plain `ws` server (the websocket story); socket.io's
+  // server (engine.io) has its own perMessageDeflate option, off by default, and the comparison measures
+  // uncompressed bytes: a deflate=1 there would be silently ignored, so say so.
+  const deflate = deflateAsked && base.story === 'websocket';
+  if (deflateAsked && !deflate) {
+    known.add(
+      'deflate',
+      'deflate=1 applies to the WebSocket lessons only (a ws server with perMessageDeflate); using deflate=0',
+      '0',
+    );
+  }
   const messages = readMessages(r, base.messages);
   const view = readView(r);
-  const { tls: _baseTls, ...untouched } = base;
+  const { tls: _baseTls, deflate: _baseDeflate, ...untouched } = base;
   const scenario: Scenario = {
     ...untouched,
     ...(tls ? { tls: true } : {}),
+    ...(deflate ? { deflate: true } : {}),
     messages,
     seed,
     mss,
