@@ -58,6 +58,11 @@ export interface Scenario {
    * Chrome's permessage-deflate offer (RFC 7692) and messages travel compressed. Absent means false, like tls.
    */
   readonly deflate?: boolean;
+  /**
+   * Step after which Browser 1's own network goes down (its Wi-Fi drops): unlike `drop`, the browser knows and
+   * fires `offline`. Socket.IO lessons only. Absent means null (never), like tls.
+   */
+  readonly offline?: number | null;
 }
 
 export const DEFAULT_SEED = 20111211; // RFC 6455 was published in December 2011.

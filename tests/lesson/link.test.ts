@@ -836,10 +836,16 @@ const everyParameter = (validOnly: boolean): fc.Arbitrary<readonly Given[]> =>
       const story = lesson.valid
         ? parseLink(`?lesson=${encodeURIComponent(lesson.values.at(-1) ?? '')}`).state.scenario.story
         : 'websocket';
-      if (story !== 'websocket' && deflate.valid && deflate.values.at(-1) === '1') {
-        return withTls.map((g) => (g === deflate ? { ...g, values: ['0'] } : g));
+      const withDeflate =
+        story !== 'websocket' && deflate.valid && deflate.values.at(-1) === '1'
+          ? withTls.map((g) => (g === deflate ? { ...g, values: ['0'] } : g))
+          : withTls;
+      // offline=<step> outside the Socket.IO story likewise.
+      const offline = withDeflate.find((g) => g.param.name === 'offline')!;
+      if (story !== 'socketio' && offline.valid && offline.values.at(-1) !== 'none') {
+        return withDeflate.map((g) => (g === offline ? { ...g, values: ['none'] } : g));
       }
-      return withTls;
+      return withDeflate;
     });
 
 function linkOf(given: readonly Given[]): string {
@@ -884,7 +890,11 @@ describe('every parameter of LINK_PARAMS', () => {
           const part: Record<string, unknown> = state[g.param.part] as never;
           // An optional flag (tls, deflate) is absent when off: absent reads as 0.
           const optional = g.param.name === 'tls' || g.param.name === 'deflate';
-          const value = optional ? (part[g.param.field] ?? false) : part[g.param.field];
+          const value = optional
+            ? (part[g.param.field] ?? false)
+            : g.param.name === 'offline'
+              ? (part[g.param.field] ?? null)
+              : part[g.param.field];
           expect(value, g.param.name).toEqual(expectedValue(g.param, g.values));
         }
       }),

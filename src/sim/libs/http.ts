@@ -279,6 +279,11 @@ export class BrowserHttp {
   private readonly conns: PoolConn[] = [];
   private readonly queue: Exchange[] = [];
   private opened = 0;
+  /**
+   * The browser's own network is down (navigator.onLine false). Chrome then fails a new request at once,
+   * without sending anything (net::ERR_INTERNET_DISCONNECTED; the XHR fires 'error'): Chrome's choice.
+   */
+  offline = false;
 
   constructor(
     private readonly world: World,
@@ -298,6 +303,12 @@ export class BrowserHttp {
   /** Send a request whose bytes (an encoded HTTP request) and labels `write` carries. */
   request(write: AppWrite, hooks: ExchangeHooks): ExchangeHandle {
     const x: Exchange = { write, hooks, conn: null, done: false };
+    if (this.offline) {
+      x.done = true;
+      // The XHR's error event comes in a later turn, as a browser's events do.
+      this.world.nextTurn(() => hooks.failed?.('aborted'));
+      return { abort: () => {}, done: true };
+    }
     this.queue.push(x);
     this.dispatch(false);
     return {
