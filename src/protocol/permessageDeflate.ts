@@ -28,15 +28,25 @@ export class MessageDeflater {
   constructor(
     private readonly windowBits = 15,
     private readonly noContextTakeover = false,
+    /**
+     * Chrome's WebSocketDeflater::Finish (net/websockets/websocket_deflater.cc): an empty message is sent as
+     * the single byte 00 without calling zlib, and the deflate context is reset, so the next message is
+     * compressed as if it were the first. ws (Node's zlib) keeps its context instead.
+     */
+    private readonly emptyResets = false,
   ) {}
 
   /** One whole message's payload, compressed, without the trailing 00 00 ff ff. */
   compress(data: Uint8Array): Uint8Array {
+    if (data.length === 0 && this.emptyResets) {
+      this.stream = null;
+      return Uint8Array.of(0x00);
+    }
     // zlib refuses a raw window of 8 bits and uses 9 (zlib deflateInit2; ws does the same through Node).
     this.stream ??= new Deflate({ raw: true, windowBits: Math.max(9, this.windowBits) });
     // Write, then flush, as ws drives Node's zlib (lib/permessage-deflate.js _compress: write(data) then
     // flush(Z_SYNC_FLUSH)): an empty message then still gives the empty stored block 00 00 00 ff ff (sent as
-    // 00; Chrome's WebSocketDeflater sends the same 00), where a bare second sync flush would give nothing.
+    // 00, as Chrome sends it too), where a bare second sync flush would give nothing.
     this.stream.push(data, Z_NO_FLUSH);
     this.stream.push(EMPTY, Z_SYNC_FLUSH);
     const out = drain(this.stream.chunks);

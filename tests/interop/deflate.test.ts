@@ -141,6 +141,22 @@ describe('the compressed bytes', () => {
     expect(second.length).toBeLessThan(first.length);
   });
 
+  it("Chrome's deflater sends an empty message as 00 and starts afresh after it; ws's keeps its window", () => {
+    const chrome = new MessageDeflater(15, false, true);
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    expect(['Hello', '', 'Hello'].map((m) => hex(chrome.compress(utf8(m))))).toEqual([
+      'f248cdc9c90700',
+      '00',
+      'f248cdc9c90700',
+    ]);
+    const ws = new MessageDeflater();
+    expect(['Hello', '', 'Hello'].map((m) => hex(ws.compress(utf8(m))))).toEqual([
+      'f248cdc9c90700',
+      '00',
+      'f200110000',
+    ]);
+  });
+
   it('damaged data is an error, not a throw', () => {
     const r = new MessageInflater().decompress(Uint8Array.of(0xff, 0xff, 0xff));
     expect(r.ok).toBe(false);

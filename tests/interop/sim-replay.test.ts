@@ -41,7 +41,7 @@ const LINKS = [
   'lesson=websocket&m=s:first&m=c:second&close=s&mss=536',
   // permessage-deflate: the real server is created with perMessageDeflate: true, the real client offers it.
   'lesson=websocket&deflate=1',
-  'lesson=websocket&deflate=1&m=c:Hello&m=c:Hello&m=s:Hi!&m=s:Hi!&m=c:caf%C3%A9&frag=3&close=s',
+  'lesson=websocket&deflate=1&m=c:Hello&m=c:Hello&m=s:Hi!&m=s:Hi!&m=c:caf%C3%A9&m=c:&m=s:&m=c:Hello&m=s:Hi!&frag=3&close=s',
 ];
 
 function scenarioOf(link: string): Scenario {

@@ -7,6 +7,7 @@ import { MessageDeflater, MessageInflater } from '../../protocol/permessageDefla
 import type { DeflateKit } from './websocket';
 
 export const DEFLATE_KIT: DeflateKit = {
-  deflater: (windowBits, noContextTakeover) => new MessageDeflater(windowBits, noContextTakeover),
+  deflater: (windowBits, noContextTakeover, emptyResets) =>
+    new MessageDeflater(windowBits, noContextTakeover, emptyResets),
   inflater: (windowBits, noContextTakeover) => new MessageInflater(windowBits, noContextTakeover),
 };

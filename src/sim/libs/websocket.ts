@@ -318,7 +318,12 @@ interface WsEndOptions {
 
 /** permessage-deflate's two halves, one stream per direction (RFC 7692 §7.2). */
 export interface DeflateKit {
-  deflater(windowBits: number, noContextTakeover: boolean): { compress(data: Uint8Array): Uint8Array };
+  /** `emptyResets`: Chrome's deflater, which resets its context after an empty message (see permessageDeflate.ts). */
+  deflater(
+    windowBits: number,
+    noContextTakeover: boolean,
+    emptyResets: boolean,
+  ): { compress(data: Uint8Array): Uint8Array };
   inflater(
     windowBits: number,
     noContextTakeover: boolean,
@@ -372,8 +377,8 @@ abstract class WsEnd {
     this.deflate = {
       params,
       tx: client
-        ? kit.deflater(params.clientMaxWindowBits, params.clientNoContextTakeover)
-        : kit.deflater(params.serverMaxWindowBits, params.serverNoContextTakeover),
+        ? kit.deflater(params.clientMaxWindowBits, params.clientNoContextTakeover, true)
+        : kit.deflater(params.serverMaxWindowBits, params.serverNoContextTakeover, false),
       rx: client
         ? kit.inflater(params.serverMaxWindowBits, params.serverNoContextTakeover)
         : kit.inflater(params.clientMaxWindowBits, params.clientNoContextTakeover),
@@ -382,8 +387,9 @@ abstract class WsEnd {
 
   /**
    * Whether this end compresses a message of `length` bytes. Chrome: every data message once the extension
-   * is on. ws (lib/sender.js send): always, unless server_no_context_takeover was agreed, when only messages
-   * of at least `threshold` (1024) bytes are.
+   * is on (net/websockets/websocket_deflate_predictor_impl.cc: Predict always answers DEFLATE). ws
+   * (lib/sender.js send): always, unless server_no_context_takeover was agreed, when only messages of at
+   * least `threshold` (1024) bytes are.
    */
   private compresses(length: number): boolean {
     if (!this.deflate) return false;
