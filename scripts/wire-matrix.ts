@@ -131,6 +131,28 @@ function cases(): Case[] {
     name: 'wss: loss on a data segment',
     link: `${wss}&loss=${wireIndexOf(wss, (p) => p.app?.kind === 'ws-frame' && p.from === 'server')}`,
   });
+  // permessage-deflate (deflate=1): tshark inflates each compressed message (RSV1) with the context kept from
+  // the messages before it, so its websocket.payload.text must be the link's text. Not fragmented: tshark 4.0
+  // does not inflate a compressed message split over several frames (it shows the deflate bytes).
+  out.push({ name: 'deflate: the websocket lesson', link: 'lesson=websocket&deflate=1' });
+  out.push({
+    name: 'deflate: repeats, 0-65536 bytes',
+    link:
+      'lesson=websocket&deflate=1&' +
+      ['Hello', 'Hello', '', text(125), text(126, 1), text(65536, 2), 'Hello']
+        .map((m, i) => `m=${i % 3 === 1 ? 's' : 'c'}:${q(m)}`)
+        .join('&'),
+  });
+  out.push({
+    name: 'deflate: mss=536, non-ASCII',
+    link: `lesson=websocket&deflate=1&mss=536&m=c:${q('é😀'.repeat(900))}&m=s:${q(text(5000, 4))}`,
+  });
+  const deflate = 'lesson=websocket&deflate=1';
+  out.push({
+    name: 'deflate: loss on a data segment',
+    link: `${deflate}&loss=${wireIndexOf(deflate, (p) => p.app?.kind === 'ws-frame' && p.from === 'client')}`,
+  });
+  out.push({ name: 'deflate: wss', link: 'lesson=websocket&deflate=1&tls=1&m=c:Hello&m=s:Hello' });
   return out;
 }
 

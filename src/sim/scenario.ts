@@ -53,6 +53,16 @@ export interface Scenario {
    * false, so that every scenario without TLS is the same data (and the same pinned digests) as before it.
    */
   readonly tls?: boolean;
+  /**
+   * The `ws` server is created with `perMessageDeflate: true` (ws's option; its default is off), so it accepts
+   * Chrome's permessage-deflate offer (RFC 7692) and messages travel compressed. Absent means false, like tls.
+   */
+  readonly deflate?: boolean;
+  /**
+   * Step after which Browser 1's own network goes down (its Wi-Fi drops): unlike `drop`, the browser knows and
+   * fires `offline`. Socket.IO lessons only. Absent means null (never), like tls.
+   */
+  readonly offline?: number | null;
 }
 
 export const DEFAULT_SEED = 20111211; // RFC 6455 was published in December 2011.

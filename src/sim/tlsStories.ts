@@ -1,7 +1,9 @@
 /**
- * The stories with the TLS library (scenario.tls: wss://): the page imports this module with `import()` only
- * when such a scenario opens, so the cryptography (@noble) stays out of every other download.
+ * The stories with the TLS library (scenario.tls: wss://) and permessage-deflate's compressor (scenario.deflate):
+ * the page imports this module with `import()` only when such a scenario opens, so the cryptography (@noble)
+ * and pako stay out of every other download.
  */
+import { DEFLATE_KIT } from './libs/deflate';
 import { TLS_KIT } from './libs/tls/kit';
 import { TLS_STEPS, type TlsSupport } from './steps/tls';
 import { socketIoStory } from './stories/socketio/timeline';
@@ -11,6 +13,6 @@ import type { StoryBuilders } from './types';
 const TLS: TlsSupport = { kit: TLS_KIT, steps: TLS_STEPS };
 
 export const TLS_STORIES: StoryBuilders = {
-  websocket: webSocketStory(TLS),
+  websocket: webSocketStory(TLS, DEFLATE_KIT),
   socketio: socketIoStory(TLS),
 };

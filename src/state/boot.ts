@@ -8,7 +8,7 @@
 import { parseLink } from '../lesson/link';
 import { loadLessonContent } from './lesson';
 import { rememberOpeningLink } from './links';
-import { buildWithLoadedStories, ensureStory } from './stories';
+import { buildWithLoadedStories, ensureStory, needsExtraLibraries } from './stories';
 import { createWirewalkStore, type HideFuture, type WirewalkStore } from './store';
 
 type Prefs = {
@@ -47,9 +47,11 @@ function storeFromParsed(
  */
 export async function loadStoreFromLink(link: string, prefs: Prefs = {}): Promise<WirewalkStore> {
   const parsed = parseLink(link);
-  const story = ensureStory(parsed.state.scenario.story, parsed.state.scenario.tls ?? false)?.catch(() => {
-    // The story's chunk could not be fetched: the timeline is one step saying that the story is not loaded.
-  });
+  const story = ensureStory(parsed.state.scenario.story, needsExtraLibraries(parsed.state.scenario))?.catch(
+    () => {
+      // The story's chunk could not be fetched: the timeline is one step saying that the story is not loaded.
+    },
+  );
   // loadLessonContent never rejects: without the content the lesson opens at its first step.
   await Promise.all([story, parsed.state.view.step === null ? loadLessonContent() : null]);
   return storeFromParsed(link, parsed, prefs);

@@ -10,6 +10,7 @@ export type Build = (scenario: Scenario) => Timeline;
  * Makes sure a story can be built: `null` when it can now, else a promise for when it can (the larger stories
  * are loaded on demand).
  */
+/** `tls`: the scenario needs sim/tlsStories.ts (TLS, or permessage-deflate). */
 export type Prepare = (story: Scenario['story'], tls: boolean) => Promise<void> | null;
 
 export interface ScenarioLoader {
@@ -28,7 +29,8 @@ export function scenarioLoader(build: Build, prepare: Prepare): ScenarioLoader {
   let latest = 0;
   const attempt = (ticket: number, scenario: Scenario, apply: (timeline: Timeline) => void): void => {
     if (ticket !== latest) return;
-    const pending = prepare(scenario.story, scenario.tls ?? false);
+    // TLS and permessage-deflate come in the same on-demand chunk (state/stories.ts needsExtraLibraries).
+    const pending = prepare(scenario.story, (scenario.tls ?? false) || (scenario.deflate ?? false));
     if (pending) {
       void pending.then(() => attempt(ticket, scenario, apply)).catch(() => undefined);
       return;

@@ -50,7 +50,15 @@ function loadTlsStories(): Promise<void> {
   return loadingTls;
 }
 
+/**
+ * Whether a scenario needs `sim/tlsStories.ts`: TLS (wss://), or permessage-deflate (deflate=1), whose
+ * compressor (pako) comes in the same chunk so that neither is in the first download.
+ */
+export function needsExtraLibraries(scenario: Scenario): boolean {
+  return (scenario.tls ?? false) || (scenario.deflate ?? false);
+}
+
 /** The timeline of a scenario, told with the stories loaded so far. */
 export function buildWithLoadedStories(scenario: Scenario): Timeline {
-  return buildTimeline(scenario, scenario.tls ? tlsBuilders : builders);
+  return buildTimeline(scenario, needsExtraLibraries(scenario) ? tlsBuilders : builders);
 }

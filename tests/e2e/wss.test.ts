@@ -41,6 +41,23 @@ describe('wss:// in the browser', () => {
     expect(text).toMatch(/TLS adds 1 × 22 = 22 bytes/);
   });
 
+  it('deflate=1 loads the same chunk (pako comes with it) and the inspector shows the compressed frame', async () => {
+    const link = 'lesson=websocket&deflate=1';
+    const t = buildTimeline(parseLink(link).state.scenario, ALL_STORIES);
+    const hello = t.packets.find((p) => p.app?.kind === 'ws-frame' && p.app.opcode === 1)!;
+    const step = t.steps.findIndex((s) => s.packet === hello.id && /RSV1 = 1/.test(s.text)) + 1;
+    const { page } = await e2e.page();
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(e2e.url(`?${link}&step=${step}`));
+    await waitForStage(page);
+    expect(step).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate(() => document.body.innerText)).toContain('RSV1 = 1');
+    expect(requested.some((u) => /\/tlsStories-[^/]*\.js$/.test(u))).toBe(true);
+    await page.getByRole('tab', { name: 'Packet bytes' }).click();
+    await expect.poll(() => page.evaluate(() => document.body.innerText)).toContain('compressed');
+  });
+
   it('a lesson without TLS never downloads the TLS code', async () => {
     const { page } = await e2e.page();
     const requested: string[] = [];

@@ -34,6 +34,9 @@ export const EXTRA_CASES: readonly Omit<GoldenCase, 'text'>[] = [
   { name: 'sio-loss-mss536', link: `lesson=socketio&loss=28&mss=536&m=c:${big}&m=s:${big}` },
   { name: 'sio-walk-all', link: 'lesson=socketio&walk=all&clients=2' },
   { name: 'compare-250', link: 'lesson=polling-vs-websocket&interval=250' },
+  { name: 'ws-deflate', link: 'lesson=websocket&deflate=1&m=c:Hello&m=c:Hello&m=s:Hi!&m=c:&frag=4' },
+  { name: 'ws-deflate-tls', link: 'lesson=websocket&deflate=1&tls=1' },
+  { name: 'sio-offline', link: 'lesson=socketio&offline=81&m=c:Hello&m=c:Are%20you%20there%3F' },
 ];
 
 export const GOLDEN_CASES: readonly GoldenCase[] = [

@@ -39,6 +39,9 @@ const LINKS = [
   'lesson=websocket',
   'lesson=websocket&m=c:Hello&m=s:Hi!&m=c:&m=c:caf%C3%A9%20%F0%9F%98%80%20%D7%A9%D7%9C%D7%95%D7%9D&frag=4&loss=7,12',
   'lesson=websocket&m=s:first&m=c:second&close=s&mss=536',
+  // permessage-deflate: the real server is created with perMessageDeflate: true, the real client offers it.
+  'lesson=websocket&deflate=1',
+  'lesson=websocket&deflate=1&m=c:Hello&m=c:Hello&m=s:Hi!&m=s:Hi!&m=c:caf%C3%A9&m=c:&m=s:&m=c:Hello&m=s:Hi!&frag=3&close=s',
 ];
 
 function scenarioOf(link: string): Scenario {
@@ -63,7 +66,11 @@ describe('the simulated browser talks to a real ws server', () => {
   it.each(LINKS)('%s', async (link) => {
     const scenario = withLongMessage(scenarioOf(link));
     const t = buildTimeline(scenario, ALL_STORIES);
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const wss = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      perMessageDeflate: scenario.deflate ?? false,
+    });
     await once(wss, 'listening');
     const received: string[] = [];
     const closed = new Promise<{ code: number; reason: string }>((resolve) => {
@@ -93,6 +100,12 @@ describe('the simulated browser talks to a real ws server', () => {
     const simHead = headOf(Buffer.from(segmentsOf(t, 'server')[0]!))!;
     expect(realHead.split('\r\n')[0]).toBe('HTTP/1.1 101 Switching Protocols');
     expect(header(realHead, 'Sec-WebSocket-Accept')).toBe(header(simHead, 'Sec-WebSocket-Accept'));
+    // ws's 101 and the simulated one are the same bytes: its header order, and its answer to Chrome's offer
+    // (Sec-WebSocket-Extensions: permessage-deflate with deflate=1, no such header without).
+    expect(realHead).toBe(simHead);
+    expect(header(realHead, 'Sec-WebSocket-Extensions')).toBe(
+      scenario.deflate ? 'permessage-deflate' : undefined,
+    );
   });
 });
 
@@ -122,7 +135,10 @@ describe('the simulated server talks to a real ws client', () => {
     await once(server, 'listening');
     const { port } = server.address() as net.AddressInfo;
 
+    // ws's client offers `permessage-deflate; client_max_window_bits`, as Chrome does.
     const ws = new WebSocket(`ws://127.0.0.1:${port}/chat`);
+    let extensions = '';
+    ws.on('upgrade', (res) => (extensions = String(res.headers['sec-websocket-extensions'] ?? '')));
     const received: string[] = [];
     let opened = false;
     ws.on('open', () => (opened = true));
@@ -134,6 +150,7 @@ describe('the simulated server talks to a real ws client', () => {
     server.close();
 
     expect(opened).toBe(true);
+    expect(extensions).toBe(scenario.deflate ? 'permessage-deflate' : '');
     expect(received).toEqual(scenario.messages.filter((m) => m.from === 's').map((m) => m.text));
     expect(code).toBe(1000);
     expect(reason.toString()).toBe('bye');

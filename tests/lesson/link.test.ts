@@ -827,10 +827,25 @@ const everyParameter = (validOnly: boolean): fc.Arbitrary<readonly Given[]> =>
         lesson.valid &&
         parseLink(`?lesson=${encodeURIComponent(lesson.values.at(-1) ?? '')}`).state.scenario.story ===
           'compare';
-      if (onCompare && tls.valid && tls.values.at(-1) === '1') {
-        return given.map((g) => (g === tls ? { ...g, values: ['0'] } : g));
+      const withTls =
+        onCompare && tls.valid && tls.values.at(-1) === '1'
+          ? given.map((g) => (g === tls ? { ...g, values: ['0'] } : g))
+          : given;
+      // deflate=1 outside the websocket story is likewise a problem of the pair: give it there only.
+      const deflate = withTls.find((g) => g.param.name === 'deflate')!;
+      const story = lesson.valid
+        ? parseLink(`?lesson=${encodeURIComponent(lesson.values.at(-1) ?? '')}`).state.scenario.story
+        : 'websocket';
+      const withDeflate =
+        story !== 'websocket' && deflate.valid && deflate.values.at(-1) === '1'
+          ? withTls.map((g) => (g === deflate ? { ...g, values: ['0'] } : g))
+          : withTls;
+      // offline=<step> outside the Socket.IO story likewise.
+      const offline = withDeflate.find((g) => g.param.name === 'offline')!;
+      if (story !== 'socketio' && offline.valid && offline.values.at(-1) !== 'none') {
+        return withDeflate.map((g) => (g === offline ? { ...g, values: ['none'] } : g));
       }
-      return given;
+      return withDeflate;
     });
 
 function linkOf(given: readonly Given[]): string {
@@ -844,6 +859,18 @@ describe('tls on the polling comparison', () => {
     expect(problems.map((p) => p.param)).toEqual(['tls']);
     expect(state.scenario.tls).toBeUndefined();
     expect(parseLink('?lesson=websocket&tls=1').problems).toEqual([]);
+  });
+});
+
+describe('deflate outside the websocket story', () => {
+  it('is reported and not used: only the ws server of the WebSocket lessons is given perMessageDeflate', () => {
+    const { state, problems } = parseLink('?lesson=socketio&deflate=1');
+    expect(problems.map((p) => p.param)).toEqual(['deflate']);
+    expect(state.scenario.deflate).toBeUndefined();
+    const ok = parseLink('?lesson=websocket&deflate=1');
+    expect(ok.problems).toEqual([]);
+    expect(ok.state.scenario.deflate).toBe(true);
+    expect(serialiseLink(ok.state)).toBe('lesson=websocket&deflate=1');
   });
 });
 
@@ -861,8 +888,13 @@ describe('every parameter of LINK_PARAMS', () => {
         expect(problems).toEqual([]);
         for (const g of given) {
           const part: Record<string, unknown> = state[g.param.part] as never;
-          // An optional flag (tls) is absent when off: absent reads as 0.
-          const value = g.param.name === 'tls' ? (part[g.param.field] ?? false) : part[g.param.field];
+          // An optional flag (tls, deflate) is absent when off: absent reads as 0.
+          const optional = g.param.name === 'tls' || g.param.name === 'deflate';
+          const value = optional
+            ? (part[g.param.field] ?? false)
+            : g.param.name === 'offline'
+              ? (part[g.param.field] ?? null)
+              : part[g.param.field];
           expect(value, g.param.name).toEqual(expectedValue(g.param, g.values));
         }
       }),

@@ -420,3 +420,62 @@ describe('determinism', () => {
     expect(b.port).not.toBe(a.port);
   });
 });
+
+describe('offline=: the browser’s own network goes down (engine.io-client’s offline listener)', () => {
+  const base = 'lesson=socketio&m=c:one&m=s:two&m=c:three&m=c:four&m=s:five&ping=0';
+  const calm = timeline(base);
+  const stepOf = (re: RegExp): number => calm.steps.findIndex((s) => re.test(s.title)) + 1;
+  const moments = {
+    'as Browser 1 emits': stepOf(/^Browser: socket\.emit\("chat message", "one"\)/),
+    'between two messages': stepOf(/^Browser: message: three/),
+    'before the acknowledgement': stepOf(/^Browser: socket\.emit\("users online"/),
+  };
+  it.each(Object.entries(moments))('offline %s (step %i)', (_, at) => {
+    expect(at).toBeGreaterThan(0);
+    const t = timeline(`${base}&offline=${at}`);
+    const down = t.steps.find((s) => s.title === 'Browser goes offline')!;
+    const up = t.steps.find((s) => s.title === 'Browser is online again')!;
+    expect(down).toBeDefined();
+    expect(up).toBeDefined();
+    // lib/socket.ts: onClose("transport close") at once, not after a missed heartbeat.
+    const disconnect = t.steps.find((s) => s.title === "Browser: 'disconnect' (transport close)")!;
+    expect(disconnect.time).toBe(down.time);
+    expect(t.steps.some((s) => s.title.includes('ping timeout'))).toBe(false);
+    // The transport closes the ordinary way: a Close frame, never a reset, until the Manager has reconnected.
+    const back = t.steps.find((s) => /^Browser: reconnect after/.test(s.title))!;
+    expect(
+      t.packets.some((p) => p.tcp.flags.includes('RST') && p.sentAt >= down.time && p.sentAt <= back.time),
+    ).toBe(false);
+    const closeFrames = t.packets.filter(
+      (p) => p.from === 'client' && p.app?.kind === 'ws-frame' && p.app.opcode === 8 && p.sentAt >= down.time,
+    );
+    expect(closeFrames.length).toBeGreaterThan(0);
+    // While offline Chrome fails every new request at once: no new connection is tried.
+    const offlineSyns = t.packets.filter(
+      (p) =>
+        p.from === 'client' && p.tcp.flags.join() === 'SYN' && p.sentAt > down.time && p.sentAt < up.time,
+    );
+    expect(offlineSyns).toEqual([]);
+    const lines = t.steps.flatMap((s) => s.console ?? []).map((c) => c.text);
+    expect(lines).toContain('connect_error: xhr poll error');
+    expect(lines.filter((l) => /^reconnect after 2 attempt/.test(l))).toHaveLength(1);
+    expect(messagesAt(t, 'client')).toEqual(['one', 'two', 'three', 'four', 'five']);
+    expect(messagesAt(t, 'server')).toEqual(['one', 'three', 'four']);
+    expect(captureTexts(timelinePcap(t, 'server'))).toEqual(timelineTexts(t, 'server'));
+  });
+
+  it('drop= stays the silent failure: nothing tells the page, the heartbeat does', () => {
+    const t = timeline(`${base}&drop=${moments['between two messages']}`);
+    const down = t.steps.find((s) => /network path .* breaks/.test(s.title))!;
+    const disconnect = t.steps.find((s) => /^Browser: 'disconnect'/.test(s.title))!;
+    expect(disconnect.title).toBe("Browser: 'disconnect' (ping timeout)");
+    expect(disconnect.time).toBeGreaterThan(down.time);
+  });
+
+  it('is refused outside the Socket.IO lessons, and written back as given', () => {
+    const { problems, state } = parseLink('lesson=websocket&offline=5');
+    expect(problems.map((p) => p.param)).toEqual(['offline']);
+    expect(state.scenario.offline).toBeUndefined();
+    expect(scenario('lesson=socketio&offline=7').offline).toBe(7);
+  });
+});

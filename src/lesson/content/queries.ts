@@ -29,7 +29,8 @@ export function appBytes(p: Packet): Uint8Array {
 /** The WebSocket frame a packet carries whole, or null. */
 export function wsFrameOf(p: Packet): WsFrameRepr | null {
   if (p.app?.kind !== 'ws-frame') return null;
-  const r = decodeWsFrame(appBytes(p));
+  // The simulator's frames are valid; RSV1 marks a compressed one when deflate=1 (RFC 7692).
+  const r = decodeWsFrame(appBytes(p), { deflate: true });
   return r.ok ? r.repr : null;
 }
 

@@ -81,6 +81,7 @@ export const LINK_PARAMS = [
   },
   { name: 'emit', part: 'scenario', field: 'emit', kind: 'choice', options: EMIT_KINDS },
   { name: 'drop', part: 'scenario', field: 'drop', kind: 'whole', min: 1, max: MAX_UINT32, none: true },
+  { name: 'offline', part: 'scenario', field: 'offline', kind: 'whole', min: 1, max: MAX_UINT32, none: true },
   { name: 'transport', part: 'scenario', field: 'transport', kind: 'choice', options: TRANSPORTS },
   {
     name: 'interval',
@@ -92,6 +93,7 @@ export const LINK_PARAMS = [
     none: false,
   },
   { name: 'tls', part: 'scenario', field: 'tls', kind: 'flag' },
+  { name: 'deflate', part: 'scenario', field: 'deflate', kind: 'flag' },
   {
     name: 'm',
     part: 'scenario',

@@ -183,6 +183,18 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
   const clients = r.whole('clients', base.clients);
   const emit = r.choice('emit', base.emit);
   const drop = r.optionalWhole('drop', base.drop);
+  const offlineAsked = r.optionalWhole('offline', base.offline ?? null);
+  // `offline` is engine.io-client's 'offline' listener (lib/socket.ts): only the Socket.IO lessons have it. A
+  // bare WebSocket does not close when the browser goes offline, and the comparison has no Socket.IO.
+  const offline = base.story === 'socketio' ? offlineAsked : null;
+  if (offlineAsked !== null && offline === null) {
+    known.add(
+      'offline',
+      `offline=${offlineAsked} applies to the Socket.IO lessons only (engine.io-client listens for the ` +
+        "browser's offline event); using none",
+      'none',
+    );
+  }
   const transport = r.choice('transport', base.transport);
   const interval = r.whole('interval', base.interval);
   const tlsAsked = r.flag('tls', base.tls ?? false);
@@ -196,12 +208,26 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
       '0',
     );
   }
+  const deflateAsked = r.flag('deflate', base.deflate ?? false);
+  // permessage-deflate is modelled between Chrome and a plain `ws` server (the websocket story); socket.io's
+  // server (engine.io) has its own perMessageDeflate option, off by default, and the comparison measures
+  // uncompressed bytes: a deflate=1 there would be silently ignored, so say so.
+  const deflate = deflateAsked && base.story === 'websocket';
+  if (deflateAsked && !deflate) {
+    known.add(
+      'deflate',
+      'deflate=1 applies to the WebSocket lessons only (a ws server with perMessageDeflate); using deflate=0',
+      '0',
+    );
+  }
   const messages = readMessages(r, base.messages);
   const view = readView(r);
-  const { tls: _baseTls, ...untouched } = base;
+  const { tls: _baseTls, deflate: _baseDeflate, offline: _baseOffline, ...untouched } = base;
   const scenario: Scenario = {
     ...untouched,
     ...(tls ? { tls: true } : {}),
+    ...(deflate ? { deflate: true } : {}),
+    ...(offline !== null ? { offline } : {}),
     messages,
     seed,
     mss,

@@ -64,9 +64,11 @@ export function scenarioQuery(scenario: Scenario): { readonly lesson: string; re
   if (s.clients !== base.clients) put('clients', String(s.clients));
   if (s.emit !== base.emit) put('emit', s.emit);
   if (s.drop !== base.drop) put('drop', nullable(s.drop));
+  if ((s.offline ?? null) !== (base.offline ?? null)) put('offline', nullable(s.offline ?? null));
   if (s.transport !== base.transport) put('transport', s.transport);
   if (s.interval !== base.interval) put('interval', String(s.interval));
   if ((s.tls ?? false) !== (base.tls ?? false)) put('tls', s.tls ? '1' : '0');
+  if ((s.deflate ?? false) !== (base.deflate ?? false)) put('deflate', s.deflate ? '1' : '0');
   if (!sameMessages(s.messages, base.messages)) {
     if (s.messages.length === 0) parts.push('m=');
     for (const m of s.messages) put('m', `${m.from}:${m.text}`);

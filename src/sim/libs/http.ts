@@ -28,7 +28,7 @@ import { NS_PER_MS, type SecureTransport, type StreamSocket, type World } from '
 import type { AppWrite } from '../engine/packet';
 import { ByteQueue } from '../engine/byteQueue';
 import type { HostInfo } from '../types';
-import type { WsRequestFields } from './websocket';
+import type { WsRequest } from './websocket';
 
 export const HTTP_TIMING = {
   /** Node's `http.Server#keepAliveTimeout` default. */
@@ -72,22 +72,45 @@ const CLIENT_HINTS = {
 } as const satisfies Record<string, readonly [string, string]>;
 
 /**
- * The fields Chrome puts in a WebSocket upgrade request to `path` on the page's server: the RFC 6455
- * fields plus its identity and a compression offer (permessage-deflate, RFC 7692).
+ * Chrome's WebSocket upgrade request to `path` on the page's server, given its Sec-WebSocket-Key: the
+ * headers in the order Debian's Chromium 156 wrote them (../shared/reference/routed/chromium-ws.pcap, the
+ * `GET /chat` frame; over TLS chromium-wss.pcap frame 39 has the same list), each from its source:
+ * - Host, Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13, Sec-WebSocket-Key: RFC 6455
+ *   §4.1 (the protocol's rule); Origin: RFC 6455 §4.1 item 8 and the Fetch standard (the page's origin).
+ * - Pragma: no-cache, Cache-Control: no-cache: the Fetch standard, "HTTP-network-or-cache fetch": a request
+ *   whose cache mode is "no-store" (every WebSocket request, "establish a WebSocket connection") gets both.
+ * - User-Agent, Accept-Encoding, Accept-Language: Chrome's own, the values of its other requests (the
+ *   capture's identity is HeadlessChrome/156; the simulated browser keeps BROWSER_IDENTITY's desktop string).
+ *   Over TLS Chrome also offers br and zstd (chromium-wss.pcap frame 39). No Sec-Fetch-* or client hints on
+ *   an upgrade request (the same frame).
+ * - Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits: Chrome's compression offer
+ *   (RFC 7692 §5, §7.1.2.2: a valueless client_max_window_bits says the server may ask for a smaller window).
  */
-export function browserWsRequest(path: string, secure = false): WsRequestFields {
-  return {
-    host: BROWSER_IDENTITY.host,
-    path,
-    // wss:// from an https:// page: the Origin is https (chromium-wss.pcap frame 39); Chrome adds no
-    // Sec-Fetch-* or client hints to an upgrade request (the same frame).
-    origin: pageOrigin(secure).origin,
-    extraHeaders: [
+export function browserWsRequest(path: string, secure = false): WsRequest {
+  const origin = pageOrigin(secure).origin;
+  return (key) => ({
+    method: 'GET',
+    target: path,
+    version: 'HTTP/1.1',
+    headers: [
+      ['Host', BROWSER_IDENTITY.host],
+      ['Connection', 'Upgrade'],
+      ['Pragma', 'no-cache'],
+      ['Cache-Control', 'no-cache'],
       ['User-Agent', BROWSER_IDENTITY.userAgent],
-      ['Sec-WebSocket-Extensions', 'permessage-deflate; client_max_window_bits'],
+      ['Upgrade', 'websocket'],
+      ['Origin', origin],
+      ['Sec-WebSocket-Version', '13'],
+      ['Accept-Encoding', secure ? 'gzip, deflate, br, zstd' : 'gzip, deflate'],
+      ['Accept-Language', 'en-US,en;q=0.9'],
+      ['Sec-WebSocket-Key', key],
+      ['Sec-WebSocket-Extensions', CHROME_DEFLATE_OFFER],
     ],
-  };
+  });
 }
+
+/** Chrome's permessage-deflate offer, as chromium-ws.pcap has it (RFC 7692 §7.1). */
+export const CHROME_DEFLATE_OFFER = 'permessage-deflate; client_max_window_bits';
 
 /** RFC 9110 §5.6.7 IMF-fixdate of a simulated instant, e.g. `Sun, 11 Dec 2011 00:00:00 GMT`. */
 export function httpDate(nowNs: number): string {
@@ -256,6 +279,11 @@ export class BrowserHttp {
   private readonly conns: PoolConn[] = [];
   private readonly queue: Exchange[] = [];
   private opened = 0;
+  /**
+   * The browser's own network is down (navigator.onLine false). Chrome then fails a new request at once,
+   * without sending anything (net::ERR_INTERNET_DISCONNECTED; the XHR fires 'error'): Chrome's choice.
+   */
+  offline = false;
 
   constructor(
     private readonly world: World,
@@ -275,6 +303,12 @@ export class BrowserHttp {
   /** Send a request whose bytes (an encoded HTTP request) and labels `write` carries. */
   request(write: AppWrite, hooks: ExchangeHooks): ExchangeHandle {
     const x: Exchange = { write, hooks, conn: null, done: false };
+    if (this.offline) {
+      x.done = true;
+      // The XHR's error event comes in a later turn, as a browser's events do.
+      this.world.nextTurn(() => hooks.failed?.('aborted'));
+      return { abort: () => {}, done: true };
+    }
     this.queue.push(x);
     this.dispatch(false);
     return {

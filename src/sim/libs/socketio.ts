@@ -131,7 +131,14 @@ export type SioAppEvent =
       readonly socketId: string;
       readonly reason: string;
     }
-  | { readonly kind: 'network'; readonly browser: HostId; readonly up: boolean; readonly waited?: boolean }
+  | {
+      readonly kind: 'network';
+      readonly browser: HostId;
+      readonly up: boolean;
+      readonly waited?: boolean;
+      /** The browser's own network (offline=): it fires offline/online. Otherwise a router on the path. */
+      readonly offline?: boolean;
+    }
   | {
       readonly kind: 'reconnect-attempt';
       readonly browser: HostId;
@@ -590,6 +597,20 @@ export class SioClient {
     if (live) this.packet(p);
     else this.sendBuffer.push(p);
     return info;
+  }
+
+  /**
+   * The browser's own network goes down (`up` false) or comes back. Going down, the window fires `offline`:
+   * engine.io-client's listener (lib/socket.ts, added when the host is not localhost) calls
+   * onClose("transport close", { description: "network connection lost" }) at once, which closes the
+   * transport the ordinary way (a WebSocket's close(): a Close frame, which the dead link will hold up);
+   * no heartbeat is waited for. The Manager then reconnects with its backoff; while offline Chrome fails each
+   * attempt's request at once (BrowserHttp.offline). Coming back, Chrome fires `online`, which neither
+   * engine.io-client nor socket.io-client listens for: the next scheduled attempt simply succeeds.
+   */
+  network(up: boolean): void {
+    this.http.offline = !up;
+    if (!up && this.engine?.readyState === 'open') this.engine.onClose('transport close', false);
   }
 
   /** `socket.disconnect()`: DISCONNECT if connected, then the Manager closes Engine.IO for good. */

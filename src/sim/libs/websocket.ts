@@ -5,9 +5,10 @@
  * request's fields, the key and masking-key source, the hooks and how writes are labelled come in
  * as arguments.
  *
- * - The browser sends `GET <path>` with Host, Upgrade, Connection, Sec-WebSocket-Key, Origin and
- *   Sec-WebSocket-Version 13 (plus any headers the caller adds, e.g. Chrome's); the server answers
- *   101 with the Accept value (§4.2.2), which the browser checks before it fires `onopen` (§4.1).
+ * - The browser sends `GET <path>` laid out by the caller (Chrome's headers in Chrome's order:
+ *   sim/libs/http.ts browserWsRequest); the server answers 101 as ws 8 writes it (websocket-server.js
+ *   completeUpgrade: Upgrade, Connection, Sec-WebSocket-Accept, then Sec-WebSocket-Extensions only when
+ *   it accepted an extension), which the browser checks before it fires `onopen` (§4.1).
  * - Client frames are masked with a fresh key from the given source (§5.3); server frames never are.
  * - A message longer than `frag` bytes (UTF-8) goes as a first frame and continuation frames of
  *   `frag` bytes each (§5.4); otherwise as one frame.
@@ -18,19 +19,24 @@
  *   that it holds the TIME_WAIT state"); the browser closes its side when it sees the server's FIN and
  *   then fires `onclose`. `ws` emits 'close' once TCP has closed.
  * - A handshake the browser rejects, or a frame that does not decode, fails the connection (§7.1.7).
+ * - permessage-deflate (RFC 7692), when the server was created with ws's `perMessageDeflate: true` and the
+ *   browser offered it: each end compresses a whole message with its own deflate stream, kept from message
+ *   to message (no *_no_context_takeover was agreed), and marks the first frame with RSV1 (§6). Whose choice
+ *   a message is compressed: Chrome compresses every data message once the extension is on; ws compresses
+ *   every message too (lib/websocket.js send: `compress: true` by default; lib/sender.js send applies its
+ *   `threshold` of 1024 bytes only when server_no_context_takeover was agreed, which Chrome does not ask).
  */
-import { utf8 } from '../../protocol/bytes';
+import { concatBytes, strictUtf8, utf8 } from '../../protocol/bytes';
+import type { DecodeResult, FieldAnnotation } from '../../protocol/fields';
 import {
   decodeHttpRequest,
   decodeHttpResponse,
   encodeHttpRequest,
   encodeHttpResponse,
   headerValue,
-  upgradeRequest,
   upgradeResponse,
   websocketAccept,
   websocketKey,
-  type HttpHeaders,
   type HttpRequestRepr,
   type HttpResponseRepr,
 } from '../../protocol/http';
@@ -44,6 +50,13 @@ import {
   reassemble,
   type WsFrameRepr,
 } from '../../protocol/websocket';
+import {
+  PERMESSAGE_DEFLATE,
+  clientAcceptDeflate,
+  parseExtensions,
+  wsAcceptDeflate,
+  type DeflateParams,
+} from '../../protocol/wsExtensions';
 import { ByteQueue } from '../engine/byteQueue';
 import type { Socket, SocketHandlers, StreamSocket, World } from '../engine/network';
 import type { AppWrite } from '../engine/packet';
@@ -67,6 +80,8 @@ export interface StoryWrite extends AppWrite {
   /** 0-based frame index and frame count, for a fragmented message. */
   readonly fragment?: { readonly index: number; readonly count: number };
   readonly frame?: WsFrameRepr;
+  /** The message's own bytes, when the frame carries it compressed (permessage-deflate, RFC 7692). */
+  readonly inflated?: Uint8Array;
   /** Set when TLS carries the write: its records, and the plaintext write inside them. */
   readonly tls?: TlsWriteInfo;
 }
@@ -84,6 +99,8 @@ export type WsAppEvent =
       readonly text: string;
       readonly bytes: number;
       readonly frames: number;
+      /** Bytes of compressed payload the frames carried, when the message came compressed (RFC 7692). */
+      readonly compressed?: number;
     }
   | { readonly kind: 'pong'; readonly host: HostInfo }
   | { readonly kind: 'close-start'; readonly host: HostInfo; readonly code: number; readonly reason: string }
@@ -112,6 +129,8 @@ export interface WsObserver {
 export interface FrameExtra {
   readonly message?: number;
   readonly fragment?: { readonly index: number; readonly count: number };
+  /** The message's own bytes, when the frame carries it compressed (RFC 7692): the inspector shows both. */
+  readonly inflated?: Uint8Array;
 }
 
 /**
@@ -159,8 +178,8 @@ export function frameExtent(q: ByteQueue): number | null {
   return header + length;
 }
 
-function frameInfo(repr: WsFrameRepr): StoryWrite['info'] {
-  const text = TEXT.decode(repr.payload);
+function frameInfo(repr: WsFrameRepr, inflated?: Uint8Array): StoryWrite['info'] {
+  const text = TEXT.decode(inflated ?? repr.payload);
   if (repr.opcode === WS_OPCODES.close) {
     const close = decodeClosePayload(repr.payload);
     return {
@@ -207,19 +226,67 @@ export const PLAIN_WS_WRITES: WsWrites = {
     fields: null,
     purpose: 'upgrade-response',
   }),
-  frame: (repr, from, purpose, extra): StoryWrite => ({
-    layer: 'websocket',
-    bytes: encodeWsFrame(repr),
-    info: frameInfo(repr),
-    summary: frameSummary(repr),
-    from,
-    firstPacket: -1,
-    fields: null,
-    purpose,
-    frame: repr,
-    ...extra,
-  }),
+  frame: (repr, from, purpose, extra): StoryWrite => {
+    const bytes = encodeWsFrame(repr);
+    return {
+      layer: 'websocket',
+      bytes,
+      info: frameInfo(repr, extra.inflated),
+      summary: extra.inflated ? compressedSummary(repr, extra.inflated) : frameSummary(repr),
+      from,
+      firstPacket: -1,
+      fields: extra.inflated ? compressedFields(bytes, from, extra) : null,
+      purpose,
+      frame: repr,
+      ...extra,
+    };
+  },
 };
+
+/** 'WebSocket Text [FIN] [RSV1] [MASKED] (compressed 7 bytes) "Hello"': the label of a compressed frame. */
+function compressedSummary(repr: WsFrameRepr, inflated: Uint8Array): string {
+  const label = frameSummary({ ...repr, payload: inflated.subarray(0, 256) });
+  const cut = label.indexOf(' "');
+  const note = `(compressed, ${repr.payload.length} bytes)`;
+  return cut < 0 ? `${label} ${note}` : `${label.slice(0, cut)} ${note}${label.slice(cut)}`;
+}
+
+/**
+ * The inspector's annotations of a compressed frame: the frame's own (RSV1 allowed: the extension was agreed),
+ * the payload shown as the deflate bytes it is, and what they inflate to (RFC 7692 §7.2).
+ */
+function compressedFields(
+  bytes: Uint8Array,
+  from: 'client' | 'server',
+  extra: FrameExtra,
+): FieldAnnotation[] {
+  const decoded = decodeWsFrame(bytes, { from, deflate: true });
+  if (!decoded.ok) return [];
+  const whole = extra.fragment === undefined || extra.fragment.count === 1;
+  const part = whole ? '' : ` (piece ${extra.fragment!.index + 1} of ${extra.fragment!.count})`;
+  const text = TEXT.decode(extra.inflated!);
+  const shown = text.length > 60 ? `${JSON.stringify(text.slice(0, 60))}…` : JSON.stringify(text);
+  return decoded.fields.map((f) => {
+    if (f.key === 'rsv1' && decoded.repr.rsv1) {
+      // RFC 7692 §6: RSV1 is the "Per-Message Compressed" bit, set on a compressed message's first frame.
+      return {
+        ...f,
+        value: '1 (compressed)',
+        meaning: 'permessage-deflate (RFC 7692 §6): the message this frame starts is compressed.',
+      };
+    }
+    if (f.key !== 'payload') return f;
+    return {
+      ...f,
+      name: `${f.name}, compressed`,
+      meaning:
+        // RFC 7692 §7.2.1: raw DEFLATE with the trailing 00 00 ff ff of a sync flush removed.
+        `Raw DEFLATE data${part} (RFC 7692 §7.2.1: the final 00 00 ff ff of the sync flush is left off). ` +
+        `Inflated, the message is ${extra.inflated!.length} bytes: ${shown}. The compression is the ` +
+        'permessage-deflate extension agreed in the upgrade (Sec-WebSocket-Extensions), not a layer of its own.',
+    };
+  });
+}
 
 function dataFrame(
   opcode: number,
@@ -241,7 +308,37 @@ interface WsEndOptions {
   readonly writes?: WsWrites;
   /** The scenario index of the n-th message this end receives, for the timeline's events. */
   readonly messageIndices?: readonly number[];
+  /**
+   * permessage-deflate's compressor (protocol/permessageDeflate.ts), given only by the stories that may
+   * compress, so that pako loads with them alone. The browser always offers the extension (Chrome does); a
+   * server with a kit is a ws server created with `perMessageDeflate: true`.
+   */
+  readonly deflate?: DeflateKit;
 }
+
+/** permessage-deflate's two halves, one stream per direction (RFC 7692 §7.2). */
+export interface DeflateKit {
+  /** `emptyResets`: Chrome's deflater, which resets its context after an empty message (see permessageDeflate.ts). */
+  deflater(
+    windowBits: number,
+    noContextTakeover: boolean,
+    emptyResets: boolean,
+  ): { compress(data: Uint8Array): Uint8Array };
+  inflater(
+    windowBits: number,
+    noContextTakeover: boolean,
+  ): { decompress(data: Uint8Array): DecodeResult<Uint8Array> };
+}
+
+/** The agreed extension at work on one end. */
+interface DeflateAtWork {
+  readonly params: DeflateParams;
+  readonly tx: { compress(data: Uint8Array): Uint8Array };
+  readonly rx: { decompress(data: Uint8Array): DecodeResult<Uint8Array> };
+}
+
+/** ws's PerMessageDeflate `threshold` default (lib/permessage-deflate.js). */
+export const WS_DEFLATE_THRESHOLD = 1024;
 
 /** Shared frame handling of both ends. */
 abstract class WsEnd {
@@ -260,6 +357,9 @@ abstract class WsEnd {
   protected closeSent = false;
   protected closeReceived: { code: number | null; reason: string } | null = null;
   protected failed = false;
+  protected readonly deflateKit: DeflateKit | null;
+  /** permessage-deflate, once both ends agreed on it in the opening handshake. */
+  deflate: DeflateAtWork | null = null;
   hooks: WsHooks = {};
 
   constructor(o: WsEndOptions, role: 'client' | 'server') {
@@ -268,6 +368,33 @@ abstract class WsEnd {
     this.observer = o.observer ?? SILENT;
     this.writes = o.writes ?? PLAIN_WS_WRITES;
     this.messageIndices = o.messageIndices ?? [];
+    this.deflateKit = o.deflate ?? null;
+  }
+
+  /** Put the agreed extension to work: this end compresses with its own window, inflates with the peer's. */
+  protected startDeflate(kit: DeflateKit, params: DeflateParams): void {
+    const client = this.role === 'client';
+    this.deflate = {
+      params,
+      tx: client
+        ? kit.deflater(params.clientMaxWindowBits, params.clientNoContextTakeover, true)
+        : kit.deflater(params.serverMaxWindowBits, params.serverNoContextTakeover, false),
+      rx: client
+        ? kit.inflater(params.serverMaxWindowBits, params.serverNoContextTakeover)
+        : kit.inflater(params.clientMaxWindowBits, params.clientNoContextTakeover),
+    };
+  }
+
+  /**
+   * Whether this end compresses a message of `length` bytes. Chrome: every data message once the extension
+   * is on (net/websockets/websocket_deflate_predictor_impl.cc: Predict always answers DEFLATE). ws
+   * (lib/sender.js send): always, unless server_no_context_takeover was agreed, when only messages of at
+   * least `threshold` (1024) bytes are.
+   */
+  private compresses(length: number): boolean {
+    if (!this.deflate) return false;
+    if (this.role === 'client') return true;
+    return !this.deflate.params.serverNoContextTakeover || length >= WS_DEFLATE_THRESHOLD;
   }
 
   protected emit(e: WsAppEvent): void {
@@ -283,7 +410,7 @@ abstract class WsEnd {
       if (this.failed) return;
       const extent = frameExtent(this.rx);
       if (extent === null || this.rx.length < extent) return;
-      const decoded = decodeWsFrame(this.rx.take(extent), { from });
+      const decoded = decodeWsFrame(this.rx.take(extent), { from, deflate: this.deflate !== null });
       if (!decoded.ok) {
         this.fail(decoded.error.message, decoded.error.message);
         return;
@@ -321,9 +448,27 @@ abstract class WsEnd {
     if (!f.fin) return;
     const frames = this.fragments;
     this.fragments = [];
-    // decodeWsFrame has checked a single frame's UTF-8; fragments are joined and checked by reassemble.
-    const joined = frames.length === 1 ? null : reassemble(frames);
-    const data = joined === null ? f.payload : joined.ok ? joined.messages[0]?.data : undefined;
+    let data: Uint8Array | undefined;
+    let compressed: number | undefined;
+    if (frames[0]!.rsv1 && this.deflate) {
+      // RFC 7692 §7.2.2: join the frames' payloads, append 00 00 ff ff, inflate; then §8.1's UTF-8 check.
+      const joined = concatBytes(...frames.map((g) => g.payload));
+      const inflated = this.deflate.rx.decompress(joined);
+      if (!inflated.ok) {
+        this.fail(inflated.error.message, inflated.error.message);
+        return;
+      }
+      if (frames[0]!.opcode === WS_OPCODES.text && strictUtf8(inflated.repr) === null) {
+        this.fail('the inflated text is not valid UTF-8', 'invalid UTF-8');
+        return;
+      }
+      data = inflated.repr;
+      compressed = joined.length;
+    } else {
+      // decodeWsFrame has checked a single frame's UTF-8; fragments are joined and checked by reassemble.
+      const joined = frames.length === 1 ? null : reassemble(frames);
+      data = joined === null ? f.payload : joined.ok ? joined.messages[0]?.data : undefined;
+    }
     if (!data) return;
     // §7.1.4 / §5.5.1: after a Close frame was sent, data still arriving is read (ws does so too).
     const nth = this.received++;
@@ -335,6 +480,7 @@ abstract class WsEnd {
       text,
       bytes: data.length,
       frames: frames.length,
+      ...(compressed === undefined ? {} : { compressed }),
     });
     this.hooks.message?.(text, nth);
   }
@@ -372,21 +518,27 @@ abstract class WsEnd {
   /** `ws.send(text)`: one frame, or fragments of `frag` bytes; `message` labels it for the timeline. */
   send(text: string, o: { readonly message?: number; readonly frag?: number | null } = {}): void {
     if (this.readyState !== 'OPEN') return;
-    const bytes = utf8(text);
+    const raw = utf8(text);
+    // RFC 7692 §7.2.1: the whole message is compressed first; the frames then carry the compressed bytes.
+    const compress = this.compresses(raw.length);
+    const bytes = compress ? this.deflate!.tx.compress(raw) : raw;
     const frag = o.frag ?? null;
-    const message = o.message === undefined ? {} : { message: o.message };
+    const message = {
+      ...(o.message === undefined ? {} : { message: o.message }),
+      ...(compress ? { inflated: raw } : {}),
+    };
     if (frag === null || bytes.length <= frag) {
-      this.writeFrame(dataFrame(WS_OPCODES.text, true, bytes, this.maskKey()), 'message', message);
+      const repr = { ...dataFrame(WS_OPCODES.text, true, bytes, this.maskKey()), rsv1: compress };
+      this.writeFrame(repr, 'message', message);
       return;
     }
     const count = Math.ceil(bytes.length / frag);
     for (let i = 0; i < count; i++) {
       const part = bytes.subarray(i * frag, Math.min((i + 1) * frag, bytes.length));
       const opcode = i === 0 ? WS_OPCODES.text : WS_OPCODES.continuation;
-      this.writeFrame(dataFrame(opcode, i === count - 1, part, this.maskKey()), 'message', {
-        ...message,
-        fragment: { index: i, count },
-      });
+      // RFC 7692 §6.1: RSV1 on the first frame only.
+      const repr = { ...dataFrame(opcode, i === count - 1, part, this.maskKey()), rsv1: compress && i === 0 };
+      this.writeFrame(repr, 'message', { ...message, fragment: { index: i, count } });
     }
   }
 
@@ -431,15 +583,11 @@ abstract class WsEnd {
   }
 }
 
-/** The fields of the browser's upgrade request the caller chooses (the rest are RFC 6455's). */
-export interface WsRequestFields {
-  /** The Host header. */
-  readonly host: string;
-  readonly path: string;
-  readonly origin: string;
-  /** Headers after Sec-WebSocket-Version, e.g. a browser's User-Agent and extension offer. */
-  readonly extraHeaders?: HttpHeaders;
-}
+/**
+ * The browser's upgrade request, given the Sec-WebSocket-Key it chose: the browser lays out its own headers
+ * (Chrome's: sim/libs/http.ts browserWsRequest).
+ */
+export type WsRequest = (key: string) => HttpRequestRepr;
 
 /** The browser's `WebSocket` (client end): opens its own TCP connection. */
 export class BrowserWebSocket extends WsEnd {
@@ -448,7 +596,7 @@ export class BrowserWebSocket extends WsEnd {
     readonly world: World;
     readonly server: HostInfo;
     readonly port: number;
-    readonly request: WsRequestFields;
+    readonly request: WsRequest;
     readonly masks: Rng;
     readonly secure?: (tcp: Socket) => StreamSocket;
   };
@@ -458,7 +606,7 @@ export class BrowserWebSocket extends WsEnd {
       readonly world: World;
       readonly server: HostInfo;
       readonly port: number;
-      readonly request: WsRequestFields;
+      readonly request: WsRequest;
       /** The 16 raw bytes of Sec-WebSocket-Key (§4.1: random). */
       readonly keyBytes: Uint8Array;
       /** Where the masking keys come from (§5.3: a fresh one for every frame). */
@@ -497,9 +645,16 @@ export class BrowserWebSocket extends WsEnd {
     this.socket = socket;
   }
 
+  /** Whether the browser's request offered permessage-deflate (Chrome's always does). */
+  private offeredDeflate(): boolean {
+    const header = headerValue(this.o.request(this.key).headers, 'Sec-WebSocket-Extensions');
+    const offers = header === undefined ? null : parseExtensions(header);
+    return offers?.some((e) => e.name === PERMESSAGE_DEFLATE) ?? false;
+  }
+
   private sendUpgrade(): void {
     if (this.readyState === 'CLOSED') return;
-    this.write(this.writes.request(upgradeRequest({ ...this.o.request, key: this.key })));
+    this.write(this.writes.request(this.o.request(this.key)));
   }
 
   private data(b: Uint8Array): void {
@@ -525,6 +680,20 @@ export class BrowserWebSocket extends WsEnd {
         this.hooks.failed?.(head.ok ? `HTTP ${head.repr.status}` : 'no valid HTTP answer');
         return;
       }
+      // §4.1 item 6 / RFC 7692 §5.1: an extension in the answer must be one the browser offered.
+      const offered = this.offeredDeflate();
+      const ext = clientAcceptDeflate(headerValue(head.repr.headers, 'Sec-WebSocket-Extensions'), offered);
+      const kit = this.deflateKit;
+      if (!ext.ok || (ext.params !== null && kit === null)) {
+        this.failed = true;
+        this.readyState = 'CLOSED';
+        this.socket?.end();
+        const why = ext.ok ? 'the compression library is not loaded' : ext.why;
+        this.emit({ kind: 'failed', host: this.host, message: why });
+        this.hooks.failed?.(why);
+        return;
+      }
+      if (ext.params !== null && kit !== null) this.startDeflate(kit, ext.params);
       this.readyState = 'OPEN';
       this.emit({ kind: 'open', host: this.host, accept });
       this.hooks.open?.();
@@ -573,14 +742,28 @@ export class WsServerConnection extends WsEnd {
    */
   accept(socket: StreamSocket, key: string, rest: Uint8Array): void {
     this.take(socket);
-    this.upgrade(key);
+    this.upgrade(key, undefined);
     this.rx.push(rest);
     this.readFrames();
   }
 
-  private upgrade(key: string): void {
+  /**
+   * ws's completeUpgrade (lib/websocket-server.js): 101 with Upgrade, Connection, Sec-WebSocket-Accept, and
+   * Sec-WebSocket-Extensions only when perMessageDeflate is on and acceptAsServer took the client's offer.
+   */
+  private upgrade(key: string, offer: string | undefined): void {
     this.key = key;
-    this.write(this.writes.response(upgradeResponse(key)));
+    const kit = this.deflateKit;
+    const accepted = kit ? wsAcceptDeflate(offer) : null;
+    const response = upgradeResponse(key);
+    this.write(
+      this.writes.response(
+        accepted
+          ? { ...response, headers: [...response.headers, ['Sec-WebSocket-Extensions', accepted.response]] }
+          : response,
+      ),
+    );
+    if (accepted && kit) this.startDeflate(kit, accepted.params);
     this.readyState = 'OPEN';
     this.emit({ kind: 'connection', host: this.host, key, accept: websocketAccept(key) });
     this.hooks.open?.();
@@ -603,7 +786,7 @@ export class WsServerConnection extends WsEnd {
         this.emit({ kind: 'failed', host: this.host, message: 'not a valid WebSocket upgrade request' });
         return;
       }
-      this.upgrade(key);
+      this.upgrade(key, headerValue(head.repr.headers, 'Sec-WebSocket-Extensions'));
     }
     this.readFrames();
   }

@@ -43,7 +43,8 @@ function flagsText(p: Packet): string {
 }
 
 function payloadPreview(w: StoryWrite): { text: string; bytes: Uint8Array } {
-  const payload = w.frame ? w.frame.payload : plainBytes(w);
+  // A compressed frame (permessage-deflate) carries deflate data: the text is the message before compression.
+  const payload = w.inflated ?? (w.frame ? w.frame.payload : plainBytes(w));
   return { text: TEXT.decode(payload), bytes: payload };
 }
 
@@ -74,13 +75,20 @@ function frameDown(role: PacketRole, w: StoryWrite, f: RunFacts, sender: string)
     role === 'message' && w.message !== undefined
       ? `ws.send(${quoted(f.scenario.messages[w.message]!.text, 30)}) becomes a WebSocket frame`
       : `${sender} builds a WebSocket frame`;
+  // RFC 7692 §7.2.1: the extension compresses the message before it is framed; §6: RSV1 on its first frame.
+  const deflated =
+    w.inflated && repr.rsv1
+      ? ` First the permessage-deflate extension compressed the message's ${bytesText(w.inflated.length)} of ` +
+        `UTF-8 into ${bytesText(repr.payload.length)} of raw DEFLATE, and RSV1 = 1 says so.`
+      : '';
   return {
     title: title(7, 'a WebSocket frame'),
     text:
-      `${call}: FIN = ${repr.fin ? 1 : 0}, opcode ${opName}, MASK = ${repr.maskKey ? 1 : 0}, payload length ` +
-      `${repr.payload.length}${repr.maskKey ? `, masking key ${toHex(repr.maskKey)}` : ''}. ` +
+      `${call}: FIN = ${repr.fin ? 1 : 0}${repr.rsv1 ? ', RSV1 = 1' : ''}, opcode ${opName}, MASK = ` +
+      `${repr.maskKey ? 1 : 0}, payload length ` +
+      `${repr.payload.length}${repr.maskKey ? `, masking key ${toHex(repr.maskKey)}` : ''}.${deflated} ` +
       `${bytesText(plainBytes(w).length)} in all, ${header} of them header. This frame is the application's data.`,
-    curriculum: ['Q10'],
+    curriculum: w.inflated ? ['Q10', 'M10'] : ['Q10'],
   };
 }
 
@@ -163,11 +171,16 @@ function presentationDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Na
     return {
       title: title(6, 'UTF-8, no header'),
       text:
-        `${quoted(text, 30)} is text; it travels as UTF-8: ${toHex(sample)}${bytes.length > 12 ? ' …' : ''} ` +
+        `${quoted(text, 30)} is text; it is encoded as UTF-8: ${toHex(sample)}${bytes.length > 12 ? ' …' : ''} ` +
         `(${bytesText(bytes.length)} for ${Array.from(text).length} characters). This layer adds no bytes: in ` +
-        'the Internet’s protocols, encoding (and encryption, with TLS for wss://) is a job, not a header.',
-      curriculum: ['Q10', 'M6'],
-      misconception: MISCONCEPTIONS.M6,
+        'the Internet’s protocols, encoding (and encryption, with TLS for wss://) is a job, not a header.' +
+        // CURRICULUM.md M10: compression is the WebSocket extension's (RFC 7692), not a presentation layer's.
+        (w.inflated
+          ? ' Nor is the compression in this frame a layer-6 job: the WebSocket extension permessage-deflate, ' +
+            'agreed in the upgrade, did it at layer 7.'
+          : ''),
+      curriculum: w.inflated ? ['Q10', 'M6', 'M10'] : ['Q10', 'M6'],
+      misconception: w.inflated ? MISCONCEPTIONS.M10 : MISCONCEPTIONS.M6,
     };
   }
   if (w && w.layer === 'http') {
@@ -333,14 +346,20 @@ export function walkDown(
 /** Layer 7 up: the WebSocket frame the receiver reads. */
 function frameUp(role: PacketRole, w: StoryWrite, R: string): Narration {
   const repr = w.frame!;
+  // RFC 7692 §7.2.2: append 00 00 ff ff to the compressed payload and inflate it.
+  const inflate =
+    w.inflated && repr.rsv1 && repr.fin
+      ? `: RSV1 = 1, so it appends 00 00 ff ff and inflates them to ${bytesText(w.inflated.length)}, ` +
+        `${quoted(TEXT.decode(w.inflated), 30)}.`
+      : null;
   return {
     title: title(7, 'the WebSocket frame'),
     text:
       `${R === 'The browser' ? 'The browser' : 'ws'} reads the frame: FIN = ${repr.fin ? 1 : 0}, opcode 0x${repr.opcode.toString(16)}, ` +
       `${bytesText(repr.payload.length)} of payload` +
-      (role === 'message' ? `: ${quoted(TEXT.decode(repr.payload), 30)}.` : '.') +
+      (inflate ?? (role === 'message' && !w.inflated ? `: ${quoted(TEXT.decode(repr.payload), 30)}.` : '.')) +
       (role === 'message' && !repr.fin ? ' More fragments must follow before the message is complete.' : ''),
-    curriculum: ['Q10'],
+    curriculum: w.inflated ? ['Q10', 'M10'] : ['Q10'],
   };
 }
 
@@ -368,7 +387,12 @@ function appUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
         title: title(7, 'ws reads the upgrade request'),
         text:
           `ws parses the HTTP request: GET /chat, Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Version: 13, ` +
-          `Sec-WebSocket-Key: ${f.key ?? '?'}. All there, so it will answer 101 on this same connection.`,
+          `Sec-WebSocket-Key: ${f.key ?? '?'}. All there, so it will answer 101 on this same connection. ` +
+          // ws lib/websocket-server.js handleUpgrade: the offer is read only when perMessageDeflate is on.
+          (f.scenario.deflate
+            ? "It also reads Chrome's Sec-WebSocket-Extensions offer: perMessageDeflate is on, so it will accept it."
+            : "Chrome's other headers change nothing here; its compression offer is ignored, as perMessageDeflate " +
+              'is off (ws’s default).'),
         curriculum: ['Q2', 'M2'],
       };
     case 'upgrade-response':
@@ -405,6 +429,8 @@ function presentationUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narr
         (w.frame.maskKey
           ? `The payload is unmasked (XOR with ${toHex(w.frame.maskKey)}), then read `
           : 'The payload is read ') +
+        // RFC 7692 §7.2.2: the receiving WebSocket end inflates the message (layer 7), then it is UTF-8 text.
+        (w.inflated ? 'once WebSocket’s extension has inflated it (layer 7) ' : '') +
         `as UTF-8 text: ${quoted(text, 30)}. No header to remove at this layer.`,
       curriculum: ['Q10', 'M6'],
     };

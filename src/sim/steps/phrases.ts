@@ -1,6 +1,6 @@
 /**
  * Phrases every story's sentences use: quoting a text, counting bytes, naming a host, a duration, a
- * masked frame, and the misconceptions (CURRICULUM.md M2, M3, M6, M7) that several stories meet.
+ * masked frame, and the misconceptions (CURRICULUM.md M2, M3, M6, M7, M10) that several stories meet.
  */
 import { codePointCut, toHex } from '../../protocol/bytes';
 import { maskPayload, type WsFrameRepr } from '../../protocol/websocket';
@@ -21,6 +21,12 @@ export const MISCONCEPTIONS = {
   M7:
     'Students often write that a WebSocket stays open forever. It stays open until one side sends a Close ' +
     'frame (here 1000 "bye") or the network drops the connection.',
+  // CURRICULUM.md M10; RFC 7692 §5 (negotiated in Sec-WebSocket-Extensions) and §6 (RSV1 marks it).
+  M10:
+    'Students often write that the presentation layer compresses. What compresses here is permessage-deflate, ' +
+    'a WebSocket extension (RFC 7692) that the browser offered and ws accepted in the upgrade ' +
+    '(Sec-WebSocket-Extensions), marked by RSV1 in the frame header: WebSocket does it, at layer 7, and only ' +
+    'because both ends agreed. No layer of its own adds or removes anything.',
 } as const;
 
 /** A text as a short quoted string for sentences: at most `max` characters. */

@@ -23,7 +23,8 @@ export interface Unmasking {
 export function unmasking(packet: Packet): Unmasking | null {
   const range = packet.layers.websocket;
   if (!range || packet.app?.kind !== 'ws-frame' || !packet.app.masked) return null;
-  const frame = decodeWsFrame(packet.frame.subarray(range.start));
+  // deflate: a compressed frame (RSV1, RFC 7692) unmasks to its deflate bytes, which the panel shows as they are.
+  const frame = decodeWsFrame(packet.frame.subarray(range.start), { deflate: true });
   if (!frame.ok || !frame.repr.maskKey) return null;
   const key = frame.repr.maskKey;
   const unmasked = frame.repr.payload;

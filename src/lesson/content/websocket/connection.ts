@@ -216,7 +216,11 @@ function upgradeAside(step: Step, t: Timeline): string | undefined {
     return (
       `One HTTP request on the connection TCP made (port ${p.tcp.srcPort} → ${p.tcp.dstPort}). ` +
       `Sec-WebSocket-Key: ${key ?? '?'} is 16 random bytes in base64${raw ? ` (${toHex(raw)})` : ''}; ` +
-      'Upgrade: websocket and Connection: Upgrade ask to switch protocols; Sec-WebSocket-Version: 13.'
+      'Upgrade: websocket and Connection: Upgrade ask to switch protocols; Sec-WebSocket-Version: 13. ' +
+      // Chrome's twelve headers (chromium-ws.pcap; sources per header in sim/libs/http.ts browserWsRequest).
+      'Host and Origin say which server and which page (RFC 6455 §4.1); the other six are Chrome’s own: ' +
+      'Pragma and Cache-Control: no-cache (the Fetch standard: never from a cache), User-Agent, Accept-Encoding, ' +
+      'Accept-Language, and Sec-WebSocket-Extensions, its offer to compress messages (RFC 7692).'
     );
   }
   if (p.app?.kind === 'http-response' && p.app.status === 101) {
@@ -458,7 +462,8 @@ export const CONNECTION_LESSONS: readonly LessonContent[] = [
     ],
     teacherNotes:
       'Open on TCP\'s last ACK and say: "layer 4 is done; nothing WebSocket has happened yet" (M2). At the GET, ' +
-      'read the four headers aloud (Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version: 13). ' +
+      'read the four headers aloud (Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version: 13); the ' +
+      'other eight are there because Chrome sends them (its real order, from a capture). ' +
       'Before the 101, ask the class how the server could prove it read the key. Then do the four steps of ' +
       "the aside on the board with this run's values. Point out that the key is not a secret or a password: " +
       'it only proves the server understood a WebSocket request.',

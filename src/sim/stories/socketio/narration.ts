@@ -273,7 +273,13 @@ function narrateLeaving(
       const why: { [r: string]: string } = {
         'io client disconnect': 'the page called socket.disconnect() itself',
         'ping timeout': `no ping came for ${msText(SIO_DEFAULTS.pingIntervalMs + SIO_DEFAULTS.pingTimeoutMs)} (pingInterval + pingTimeout): the server must be unreachable. TCP had not noticed anything; the heartbeat did`,
-        'transport close': 'the connection was closed',
+        // engine.io-client lib/socket.ts: the 'offline' listener calls onClose("transport close",
+        // { description: "network connection lost" }).
+        'transport close': f.browserOffline
+          ? "the browser went offline, and engine.io-client's listener for the window's 'offline' event " +
+            '(lib/socket.ts) closed the transport at once, with the description "network connection lost". No ' +
+            'heartbeat had to be missed: the browser knew'
+          : 'the connection was closed',
         'transport error': 'the connection failed',
       };
       return {
@@ -306,6 +312,33 @@ function narrateLeaving(
   }
 }
 
+/**
+ * offline=: the browser's own network goes down and comes back. The window's offline/online events are the
+ * HTML standard's (navigator.onLine); engine.io-client listens for 'offline' only (lib/socket.ts).
+ */
+function narrateOffline(up: boolean, B: string): Narration {
+  const who = B === 'Browser' ? 'the browser' : B;
+  return up
+    ? {
+        title: `${B} is online again`,
+        text:
+          `${who[0]!.toUpperCase()}${who.slice(1)}'s network is back and the window fires 'online'. Neither ` +
+          'engine.io-client nor socket.io-client listens for it: the Manager’s next scheduled attempt will simply ' +
+          'go through. Packets TCP was still retransmitting on the old connection get through now too.',
+        curriculum: ['M7'],
+      }
+    : {
+        title: `${B} goes offline`,
+        text:
+          `${who[0]!.toUpperCase()}${who.slice(1)}'s own network goes down (its Wi-Fi drops), so the browser ` +
+          "knows at once and the window fires 'offline'. engine.io-client listens for it (lib/socket.ts) and closes " +
+          'the session right away, "network connection lost", the ordinary way: the WebSocket sends its Close ' +
+          'frame, which cannot leave the machine now. Compare drop=, where a router fails somewhere on the path ' +
+          'and only the missing heartbeat tells.',
+        curriculum: ['M7'],
+      };
+}
+
 /** The network drops: the path breaks and comes back, the Manager tries again and reconnects. */
 function narrateReconnecting(
   e: AppEvent<'network' | 'reconnect-attempt' | 'connect-error' | 'reconnect'>,
@@ -314,6 +347,7 @@ function narrateReconnecting(
   const B = label(f, e.browser);
   switch (e.kind) {
     case 'network':
+      if (e.offline) return narrateOffline(e.up, B);
       return e.up
         ? {
             title: `The network path to ${B} is back`,
@@ -346,7 +380,11 @@ function narrateReconnecting(
         text:
           (e.message === 'timeout'
             ? `No Engine.IO handshake within ${msText(SIO_DEFAULTS.connectTimeoutMs)} (the Manager's timeout): `
-            : `The connection failed (${e.message}): `) +
+            : f.browserOffline
+              ? // Chrome's choice: while offline a request fails at once (net::ERR_INTERNET_DISCONNECTED).
+                `The browser is offline, so Chrome fails the handshake request at once without sending a packet ` +
+                `(net::ERR_INTERNET_DISCONNECTED); the XHR reports an error (${e.message}): `
+              : `The connection failed (${e.message}): `) +
           "the socket fires 'connect_error'" +
           (e.attempt > 0 ? " and the Manager 'reconnect_error'" : '') +
           (e.nextDelayMs !== null ? `. The next attempt follows in ${msText(e.nextDelayMs)}.` : '.'),

@@ -430,8 +430,12 @@ export function narrateSioDrop(p: Packet, w: EioWrite | undefined, f: SioFacts, 
     return {
       title: `Lost: ${what}`,
       text:
-        `Packet #${p.wireIndex} (${p.summary}) goes nowhere: the path between ${mid(f, 'client')} and the ` +
-        'server is broken. Nobody is told. ' +
+        (f.browserOffline
+          ? // offline=: Browser 1's own link is down (its card has no carrier): the frame goes nowhere.
+            `Packet #${p.wireIndex} (${p.summary}) goes nowhere: the browser's own network is down. TCP queued ` +
+            'it anyway; it knows nothing of Wi-Fi. '
+          : `Packet #${p.wireIndex} (${p.summary}) goes nowhere: the path between ${mid(f, 'client')} and the ` +
+            'server is broken. Nobody is told. ') +
         (rst
           ? 'A reset is never acknowledged or sent again: the other side will simply never hear it.'
           : 'TCP will notice only that no acknowledgment comes back, and will send it again, waiting longer each time.'),

@@ -55,6 +55,8 @@ export interface SioFacts {
   readonly conns: Map<number, ConnInfo>;
   /** Browser 1's path is down now. */
   linkDown: boolean;
+  /** Browser 1's own network is down now (offline=): the browser knows it. */
+  browserOffline: boolean;
   /** Explanations given once per run (keys). */
   readonly told: Set<string>;
 }

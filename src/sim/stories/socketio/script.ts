@@ -298,6 +298,7 @@ export function runSocketIoStory(
       return;
     }
     maybeDrop();
+    maybeOffline();
     poke();
   }
 
@@ -344,6 +345,7 @@ export function runSocketIoStory(
     }
     if (e.kind === 'upgrade-error') upgradeFailed.add(e.browser);
     if (e.kind === 'connect-error' && e.browser === first.host.id && down && e.attempt > 0) restore();
+    if (e.kind === 'connect-error' && e.browser === first.host.id && e.attempt > 0 && offlineDown) back();
     if (e.kind === 'upgrade' || e.kind === 'reconnect' || e.kind === 'upgrade-error') poke();
   }
 
@@ -409,6 +411,7 @@ export function runSocketIoStory(
   function done(): void {
     running = false;
     maybeDrop();
+    maybeOffline();
     clock.timer(SIO_STORY.thinkNs, act);
   }
 
@@ -463,6 +466,7 @@ export function runSocketIoStory(
             if (!buffered) done();
             else {
               maybeDrop();
+              maybeOffline();
               poke();
             }
           },
@@ -514,6 +518,34 @@ export function runSocketIoStory(
     if (first.disconnectedByUser) clock.timer(SIO_STORY.fallbackOutageNs, restore);
   }
 
+  // ---- offline=<step>: Browser 1's own network goes down, and the browser knows (it fires 'offline') ----
+  let offlineArmed = false;
+  let offlineDone = false;
+  let offlineDown = false;
+
+  function maybeOffline(): void {
+    if (!offlineArmed || offlineDone || down) return;
+    if (outstanding > 0 || pendingAck || awaiting !== null) return;
+    offlineArmed = false;
+    offlineDone = true;
+    offlineDown = true;
+    world.setLinkDown(first.host.id, true);
+    observer.chapter('reconnect');
+    obs.app({ kind: 'network', browser: first.host.id, up: false, offline: true });
+    first.network(false);
+    if (first.disconnectedByUser) clock.timer(SIO_STORY.fallbackOutageNs, back);
+  }
+
+  /** The browser's network is back (as drop's path: once the Manager's first reconnection attempt failed). */
+  function back(): void {
+    if (!offlineDown) return;
+    offlineDown = false;
+    world.setLinkDown(first.host.id, false);
+    first.network(true);
+    obs.app({ kind: 'network', browser: first.host.id, up: true, offline: true });
+    poke();
+  }
+
   function restore(): void {
     if (!down) return;
     down = false;
@@ -534,6 +566,7 @@ export function runSocketIoStory(
           for (const c of clients) if (!c.disconnectedByUser) c.disconnect();
           for (const session of [...server.engine.sessions.values()]) session.onClose('forced close');
           restore();
+          back();
         },
         true,
       );
@@ -545,6 +578,10 @@ export function runSocketIoStory(
       if (scenario.drop !== null && count === scenario.drop && !dropDone) {
         dropArmed = true;
         maybeDrop();
+      }
+      if ((scenario.offline ?? null) !== null && count === scenario.offline && !offlineDone) {
+        offlineArmed = true;
+        maybeOffline();
       }
     },
     received,

@@ -117,6 +117,7 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
       handshake: new Map(),
       conns: new Map(),
       linkDown: false,
+      browserOffline: false,
       told: new Set(),
     };
     const states: Record<HostId, HostState> = {};
@@ -273,6 +274,7 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
       }
       case 'network':
         this.facts.linkDown = !e.up;
+        this.facts.browserOffline = !e.up && (e.offline ?? false);
         break;
       default:
         break;

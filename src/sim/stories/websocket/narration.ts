@@ -12,6 +12,47 @@ import { packetRole, type Narration, type RunFacts } from '../../steps/narration
 import { Label, MISCONCEPTIONS, Who, bytesText, maskSentence, quoted, who } from '../../steps/phrases';
 import { plainBytes, schemeOf } from '../../steps/scheme';
 
+/**
+ * What the 101 says about Chrome's compression offer. ws writes Sec-WebSocket-Extensions only when it was
+ * created with perMessageDeflate (lib/websocket-server.js completeUpgrade; off by default) and then answers
+ * Chrome's offer as lib/permessage-deflate.js acceptAsServer does: `permessage-deflate`, the valueless
+ * client_max_window_bits dropped (RFC 7692 §7.1.2.2: the client then keeps its 15-bit window).
+ */
+function deflateAnswer(f: RunFacts): string {
+  if (f.scenario.deflate) {
+    return (
+      ' It adds Sec-WebSocket-Extensions: permessage-deflate: server.js created the WebSocketServer with ' +
+      "perMessageDeflate: true, so ws accepts Chrome's offer (and drops client_max_window_bits, which only " +
+      'allowed it to ask for a smaller window). From here on both ends compress their messages.'
+    );
+  }
+  return (
+    " No Sec-WebSocket-Extensions comes back: ws's WebSocketServer leaves perMessageDeflate off unless it is " +
+    "asked for, so Chrome's compression offer is declined by silence and every message travels as plain text."
+  );
+}
+
+/**
+ * A compressed message's first frame (RFC 7692 §6, §7.2.1). Whose choice: Chrome compresses every message
+ * once the extension is on; ws too (lib/sender.js: its 1024-byte threshold only counts with
+ * server_no_context_takeover, which was not agreed).
+ */
+function compressedText(w: StoryWrite, push: boolean): string {
+  const inflated = w.inflated!.length;
+  const squeezed = w.frame!.payload.length;
+  const whose = push
+    ? "Whose choice: ws's. It compresses every message, however short; its 1024-byte threshold counts only " +
+      'when the two ends agreed to forget the compression window after each message, and they did not.'
+    : "Whose choice: Chrome's. It compresses every message once the extension is on.";
+  const worse =
+    squeezed >= inflated ? ' For so short a text compression does not pay: the bytes did not get fewer.' : '';
+  return (
+    ` RSV1 = 1: the message is compressed (permessage-deflate, RFC 7692). Its ${bytesText(inflated)} of text ` +
+    `travel as ${bytesText(squeezed)} of raw DEFLATE, the last four bytes of the flush (00 00 ff ff) left off.` +
+    `${worse} ${whose}`
+  );
+}
+
 function closeCodeName(code: number | null): string {
   if (code === null) return 'no status code';
   const name = CLOSE_CODES[code];
@@ -89,13 +130,20 @@ export function narrateApp(e: WsAppEvent, f: RunFacts): Narration {
       const m = f.scenario.messages[e.message];
       const push = m?.from === 's';
       const parts = e.frames > 1 ? ` It came in ${e.frames} frames; the library joined them.` : '';
+      // RFC 7692 §7.2.2: the receiving end inflates a compressed message before the program sees it.
+      const inflated =
+        e.compressed === undefined
+          ? ''
+          : ` It arrived compressed: ${bytesText(e.compressed)} of DEFLATE, which ` +
+            `${e.host.role === 'client' ? 'the browser' : 'ws'} inflated before handing it over; the program ` +
+            'never sees the compressed bytes.';
       if (e.host.role === 'client') {
         const nothingAsked = push && (f.firstClientMessage < 0 || f.firstClientMessage > e.message);
         return {
           title: `onmessage: ${quoted(e.text, 30)}`,
           text:
             `The browser runs onmessage with event.data = ${quoted(e.text)} (${bytesText(e.bytes)}) and the page ` +
-            `logs it.${parts} ` +
+            `logs it.${parts}${inflated} ` +
             (nothingAsked
               ? 'The browser has not sent anything since the upgrade: no request came first. The server pushed ' +
                 'this on its own, which plain HTTP cannot do (there the server only answers requests).'
@@ -108,7 +156,7 @@ export function narrateApp(e: WsAppEvent, f: RunFacts): Narration {
         title: `ws: 'message' ${quoted(e.text, 30)}`,
         text:
           `ws unmasked the frame and emits 'message' with ${quoted(e.text)} (${bytesText(e.bytes)}); the ` +
-          `handler logs it.${parts}`,
+          `handler logs it.${parts}${inflated}`,
       };
     }
     case 'pong':
@@ -362,10 +410,16 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
     case 'upgrade-request':
       return {
         title: `${prefix}HTTP upgrade request: GET /chat`,
+        // The headers and their order: chromium-ws.pcap (Chromium 156); sources per header in
+        // sim/libs/http.ts browserWsRequest (RFC 6455 §4.1, the Fetch standard, Chrome, RFC 7692).
         text:
-          `${arrow}, on the connection TCP just opened: an ordinary HTTP request, GET /chat HTTP/1.1, with ` +
-          `Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Key: ${f.key ?? '?'} and ` +
-          `Sec-WebSocket-Version: 13 (${bytesText(w ? plainBytes(w).length : p.tcp.len)}).` +
+          `${arrow}, on the connection TCP just opened: an ordinary HTTP request, GET /chat HTTP/1.1, ` +
+          `${bytesText(w ? plainBytes(w).length : p.tcp.len)} with Chrome's twelve headers in Chrome's order. ` +
+          `RFC 6455 §4.1 asks for Host, Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Key: ${f.key ?? '?'}, ` +
+          'Sec-WebSocket-Version: 13 and, from a browser, Origin. Pragma and Cache-Control: no-cache are the Fetch ' +
+          "standard's (a WebSocket request is never answered from a cache); User-Agent, Accept-Encoding and " +
+          "Accept-Language are Chrome's, as on all its requests; Sec-WebSocket-Extensions: permessage-deflate; " +
+          "client_max_window_bits is Chrome's offer to compress messages (RFC 7692)." +
           inTls +
           againText,
         curriculum: ['Q2', 'M2'],
@@ -381,7 +435,8 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
             ? `The server took the key ${acc.key}, appended the fixed GUID ${WEBSOCKET_GUID}, hashed that with ` +
               `SHA-1 (${toHex(acc.sha1, '')}) and wrote the 20 bytes in base64. `
             : '') +
-          'That was the whole WebSocket handshake: one request, one response.' +
+          deflateAnswer(f) +
+          ' That was the whole WebSocket handshake: one request, one response.' +
           inTls +
           againText,
         curriculum: ['Q2', 'M2'],
@@ -392,16 +447,19 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
       const text = m ? quoted(m.text) : '';
       const push = p.from === 'server';
       const part = w?.fragment ? ` (frame ${w.fragment.index + 1} of ${w.fragment.count})` : '';
+      const squeezed = w?.inflated !== undefined && (w.fragment?.index ?? 0) === 0;
       return {
         title: `${prefix}${push ? 'Server push' : 'WebSocket frame'}: ${text}${part}`,
         text:
           `${arrow}: a WebSocket text frame, ${w ? frameBytesText(w) : bytesText(p.tcp.len)}.` +
           (w ? maskSentence(w.frame, 'explained') + fragmentText(w) : '') +
+          (squeezed ? compressedText(w, push) : '') +
           ` Same TCP connection, same port ${schemeOf(f).port}, no HTTP headers.` +
           (push ? ' The browser did not ask for it.' : '') +
           inTls +
           againText,
-        curriculum: push ? ['Q1', 'Q3'] : ['Q1'],
+        curriculum: squeezed ? ['Q1', 'M10'] : push ? ['Q1', 'Q3'] : ['Q1'],
+        ...(squeezed ? { misconception: MISCONCEPTIONS.M10 } : {}),
       };
     }
     case 'continuation': {

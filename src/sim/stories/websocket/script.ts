@@ -9,7 +9,8 @@
 import { NS_PER_MS, type World } from '../../engine/network';
 import { CLIENT_HOST, SERVER_HOST } from '../hosts';
 import { rngStream } from '../../engine/rng';
-import { BrowserWebSocket, WsServerConnection, type WsObserver } from '../../libs/websocket';
+import { browserWsRequest } from '../../libs/http';
+import { BrowserWebSocket, WsServerConnection, type DeflateKit, type WsObserver } from '../../libs/websocket';
 import type { TlsKit } from '../../libs/tls/kit';
 import type { TlsClientSocket, TlsObserver, TlsServerSocket } from '../../libs/tls/socket';
 import type { Scenario } from '../../scenario';
@@ -30,6 +31,11 @@ export interface WsStoryOptions {
   readonly wsKey?: Uint8Array;
   /** wss://: the TLS library (scenario.tls) and who hears its events. */
   readonly tls?: { readonly kit: TlsKit; readonly observer: TlsObserver };
+  /**
+   * permessage-deflate's compressor: the browser can then take the extension (Chrome always offers it), and
+   * with scenario.deflate the ws server is created with `perMessageDeflate: true` and accepts it.
+   */
+  readonly deflate?: DeflateKit;
 }
 
 /** RFC 6455 §3: ws:// defaults to port 80, wss:// to 443 (and the page's origin is https). */
@@ -67,9 +73,11 @@ export function runWebSocketStory(
     host: CLIENT_HOST,
     server: SERVER_HOST,
     port: end.port,
-    request: { host: WS_STORY.host, path: WS_STORY.path, origin: end.origin },
+    // Chrome's upgrade request, in Chrome's order (chromium-ws.pcap; sim/libs/http.ts browserWsRequest).
+    request: browserWsRequest(WS_STORY.path, tls !== null),
     keyBytes: o.wsKey ?? rngStream(world.seed, 'ws-key:0').bytes(16),
     masks: rngStream(world.seed, 'mask:0'),
+    ...(o.deflate ? { deflate: o.deflate } : {}),
     ...(tls
       ? {
           secure: (tcp) =>
@@ -112,7 +120,13 @@ export function runWebSocketStory(
 
   world.listen(SERVER_HOST, end.port, (socket) => {
     if (server) return;
-    server = new WsServerConnection({ observer, messageIndices: fromClient, host: SERVER_HOST });
+    server = new WsServerConnection({
+      observer,
+      messageIndices: fromClient,
+      host: SERVER_HOST,
+      // `new WebSocketServer({ port, perMessageDeflate: true })`; ws's default is off (lib/websocket-server.js).
+      ...(scenario.deflate && o.deflate ? { deflate: o.deflate } : {}),
+    });
     server.hooks = { message: later, pong: later };
     server.attach(
       tls

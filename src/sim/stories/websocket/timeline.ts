@@ -6,7 +6,7 @@
 import { NETWORK, World, type Socket, type WorldObserver } from '../../engine/network';
 import { CLIENT_HOST, SERVER_HOST } from '../hosts';
 import type { TcpEvent } from '../../engine/tcp';
-import type { StoryWrite, WsAppEvent, WsObserver } from '../../libs/websocket';
+import type { DeflateKit, StoryWrite, WsAppEvent, WsObserver } from '../../libs/websocket';
 import type { TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
 import type { TlsSteps, TlsSupport } from '../../steps/tls';
 import type { Scenario } from '../../scenario';
@@ -378,9 +378,10 @@ function messageOf(w: StoryWrite | undefined): number | undefined {
  * The websocket story: one browser, one ws server, the scenario's messages, ping, close; with `tls`, over
  * TLS 1.3 (wss://). Without the TLS library a wss:// scenario is a one-step timeline saying so.
  */
-export function webSocketStory(tls: TlsSupport | null): StoryBuilder {
+export function webSocketStory(tls: TlsSupport | null, deflate: DeflateKit | null = null): StoryBuilder {
   return (scenario: Scenario, options: BuildOptions): Timeline => {
     if (scenario.tls && !tls) throw new Error('the TLS part of the simulator is not loaded');
+    if (scenario.deflate && !deflate) throw new Error('the compression part of the simulator is not loaded');
     const programs = websocketPrograms(scenario);
     const steps = new WebSocketSteps(scenario, programs.lines);
     const world = new World({
@@ -394,6 +395,7 @@ export function webSocketStory(tls: TlsSupport | null): StoryBuilder {
     const run = runWebSocketStory(world, scenario, steps, {
       ...(options.wsKey ? { wsKey: options.wsKey } : {}),
       ...(scenario.tls && tls ? { tls: { kit: tls.kit, observer: steps } } : {}),
+      ...(deflate ? { deflate } : {}),
     });
     world.run();
     steps.rec.finish(world.truncated);
