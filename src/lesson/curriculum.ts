@@ -1,21 +1,23 @@
 /**
- * The curriculum map: every question (Q1-Q13) and misconception (M1-M8) of the class's curriculum, with the
- * lesson and the step that answers it, so that a teacher can link straight to it (`?lesson=<id>&step=<n>`).
+ * The curriculum map: every question (Q1-Q13) and misconception (M1-M15) of the class's curriculum, with the
+ * lesson and the step that answers it, so that a teacher can link straight to it (`?lesson=<id>&step=<n>`,
+ * with the link parameters that pick the lesson's variant, e.g. `emit=socket`, before the step).
  *
  * Step numbers are 1-based and written out, because teachers copy them into links; tests/lesson/
- * curriculum.test.ts builds each lesson's timeline and checks that the step exists and carries the id in
- * `step.curriculum`. docs/curriculum-map.md is generated from this table (`npm run curriculum:map`).
+ * curriculum.test.ts builds each entry's timeline from its link and checks that the step exists and carries
+ * the id in `step.curriculum`. M10 (permessage-deflate) and M12 (the router) are answered by lessons being
+ * built on other branches (deflate=1, hops=); they join the map when those lessons reach main. docs/curriculum-map.md is generated from this table (`npm run curriculum:map`).
  */
 import { lessonById } from './catalogue';
+import { curriculumLink, type CurriculumPlace } from './curriculumLink';
 
-export interface CurriculumEntry {
-  /** 'Q1'..'Q13', 'M1'..'M8'. */
+export { curriculumLink };
+
+export interface CurriculumEntry extends CurriculumPlace {
+  /** 'Q1'..'Q13', 'M1'..'M15'. */
   readonly id: string;
   /** The question or misconception, as the class brings it. */
   readonly text: string;
-  readonly lesson: string;
-  /** 1-based. */
-  readonly step: number;
   /** One line: what the step shows. */
   readonly how: string;
 }
@@ -74,7 +76,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'Q8',
     text: 'When would you use Socket.IO?',
     lesson: 'reconnect',
-    step: 147,
+    step: 148,
     how: "After a network drop the Manager reconnects by itself ('reconnect' after 2 attempts) and then sends what was emitted offline.",
   },
   {
@@ -88,7 +90,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'Q9',
     text: 'When would you use plain WebSockets?',
     lesson: 'socketio',
-    step: 115,
+    step: 116,
     how: 'The summary: what Socket.IO added to a plain WebSocket, byte by byte, and when the standard protocol alone is the better choice.',
   },
   {
@@ -130,8 +132,16 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'Q13',
     text: "Socket.IO's reserved events",
     lesson: 'reconnect',
-    step: 120,
+    step: 121,
     how: "reconnect_attempt 1: a Manager event (socket.io.on), fired after the socket's 'disconnect' (ping timeout).",
+  },
+  {
+    id: 'Q13',
+    text: "Socket.IO's reserved events",
+    lesson: 'emit',
+    params: 'emit=room',
+    step: 194,
+    how: "'disconnecting' fires on the server while socket.rooms still holds room1; the step lists every v4 reserved name (socket, io, Manager) in one place.",
   },
   {
     id: 'M1',
@@ -139,6 +149,22 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     lesson: 'emit',
     step: 126,
     how: "Three browsers; the handler's socket.broadcast.emit reaches two of them and not the sender; socket.emit would reach one, io.emit all three.",
+  },
+  {
+    id: 'M1',
+    text: '"`socket.emit()` sends a message to all connected clients"',
+    lesson: 'emit',
+    params: 'emit=socket',
+    step: 126,
+    how: 'The same three browsers with emit=socket: socket.emit answers Browser 1 alone, one 42[…] frame; Browsers 2 and 3 get nothing.',
+  },
+  {
+    id: 'M1',
+    text: '"`socket.emit()` sends a message to all connected clients"',
+    lesson: 'emit',
+    params: 'emit=io',
+    step: 126,
+    how: 'The same three browsers with emit=io: io.emit writes the one 42[…] packet to all three sessions, the sender included: three frames.',
   },
   {
     id: 'M2',
@@ -200,15 +226,65 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'M7',
     text: '"A WebSocket stays open forever"',
     lesson: 'reconnect',
-    step: 117,
+    step: 118,
     how: "The network drops; no packet says so; after pingInterval + pingTimeout the heartbeat gives up: 'disconnect' (ping timeout), then Socket.IO reconnects.",
   },
   {
     id: 'M8',
     text: '"Ping/Reconnect/Join/Leave/connect_timeout are socket events"',
     lesson: 'reconnect',
-    step: 120,
+    step: 121,
     how: "reconnect_attempt is the Manager's event (socket.io.on('reconnect_attempt')), not the socket's; connect_timeout no longer exists in v4.",
+  },
+  {
+    id: 'M8',
+    text: '"Ping/Reconnect/Join/Leave/connect_timeout are socket events"',
+    lesson: 'emit',
+    params: 'emit=room',
+    step: 194,
+    how: "The v4 names side by side: the socket's disconnecting/disconnect, the Manager's ping and reconnect_*; join and leave are methods (socket.join('room1') earlier).",
+  },
+  {
+    id: 'M9',
+    text: '"The session layer does authentication and authorisation"',
+    lesson: 'wss',
+    step: 39,
+    how: "The server's TLS flight carries its Certificate and CertificateVerify: TLS authenticates the server; cookies or tokens would be HTTP headers (layer 7).",
+  },
+  {
+    id: 'M11',
+    text: '"The physical layer is the machine / electrons"',
+    lesson: 'osi',
+    step: 10,
+    how: "Layer 1 is the signal: the SYN's frame as bits after 7 bytes of preamble and a start-of-frame byte, with the bit count and its time at 100 Mbit/s.",
+  },
+  {
+    id: 'M13',
+    text: '"SYN is a number sent along with the sequence number"',
+    lesson: 'tcp',
+    step: 4,
+    how: "The SYN's flags byte from this run's frame, 0x02 = 00000010: SYN is one bit; the number beside it is the sequence number x.",
+  },
+  {
+    id: 'M14',
+    text: '"WebSocket is a library" / "an event-driven library"',
+    lesson: 'upgrade',
+    step: 15,
+    how: "The page's ws.send('Hello') (the browser's WebSocket API) beside the RFC 6455 frame it caused, byte by byte, masked.",
+  },
+  {
+    id: 'M15',
+    text: '"TCP guarantees accurate delivery"',
+    lesson: 'loss',
+    step: 23,
+    how: 'A lost segment is sent again after three duplicate ACKs: the same bytes, the same sequence number.',
+  },
+  {
+    id: 'M15',
+    text: '"TCP guarantees accurate delivery"',
+    lesson: 'reconnect',
+    step: 114,
+    how: 'Retransmissions of the ping (after 1, 2, 4, 8 s) cannot cross the broken path; the connection fails and is aborted with a RST that never arrives.',
   },
 ];
 
@@ -221,14 +297,14 @@ function idOrder(id: string): number {
   return (id.startsWith('Q') ? 0 : 100) + n;
 }
 
-/** docs/curriculum-map.md: the map as a Markdown table, in curriculum order (Q1…Q13, then M1…M8). */
+/** docs/curriculum-map.md: the map as a Markdown table, in curriculum order (Q1…Q13, then M1…M15). */
 export function curriculumMapMarkdown(): string {
   const rows = [...CURRICULUM_MAP]
     .map((e, i) => ({ e, i }))
     .sort((a, b) => idOrder(a.e.id) - idOrder(b.e.id) || a.i - b.i)
     .map(({ e }) => {
       const title = lessonById(e.lesson)?.title ?? e.lesson;
-      const link = `?lesson=${e.lesson}&step=${e.step}`;
+      const link = curriculumLink(e);
       return `| ${e.id} | ${cell(e.text)} | ${cell(title)} (\`${e.lesson}\`) | ${e.step} | \`${link}\` | ${cell(e.how)} |`;
     });
   return [
@@ -238,7 +314,9 @@ export function curriculumMapMarkdown(): string {
     '',
     'Every question (Q) and misconception (M) of the class curriculum, with the lesson step that answers it.',
     "Add the link to the app's address, e.g. `https://example.org/wirewalk/?lesson=tcp&step=8`. Step numbers",
-    'are for the lesson as it opens (its default scenario); tests/lesson/curriculum.test.ts checks each one.',
+    'are for the lesson as the link opens it (its default scenario, or the variant the link names);',
+    'tests/lesson/curriculum.test.ts checks each one. M10 (permessage-deflate) and M12 (the router) are',
+    'answered by lessons still being built and join the map when they are merged.',
     '',
     '| Id | Question or misconception | Lesson | Step | Link | What the step shows |',
     '| --- | --- | --- | --- | --- | --- |',

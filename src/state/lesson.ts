@@ -11,12 +11,13 @@
  * stage down with it: those are caught here and left out.
  */
 import { lessonById, lessonsInOrder, type LessonDef } from '../lesson/catalogue';
+import { curriculumLink } from '../lesson/curriculumLink';
 import type { CurriculumEntry, LessonContent, SelfCheck } from '../lesson/content';
 import type { ViewState } from '../lesson/link';
 import type { Step, Timeline } from '../sim/types';
 import { clampToRange, stepRange } from './cursor';
 
-export { lessonById, lessonsInOrder };
+export { curriculumLink, lessonById, lessonsInOrder };
 export type SelfCheckQuestion = SelfCheck;
 
 type ContentModule = typeof import('../lesson/content');

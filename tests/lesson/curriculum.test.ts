@@ -1,17 +1,29 @@
 import { readFileSync } from 'node:fs';
-import { CURRICULUM_MAP, curriculumMapMarkdown } from '../../src/lesson/curriculum';
-import { lessonById, lessonScenario } from '../../src/lesson/catalogue';
-import { parseLink } from '../../src/lesson/link';
+import {
+  CURRICULUM_MAP,
+  curriculumLink,
+  curriculumMapMarkdown,
+  type CurriculumEntry,
+} from '../../src/lesson/curriculum';
+import { lessonById } from '../../src/lesson/catalogue';
+import { parseLink, serialiseLink } from '../../src/lesson/link';
 import { buildTimeline } from '../../src/sim/timeline';
 import { ALL_STORIES } from '../../src/sim/stories';
 import type { Timeline } from '../../src/sim/types';
 import { CURRICULUM_MAP_PATH, renderCurriculumMap } from '../../scripts/curriculum-map';
 
+/**
+ * Misconceptions answered by lessons still being built on other branches (M10: permessage-deflate, deflate=1;
+ * M12: the router, hops=): left out of the map until those lessons are merged. Remove an id from here when
+ * its lesson arrives, and the test below asks for its entry.
+ */
+const PENDING = ['M10', 'M12'];
+
 /** Every question and misconception of the class curriculum (CURRICULUM.md), kept here on purpose. */
 const CURRICULUM_IDS = [
   ...Array.from({ length: 13 }, (_, i) => `Q${i + 1}`),
-  ...Array.from({ length: 8 }, (_, i) => `M${i + 1}`),
-];
+  ...Array.from({ length: 15 }, (_, i) => `M${i + 1}`),
+].filter((id) => !PENDING.includes(id));
 
 /**
  * Entries answered by the whole lesson as well as by their step: besides the tag on the step, each rule
@@ -29,18 +41,27 @@ const WHOLE_LESSON_RULES: { readonly [key: string]: (t: Timeline) => void } = {
 };
 
 const timelines = new Map<string, Timeline>();
-function timelineOf(lesson: string): Timeline {
-  let t = timelines.get(lesson);
+/** The timeline a link opens: the scenario the link parser settles on, as the app builds it. */
+function timelineOfLink(link: string): Timeline {
+  const key = link.replace(/&step=\d+$/, '');
+  let t = timelines.get(key);
   if (!t) {
-    t = buildTimeline(lessonScenario(lesson), ALL_STORIES);
-    timelines.set(lesson, t);
+    t = buildTimeline(parseLink(link).state.scenario, ALL_STORIES);
+    timelines.set(key, t);
   }
   return t;
 }
+function timelineOf(e: CurriculumEntry): Timeline {
+  return timelineOfLink(curriculumLink(e));
+}
 
 describe('CURRICULUM_MAP', () => {
-  it('lists each curriculum id being checked (Q1-Q13, M1-M8)', () => {
-    expect(CURRICULUM_IDS).toHaveLength(21);
+  it('lists each curriculum id being checked (Q1-Q13, M1-M15 but the pending ones)', () => {
+    expect(CURRICULUM_IDS).toHaveLength(28 - PENDING.length);
+  });
+
+  it.each(PENDING)('%s is pending: no entry points at a lesson that is not here yet', (id) => {
+    expect(CURRICULUM_MAP.some((e) => e.id === id)).toBe(false);
   });
 
   it.each(CURRICULUM_IDS)('%s is answered by at least one lesson step', (id) => {
@@ -51,7 +72,7 @@ describe('CURRICULUM_MAP', () => {
     const seen = new Set<string>();
     for (const e of CURRICULUM_MAP) {
       expect(CURRICULUM_IDS).toContain(e.id);
-      const key = `${e.id}@${e.lesson}#${e.step}`;
+      const key = `${e.id}@${curriculumLink(e)}`;
       expect(seen.has(key), key).toBe(false);
       seen.add(key);
       expect(e.text.trim()).not.toBe('');
@@ -69,12 +90,12 @@ describe('CURRICULUM_MAP', () => {
     }
   });
 
-  it.each(CURRICULUM_MAP.map((e) => [`${e.id} → ${e.lesson} step ${e.step}`, e] as const))(
+  it.each(CURRICULUM_MAP.map((e) => [`${e.id} → ${curriculumLink(e)}`, e] as const))(
     '%s exists and carries the id',
     (_, e) => {
       expect(lessonById(e.lesson), e.lesson).toBeDefined();
       expect(Number.isInteger(e.step)).toBe(true);
-      const t = timelineOf(e.lesson);
+      const t = timelineOf(e);
       expect(e.step).toBeGreaterThanOrEqual(1);
       expect(e.step).toBeLessThanOrEqual(t.steps.length);
       const step = t.steps[e.step - 1]!;
@@ -83,17 +104,27 @@ describe('CURRICULUM_MAP', () => {
     },
   );
 
-  it.each(CURRICULUM_MAP.map((e) => [`?lesson=${e.lesson}&step=${e.step}`] as const))(
-    '%s is a link the app reads without a problem',
-    (link) => {
+  it.each(CURRICULUM_MAP.map((e) => [curriculumLink(e), e] as const))(
+    '%s is a link the app reads without a problem, and writes back the same',
+    (link, e) => {
       const { state, problems } = parseLink(link);
       expect(problems).toEqual([]);
-      expect(`?lesson=${state.scenario.lesson}&step=${state.view.step}`).toBe(link);
+      expect(state.scenario.lesson).toBe(e.lesson);
+      expect(state.view.step).toBe(e.step);
+      expect('?' + serialiseLink(state, { includeStep: true })).toBe(link);
     },
   );
 
+  it('opens a variant where the link names one: emit=socket and emit=io fan out differently', () => {
+    const socket = CURRICULUM_MAP.find((e) => e.id === 'M1' && e.params === 'emit=socket');
+    const io = CURRICULUM_MAP.find((e) => e.id === 'M1' && e.params === 'emit=io');
+    expect(socket && io).toBeTruthy();
+    expect(timelineOf(socket!).scenario.emit).toBe('socket');
+    expect(timelineOf(io!).scenario.emit).toBe('io');
+  });
+
   it('can fail: a step without the id is noticed', () => {
-    const t = timelineOf('websocket');
+    const t = timelineOfLink('?lesson=websocket');
     expect(t.steps[0]!.curriculum ?? []).not.toContain('Q12');
   });
 });
@@ -105,7 +136,7 @@ describe('docs/curriculum-map.md', () => {
 
   it('has one row per entry, each with its link', () => {
     const md = curriculumMapMarkdown();
-    for (const e of CURRICULUM_MAP) expect(md).toContain(`\`?lesson=${e.lesson}&step=${e.step}\``);
+    for (const e of CURRICULUM_MAP) expect(md).toContain(`\`${curriculumLink(e)}\``);
     expect(md.split('\n').filter((l) => /^\| [QM]\d+ /.test(l))).toHaveLength(CURRICULUM_MAP.length);
   });
 });

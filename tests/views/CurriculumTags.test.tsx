@@ -46,6 +46,18 @@ describe('curriculum tags', () => {
     );
   });
 
+  it("links to the map entry's variant when it names one (emit=room)", () => {
+    const timeline: Timeline = { ...FIXTURE, scenario: { ...FIXTURE.scenario, lesson: 'emit' } };
+    const steps = timeline.steps.map((s, i) => (i === tagged ? { ...s, curriculum: ['Q13'] } : s));
+    renderWithStore(<Narration />, { timeline: { ...timeline, steps }, step: tagged + 1 });
+    const entry = CURRICULUM_MAP.find((e) => e.id === 'Q13' && e.lesson === 'emit')!;
+    expect(entry.params).toBe('emit=room');
+    expect(screen.getByRole('link', { name: /^Q13:/ })).toHaveAttribute(
+      'href',
+      `?lesson=emit&emit=room&step=${entry.step}`,
+    );
+  });
+
   it('an id the map does not know stays a plain tag', () => {
     const steps = FIXTURE.steps.map((s, i) => (i === tagged ? { ...s, curriculum: ['Q99'] } : s));
     renderWithStore(<Narration />, { timeline: { ...FIXTURE, steps }, step: tagged + 1 });

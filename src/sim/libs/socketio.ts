@@ -126,6 +126,15 @@ export type SioAppEvent =
   | { readonly kind: 'disconnect-call'; readonly browser: HostId }
   | { readonly kind: 'client-disconnect'; readonly browser: HostId; readonly reason: string }
   | {
+      /** socket.io fires 'disconnecting' before the socket leaves its rooms (lib/socket.ts _onclose). */
+      readonly kind: 'server-disconnecting';
+      readonly browser: HostId;
+      readonly socketId: string;
+      readonly reason: string;
+      /** socket.rooms at that moment: its own id first, then the rooms it joined. */
+      readonly rooms: readonly string[];
+    }
+  | {
       readonly kind: 'server-disconnect';
       readonly browser: HostId;
       readonly socketId: string;
@@ -189,6 +198,8 @@ export interface SioServerApp {
     ackId: number | undefined,
   ): void;
   disconnect(socket: SioServerSocket, reason: string): void;
+  /** The reserved 'disconnecting' event: the socket is closing but has not left its rooms yet. */
+  disconnecting?(socket: SioServerSocket, reason: string): void;
 }
 
 export class SioServer {
@@ -276,6 +287,9 @@ export class SioServer {
   }
 
   private onclose(socket: SioServerSocket, reason: string): void {
+    // socket.io lib/socket.ts _onclose(): emitReserved("disconnecting") first, while socket.rooms still holds
+    // every room; then _cleanup() (leaveAll) and emitReserved("disconnect"): socket.io's order.
+    this.app.disconnecting?.(socket, reason);
     socket.connected = false;
     socket.rooms.clear();
     const i = this.sockets.indexOf(socket);

@@ -306,7 +306,8 @@ function physicalDown(p: Packet): Narration {
       'The card sends 7 bytes of preamble and a start-of-frame byte (so the receiver can lock on), then the ' +
       `${bytesText(total)} of the frame: ${bits} bits in all, as a signal on the cable. At 100 Mbit/s that ` +
       `takes ${bits / 100} µs.`,
-    curriculum: ['Q10'],
+    curriculum: ['Q10', 'M11'], // M11: the signal and its preamble (IEEE 802.3 §3.2.1-3.2.2)
+    misconception: MISCONCEPTIONS.M11,
   };
 }
 

@@ -27,6 +27,37 @@ export const MISCONCEPTIONS = {
     'a WebSocket extension (RFC 7692) that the browser offered and ws accepted in the upgrade ' +
     '(Sec-WebSocket-Extensions), marked by RSV1 in the frame header: WebSocket does it, at layer 7, and only ' +
     'because both ends agreed. No layer of its own adds or removes anything.',
+  // RFC 6265 §5.4 (Cookie is a request header), RFC 6750 §2.1 (Authorization: Bearer), RFC 8446 §4.4.2-4.4.3
+  // (Certificate and CertificateVerify authenticate the server); no header of this stack belongs to layer 5.
+  M9:
+    'Students often write that the session layer does authentication and authorisation. Nothing here ' +
+    'authenticates at a session layer: TLS authenticates the server with its Certificate and the ' +
+    'CertificateVerify signature, inside the handshake records; a cookie or a token would ride as an HTTP ' +
+    'header (Cookie, Authorization) in the upgrade request, at layer 7; and whether a user may do something ' +
+    'is the server program’s decision.',
+  // IEEE 802.3 §3.2.1-3.2.2 (7 bytes of preamble 0x55, start-of-frame delimiter 0xD5), §4.2.5 (bit order).
+  M11:
+    'Students often write that the physical layer is the machine, or the electrons. Layer 1 is the signal: ' +
+    'the bits of the frame, after a 7-byte preamble (10101010…) and a start-of-frame byte that let the ' +
+    'receiver lock on to their timing, on a medium (copper, fibre or radio). The computer is not a layer.',
+  // RFC 9293 §3.1: the control bits are single bits of the header's flags; SYN is bit 0x02 of byte 13.
+  M13:
+    'Students often write that SYN is a number sent along with the sequence number. SYN is one bit of the ' +
+    'TCP flags (0x02): set here, with every other flag bit 0. The number is the sequence number the segment ' +
+    'carries in its own 32-bit field.',
+  // RFC 6455 (the protocol); WHATWG WebSockets Standard (the browser's WebSocket interface and its send());
+  // ws (github.com/websockets/ws) and socket.io (github.com/socketio/socket.io) are npm libraries.
+  M14:
+    'Students often write that WebSocket is a library. WebSocket is a protocol (RFC 6455: the frame bytes ' +
+    'here) and the name of the browser’s API (the WHATWG WebSocket object whose send() the page called); ws ' +
+    'on the server and Socket.IO are libraries that speak it.',
+  // RFC 9293 §3.1 (16-bit ones'-complement checksum), §3.8.3 (R2: give up and close); Linux ip-sysctl.rst
+  // tcp_retries2 = 15 (about 15 minutes); Stone & Partridge, SIGCOMM 2000 (errors the checksum misses).
+  M15:
+    'Students often write that TCP guarantees accurate delivery. TCP resends what is not acknowledged and ' +
+    'checks a 16-bit checksum, but that checksum misses some corruptions (two 16-bit words swapped add up ' +
+    'the same), and when acknowledgments stop coming TCP gives up after its retries (Linux: 15, about 15 ' +
+    'minutes) and the connection fails.',
 } as const;
 
 /** A text as a short quoted string for sentences: at most `max` characters. */

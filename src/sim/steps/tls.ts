@@ -10,7 +10,7 @@ import type { TlsKit } from '../libs/tls/kit';
 import type { StoryWrite } from '../libs/websocket';
 import type { TlsRecordOut, TlsSecrets } from '../libs/tls/connection';
 import type { Narration, RunFacts } from './narration';
-import { Label, bytesText, who } from './phrases';
+import { Label, MISCONCEPTIONS, bytesText, who } from './phrases';
 
 /** §5.2: what TLS adds to one protected record: 5 header bytes, 1 inner content type byte, 16 tag bytes. */
 export const TLS_RECORD_OVERHEAD = 5 + 1 + 16;
@@ -83,7 +83,9 @@ export function narrateTlsPacket(
           '(ALPN http/1.1), the Certificate, the CertificateVerify signature made with the certificate’s key ' +
           'over the whole handshake so far, and Finished, a MAC over all of it.' +
           againText,
-        curriculum: ['Q10'],
+        // M9: the server is authenticated here, in TLS's handshake (§4.4.2-4.4.3), not by a session layer.
+        curriculum: ['Q10', 'M9'],
+        misconception: MISCONCEPTIONS.M9,
       };
     case 'tls-client-finished':
       return {

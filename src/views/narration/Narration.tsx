@@ -10,7 +10,7 @@
  */
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { useWirewalk } from '../../state/context';
-import { curriculumEntry, lessonById } from '../../state/lesson';
+import { curriculumEntry, curriculumLink, lessonById } from '../../state/lesson';
 import { selectAside, selectChapter, selectStep } from '../../state/store';
 import '../theme/surfaces.css';
 import './Narration.css';
@@ -66,7 +66,7 @@ function CurriculumTag({ id, lesson }: { readonly id: string; readonly lesson: s
   return (
     <a
       className="curriculum-tag"
-      href={`?lesson=${encodeURIComponent(entry.lesson)}&step=${entry.step}`}
+      href={curriculumLink(entry)}
       aria-label={`${id}: ${entry.text}`}
       title={`${kind} ${id}: ${entry.text}\nCurriculum map: “${where}”, step ${entry.step} (follow the link)`}
     >

@@ -3,6 +3,7 @@
  * this run's real values (the sid, the socket ids, the packet strings, the ports, the backoff delays).
  * Steps answer CURRICULUM.md Q4–Q9 and Q13 and meet M1, M4, M5 and M8; they carry those ids.
  */
+import { SIO_RESERVED_EVENTS } from '../../../protocol/socketio';
 import { SIO_DEFAULTS, type SioAppEvent } from '../../libs/socketio';
 import type { Narration } from '../../steps/narration';
 import { msText, quoted } from '../../steps/phrases';
@@ -43,6 +44,7 @@ export function narrateSioApp(e: SioAppEvent, f: SioFacts): Narration | null {
       return narrateEvents(e, f);
     case 'disconnect-call':
     case 'client-disconnect':
+    case 'server-disconnecting':
     case 'server-disconnect':
       return narrateLeaving(e, f);
     case 'network':
@@ -212,7 +214,10 @@ function narrateEvents(
           `. The packet ${lit(`4${e.packet}`)} is encoded once and written to each recipient's own session.` +
           (e.emit === 'socket' && many(f)
             ? ' socket.emit does not send to all connected clients: it answers one.'
-            : ''),
+            : '') +
+          // socket.io lib/socket.ts emit() (this one client), lib/broadcast-operator.ts (broadcast: all but
+          // the sender; to(room): the room), lib/namespace.ts emit() (io.emit: every socket): socket.io's rules.
+          (many(f) && !e.push ? fanOutsText(e.connected.length, label(f, e.from)) : ''),
         curriculum: ['Q6', 'M1', ...(e.push ? ['Q3'] : [])],
         ...(many(f) || e.emit !== 'socket' ? { misconception: SIO_MISCONCEPTIONS.M1 } : {}),
       };
@@ -252,7 +257,7 @@ function narrateEvents(
 
 /** Leaving: the page disconnects, and both sides hear of it. */
 function narrateLeaving(
-  e: AppEvent<'disconnect-call' | 'client-disconnect' | 'server-disconnect'>,
+  e: AppEvent<'disconnect-call' | 'client-disconnect' | 'server-disconnecting' | 'server-disconnect'>,
   f: SioFacts,
 ): Narration | null {
   const B = label(f, e.browser);
@@ -291,6 +296,22 @@ function narrateLeaving(
             ? ''
             : ' The Manager will now try to reconnect by itself; emits meanwhile wait in the send buffer.'),
         curriculum: e.reason === 'io client disconnect' ? ['Q13'] : ['Q13', 'Q8', 'M7'],
+      };
+    }
+    case 'server-disconnecting': {
+      const joined = e.rooms.filter((r) => r !== e.socketId);
+      return {
+        title: `'disconnecting': ${B}'s socket is still in its rooms`,
+        // socket.io lib/socket.ts _onclose(): emitReserved("disconnecting") before _cleanup() leaves the rooms.
+        text:
+          `${B}'s socket ${e.socketId} is closing (reason "${e.reason}"). Before it leaves its rooms, ` +
+          "Socket.IO fires the reserved server-side event 'disconnecting': at this moment socket.rooms " +
+          `still holds ${e.rooms.map((r) => quoted(r, 30)).join(', ')} (its own id${joined.length > 0 ? ' and the rooms it joined' : ''}), ` +
+          "so a handler could tell those rooms who is leaving. 'disconnect' follows, after the rooms are " +
+          'left. This program registers no handler for it, so nothing runs. ' +
+          reservedNamesText(),
+        curriculum: ['Q13', 'M8'],
+        misconception: SIO_MISCONCEPTIONS.M8,
       };
     }
     case 'server-disconnect': {
@@ -337,6 +358,48 @@ function narrateOffline(up: boolean, B: string): Narration {
           'and only the missing heartbeat tells.',
         curriculum: ['M7'],
       };
+}
+
+/**
+ * Socket.IO 4's reserved names in one sentence. The socket's: SIO_RESERVED_EVENTS (socket.io-parser
+ * RESERVED_EVENTS, the same list as socket.io lib/socket.ts and socket.io-client lib/socket.ts
+ * RESERVED_EVENTS); the namespace's 'connection' (socket.io lib/namespace.ts NamespaceReservedEventsMap); the
+ * Manager's (socket.io-client lib/manager.ts ManagerReservedEvents); join and leave are methods
+ * (socket.io lib/socket.ts join()/leave()).
+ */
+function reservedNamesText(): string {
+  const names = (l: readonly string[]): string => l.map((n) => `'${n}'`).join(', ');
+  const sio = SIO_RESERVED_EVENTS.filter((n) => n !== 'newListener' && n !== 'removeListener');
+  return (
+    `Socket.IO 4's reserved names: the socket's ${names(sio)} (with Node's 'newListener' and ` +
+    "'removeListener', the names an emit may not use); io.on's 'connection'; the Manager's (socket.io.on) " +
+    `${names(MANAGER_EVENTS)}. join and leave are methods (socket.join(room)), not events.`
+  );
+}
+
+/** socket.io-client lib/manager.ts ManagerReservedEvents (v4): socket.io.on(…). */
+const MANAGER_EVENTS = [
+  'open',
+  'error',
+  'ping',
+  'packet',
+  'close',
+  'reconnect_failed',
+  'reconnect_attempt',
+  'reconnect_error',
+  'reconnect',
+] as const;
+
+/**
+ * The three fan-outs side by side, with the link parameter that shows each (`emit=` in the link): the same
+ * event packet, written to 1, n - 1 or n sessions.
+ */
+function fanOutsText(n: number, sender: string): string {
+  const frames = (k: number): string => (k === 1 ? 'one frame' : `${k} frames`);
+  return (
+    ` Compare the three with the link's emit=: emit=socket writes ${frames(1)} (to ${sender} only), ` +
+    `emit=broadcast ${frames(n - 1)} (everyone but ${sender}), emit=io ${frames(n)} (all ${n}, ${sender} included).`
+  );
 }
 
 /** The network drops: the path breaks and comes back, the Manager tries again and reconnects. */

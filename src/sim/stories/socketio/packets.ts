@@ -9,7 +9,7 @@ import { SIO_PACKET_TYPES } from '../../../protocol/socketio';
 import type { EioWrite } from '../../libs/engineio/writes';
 import { SIO_DEFAULTS } from '../../libs/socketio';
 import type { Narration } from '../../steps/narration';
-import { bytesText, maskSentence, msText, quoted } from '../../steps/phrases';
+import { MISCONCEPTIONS, bytesText, maskSentence, msText, quoted } from '../../steps/phrases';
 import type { Packet } from '../../types';
 import {
   SIO_MISCONCEPTIONS,
@@ -437,9 +437,14 @@ export function narrateSioDrop(p: Packet, w: EioWrite | undefined, f: SioFacts, 
           : `Packet #${p.wireIndex} (${p.summary}) goes nowhere: the path between ${mid(f, 'client')} and the ` +
             'server is broken. Nobody is told. ') +
         (rst
-          ? 'A reset is never acknowledged or sent again: the other side will simply never hear it.'
+          ? 'A reset is never acknowledged or sent again: the other side will simply never hear it. ' +
+            // The retransmissions above (RFC 9293 §3.8.1) went unanswered; the program gives up first, before
+            // Linux's own limit (tcp_retries2 = 15): socket.io's choice, through Engine.IO's pingTimeout.
+            'TCP resent the lost segments, but no retransmission crosses a broken path: the data never arrived and the connection fails.'
           : 'TCP will notice only that no acknowledgment comes back, and will send it again, waiting longer each time.'),
-      curriculum: ['M7'],
+      // M15: TCP's retransmissions went unanswered and the connection is given up (RFC 9293 §3.8.3, §3.10.7).
+      curriculum: rst ? ['M7', 'M15'] : ['M7'],
+      ...(rst ? { misconception: MISCONCEPTIONS.M15 } : {}),
     };
   }
   return {

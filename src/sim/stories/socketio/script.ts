@@ -225,6 +225,10 @@ export function runSocketIoStory(
         ack(...reply);
       }
     },
+    disconnecting: (socket, reason) => {
+      const rooms = [...socket.rooms];
+      obs.app({ kind: 'server-disconnecting', browser: socket.browser, socketId: socket.id, reason, rooms });
+    },
     disconnect: (socket, reason) => {
       obs.app({ kind: 'server-disconnect', browser: socket.browser, socketId: socket.id, reason });
       if (disconnectWait === socket.browser) {

@@ -73,6 +73,7 @@ const REACTIONS: ReadonlySet<SioAppEvent['kind']> = new Set([
   'client-event',
   'ack',
   'join',
+  'server-disconnecting',
   'server-disconnect',
   'client-disconnect',
   'upgrade',
@@ -210,6 +211,8 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
         return { host: e.browser, code: L.client.disconnect, out: null };
       case 'client-disconnect':
         return { host: e.browser, code: L.client.disconnectLog, out: `disconnect: ${e.reason}` };
+      case 'server-disconnecting':
+        return { host: server, code: null, out: null };
       case 'server-disconnect':
         return { host: server, code: L.server.disconnectLog, out: 'user disconnected' };
       case 'network':

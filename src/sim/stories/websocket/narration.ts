@@ -360,6 +360,14 @@ function fragmentText(w: StoryWrite): string {
     : ` Continuation frame ${index + 1} of ${count} (opcode 0x0${index === count - 1 ? ', FIN = 1: the last one' : ''}).`;
 }
 
+/** The TCP flags byte (byte 13 of the header, RFC 9293 §3.1) in hex and in bits, from the frame itself. */
+function flagsByteText(p: Packet): string {
+  const at = p.layers.tcp ? p.layers.tcp.start + 13 : -1;
+  const b = at >= 0 ? p.frame[at] : undefined;
+  if (b === undefined) return 'which the inspector shows';
+  return `0x${b.toString(16).padStart(2, '0')} = ${b.toString(2).padStart(8, '0')} in bits`;
+}
+
 /** Title and text of the single step of a packet that does not walk the layers. */
 export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
   const role = packetRole(p, w);
@@ -383,8 +391,11 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
         text:
           `${arrow}: [SYN], Seq = x = ${p.tcp.seq} (Wireshark shows it as 0). It also says what the browser can ` +
           `handle: segments of up to ${f.scenario.mss} bytes (MSS), selective ACKs, timestamps, window scaling.` +
+          // RFC 9293 §3.1: the flags are byte 13 of the TCP header; SYN is its bit 0x02.
+          ` SYN itself is not a number: it is one bit of the flags byte, ${flagsByteText(p)}.` +
           againText,
-        curriculum: ['Q11'],
+        curriculum: ['Q11', 'M13'],
+        misconception: MISCONCEPTIONS.M13,
       };
     case 'syn-ack':
       return {
@@ -458,8 +469,14 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
           (push ? ' The browser did not ask for it.' : '') +
           inTls +
           againText,
-        curriculum: squeezed ? ['Q1', 'M10'] : push ? ['Q1', 'Q3'] : ['Q1'],
-        ...(squeezed ? { misconception: MISCONCEPTIONS.M10 } : {}),
+        // M10: permessage-deflate squeezed this frame (RFC 7692 §6); M14: the frame's bytes beside the page's
+        // ws.send() (code); M15: a retransmission (RFC 9293 §3.8.1).
+        curriculum: squeezed ? ['Q1', 'M10'] : push ? ['Q1', 'Q3'] : again ? ['Q1', 'M15'] : ['Q1', 'M14'],
+        ...(squeezed
+          ? { misconception: MISCONCEPTIONS.M10 }
+          : push
+            ? {}
+            : { misconception: again ? MISCONCEPTIONS.M15 : MISCONCEPTIONS.M14 }),
       };
     }
     case 'continuation': {
