@@ -29,6 +29,7 @@ export interface UnitBlock {
 
 const BLOCK_NAMES: Readonly<Record<ProtoLayer, string>> = {
   ethernet: 'Ethernet',
+  arp: 'ARP',
   ipv4: 'IPv4',
   tcp: 'TCP',
   tls: 'TLS',

@@ -113,6 +113,8 @@ export interface ProtoInfo {
 /** Each protocol layer of `FieldAnnotation.layer`: display name, OSI layer, colour. */
 export const PROTO_LAYERS: Readonly<Record<ProtoLayer, ProtoInfo>> = {
   ethernet: { name: 'Ethernet II', osi: 2, colour: 'ethernet' },
+  // RFC 826 resolves layer 3 addresses to layer 2 ones; textbooks draw it with the data link layer.
+  arp: { name: 'ARP', osi: 2, colour: 'ethernet' },
   ipv4: { name: 'IPv4', osi: 3, colour: 'ipv4' },
   tcp: { name: 'TCP', osi: 4, colour: 'tcp' },
   // Between TCP and HTTP: its handshake is session-like (layer 5), its encryption presentation-like (6).
@@ -127,6 +129,7 @@ export const PROTO_LAYERS: Readonly<Record<ProtoLayer, ProtoInfo>> = {
 /** Order of protocol layers from the outside of a frame inwards (the inspector tree's order). */
 export const PROTO_ORDER: readonly ProtoLayer[] = [
   'ethernet',
+  'arp',
   'ipv4',
   'tcp',
   'tls',
