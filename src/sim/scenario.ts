@@ -53,7 +53,15 @@ export interface Scenario {
    * false, so that every scenario without TLS is the same data (and the same pinned digests) as before it.
    */
   readonly tls?: boolean;
+  /**
+   * Routers between the browsers and the server, 0 to LIMITS.maxHops (sim/engine/router.ts). Absent means
+   * DEFAULT_HOPS (1): the reference capture's path, one Linux router.
+   */
+  readonly hops?: number;
 }
+
+/** Routers on the path when a scenario says nothing: one, as the reference capture (sim/engine/router.ts). */
+export const DEFAULT_HOPS = 1;
 
 export const DEFAULT_SEED = 20111211; // RFC 6455 was published in December 2011.
 
@@ -91,4 +99,5 @@ export const LIMITS = {
   maxClients: 5,
   minInterval: 50,
   maxInterval: 60000,
+  maxHops: 4,
 } as const;

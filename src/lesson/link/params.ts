@@ -92,6 +92,7 @@ export const LINK_PARAMS = [
     none: false,
   },
   { name: 'tls', part: 'scenario', field: 'tls', kind: 'flag' },
+  { name: 'hops', part: 'scenario', field: 'hops', kind: 'whole', min: 0, max: LIMITS.maxHops, none: false },
   {
     name: 'm',
     part: 'scenario',

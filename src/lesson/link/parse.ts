@@ -1,5 +1,5 @@
 /** parseLink: a link's parameters read in LINK_PARAMS order, over the lesson's defaults. */
-import { LIMITS, type Scenario, type ScenarioMessage } from '../../sim/scenario';
+import { DEFAULT_HOPS, LIMITS, type Scenario, type ScenarioMessage } from '../../sim/scenario';
 import { LESSONS, lessonById, lessonScenario } from '../catalogue';
 import { FRAGMENT_PREFIX, decompressQuery } from './compact';
 import { fragmentOf, queryOf, splitQuery, type Pair } from './decode';
@@ -196,12 +196,15 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
       '0',
     );
   }
+  const hops = r.whole('hops', base.hops ?? DEFAULT_HOPS);
   const messages = readMessages(r, base.messages);
   const view = readView(r);
-  const { tls: _baseTls, ...untouched } = base;
+  const { tls: _baseTls, hops: _baseHops, ...untouched } = base;
   const scenario: Scenario = {
     ...untouched,
     ...(tls ? { tls: true } : {}),
+    // Absent when the default, like tls: a scenario that does not ask for another path is the same data.
+    ...(hops !== DEFAULT_HOPS ? { hops } : {}),
     messages,
     seed,
     mss,

@@ -578,6 +578,7 @@ function buildSocketIo(scenario: Scenario, support: TlsSupport | null): Timeline
     seed: scenario.seed,
     mss: scenario.mss,
     loss: scenario.loss,
+    hops: scenario.hops,
     observer: recorder,
   });
   const clock = new Clock(world);

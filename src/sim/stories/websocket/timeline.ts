@@ -387,6 +387,7 @@ export function webSocketStory(tls: TlsSupport | null): StoryBuilder {
       seed: scenario.seed,
       mss: scenario.mss,
       loss: scenario.loss,
+      hops: scenario.hops,
       observer: steps,
     });
     steps.attach(world);
