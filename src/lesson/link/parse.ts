@@ -196,7 +196,16 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
       '0',
     );
   }
-  const hops = r.whole('hops', base.hops ?? DEFAULT_HOPS);
+  const hopsAsked = r.whole('hops', base.hops ?? DEFAULT_HOPS);
+  // The polling comparison keeps the one path it measures (sim/stories/compare): say so, as for tls.
+  const hops = base.story === 'compare' ? (base.hops ?? DEFAULT_HOPS) : hopsAsked;
+  if (hops !== hopsAsked) {
+    known.add(
+      'hops',
+      `hops has no effect on the polling comparison (it measures one path); using hops=${hops}`,
+      String(hops),
+    );
+  }
   const messages = readMessages(r, base.messages);
   const view = readView(r);
   const { tls: _baseTls, hops: _baseHops, ...untouched } = base;

@@ -416,13 +416,7 @@ function runMethod(run: Run, spec: MethodSpec, next: () => void): void {
 export function buildCompareTimeline(scenario: Scenario): Timeline {
   const prog = comparePrograms(scenario);
   const steps = new CompareSteps(scenario, prog.lines);
-  const world = new World({
-    seed: scenario.seed,
-    mss: scenario.mss,
-    loss: scenario.loss,
-    hops: scenario.hops,
-    observer: steps,
-  });
+  const world = new World({ seed: scenario.seed, mss: scenario.mss, loss: scenario.loss, observer: steps });
   steps.attach(world);
   const clock = new Clock(world);
   const run: Run = {

@@ -571,7 +571,7 @@ export function buildSocketIoTimeline(scenario: Scenario): Timeline {
 function buildSocketIo(scenario: Scenario, support: TlsSupport | null): Timeline {
   const tls = support?.kit ?? null;
   const programs = socketIoPrograms(scenario);
-  const { browsers, server } = socketIoHosts(scenario.clients);
+  const { browsers, server } = socketIoHosts(scenario.clients, scenario.hops);
   const hosts = [...browsers, server];
   const recorder = new SocketIoSteps(scenario, hosts, programs.lines);
   const world = new World({

@@ -7,7 +7,7 @@
  * later action (message, ping, close) 20 ms after the previous one reached its reader.
  */
 import { NS_PER_MS, type World } from '../../engine/network';
-import { CLIENT_HOST, SERVER_HOST } from '../hosts';
+import { CLIENT_HOST, serverHost } from '../hosts';
 import { rngStream } from '../../engine/rng';
 import { BrowserWebSocket, WsServerConnection, type WsObserver } from '../../libs/websocket';
 import type { TlsKit } from '../../libs/tls/kit';
@@ -59,13 +59,14 @@ export function runWebSocketStory(
   };
   const fromClient: number[] = [];
   const fromServer: number[] = [];
+  const serverInfo = serverHost(scenario.hops);
   scenario.messages.forEach((m, i) => (m.from === 'c' ? fromClient : fromServer).push(i));
   const client = new BrowserWebSocket({
     observer,
     messageIndices: fromServer,
     world,
     host: CLIENT_HOST,
-    server: SERVER_HOST,
+    server: serverInfo,
     port: end.port,
     request: { host: WS_STORY.host, path: WS_STORY.path, origin: end.origin },
     keyBytes: o.wsKey ?? rngStream(world.seed, 'ws-key:0').bytes(16),
@@ -110,9 +111,9 @@ export function runWebSocketStory(
   };
   client.hooks = { open: later, message: later };
 
-  world.listen(SERVER_HOST, end.port, (socket) => {
+  world.listen(serverInfo, end.port, (socket) => {
     if (server) return;
-    server = new WsServerConnection({ observer, messageIndices: fromClient, host: SERVER_HOST });
+    server = new WsServerConnection({ observer, messageIndices: fromClient, host: serverInfo });
     server.hooks = { message: later, pong: later };
     server.attach(
       tls
@@ -124,7 +125,7 @@ export function runWebSocketStory(
         : socket,
     );
   });
-  observer.app({ kind: 'listen', host: SERVER_HOST }, undefined);
+  observer.app({ kind: 'listen', host: serverInfo }, undefined);
   client.open();
   return { client, server: () => server, tls: sockets };
 }

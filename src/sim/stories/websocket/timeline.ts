@@ -4,7 +4,7 @@
  * with their console lines, and both hosts' states.
  */
 import { NETWORK, World, type Socket, type WorldObserver } from '../../engine/network';
-import { CLIENT_HOST, SERVER_HOST } from '../hosts';
+import { CLIENT_HOST, serverHost } from '../hosts';
 import type { TcpEvent } from '../../engine/tcp';
 import type { StoryWrite, WsAppEvent, WsObserver } from '../../libs/websocket';
 import type { TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
@@ -56,8 +56,9 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
     private readonly lines: ProgramLines,
   ) {
     const firstClientMessage = scenario.messages.findIndex((m) => m.from === 'c');
-    this.facts = runFacts(scenario, CLIENT_HOST, SERVER_HOST, [], firstClientMessage);
-    const states = { [CLIENT_HOST.id]: {}, [SERVER_HOST.id]: { tcp: LISTENING } };
+    const server = serverHost(scenario.hops);
+    this.facts = runFacts(scenario, CLIENT_HOST, server, [], firstClientMessage);
+    const states = { [CLIENT_HOST.id]: {}, [server.id]: { tcp: LISTENING } };
     this.rec = new StepRecorder(WEBSOCKET_CHAPTERS, states, () => this.world.now / 1e6);
   }
 
@@ -398,7 +399,12 @@ export function webSocketStory(tls: TlsSupport | null): StoryBuilder {
     });
     world.run();
     steps.rec.finish(world.truncated);
-    const timeline = steps.rec.timeline(scenario, [CLIENT_HOST, SERVER_HOST], world.packets, programs);
+    const timeline = steps.rec.timeline(
+      scenario,
+      [CLIENT_HOST, serverHost(scenario.hops)],
+      world.packets,
+      programs,
+    );
     const secrets = run.tls.client?.client.secrets();
     return secrets && tls ? { ...timeline, tls: [tls.steps.tlsSessionInfo(0, secrets, tls.kit)] } : timeline;
   };
