@@ -175,7 +175,10 @@ export interface WorldOptions {
   readonly observer: WorldObserver;
   /** Stop after this many events (a guard against runaway scenarios); the run ends where it is. */
   readonly maxEvents?: number;
-  /** Routers between the browsers and the server (0–4; absent: 1, see ./router.ts). */
+  /**
+   * Routers between the browsers and the server (0–4, see ./router.ts). Absent: the engine's bare mode for its
+   * own tests, one LAN whose neighbours are known (no ARP); the stories pass the scenario's (default 1).
+   */
   readonly hops?: number | undefined;
 }
 
@@ -230,9 +233,12 @@ export class World {
   readonly path: PathPlan;
   /** ARP caches: `card key>IPv4` → when the answer is (or will be) known, ns. */
   private readonly neighbours = new Map<string, number>();
+  /** False in the bare mode (no `hops` given): every next hop's MAC is known from the start. */
+  private readonly arp: boolean;
 
   constructor(o: WorldOptions) {
-    this.path = pathPlan(o.hops, NETWORK.latencyNs);
+    this.path = pathPlan(o.hops ?? 0, NETWORK.latencyNs);
+    this.arp = o.hops !== undefined;
     this.seed = o.seed >>> 0;
     this.mss = o.mss;
     this.loss = new Set(o.loss);
@@ -506,7 +512,7 @@ export class World {
    */
   private resolve(card: Card, next: NextHop, at: number): { readyNs: number; frames: LinkFrame[] } {
     const known = this.neighbours.get(`${card.key}>${next.ip}`);
-    if (known !== undefined) return { readyNs: known, frames: [] };
+    if (known !== undefined || !this.arp) return { readyNs: known ?? 0, frames: [] };
     const lat = this.path.latencyNs[next.segment]!;
     const arpNs = transmissionNs(14 + 28);
     const reqStart = Math.max(at, this.nicFreeAt.get(card.key) ?? 0);

@@ -20,7 +20,7 @@ import { NETWORK, World, type SecureTransport, type Socket, type WorldObserver }
 import type { TlsClientSocket, TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
 import type { TlsSupport } from '../../steps/tls';
 import { walkDown, walkUp } from '../../steps/osi';
-import type { Scenario } from '../../scenario';
+import { DEFAULT_HOPS, type Scenario } from '../../scenario';
 import type { SioAppEvent } from '../../libs/socketio';
 import {
   runSocketIoStory,
@@ -578,7 +578,7 @@ function buildSocketIo(scenario: Scenario, support: TlsSupport | null): Timeline
     seed: scenario.seed,
     mss: scenario.mss,
     loss: scenario.loss,
-    hops: scenario.hops,
+    hops: scenario.hops ?? DEFAULT_HOPS,
     observer: recorder,
   });
   const clock = new Clock(world);

@@ -9,9 +9,9 @@ import type { TcpEvent } from '../../engine/tcp';
 import type { StoryWrite, WsAppEvent, WsObserver } from '../../libs/websocket';
 import type { TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
 import type { TlsSteps, TlsSupport } from '../../steps/tls';
-import type { Scenario } from '../../scenario';
+import { DEFAULT_HOPS, type Scenario } from '../../scenario';
 import { narrateTcpEvent, packetRole, runFacts, type RunFacts } from '../../steps/narration';
-import { walkDown, walkUp } from '../../steps/osi';
+import { walkDown, walkRouters, walkUp } from '../../steps/osi';
 import { LISTENING, StepRecorder, WalkLog, consoleText } from '../../steps/recorder';
 import type {
   BuildOptions,
@@ -224,6 +224,20 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
         code,
         kind: 'transmit',
       });
+      // Through each router: up to layer 3 and down again (steps/osi.ts walkRouters).
+      for (const r of walkRouters(p, this.facts)) {
+        for (const s of r.steps) {
+          const { layer, kind, ...narration } = s;
+          this.rec.narrated(narration, {
+            host: r.at,
+            layer,
+            packet: p.id,
+            message: messageOf(w),
+            code,
+            kind,
+          });
+        }
+      }
     } else {
       this.rec.narrated(narratePacket(p, w, this.facts), {
         host: 'wire',
@@ -388,7 +402,7 @@ export function webSocketStory(tls: TlsSupport | null): StoryBuilder {
       seed: scenario.seed,
       mss: scenario.mss,
       loss: scenario.loss,
-      hops: scenario.hops,
+      hops: scenario.hops ?? DEFAULT_HOPS,
       observer: steps,
     });
     steps.attach(world);
