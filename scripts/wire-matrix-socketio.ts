@@ -74,6 +74,8 @@ export function socketIoCases(): SioCase[] {
 interface Row {
   readonly frame: number;
   readonly src: string;
+  /** ARP's opcode, '' for any other frame. */
+  readonly arp: string;
   readonly dst: string;
   readonly srcPort: string;
   readonly dstPort: string;
@@ -111,6 +113,7 @@ function tshark(file: string, keyLog: string | null = null): Row[] {
     ...FLAGS,
     'tls.record.length',
     'tls.record.content_type',
+    'arp.opcode',
   ];
   const columns = tsharkColumns(file, fields, keyLog ? [`tls.keylog_file:${keyLog}`] : []);
   return columns.map((c) => {
@@ -133,6 +136,7 @@ function tshark(file: string, keyLog: string | null = null): Row[] {
       flags: FLAGS.filter((_, i) => (c[13 + i] ?? '') !== ''),
       tlsRecords: all(13 + FLAGS.length).length,
       tlsTyped: all(14 + FLAGS.length).length,
+      arp: c[15 + FLAGS.length] ?? '',
     };
   });
 }
@@ -202,6 +206,13 @@ export function judgeSocketIo(scenario: Scenario, t: Timeline, at: string, rows:
   if (rows.length === 0) problems.push('tshark read no frames');
   for (const r of rows) {
     const f = `frame ${r.frame}`;
+    // An ARP frame (RFC 826) has no IPv4 or TCP: a request (1) or a reply (2), and no expert warning.
+    if (r.arp !== '') {
+      if (r.arp !== '1' && r.arp !== '2') problems.push(`${f}: ARP opcode ${r.arp}`);
+      if (r.malformed) problems.push(`${f}: malformed`);
+      for (const e of r.experts) if (e.severity >= WARN) problems.push(`${f}: ARP expert: ${e.message}`);
+      continue;
+    }
     if (r.ipOk !== '1') problems.push(`${f}: IP checksum status ${r.ipOk || 'missing'}`);
     if (r.tcpOk !== '1') problems.push(`${f}: TCP checksum status ${r.tcpOk || 'missing'}`);
     if (r.malformed) problems.push(`${f}: malformed`);

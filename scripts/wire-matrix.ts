@@ -2,7 +2,9 @@
  * `npm run test:wire:matrix`: export the pcap of each link in a matrix of scenarios and let tshark
  * judge it. For every capture: IP and TCP checksums good, nothing malformed, no expert warning or
  * error except those a retransmission explains, TCP analysis flags only where a loss explains them,
- * and the WebSocket text messages tshark reassembles equal the link's, in order, each direction. A TLS
+ * and the WebSocket text messages tshark reassembles equal the link's, in order, each direction; every ARP
+ * frame dissected (request or reply) and every IPv4 TTL what the routers between the sender and the card
+ * leave (64 less one per router; captures at a router's or the server's card with `card`). A TLS
  * scenario (tls=1) is read with its key log (`-o tls.keylog_file:…`): every TLS record must decrypt.
  * Exits non-zero with a report on any failure. `--keep` leaves the pcaps in the temp directory.
  */
@@ -51,6 +53,8 @@ const q = (s: string): string => encodeURIComponent(s);
 interface Case {
   readonly name: string;
   readonly link: string;
+  /** The card the capture is taken at (sim/cards.ts); the first browser's when absent. */
+  readonly card?: string;
 }
 
 function wireIndexOf(link: string, pick: (p: Packet) => boolean): number {
@@ -114,6 +118,21 @@ function cases(): Case[] {
     name: 'loss on the last FIN',
     link: `${small}&loss=${wireIndexOf(small, (p) => p.tcp.flags.includes('FIN') && p.from === 'client')}`,
   });
+  // The path: no router (one LAN), one (the reference's), up to four; captured at other cards too.
+  for (const hops of [0, 2, 3, 4]) out.push({ name: `hops=${hops}`, link: `lesson=websocket&hops=${hops}` });
+  out.push({ name: 'hops=1 at the router', link: 'lesson=websocket', card: 'router' });
+  out.push({ name: 'hops=1 at the server', link: 'lesson=websocket', card: 'server' });
+  out.push({ name: 'hops=3 at router-2', link: 'lesson=websocket&hops=3', card: 'router-2' });
+  out.push({
+    name: 'hops=4 at the server, mss=536',
+    link: `lesson=websocket&hops=4&mss=536&m=c:${q(text(3000))}`,
+    card: 'server',
+  });
+  const routed = 'lesson=websocket&hops=2';
+  out.push({
+    name: 'hops=2, loss on a data segment',
+    link: `${routed}&loss=${wireIndexOf(routed, (p) => p.app?.kind === 'ws-frame' && p.from === 'server')}`,
+  });
   // wss:// (RFC 8446 records carrying the upgrade and every frame), decrypted with the key log.
   out.push({ name: 'wss: the websocket lesson', link: 'lesson=websocket&tls=1' });
   out.push({
@@ -159,6 +178,9 @@ function cases(): Case[] {
 interface Row {
   readonly frame: number;
   readonly src: string;
+  readonly ttl: string;
+  /** ARP's opcode (1 request, 2 reply), '' for any other frame. */
+  readonly arp: string;
   readonly ipOk: string;
   readonly tcpOk: string;
   readonly opcode: string;
@@ -188,6 +210,8 @@ function tshark(file: string, keyLog: string | null = null): Row[] {
     ...FLAG_FIELDS,
     'tls.record.length',
     'tls.record.content_type',
+    'ip.ttl',
+    'arp.opcode',
   ];
   const columns = tsharkColumns(file, fields, keyLog ? [`tls.keylog_file:${keyLog}`] : []);
   const rows: Row[] = [];
@@ -207,20 +231,44 @@ function tshark(file: string, keyLog: string | null = null): Row[] {
       flags: FLAG_FIELDS.filter((_, i) => (c[10 + i] ?? '') !== ''),
       tlsRecords: all(10 + FLAG_FIELDS.length).length,
       tlsTyped: all(11 + FLAG_FIELDS.length).length,
+      ttl: c[12 + FLAG_FIELDS.length] ?? '',
+      arp: c[13 + FLAG_FIELDS.length] ?? '',
     });
   }
   return rows;
 }
 
-function judge(scenario: Scenario, rows: Row[]): string[] {
+/** Routers between the browsers' LAN and the card's segment (0 at a browser, `hops` at the server). */
+function segmentOf(scenario: Scenario, card: string | undefined): number {
+  const hops = scenario.hops ?? 1;
+  if (card === undefined || card.startsWith('client')) return 0;
+  if (card === 'server') return hops;
+  return card === 'router' ? 1 : Number(card.slice('router-'.length));
+}
+
+function judge(scenario: Scenario, rows: Row[], card?: string): string[] {
   const problems: string[] = [];
   const lossy = scenario.loss.length > 0;
+  const hops = scenario.hops ?? 1;
+  const segment = segmentOf(scenario, card);
   if (rows.length === 0) problems.push('tshark read no frames');
+  if (!rows.some((r) => r.arp === '1') || !rows.some((r) => r.arp === '2'))
+    problems.push('no ARP request and reply on the segment');
   for (const r of rows) {
     const at = `frame ${r.frame}`;
+    if (r.malformed) problems.push(`${at}: malformed`);
+    if (r.arp !== '') {
+      if (r.arp !== '1' && r.arp !== '2') problems.push(`${at}: ARP opcode ${r.arp}`);
+      r.severities.forEach((sev, i) => {
+        if (sev >= SEVERITY_WARNING) problems.push(`${at}: ARP expert: ${r.messages[i] ?? ''}`);
+      });
+      continue;
+    }
     if (r.ipOk !== '1') problems.push(`${at}: IP checksum status ${r.ipOk || 'missing'}`);
     if (r.tcpOk !== '1') problems.push(`${at}: TCP checksum status ${r.tcpOk || 'missing'}`);
-    if (r.malformed) problems.push(`${at}: malformed`);
+    // Linux sends with TTL 64; each router on the way to this card took one (RFC 1812 §5.3.1).
+    const routers = r.src === CLIENT_IP ? segment : hops - segment;
+    if (r.ttl !== String(64 - routers)) problems.push(`${at}: TTL ${r.ttl}, expected ${64 - routers}`);
     r.severities.forEach((sev, i) => {
       const msg = r.messages[i] ?? '';
       if (sev >= SEVERITY_WARNING && !(lossy && EXPLAINED_BY_LOSS.test(msg))) {
@@ -325,13 +373,13 @@ function main(): void {
     const { state, problems: linkProblems } = parseLink(c.link);
     const file = join(dir, `${String(i + 1).padStart(2, '0')}.pcap`);
     const timeline = buildTimeline(state.scenario, ALL_STORIES);
-    writeFileSync(file, timelinePcap(timeline));
+    writeFileSync(file, timelinePcap(timeline, c.card));
     // The key log beside the capture, as `npm run pcap` writes it.
     const keys = state.scenario.tls ? file.replace(/\.pcap$/, '.keys') : null;
     if (keys) writeFileSync(keys, keyLogOf(timeline));
     const problems = [
       ...linkProblems.map((p) => `link: ${p.param}: ${p.message}`),
-      ...judge(state.scenario, tshark(file, keys)),
+      ...judge(state.scenario, tshark(file, keys), c.card),
     ];
     const status = problems.length === 0 ? 'PASS' : 'FAIL';
     if (problems.length > 0) failed++;

@@ -27,7 +27,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'Q1',
     text: 'What is a WebSocket?',
     lesson: 'websocket',
-    step: 55,
+    step: 64,
     how: 'onopen: the connection that carried the HTTP upgrade becomes a full-duplex WebSocket (RFC 6455, 2011); both sides may now send at any time.',
   },
   {
@@ -212,7 +212,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'M6',
     text: '"Every OSI layer adds a header"',
     lesson: 'osi',
-    step: 58,
+    step: 61,
     how: 'Layer 6 encodes "Hello" as UTF-8 and adds no bytes (nor does layer 5); the headers come from WebSocket, TCP, IPv4 and Ethernet.',
   },
   {

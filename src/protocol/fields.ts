@@ -9,6 +9,7 @@
 /** Protocol layers an annotation can belong to (also the colour key in every view). */
 export type ProtoLayer =
   | 'ethernet'
+  | 'arp'
   | 'sll'
   | 'loopback'
   | 'ipv4'

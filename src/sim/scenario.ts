@@ -63,7 +63,15 @@ export interface Scenario {
    * fires `offline`. Socket.IO lessons only. Absent means null (never), like tls.
    */
   readonly offline?: number | null;
+  /**
+   * Routers between the browsers and the server, 0 to LIMITS.maxHops (sim/engine/router.ts). Absent means
+   * DEFAULT_HOPS (1): the reference capture's path, one Linux router.
+   */
+  readonly hops?: number;
 }
+
+/** Routers on the path when a scenario says nothing: one, as the reference capture (sim/engine/router.ts). */
+export const DEFAULT_HOPS = 1;
 
 export const DEFAULT_SEED = 20111211; // RFC 6455 was published in December 2011.
 
@@ -101,4 +109,5 @@ export const LIMITS = {
   maxClients: 5,
   minInterval: 50,
   maxInterval: 60000,
+  maxHops: 4,
 } as const;

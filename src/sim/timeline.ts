@@ -9,8 +9,8 @@
  * Memory: a step's `states` object is shared with the steps before it until a host's state changes,
  * packets are built once, and only the packets a lesson marks walk the seven layers.
  */
-import { concatBytes } from '../protocol/bytes';
 import { encodePcap, type PcapRecord } from '../protocol/pcap';
+import { framesAtCard } from './cards';
 import { CLIENT_HOST, SERVER_HOST } from './stories/hosts';
 import type { Scenario, Story } from './scenario';
 import type { BuildOptions, HostId, HostState, Program, StoryBuilders, Timeline } from './types';
@@ -116,22 +116,17 @@ export function timelineText(t: Timeline): string {
 }
 
 /**
- * Every packet as one host's network card sees it (by default the first browser's): frames it sent (lost
- * ones too) at their send time, frames it received at their arrival time (short ones with the padding the
- * wire adds). Timestamps count from 2011-12-11T00:00:00Z, so the same timeline always gives the same bytes.
+ * Every frame as one network card sees it (by default the first browser's; `server`, `client-2`, or a
+ * router's card towards the server, `router-1`…, see sim/cards.ts): frames it sent (lost ones too) at their
+ * send time, frames it received at their arrival time (short ones with the padding the wire adds), ARP
+ * included. Timestamps count from 2011-12-11T00:00:00Z, so the same timeline always gives the same bytes.
+ * A card the timeline does not have gives an empty capture.
  */
-export function timelinePcap(t: Timeline, host: HostId = CLIENT_HOST.id): Uint8Array {
-  const entries: { us: number; order: number; id: number; data: Uint8Array }[] = [];
-  for (const p of t.packets) {
-    if (p.from === host) {
-      entries.push({ us: Math.round(p.sentAt * 1000), order: 1, id: p.id, data: p.frame });
-    } else if (p.to === host && !p.lost) {
-      const data = p.padding > 0 ? concatBytes(p.frame, new Uint8Array(p.padding)) : p.frame;
-      entries.push({ us: Math.round(p.arrivesAt * 1000), order: 0, id: p.id, data });
-    }
-  }
-  entries.sort((a, b) => a.us - b.us || a.order - b.order || a.id - b.id);
+export function timelinePcap(t: Timeline, card: string = CLIENT_HOST.id): Uint8Array {
   const base = PCAP_EPOCH_SECONDS * 1_000_000;
-  const records: PcapRecord[] = entries.map((e) => ({ timestampUs: base + e.us, data: e.data }));
+  const records: PcapRecord[] = (framesAtCard(t, card) ?? []).map((f) => ({
+    timestampUs: base + Math.round(f.time * 1000),
+    data: f.data,
+  }));
   return encodePcap(records);
 }

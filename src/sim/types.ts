@@ -64,6 +64,43 @@ export type AppInfo =
       readonly transport: 'polling' | 'websocket';
     };
 
+/**
+ * An ARP frame (RFC 826) a card put on one segment before a packet could go: the request (broadcast) or the
+ * reply (unicast). Carried by the packet whose sending needed it (`Packet.arp`, `PacketHop.arp`).
+ */
+export interface LinkFrame {
+  /** The segment it crossed: 0 is the browsers' LAN, `hops` the server's. */
+  readonly segment: number;
+  /** Who sent it and who it is for: a host id or a router id ('router-1'); `to` is 'broadcast' for a request. */
+  readonly from: string;
+  readonly to: string;
+  readonly frame: Uint8Array;
+  /** Simulated milliseconds. */
+  readonly sentAt: number;
+  readonly arrivesAt: number;
+  /** Wireshark's line: `Who has 192.0.2.1? Tell 192.0.2.10`. */
+  readonly summary: string;
+}
+
+/** The copy of a packet a router forwarded onto its next segment (TTL one less, new MACs, new checksum). */
+export interface PacketHop {
+  /** The router that forwarded it: 'router-1' … 'router-4'. */
+  readonly at: string;
+  /** The segment this copy crossed. */
+  readonly segment: number;
+  /** The frame as it left the router. */
+  readonly frame: Uint8Array;
+  /** Its IPv4 TTL (the sender's 64 less one per router so far). */
+  readonly ttl: number;
+  /** Simulated milliseconds: when the router had the whole incoming frame (the previous copy's arrival). */
+  readonly receivedAt: number;
+  /** Simulated milliseconds: first bit onto the segment, last bit at the next card. */
+  readonly sentAt: number;
+  readonly arrivesAt: number;
+  /** ARP exchanges the router needed on this segment before it could send the copy. */
+  readonly arp?: readonly LinkFrame[];
+}
+
 export interface Packet {
   /** Index in `timeline.packets` (0-based). */
   readonly id: number;
@@ -81,8 +118,14 @@ export interface Packet {
   readonly retransmissionOf?: number;
   /** Why it was (re)sent, when not the first send: 'timeout' or 'fast retransmit'. */
   readonly retransmitReason?: 'timeout' | 'fast-retransmit';
-  /** Ethernet frame as captured at the sender (no preamble, no FCS, no padding). */
+  /** Ethernet frame as captured at the sender (no preamble, no FCS, no padding), on the sender's segment. */
   readonly frame: Uint8Array;
+  /** The sender's segment: 0 for a browser, `hops` for the server (absent: 0). */
+  readonly segment?: number;
+  /** The copies routers forwarded, in path order (absent or empty: sender and receiver share a LAN, or lost). */
+  readonly hops?: readonly PacketHop[];
+  /** ARP exchanges the sender needed on its segment before this packet could go. */
+  readonly arp?: readonly LinkFrame[];
   /** CRC-32 FCS over the padded frame, for display. */
   readonly fcs: number;
   /** Zero bytes Ethernet would add to reach its 60-byte minimum (before the FCS). */

@@ -14,7 +14,13 @@ import {
   type LinkState,
   type ViewState,
 } from '../../src/lesson/link';
-import { DEFAULT_SEED, LIMITS, type Scenario, type ScenarioMessage } from '../../src/sim/scenario';
+import {
+  DEFAULT_HOPS,
+  DEFAULT_SEED,
+  LIMITS,
+  type Scenario,
+  type ScenarioMessage,
+} from '../../src/sim/scenario';
 
 const MAX_UINT32 = 0xffffffff;
 const WEBSOCKET = lessonScenario('websocket');
@@ -831,15 +837,19 @@ const everyParameter = (validOnly: boolean): fc.Arbitrary<readonly Given[]> =>
         onCompare && tls.valid && tls.values.at(-1) === '1'
           ? given.map((g) => (g === tls ? { ...g, values: ['0'] } : g))
           : given;
+      // So is hops on the polling comparison (it keeps its one path): give it the default there.
+      const hops = withTls.find((g) => g.param.name === 'hops')!;
+      const withHops =
+        onCompare && hops.valid ? withTls.map((g) => (g === hops ? { ...g, values: ['1'] } : g)) : withTls;
       // deflate=1 outside the websocket story is likewise a problem of the pair: give it there only.
-      const deflate = withTls.find((g) => g.param.name === 'deflate')!;
+      const deflate = withHops.find((g) => g.param.name === 'deflate')!;
       const story = lesson.valid
         ? parseLink(`?lesson=${encodeURIComponent(lesson.values.at(-1) ?? '')}`).state.scenario.story
         : 'websocket';
       const withDeflate =
         story !== 'websocket' && deflate.valid && deflate.values.at(-1) === '1'
-          ? withTls.map((g) => (g === deflate ? { ...g, values: ['0'] } : g))
-          : withTls;
+          ? withHops.map((g) => (g === deflate ? { ...g, values: ['0'] } : g))
+          : withHops;
       // offline=<step> outside the Socket.IO story likewise.
       const offline = withDeflate.find((g) => g.param.name === 'offline')!;
       if (story !== 'socketio' && offline.valid && offline.values.at(-1) !== 'none') {
@@ -852,6 +862,35 @@ function linkOf(given: readonly Given[]): string {
   const pairs = given.flatMap((g) => g.values.map((v) => `${g.param.name}=${encodeURIComponent(v)}`));
   return `?${pairs.join('&')}`;
 }
+
+describe('hops', () => {
+  it('reads 0 to 4, keeps the default (1) out of the scenario, writes back what differs', () => {
+    for (const n of [0, 2, 3, 4]) {
+      const { state, problems } = parseLink(`?lesson=websocket&hops=${n}`);
+      expect(problems).toEqual([]);
+      expect(state.scenario.hops).toBe(n);
+      expect(serialiseLink(state)).toContain(`hops=${n}`);
+    }
+    const one = parseLink('?lesson=websocket&hops=1');
+    expect(one.problems).toEqual([]);
+    expect(one.state.scenario.hops).toBeUndefined();
+    expect(serialiseLink(one.state)).not.toContain('hops');
+  });
+
+  it('refuses 5, -1 and words, naming the parameter, and uses the default', () => {
+    for (const bad of ['5', '-1', 'two', '1.5']) {
+      const { state, problems } = parseLink(`?lesson=websocket&hops=${bad}`);
+      expect(problems.map((p) => p.param)).toEqual(['hops']);
+      expect(state.scenario.hops).toBeUndefined();
+    }
+  });
+
+  it('has no effect on the polling comparison, and says so', () => {
+    const { state, problems } = parseLink('?lesson=polling-vs-websocket&hops=3');
+    expect(problems.map((p) => p.param)).toEqual(['hops']);
+    expect(state.scenario.hops).toBeUndefined();
+  });
+});
 
 describe('tls on the polling comparison', () => {
   it('is reported and not used: the comparison runs over plain http:// and ws://', () => {
@@ -888,13 +927,15 @@ describe('every parameter of LINK_PARAMS', () => {
         expect(problems).toEqual([]);
         for (const g of given) {
           const part: Record<string, unknown> = state[g.param.part] as never;
-          // An optional flag (tls, deflate) is absent when off: absent reads as 0.
+          // An optional flag (tls, deflate) is absent when off: absent reads as 0; hops is absent when 1 (the default).
           const optional = g.param.name === 'tls' || g.param.name === 'deflate';
           const value = optional
             ? (part[g.param.field] ?? false)
             : g.param.name === 'offline'
               ? (part[g.param.field] ?? null)
-              : part[g.param.field];
+              : g.param.name === 'hops'
+                ? (part[g.param.field] ?? DEFAULT_HOPS)
+                : part[g.param.field];
           expect(value, g.param.name).toEqual(expectedValue(g.param, g.values));
         }
       }),

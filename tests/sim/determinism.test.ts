@@ -63,16 +63,20 @@ describe('timelinePcap', () => {
     expect(file.ok).toBe(true);
     if (!file.ok) return;
     expect(file.repr.linkType).toBe(LINKTYPE_ETHERNET);
+    // Every packet, after the browser's ARP request for its gateway and the router's reply (RFC 826).
     const records = file.repr.records;
-    expect(records).toHaveLength(t.packets.length);
+    expect(records).toHaveLength(t.packets.length + 2);
     expect(records[0]!.timestampUs).toBe(PCAP_EPOCH_SECONDS * 1_000_000);
+    expect(records[0]!.data[12]! * 256 + records[0]!.data[13]!).toBe(0x0806);
     for (let i = 1; i < records.length; i++) {
       expect(records[i]!.timestampUs).toBeGreaterThanOrEqual(records[i - 1]!.timestampUs);
     }
-    // A server frame is captured when it arrives, 5 ms after it left.
+    // A server frame is captured when it arrives, as the router forwarded it (TTL 63).
     const synAck = t.packets[1]!;
-    expect(records[1]!.timestampUs - records[0]!.timestampUs).toBe(Math.round(synAck.arrivesAt * 1000));
-    expect(bytesEqual(records[1]!.data, synAck.frame)).toBe(true);
+    const seen = synAck.hops!.at(-1)!.frame;
+    expect(records[3]!.timestampUs - records[0]!.timestampUs).toBe(Math.round(synAck.arrivesAt * 1000));
+    expect(bytesEqual(records[3]!.data, seen)).toBe(true);
+    expect(seen[22]).toBe(63);
   });
 
   it('holds the browser’s lost frames but not the server’s', () => {
@@ -82,12 +86,15 @@ describe('timelinePcap', () => {
       return file.repr.records;
     };
     const lostClient = buildTimeline({ ...lesson, loss: [1] }, ALL_STORIES);
+    // Each capture also holds the two ARP frames before the first packet.
     const a = recordsOf(lostClient);
-    expect(a).toHaveLength(lostClient.packets.length);
-    expect(bytesEqual(a[0]!.data, lostClient.packets[0]!.frame)).toBe(true);
+    expect(a).toHaveLength(lostClient.packets.length + 2);
+    expect(bytesEqual(a[2]!.data, lostClient.packets[0]!.frame)).toBe(true);
     const lostServer = buildTimeline({ ...lesson, loss: [2] }, ALL_STORIES);
     const b = recordsOf(lostServer);
-    expect(b).toHaveLength(lostServer.packets.length - 1);
-    expect(b.some((r) => bytesEqual(r.data, lostServer.packets[1]!.frame))).toBe(false);
+    expect(b).toHaveLength(lostServer.packets.length - 1 + 2);
+    expect(b.some((r) => bytesEqual(r.data.subarray(12), lostServer.packets[1]!.frame.subarray(12)))).toBe(
+      false,
+    );
   });
 });

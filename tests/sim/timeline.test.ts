@@ -24,7 +24,9 @@ function shape(tl: Timeline, packet: number): string {
     .join(' ');
 }
 
-const WALK = 'E7 E6 E5 E4 E3 E2 E1 T1 D1 D2 D3 D4 D5 D6 D7';
+// Down the sender, on the wire, through the router (up to layer 3 and down again), up the receiver.
+const ROUTER = 'D2 D3 E2';
+const WALK = `E7 E6 E5 E4 E3 E2 E1 T1 ${ROUTER} D1 D2 D3 D4 D5 D6 D7`;
 
 describe('the websocket lesson timeline', () => {
   it('matches its snapshot', async () => {
@@ -64,8 +66,14 @@ describe('the websocket lesson timeline', () => {
     for (const p of walked) {
       expect(shape(t, p.id)).toBe(WALK);
       const steps = stepsOf(t, p.id);
-      expect(steps.filter((s) => s.kind === 'encapsulate').every((s) => s.host === p.from)).toBe(true);
-      expect(steps.filter((s) => s.kind === 'decapsulate').every((s) => s.host === p.to)).toBe(true);
+      const atRouter = (s: Step): boolean => s.host === 'router-1';
+      expect(
+        steps.filter((s) => s.kind === 'encapsulate' && !atRouter(s)).every((s) => s.host === p.from),
+      ).toBe(true);
+      expect(
+        steps.filter((s) => s.kind === 'decapsulate' && !atRouter(s)).every((s) => s.host === p.to),
+      ).toBe(true);
+      expect(steps.filter(atRouter).map((s) => s.curriculum)).toEqual([['M12'], ['M12'], ['M12']]);
       expect(steps.find((s) => s.kind === 'transmit')!.host).toBe('wire');
     }
     // Every other packet is one transmit step.
@@ -188,10 +196,13 @@ describe('packets', () => {
     expect(pieces.every((p) => p.summary.startsWith('[TCP segment of a reassembled PDU]'))).toBe(true);
   });
 
-  it('take 80 ns a byte on the card (with preamble, FCS and gap) and 5 ms on the path', () => {
+  it('take 80 ns a byte on each card (with preamble, FCS and gap) and 5 ms on the path, 2.5 ms a segment', () => {
     for (const p of t.packets) {
       const wire = ((Math.max(p.frame.length, 60) + 24) * 80) / 1e6;
-      expect(p.arrivesAt - p.sentAt).toBeCloseTo(wire + 5, 9);
+      const hop = p.hops![0]!;
+      expect(hop.receivedAt - p.sentAt).toBeCloseTo(wire + 2.5, 9);
+      expect(hop.sentAt).toBeGreaterThanOrEqual(hop.receivedAt);
+      expect(p.arrivesAt - hop.sentAt).toBeCloseTo(wire + 2.5, 9);
     }
   });
 });
@@ -214,7 +225,7 @@ describe('walk modes and losses', () => {
         .at(-1)!.kind,
     ).toBe('drop');
     expect(lost.packets[1]!.retransmissionOf).toBe(0);
-    expect(shape(lost, 1)).toBe('E4 E3 E2 E1 T1 D1 D2 D3 D4 D5 D6 D7');
+    expect(shape(lost, 1)).toBe(`E4 E3 E2 E1 T1 ${ROUTER} D1 D2 D3 D4 D5 D6 D7`);
     const timeout = lost.steps.find((s) => s.title.startsWith('Timeout'))!;
     expect(timeout.time).toBe(1000);
     expect(timeout.kind).toBe('state');

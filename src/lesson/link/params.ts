@@ -94,6 +94,7 @@ export const LINK_PARAMS = [
   },
   { name: 'tls', part: 'scenario', field: 'tls', kind: 'flag' },
   { name: 'deflate', part: 'scenario', field: 'deflate', kind: 'flag' },
+  { name: 'hops', part: 'scenario', field: 'hops', kind: 'whole', min: 0, max: LIMITS.maxHops, none: false },
   {
     name: 'm',
     part: 'scenario',

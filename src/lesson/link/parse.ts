@@ -1,5 +1,5 @@
 /** parseLink: a link's parameters read in LINK_PARAMS order, over the lesson's defaults. */
-import { LIMITS, type Scenario, type ScenarioMessage } from '../../sim/scenario';
+import { DEFAULT_HOPS, LIMITS, type Scenario, type ScenarioMessage } from '../../sim/scenario';
 import { LESSONS, lessonById, lessonScenario } from '../catalogue';
 import { FRAGMENT_PREFIX, decompressQuery } from './compact';
 import { fragmentOf, queryOf, splitQuery, type Pair } from './decode';
@@ -220,14 +220,26 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
       '0',
     );
   }
+  const hopsAsked = r.whole('hops', base.hops ?? DEFAULT_HOPS);
+  // The polling comparison keeps the one path it measures (sim/stories/compare): say so, as for tls.
+  const hops = base.story === 'compare' ? (base.hops ?? DEFAULT_HOPS) : hopsAsked;
+  if (hops !== hopsAsked) {
+    known.add(
+      'hops',
+      `hops has no effect on the polling comparison (it measures one path); using hops=${hops}`,
+      String(hops),
+    );
+  }
   const messages = readMessages(r, base.messages);
   const view = readView(r);
-  const { tls: _baseTls, deflate: _baseDeflate, offline: _baseOffline, ...untouched } = base;
+  const { tls: _baseTls, deflate: _baseDeflate, offline: _baseOffline, hops: _baseHops, ...untouched } = base;
   const scenario: Scenario = {
     ...untouched,
     ...(tls ? { tls: true } : {}),
     ...(deflate ? { deflate: true } : {}),
     ...(offline !== null ? { offline } : {}),
+    // Absent when the default, like tls: a scenario that does not ask for another path is the same data.
+    ...(hops !== DEFAULT_HOPS ? { hops } : {}),
     messages,
     seed,
     mss,

@@ -1,5 +1,5 @@
 /** serialiseLink: a scenario and view written as a link, only what differs from the lesson. */
-import type { Scenario, ScenarioMessage } from '../../sim/scenario';
+import { DEFAULT_HOPS, type Scenario, type ScenarioMessage } from '../../sim/scenario';
 import { lessonScenario } from '../catalogue';
 import { nullable, type Param } from './params';
 import { compressQuery, FRAGMENT_PREFIX, LINK_BUDGET } from './compact';
@@ -69,6 +69,7 @@ export function scenarioQuery(scenario: Scenario): { readonly lesson: string; re
   if (s.interval !== base.interval) put('interval', String(s.interval));
   if ((s.tls ?? false) !== (base.tls ?? false)) put('tls', s.tls ? '1' : '0');
   if ((s.deflate ?? false) !== (base.deflate ?? false)) put('deflate', s.deflate ? '1' : '0');
+  if ((s.hops ?? DEFAULT_HOPS) !== (base.hops ?? DEFAULT_HOPS)) put('hops', String(s.hops ?? DEFAULT_HOPS));
   if (!sameMessages(s.messages, base.messages)) {
     if (s.messages.length === 0) parts.push('m=');
     for (const m of s.messages) put('m', `${m.from}:${m.text}`);

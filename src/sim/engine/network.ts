@@ -3,19 +3,29 @@
  *
  * - Time is an integer number of nanoseconds (exact, so runs are bit-for-bit repeatable); packets and
  *   steps show it in milliseconds.
- * - Every host has one network card on a full-duplex 100 Mbit/s link. A frame occupies the card for
- *   its bytes plus preamble, start-of-frame delimiter, FCS and inter-frame gap (24 bytes) at 80 ns a
- *   byte, so back-to-back segments leave one after another; then it takes a fixed one-way latency of
- *   5 ms to arrive. Five milliseconds is slow for one cable, but it is a realistic Internet path and
- *   keeps the picture readable: a round trip is 10 ms.
- * - The hosts talk as if on one Ethernet segment (each frame is addressed to the other host's MAC; no
- *   router, no ARP: both neighbours are known), with documentation addresses (RFC 5737) and locally
- *   administered MACs.
- * - The k-th packet put on the wire (1-based, counting retransmissions) is lost once if the scenario
- *   lists k: it shows on the sender's side and never arrives.
+ * - Every host, and every port of every router, is a network card on a full-duplex 100 Mbit/s link. A
+ *   frame occupies the card for its bytes plus preamble, start-of-frame delimiter, FCS and inter-frame gap
+ *   (24 bytes) at 80 ns a byte, so back-to-back segments leave one after another.
+ * - Between the browsers and the server are `hops` routers (0–4, default 1; ./router.ts has the addresses,
+ *   as the reference capture's Linux router). The whole path's one-way propagation delay is 5 ms whatever
+ *   the count, split evenly over its segments (2.5 ms each with one router); each router adds its own
+ *   store-and-forward time (it sends the frame again on its other card), so a round trip is 10 ms and a few
+ *   microseconds. Five milliseconds is slow for a few cables, but it is a realistic Internet path and keeps
+ *   the picture readable.
+ * - Frames go to the next hop's MAC: the browsers send to their gateway (192.0.2.1), each router rewrites
+ *   both MACs, takes one from the TTL and recomputes the header checksum (RFC 1812 §5.3.1), so the server's
+ *   packets reach the browser with TTL 63 through one router. A card resolves its next hop with ARP
+ *   (RFC 826) before its first frame to it (a broadcast request, a unicast reply); the one asked learns the
+ *   asker from the request (RFC 826's "merge", as Linux's arp_process does), so answers need no ARP of their
+ *   own. Answers are kept for the rest of the scenario (Linux keeps them much longer than a lesson lasts).
+ * - The k-th packet put on the wire (1-based, counting retransmissions; ARP frames are not counted) is lost
+ *   once if the scenario lists k: it shows on the sender's side and never arrives.
  */
 import { EventQueue } from './queue';
 import { buildPacket } from './packet';
+import { forwardFrame, pathPlan, type PathPlan } from './router';
+import { encodeArp, describeArp, type ArpRepr } from '../../protocol/arp';
+import { encodeEthernet, ETHER_TYPES } from '../../protocol/ethernet';
 import { rngStream, type Rng } from './rng';
 import {
   TcpEndpoint,
@@ -25,7 +35,7 @@ import {
   type TcpTimerKind,
   type TcpTransmission,
 } from './tcp';
-import type { HostInfo, Packet, TcpView } from '../types';
+import type { HostInfo, LinkFrame, Packet, PacketHop, TcpView } from '../types';
 
 export const NS_PER_MS = 1_000_000;
 
@@ -165,7 +175,37 @@ export interface WorldOptions {
   readonly observer: WorldObserver;
   /** Stop after this many events (a guard against runaway scenarios); the run ends where it is. */
   readonly maxEvents?: number;
+  /**
+   * Routers between the browsers and the server (0–4, see ./router.ts). Absent: the engine's bare mode for its
+   * own tests, one LAN whose neighbours are known (no ARP); the stories pass the scenario's (default 1).
+   */
+  readonly hops?: number | undefined;
 }
+
+/** A card that sends a frame on a segment: its owner (host or router id), key (for its queue), addresses. */
+interface Card {
+  readonly node: string;
+  readonly key: string;
+  readonly mac: string;
+  readonly ip: string;
+}
+
+/** Where a frame goes next: the card it is addressed to. */
+interface NextHop extends Card {
+  readonly segment: number;
+}
+
+/** One leg of a packet's way, planned when it is sent. */
+interface Leg {
+  readonly from: Card;
+  readonly to: NextHop;
+  readonly startNs: number;
+  readonly arrivesNs: number;
+  readonly arp: readonly LinkFrame[];
+}
+
+const BROADCAST = 'ff:ff:ff:ff:ff:ff';
+const UNKNOWN_MAC = '00:00:00:00:00:00';
 
 export class World {
   readonly seed: number;
@@ -189,8 +229,16 @@ export class World {
   /** True when the run stopped at `maxEvents`. */
   truncated = false;
   now = 0;
+  /** The routers and the segments' delays. */
+  readonly path: PathPlan;
+  /** ARP caches: `card key>IPv4` → when the answer is (or will be) known, ns. */
+  private readonly neighbours = new Map<string, number>();
+  /** False in the bare mode (no `hops` given): every next hop's MAC is known from the start. */
+  private readonly arp: boolean;
 
   constructor(o: WorldOptions) {
+    this.path = pathPlan(o.hops ?? 0, NETWORK.latencyNs);
+    this.arp = o.hops !== undefined;
     this.seed = o.seed >>> 0;
     this.mss = o.mss;
     this.loss = new Set(o.loss);
@@ -375,11 +423,13 @@ export class World {
     const id = this.packets.length;
     const from = socket.host;
     const to = socket.peer;
-    const start = Math.max(this.now, this.nicFreeAt.get(from.id) ?? 0);
     const frameLength = 14 + 20 + 20 + tcpOptionsLength(tx) + tx.payload.length;
     const wireNs = transmissionNs(frameLength);
-    this.nicFreeAt.set(from.id, start + wireNs);
     const lost = this.loss.has(id + 1) || this.linkDown.has(from.id) || this.linkDown.has(to.id);
+    const legs = this.route(from, to, wireNs, lost);
+    const first = legs[0]!;
+    const start = first.startNs;
+    const arrivesNs = legs[legs.length - 1]!.arrivesNs;
     const original = tx.retransmits !== undefined ? this.packets[tx.retransmits] : undefined;
     const { packet, segment } = buildPacket({
       id,
@@ -387,20 +437,130 @@ export class World {
       to,
       connection: socket.connection,
       sentAtNs: start,
-      arrivesAtNs: start + wireNs + NETWORK.latencyNs,
+      arrivesAtNs: arrivesNs,
       lost,
       identification: this.nextIpId(from),
       srcPort: socket.tcp.localPort,
       dstPort: socket.tcp.remotePort,
       tx,
       ...(original ? { original } : {}),
+      nextHopMac: first.to.mac,
+      segment: first.to.segment,
+      arp: first.arp,
+      forward: (frame) => forwardAlong(frame, legs),
     });
     this.packets.push(packet);
     this.observer.sent(packet, socket.tcp.view(), tx.piece?.tag);
     if (start === this.now) this.observer.onWire(packet);
     else this.push(start, { kind: 'wire', packet });
-    if (!lost) this.push(start + wireNs + NETWORK.latencyNs, { kind: 'arrive', packet, segment });
+    if (!lost) this.push(arrivesNs, { kind: 'arrive', packet, segment });
     return id;
+  }
+
+  /** A host's card, or a router's port (0 towards the browsers, 1 towards the server). */
+  private hostCard(h: HostInfo): Card {
+    return { node: h.id, key: h.id, mac: h.mac, ip: h.ip };
+  }
+
+  private routerCard(k: number, port: 0 | 1): Card {
+    const r = this.path.routers[k - 1]!;
+    const p = r.ports[port];
+    return { node: r.id, key: `${r.id}#${port}`, mac: p.mac, ip: p.ip };
+  }
+
+  /**
+   * Plan a frame's way from `from` to `to`: each leg's card, next hop, start (after the card is free and
+   * the next hop's MAC is known) and arrival. A lost frame has one leg: it vanishes on the sender's segment.
+   */
+  private route(from: HostInfo, to: HostInfo, wireNs: number, lost: boolean): Leg[] {
+    const n = this.path.hops;
+    const up = from.role === 'client';
+    // Cards along the way, sender first: the routers in path order, entered on one port, left by the other.
+    const senders: Card[] = [this.hostCard(from)];
+    const receivers: NextHop[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = up ? i + 1 : n - i;
+      const segment = up ? k - 1 : k;
+      receivers.push({ ...this.routerCard(k, up ? 0 : 1), segment });
+      senders.push(this.routerCard(k, up ? 1 : 0));
+    }
+    receivers.push({ ...this.hostCard(to), segment: up ? n : 0 });
+    const legs: Leg[] = [];
+    let at = this.now;
+    for (let i = 0; i < senders.length; i++) {
+      const card = senders[i]!;
+      const next = receivers[i]!;
+      const arp = this.resolve(card, next, at);
+      const startNs = Math.max(at, this.nicFreeAt.get(card.key) ?? 0, arp.readyNs);
+      this.nicFreeAt.set(card.key, startNs + wireNs);
+      const arrivesNs = startNs + wireNs + this.latencyOf(next.segment, lost);
+      legs.push({ from: card, to: next, startNs, arrivesNs, arp: arp.frames });
+      if (lost) break;
+      at = arrivesNs;
+    }
+    return legs;
+  }
+
+  /** A segment's propagation delay; a lost frame's nominal arrival counts the whole path's (5 ms). */
+  private latencyOf(segment: number, lost: boolean): number {
+    return lost ? NETWORK.latencyNs : this.path.latencyNs[segment]!;
+  }
+
+  /**
+   * ARP (RFC 826) from `card` for `next` at `at`, unless the answer is known or on its way: the request
+   * (broadcast), the one asked learning the asker (RFC 826 "merge"; Linux arp_process), the reply.
+   */
+  private resolve(card: Card, next: NextHop, at: number): { readyNs: number; frames: LinkFrame[] } {
+    const known = this.neighbours.get(`${card.key}>${next.ip}`);
+    if (known !== undefined || !this.arp) return { readyNs: known ?? 0, frames: [] };
+    const lat = this.path.latencyNs[next.segment]!;
+    const arpNs = transmissionNs(14 + 28);
+    const reqStart = Math.max(at, this.nicFreeAt.get(card.key) ?? 0);
+    this.nicFreeAt.set(card.key, reqStart + arpNs);
+    const reqArrives = reqStart + arpNs + lat;
+    if (!this.neighbours.has(`${next.key}>${card.ip}`))
+      this.neighbours.set(`${next.key}>${card.ip}`, reqArrives);
+    const repStart = Math.max(reqArrives, this.nicFreeAt.get(next.key) ?? 0);
+    this.nicFreeAt.set(next.key, repStart + arpNs);
+    const repArrives = repStart + arpNs + lat;
+    this.neighbours.set(`${card.key}>${next.ip}`, repArrives);
+    const request: ArpRepr = {
+      operation: 'request',
+      senderMac: card.mac,
+      senderIp: card.ip,
+      targetMac: UNKNOWN_MAC,
+      targetIp: next.ip,
+    };
+    const reply: ArpRepr = {
+      operation: 'reply',
+      senderMac: next.mac,
+      senderIp: next.ip,
+      targetMac: card.mac,
+      targetIp: card.ip,
+    };
+    const frame = (dst: string, repr: ArpRepr): Uint8Array =>
+      encodeEthernet({ dst, src: repr.senderMac, etherType: ETHER_TYPES.ARP }, encodeArp(repr));
+    const frames: LinkFrame[] = [
+      {
+        segment: next.segment,
+        from: card.node,
+        to: 'broadcast',
+        frame: frame(BROADCAST, request),
+        sentAt: reqStart / NS_PER_MS,
+        arrivesAt: reqArrives / NS_PER_MS,
+        summary: describeArp(request),
+      },
+      {
+        segment: next.segment,
+        from: next.node,
+        to: card.node,
+        frame: frame(card.mac, reply),
+        sentAt: repStart / NS_PER_MS,
+        arrivesAt: repArrives / NS_PER_MS,
+        summary: describeArp(reply),
+      },
+    ];
+    return { readyNs: repArrives, frames };
   }
 
   /** Linux gives each connected socket's packets consecutive IP IDs from a random start; per host here. */
@@ -464,6 +624,28 @@ export class World {
       },
     );
   }
+}
+
+/** The routers' copies of `frame` along `legs` (the first leg is the sender's own). */
+function forwardAlong(frame: Uint8Array, legs: readonly Leg[]): PacketHop[] {
+  const hops: PacketHop[] = [];
+  let current = frame;
+  for (let i = 1; i < legs.length; i++) {
+    const leg = legs[i]!;
+    const f = forwardFrame(current, leg.from.mac, leg.to.mac);
+    current = f.frame;
+    const hop: PacketHop = {
+      at: leg.from.node,
+      segment: leg.to.segment,
+      frame: f.frame,
+      ttl: f.ttl,
+      receivedAt: legs[i - 1]!.arrivesNs / NS_PER_MS,
+      sentAt: leg.startNs / NS_PER_MS,
+      arrivesAt: leg.arrivesNs / NS_PER_MS,
+    };
+    hops.push(leg.arp.length > 0 ? { ...hop, arp: leg.arp } : hop);
+  }
+  return hops;
 }
 
 function tcpOptionsLength(tx: TcpTransmission): number {

@@ -18,7 +18,7 @@ import { decodeTcp, formatTcpFlags, type TcpFlagName } from '../../protocol/tcp'
 import { decodeHttpRequest, decodeHttpResponse } from '../../protocol/http';
 import { decodeWsFrame } from '../../protocol/websocket';
 import type { TcpSegmentIn, TcpTransmission } from './tcp';
-import type { AppInfo, ByteRange, HostInfo, Packet } from '../types';
+import type { AppInfo, ByteRange, HostInfo, LinkFrame, Packet, PacketHop } from '../types';
 
 /** Linux's default IPv4 TTL (net.ipv4.ip_default_ttl). */
 export const IP_TTL = LINUX_DEFAULT_TTL;
@@ -135,6 +135,14 @@ export interface PacketInput {
   readonly tx: TcpTransmission;
   /** The packet this one retransmits, for its labels. */
   readonly original?: Packet;
+  /** The MAC the frame is addressed to: the next hop's (the gateway's, or the peer's on one LAN). */
+  readonly nextHopMac: string;
+  /** The sender's segment (0: the browsers' LAN). */
+  readonly segment: number;
+  /** ARP frames the sender needed before this packet (empty: none). */
+  readonly arp: readonly LinkFrame[];
+  /** The routers' copies of the frame, made from the sender's frame (none when lost or on one LAN). */
+  readonly forward: (frame: Uint8Array) => readonly PacketHop[];
 }
 
 function flagNames(flags: readonly TcpFlagName[]): string {
@@ -182,7 +190,7 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
     tcpAt,
     payloadAt: appAt,
   } = encodeTcpFrame(
-    { dst: to.mac, src: from.mac },
+    { dst: input.nextHopMac, src: from.mac },
     linuxTcpIpv4(from.ip, to.ip, input.identification & 0xffff),
     {
       srcPort: input.srcPort,
@@ -211,6 +219,7 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
   const write = app.write;
   const lazy = lazyParts(frame, tcpAt, pseudo, write && piece ? { write, offset: piece.offset } : null);
 
+  const hops = input.forward(frame);
   const prefix =
     tx.retransmits === undefined
       ? ''
@@ -241,6 +250,9 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
           arrivesAt: input.arrivesAtNs / 1e6,
           lost: input.lost,
           frame,
+          segment: input.segment,
+          hops,
+          arp: input.arp,
           get fcs() {
             return lazy.fcs();
           },
@@ -263,6 +275,9 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
           retransmissionOf: tx.retransmits,
           retransmitReason: tx.reason ?? 'timeout',
           frame,
+          segment: input.segment,
+          hops,
+          arp: input.arp,
           get fcs() {
             return lazy.fcs();
           },

@@ -5,6 +5,9 @@
  * wss://) and 5 (the WebSocket session), TCP at 4, IPv4 at 3, Ethernet at 2, the signal at 1.
  */
 import { toHex } from '../../protocol/bytes';
+import { ethernetFcs } from '../../protocol/ethernet';
+import { NETWORK } from '../engine/network';
+import { pathPlan } from '../engine/router';
 import { acceptComputation } from '../../protocol/http';
 import { WS_OPCODES } from '../../protocol/websocket';
 import { packetRole, type Narration, type PacketRole, type RunFacts } from './narration';
@@ -283,17 +286,37 @@ function networkDown(p: Packet, f: RunFacts): Narration {
   };
 }
 
+/** The MAC at `at` (0: destination, 6: source) of an Ethernet frame. */
+function macAt(frame: Uint8Array, at: number): string {
+  return toHex(frame.subarray(at, at + 6), ':');
+}
+
+/** The copy of `p` its receiver gets: the last router's, or the sender's own on one LAN. */
+function received(p: Packet): Uint8Array {
+  const hops = p.hops ?? [];
+  return hops.length > 0 ? hops[hops.length - 1]!.frame : p.frame;
+}
+
 function linkDown(p: Packet, f: RunFacts): Narration {
-  const dst = p.to === 'client' ? f.client.mac : f.server.mac;
-  const src = p.from === 'client' ? f.client.mac : f.server.mac;
+  // The frame's own bytes: to the next hop's MAC (sim/engine/network.ts), which is a router's when there is one.
+  const dst = macAt(p.frame, 0);
+  const src = macAt(p.frame, 6);
+  const peer = p.to === 'client' ? f.client : f.server;
   const pad = p.padding > 0 ? `, ${p.padding} zero bytes of padding to reach 60,` : '';
+  const routed = (p.hops?.length ?? 0) > 0;
   return {
     title: title(2, 'Ethernet adds 14 + 4 bytes'),
     text:
       `Ethernet writes 14 bytes in front (destination MAC ${dst}, source MAC ${src}, type 0x0800 = IPv4)${pad} ` +
       `and the card appends a 4-byte CRC-32 checksum (FCS 0x${p.fcs.toString(16).padStart(8, '0')}) at the end. ` +
-      `Packet + Ethernet = a frame of ${bytesText(p.frame.length + p.padding + 4)}.`,
-    curriculum: ['Q10'],
+      `Packet + Ethernet = a frame of ${bytesText(p.frame.length + p.padding + 4)}.` +
+      // RFC 1122 §3.3.1.1: a destination on another network goes to a gateway on the local one; its MAC comes
+      // from ARP (RFC 826). The IP header keeps the final destination (RFC 791 §2.2).
+      (routed
+        ? ` ${dst} is not ${peer.ip}'s MAC: it is the router's, the next card on this link (found with ARP). ` +
+          `Ethernet only reaches the next card; the IP packet inside keeps ${peer.ip} as its destination.`
+        : ''),
+    curriculum: routed ? ['Q10', 'M12'] : ['Q10'],
   };
 }
 
@@ -483,21 +506,34 @@ function transportUp(p: Packet): Narration {
 
 function networkUp(p: Packet, f: RunFacts): Narration {
   const me = p.to === 'client' ? f.client.ip : f.server.ip;
+  const frame = received(p);
+  const ttl = frame[(p.layers.ipv4?.start ?? 14) + 8]!;
+  const routers = p.hops?.length ?? 0;
   return {
     title: title(3, 'IPv4 removes 20 bytes'),
-    text: `IPv4 checks the header checksum, sees its own address ${me} and protocol 6, and hands the segment to TCP.`,
+    text:
+      `IPv4 checks the header checksum, sees its own address ${me} and protocol 6, and hands the segment to TCP.` +
+      // RFC 1812 §5.3.1: each router decrements the TTL by one (and so recomputes the header checksum).
+      (routers > 0
+        ? ` TTL ${ttl}: sent with 64, ${routers === 1 ? 'the router' : `each of the ${routers} routers`} on the way took one.`
+        : ''),
     curriculum: ['Q10'],
   };
 }
 
-function linkUp(p: Packet, f: RunFacts): Narration {
-  const me = p.to === 'client' ? f.client.mac : f.server.mac;
+function linkUp(p: Packet): Narration {
+  const frame = received(p);
+  const me = macAt(frame, 0);
+  const from = macAt(frame, 6);
+  const routed = (p.hops?.length ?? 0) > 0;
   return {
     title: title(2, 'Ethernet removes 14 + 4 bytes'),
     text:
-      `The card recomputes the CRC-32: 0x${p.fcs.toString(16).padStart(8, '0')}, as in the FCS, so no bit ` +
-      `changed on the way. The destination is its own MAC (${me}) and the type 0x0800, so the packet goes to IPv4.`,
-    curriculum: ['Q10'],
+      `The card recomputes the CRC-32: 0x${ethernetFcs(frame).toString(16).padStart(8, '0')}, as in the FCS, so no bit ` +
+      `changed on the way. The destination is its own MAC (${me}) and the type 0x0800, so the packet goes to IPv4.` +
+      // The last router wrote this header (RFC 1812 §5.3.1 forwarding; sim/engine/router.ts).
+      (routed ? ` The source, ${from}, is the router's card on this link, not the sender's.` : ''),
+    curriculum: routed ? ['Q10', 'M12'] : ['Q10'],
   };
 }
 
@@ -514,11 +550,86 @@ function physicalUp(p: Packet): Narration {
 export function walkUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): WalkStep[] {
   return [
     { ...physicalUp(p), layer: 1, kind: 'decapsulate' },
-    { ...linkUp(p, f), layer: 2, kind: 'decapsulate' },
+    { ...linkUp(p), layer: 2, kind: 'decapsulate' },
     { ...networkUp(p, f), layer: 3, kind: 'decapsulate' },
     { ...transportUp(p), layer: 4, kind: 'decapsulate' },
     { ...session(p, w, false), layer: 5, kind: 'decapsulate' },
     { ...presentationUp(p, w, f), layer: 6, kind: 'decapsulate' },
     { ...appUp(p, w, f), layer: 7, kind: 'decapsulate' },
   ];
+}
+
+/** The steps at one router: up to layer 3 and back down on its other card. */
+export interface RouterWalk {
+  /** The router's id ('router-1'…), the step's host. */
+  readonly at: string;
+  readonly steps: readonly WalkStep[];
+}
+
+function ipv4Hex(frame: Uint8Array, at: number): string {
+  return hex4(u16(frame, at));
+}
+
+/**
+ * The walk through each router `p` crosses (sim/engine/router.ts): Ethernet removed, IPv4 forwarding (TTL, checksum,
+ * next hop), a new Ethernet header. What changes is the frame (MACs, TTL, checksum); the IP addresses stay (M12).
+ */
+export function walkRouters(p: Packet, f: RunFacts): RouterWalk[] {
+  const hops = p.hops ?? [];
+  const plan = pathPlan(f.scenario.hops, NETWORK.latencyNs);
+  const ipAt = p.layers.ipv4?.start ?? 14;
+  const dstIp = p.to === 'client' ? f.client.ip : f.server.ip;
+  const up = p.from !== 'server';
+  return hops.map((hop, i) => {
+    const before = i === 0 ? p.frame : hops[i - 1]!.frame;
+    const k = up ? i + 1 : plan.hops - i;
+    const router = plan.routers[k - 1];
+    const inCard = router?.ports[up ? 0 : 1];
+    const outCard = router?.ports[up ? 1 : 0];
+    const last = i === hops.length - 1;
+    const nextIp = last ? dstIp : (plan.routers[up ? k : k - 2]?.ports[up ? 0 : 1].ip ?? '?');
+    const ttlBefore = before[ipAt + 8]!;
+    const newSrc = macAt(hop.frame, 6);
+    const newDst = macAt(hop.frame, 0);
+    const steps: WalkStep[] = [
+      {
+        // RFC 1812 §5.2: a router takes the frame off the link layer and hands the packet to IP.
+        title: title(2, 'Ethernet removes its header'),
+        text:
+          `The router's card ${inCard ? `${inCard.mac} (${inCard.ip})` : ''} sees its own MAC as the destination, ` +
+          `checks the FCS (0x${ethernetFcs(before).toString(16).padStart(8, '0')}) and hands the packet to IPv4. ` +
+          'A router climbs only to layer 3: TCP and everything above it are not its business.',
+        curriculum: ['M12'],
+        layer: 2,
+        kind: 'decapsulate',
+      },
+      {
+        // RFC 1812 §5.2.1 (forwarding), §5.3.1 (TTL: decrement by one; 0 means drop); Linux ip_forward with
+        // net.ipv4.ip_forward=1, as the reference router (routed/capture.sh).
+        title: title(3, `IPv4: TTL ${ttlBefore} → ${hop.ttl}, checksum recomputed`),
+        text:
+          `The destination, ${dstIp}, is not the router's own address, so it forwards the packet. It takes one ` +
+          `from the TTL (${ttlBefore} → ${hop.ttl}; a packet whose TTL runs out is dropped, so a loop cannot ` +
+          `keep it forever), which changes the header checksum: ${ipv4Hex(before, ipAt + 10)} → ` +
+          `${ipv4Hex(hop.frame, ipAt + 10)}. Next hop ${nextIp} on the other port` +
+          `${outCard ? ` (${outCard.ip})` : ''}. Source and destination addresses stay as the sender wrote them.`,
+        curriculum: ['M12'],
+        layer: 3,
+        kind: 'decapsulate',
+      },
+      {
+        // RFC 1812 §5.2 / RFC 826: a new link-layer header for the next hop, its MAC found with ARP.
+        title: title(2, `Ethernet adds a new header: from ${newSrc} to ${newDst}`),
+        text:
+          `A new frame on the other card: source ${newSrc} (the router's own card on that link), destination ` +
+          `${newDst} (${last ? (p.to === 'client' ? 'the browser' : 'the server') : 'the next router'}, found with ` +
+          `ARP), a new FCS 0x${ethernetFcs(hop.frame).toString(16).padStart(8, '0')}. The MAC addresses changed ` +
+          `at this hop; the IP addresses (${p.from === 'client' ? f.client.ip : f.server.ip} → ${dstIp}) did not.`,
+        curriculum: ['M12'],
+        layer: 2,
+        kind: 'encapsulate',
+      },
+    ];
+    return { at: hop.at, steps };
+  });
 }

@@ -1,8 +1,12 @@
 /**
- * The stories' two hosts: a browser and a server on one Ethernet segment, with documentation
- * addresses (RFC 5737) and locally administered MACs. The engine takes hosts as arguments; these are
- * the ones the lessons show.
+ * The stories' two hosts: a browser and a server, with documentation addresses (RFC 5737) and locally
+ * administered MACs, as the reference capture (/work/shared/reference/routed/capture.sh): the browser on
+ * 192.0.2.0/24, the server on 198.51.100.0/24 behind the router(s) of sim/engine/router.ts, or on the
+ * browser's own LAN as 192.0.2.20 when there is no router (hops=0). The engine takes hosts as arguments;
+ * these are the ones the lessons show.
  */
+import { NETWORK } from '../engine/network';
+import { pathPlan } from '../engine/router';
 import type { HostInfo } from '../types';
 
 export const CLIENT_HOST: HostInfo = {
@@ -20,3 +24,9 @@ export const SERVER_HOST: HostInfo = {
   mac: '02:00:00:00:00:14',
   ip: '198.51.100.20',
 };
+
+/** The server on a path of `hops` routers (absent: the default one): its address depends on the path. */
+export function serverHost(hops: number | undefined): HostInfo {
+  const ip = pathPlan(hops, NETWORK.latencyNs).serverIp;
+  return ip === SERVER_HOST.ip ? SERVER_HOST : { ...SERVER_HOST, ip };
+}

@@ -31,6 +31,7 @@ const BLOCK_NAMES: Readonly<Record<ProtoLayer, string>> = {
   ethernet: 'Ethernet',
   sll: 'Linux cooked',
   loopback: 'Loopback',
+  arp: 'ARP',
   ipv4: 'IPv4',
   ipv6: 'IPv6',
   tcp: 'TCP',

@@ -116,6 +116,8 @@ export const PROTO_LAYERS: Readonly<Record<ProtoLayer, ProtoInfo>> = {
   // Captures opened by the user (src/capture/links.ts): other link headers in the link layer's colour, IPv6 in IP's.
   sll: { name: 'Linux cooked capture', osi: 2, colour: 'ethernet' },
   loopback: { name: 'Loopback', osi: 2, colour: 'ethernet' },
+  // RFC 826 resolves layer 3 addresses to layer 2 ones; textbooks draw it with the data link layer.
+  arp: { name: 'ARP', osi: 2, colour: 'ethernet' },
   ipv4: { name: 'IPv4', osi: 3, colour: 'ipv4' },
   ipv6: { name: 'IPv6', osi: 3, colour: 'ipv4' },
   tcp: { name: 'TCP', osi: 4, colour: 'tcp' },
@@ -133,6 +135,7 @@ export const PROTO_ORDER: readonly ProtoLayer[] = [
   'ethernet',
   'sll',
   'loopback',
+  'arp',
   'ipv4',
   'ipv6',
   'tcp',

@@ -74,6 +74,8 @@ function osiPacket(t: Timeline): Packet | undefined {
 function osiAside(step: Step, t: Timeline): string | undefined {
   const p = osiPacket(t);
   if (!p || step.packet !== p.id || step.layer === null) return undefined;
+  // The router's steps (steps/osi.ts walkRouters) change no size: the sizes are the two hosts' walk.
+  if (step.host !== 'wire' && step.host !== p.from && step.host !== p.to) return undefined;
   const app = appBytes(p).length;
   const tcp = (p.layers.tcp?.end ?? 0) - (p.layers.tcp?.start ?? 0);
   const ip = (p.layers.ipv4?.end ?? 0) - (p.layers.ipv4?.start ?? 0);

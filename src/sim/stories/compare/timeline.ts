@@ -36,7 +36,7 @@ import { CLIENT_HOST, SERVER_HOST } from '../hosts';
 import { narrateTcpEvent, runFacts, type RunFacts } from '../../steps/narration';
 import { LISTENING, StepRecorder, WalkLog } from '../../steps/recorder';
 import { rngStream } from '../../engine/rng';
-import type { Scenario } from '../../scenario';
+import { DEFAULT_HOPS, type Scenario } from '../../scenario';
 import { SIO_DEFAULTS, SioClient, SioServer, type SioClientObserver } from '../../libs/socketio';
 import { BrowserWebSocket, WsServerConnection } from '../../libs/websocket';
 import type { TcpEvent } from '../../engine/tcp';
@@ -416,7 +416,14 @@ function runMethod(run: Run, spec: MethodSpec, next: () => void): void {
 export function buildCompareTimeline(scenario: Scenario): Timeline {
   const prog = comparePrograms(scenario);
   const steps = new CompareSteps(scenario, prog.lines);
-  const world = new World({ seed: scenario.seed, mss: scenario.mss, loss: scenario.loss, observer: steps });
+  // The default path (one router), whatever the link says: the comparison measures one path (link/parse.ts).
+  const world = new World({
+    seed: scenario.seed,
+    mss: scenario.mss,
+    loss: scenario.loss,
+    hops: DEFAULT_HOPS,
+    observer: steps,
+  });
   steps.attach(world);
   const clock = new Clock(world);
   const run: Run = {

@@ -420,7 +420,11 @@ function narrateReconnecting(
         : {
             title: `The network path to ${B} breaks`,
             text:
-              `Somewhere between ${mid(f, e.browser)} and the server the path breaks (a router loses its uplink). ` +
+              // The simulation's choice (World.setLinkDown): every packet to or from this browser is lost from now.
+              `Somewhere between ${mid(f, e.browser)} and the server the path breaks` +
+              ((f.scenario.hops ?? 1) > 0
+                ? ' (say the router, 192.0.2.1, loses its link towards the server). '
+                : ' (say a link between them on the LAN fails). ') +
               `${B === 'Browser' ? 'The browser' : B}'s own ` +
               'network card is fine, so nothing tells the page. TCP does not notice a silent network either: ' +
               `Engine.IO's heartbeat will. The server's next ping (every ${msText(SIO_DEFAULTS.pingIntervalMs)}) ` +

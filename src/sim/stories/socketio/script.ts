@@ -5,7 +5,7 @@
  */
 import { encodeSioPacket, SIO_PACKET_TYPES } from '../../../protocol/socketio';
 import { NS_PER_MS, type SecureTransport, type World } from '../../engine/network';
-import { SERVER_HOST } from '../hosts';
+import { serverHost } from '../hosts';
 import type { Clock } from '../../engine/clock';
 import {
   SIO_DEFAULTS,
@@ -48,7 +48,7 @@ export interface SioObserver extends SioClientObserver {
 }
 
 /** The hosts of a run: the server and `clients` browsers ('client', 'client-2' … 'client-5'). */
-export function socketIoHosts(clients: number): { browsers: HostInfo[]; server: HostInfo } {
+export function socketIoHosts(clients: number, hops?: number): { browsers: HostInfo[]; server: HostInfo } {
   const browsers: HostInfo[] = [];
   const n = Math.max(1, Math.min(5, Math.floor(clients)));
   for (let i = 0; i < n; i++) {
@@ -60,7 +60,7 @@ export function socketIoHosts(clients: number): { browsers: HostInfo[]; server: 
       ip: `192.0.2.${10 + i}`,
     });
   }
-  return { browsers, server: SERVER_HOST };
+  return { browsers, server: serverHost(hops) };
 }
 
 /** Browsers that join the room when emit=room: the first, third and fifth. */
@@ -139,7 +139,7 @@ export function runSocketIoStory(
 ): SioStory {
   // RFC 9110 §4.2.2: https defaults to port 443.
   const port = secure ? 443 : SIO_STORY.port;
-  const { browsers, server: serverHost } = socketIoHosts(scenario.clients);
+  const { browsers, server: serverHost } = socketIoHosts(scenario.clients, scenario.hops);
   const polling = scenario.transport === 'polling';
   const names = storyEvents(scenario);
   const event = names.event;

@@ -20,7 +20,7 @@ import { NETWORK, World, type SecureTransport, type Socket, type WorldObserver }
 import type { TlsClientSocket, TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
 import type { TlsSupport } from '../../steps/tls';
 import { walkDown, walkUp } from '../../steps/osi';
-import type { Scenario } from '../../scenario';
+import { DEFAULT_HOPS, type Scenario } from '../../scenario';
 import type { SioAppEvent } from '../../libs/socketio';
 import {
   runSocketIoStory,
@@ -576,13 +576,14 @@ export function buildSocketIoTimeline(scenario: Scenario): Timeline {
 function buildSocketIo(scenario: Scenario, support: TlsSupport | null): Timeline {
   const tls = support?.kit ?? null;
   const programs = socketIoPrograms(scenario);
-  const { browsers, server } = socketIoHosts(scenario.clients);
+  const { browsers, server } = socketIoHosts(scenario.clients, scenario.hops);
   const hosts = [...browsers, server];
   const recorder = new SocketIoSteps(scenario, hosts, programs.lines);
   const world = new World({
     seed: scenario.seed,
     mss: scenario.mss,
     loss: scenario.loss,
+    hops: scenario.hops ?? DEFAULT_HOPS,
     observer: recorder,
   });
   const clock = new Clock(world);

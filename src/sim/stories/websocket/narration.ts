@@ -595,8 +595,13 @@ export function narrateWire(p: Packet, latencyMs: number): Narration {
   return {
     title: 'On the wire',
     text:
-      `The ${bits} bits travel to ${who(p.to)}: ${latencyMs} ms on this simulated path. A cable, a switch or a ` +
-      'radio link carry only signals; what they mean is for the layers above.',
+      `The ${bits} bits travel to ${who(p.to)}: ${latencyMs} ms on this simulated path. A cable or a radio link ` +
+      // Layer 1 carries signals (IEEE 802.3 clause 1); a switch forwards by MAC (IEEE 802.1D, layer 2), a
+      // router by IP address (RFC 1812, layer 3): each reads only the headers of its own layer and below.
+      'carries only signals; a switch on the way would read the Ethernet header, a router the IPv4 header too' +
+      ((p.hops?.length ?? 0) > 0
+        ? `, and ${p.hops!.length === 1 ? 'a router stands' : `${p.hops!.length} routers stand`} between the two.`
+        : '. Here both are on one LAN: no router between them.'),
     curriculum: ['Q10'],
   };
 }

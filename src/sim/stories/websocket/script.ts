@@ -7,7 +7,7 @@
  * later action (message, ping, close) 20 ms after the previous one reached its reader.
  */
 import { NS_PER_MS, type World } from '../../engine/network';
-import { CLIENT_HOST, SERVER_HOST } from '../hosts';
+import { CLIENT_HOST, serverHost } from '../hosts';
 import { rngStream } from '../../engine/rng';
 import { browserWsRequest } from '../../libs/http';
 import { BrowserWebSocket, WsServerConnection, type DeflateKit, type WsObserver } from '../../libs/websocket';
@@ -65,13 +65,14 @@ export function runWebSocketStory(
   };
   const fromClient: number[] = [];
   const fromServer: number[] = [];
+  const serverInfo = serverHost(scenario.hops);
   scenario.messages.forEach((m, i) => (m.from === 'c' ? fromClient : fromServer).push(i));
   const client = new BrowserWebSocket({
     observer,
     messageIndices: fromServer,
     world,
     host: CLIENT_HOST,
-    server: SERVER_HOST,
+    server: serverInfo,
     port: end.port,
     // Chrome's upgrade request, in Chrome's order (chromium-ws.pcap; sim/libs/http.ts browserWsRequest).
     request: browserWsRequest(WS_STORY.path, tls !== null),
@@ -118,12 +119,12 @@ export function runWebSocketStory(
   };
   client.hooks = { open: later, message: later };
 
-  world.listen(SERVER_HOST, end.port, (socket) => {
+  world.listen(serverInfo, end.port, (socket) => {
     if (server) return;
     server = new WsServerConnection({
       observer,
       messageIndices: fromClient,
-      host: SERVER_HOST,
+      host: serverInfo,
       // `new WebSocketServer({ port, perMessageDeflate: true })`; ws's default is off (lib/websocket-server.js).
       ...(scenario.deflate && o.deflate ? { deflate: o.deflate } : {}),
     });
@@ -138,7 +139,7 @@ export function runWebSocketStory(
         : socket,
     );
   });
-  observer.app({ kind: 'listen', host: SERVER_HOST }, undefined);
+  observer.app({ kind: 'listen', host: serverInfo }, undefined);
   client.open();
   return { client, server: () => server, tls: sockets };
 }

@@ -4,14 +4,14 @@
  * with their console lines, and both hosts' states.
  */
 import { NETWORK, World, type Socket, type WorldObserver } from '../../engine/network';
-import { CLIENT_HOST, SERVER_HOST } from '../hosts';
+import { CLIENT_HOST, serverHost } from '../hosts';
 import type { TcpEvent } from '../../engine/tcp';
 import type { DeflateKit, StoryWrite, WsAppEvent, WsObserver } from '../../libs/websocket';
 import type { TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
 import type { TlsSteps, TlsSupport } from '../../steps/tls';
-import type { Scenario } from '../../scenario';
+import { DEFAULT_HOPS, type Scenario } from '../../scenario';
 import { narrateTcpEvent, packetRole, runFacts, type RunFacts } from '../../steps/narration';
-import { walkDown, walkUp } from '../../steps/osi';
+import { walkDown, walkRouters, walkUp } from '../../steps/osi';
 import { LISTENING, StepRecorder, WalkLog, consoleText } from '../../steps/recorder';
 import type {
   BuildOptions,
@@ -56,8 +56,9 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
     private readonly lines: ProgramLines,
   ) {
     const firstClientMessage = scenario.messages.findIndex((m) => m.from === 'c');
-    this.facts = runFacts(scenario, CLIENT_HOST, SERVER_HOST, [], firstClientMessage);
-    const states = { [CLIENT_HOST.id]: {}, [SERVER_HOST.id]: { tcp: LISTENING } };
+    const server = serverHost(scenario.hops);
+    this.facts = runFacts(scenario, CLIENT_HOST, server, [], firstClientMessage);
+    const states = { [CLIENT_HOST.id]: {}, [server.id]: { tcp: LISTENING } };
     this.rec = new StepRecorder(WEBSOCKET_CHAPTERS, states, () => this.world.now / 1e6);
   }
 
@@ -223,6 +224,20 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
         code,
         kind: 'transmit',
       });
+      // Through each router: up to layer 3 and down again (steps/osi.ts walkRouters).
+      for (const r of walkRouters(p, this.facts)) {
+        for (const s of r.steps) {
+          const { layer, kind, ...narration } = s;
+          this.rec.narrated(narration, {
+            host: r.at,
+            layer,
+            packet: p.id,
+            message: messageOf(w),
+            code,
+            kind,
+          });
+        }
+      }
     } else {
       this.rec.narrated(narratePacket(p, w, this.facts), {
         host: 'wire',
@@ -388,6 +403,7 @@ export function webSocketStory(tls: TlsSupport | null, deflate: DeflateKit | nul
       seed: scenario.seed,
       mss: scenario.mss,
       loss: scenario.loss,
+      hops: scenario.hops ?? DEFAULT_HOPS,
       observer: steps,
     });
     steps.attach(world);
@@ -399,7 +415,12 @@ export function webSocketStory(tls: TlsSupport | null, deflate: DeflateKit | nul
     });
     world.run();
     steps.rec.finish(world.truncated);
-    const timeline = steps.rec.timeline(scenario, [CLIENT_HOST, SERVER_HOST], world.packets, programs);
+    const timeline = steps.rec.timeline(
+      scenario,
+      [CLIENT_HOST, serverHost(scenario.hops)],
+      world.packets,
+      programs,
+    );
     const secrets = run.tls.client?.client.secrets();
     return secrets && tls ? { ...timeline, tls: [tls.steps.tlsSessionInfo(0, secrets, tls.kit)] } : timeline;
   };
