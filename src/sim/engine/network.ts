@@ -483,6 +483,9 @@ function tcpOptionsLength(tx: TcpTransmission): number {
       case 'sack-permitted':
         n += 2;
         break;
+      case 'sack':
+        n += 2 + 8 * o.blocks.length;
+        break;
       case 'timestamps':
         n += 10;
         break;
