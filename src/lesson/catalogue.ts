@@ -79,10 +79,12 @@ export const LESSONS: readonly LessonDef[] = [
   },
   {
     id: 'tcp',
-    title: 'The TCP three-way handshake and the four-step goodbye',
+    title: 'The TCP three-way handshake and the goodbye',
+    // The goodbye: RFC 9293 §3.6; three segments when the second FIN carries the ACK (Linux's tcp_fin,
+    // chromium-ws.pcap frames 33-35).
     summary:
-      'SYN, SYN-ACK, ACK with the real sequence numbers of this run, and the FIN, ACK, FIN, ACK that ends ' +
-      'the connection; SYN and FIN each use up one number.',
+      'SYN, SYN-ACK, ACK with the real sequence numbers of this run, and the FINs that end the connection ' +
+      '(three segments when the second FIN carries the ACK of the first); SYN and FIN each use up one number.',
     story: 'websocket',
     defaults: { messages: [c('Hello')], ...ONE_LAYER },
   },
@@ -174,7 +176,7 @@ export const LESSONS: readonly LessonDef[] = [
       'A long message is cut into four segments and the first one is lost: three duplicate ACKs trigger a fast ' +
       'retransmit. Later a FIN is lost, and only the timer can bring it back.',
     story: 'websocket',
-    defaults: { messages: [c(LOSS_MESSAGE), s('Got it')], ...ONE_LAYER, mss: 200, loss: [7, 20] },
+    defaults: { messages: [c(LOSS_MESSAGE), s('Got it')], ...ONE_LAYER, mss: 200, loss: [8, 20] },
   },
 ];
 
