@@ -51,6 +51,8 @@ const q = (s: string): string => encodeURIComponent(s);
 interface Case {
   readonly name: string;
   readonly link: string;
+  /** At least one frame must carry this many SACK blocks (RFC 2018), as tshark dissects them. */
+  readonly sackBlocks?: number;
 }
 
 function wireIndexOf(link: string, pick: (p: Packet) => boolean): number {
@@ -105,7 +107,19 @@ function cases(): Case[] {
   const bigT = buildTimeline(parseLink(big).state.scenario, ALL_STORIES);
   const midClient = bigT.packets.filter((p) => p.from === 'client' && p.tcp.len > 0)[6]!.wireIndex;
   const midServer = bigT.packets.filter((p) => p.from === 'server' && p.tcp.len > 0)[8]!.wireIndex;
-  out.push({ name: 'loss mid-message (fast retransmit)', link: `${big}&loss=${midClient},${midServer}` });
+  out.push({
+    name: 'loss mid-message (fast retransmit)',
+    link: `${big}&loss=${midClient},${midServer}`,
+    sackBlocks: 1,
+  });
+  // Two holes in one message: duplicate ACKs with two SACK blocks, and only the holes resent.
+  const holeTwo = bigT.packets.filter((p) => p.from === 'client' && p.tcp.len > 0)[8]!.wireIndex;
+  out.push({
+    name: 'two holes in a message (SACK)',
+    link: `${big}&loss=${midClient},${holeTwo}`,
+    sackBlocks: 2,
+  });
+  out.push({ name: 'the loss lesson (SACK, lost FIN)', link: 'lesson=loss', sackBlocks: 1 });
   out.push({
     name: 'loss on a FIN',
     link: `${small}&loss=${wireIndexOf(small, (p) => p.tcp.flags.includes('FIN'))}`,
@@ -149,6 +163,8 @@ interface Row {
   /** TLS records that end in this frame, and how many of them tshark has a content type for (decrypted). */
   readonly tlsRecords: number;
   readonly tlsTyped: number;
+  /** SACK blocks in this frame's TCP options. */
+  readonly sackBlocks: number;
 }
 
 function tshark(file: string, keyLog: string | null = null): Row[] {
@@ -166,8 +182,14 @@ function tshark(file: string, keyLog: string | null = null): Row[] {
     ...FLAG_FIELDS,
     'tls.record.length',
     'tls.record.content_type',
+    'tcp.options.sack_le',
   ];
-  const columns = tsharkColumns(file, fields, keyLog ? [`tls.keylog_file:${keyLog}`] : []);
+  // Wireshark's "Reassemble out-of-order segments" preference, as one reads a capture with loss: without
+  // it Wireshark does not hand a resent segment to the WebSocket or TLS dissector once it has seen a later
+  // sequence number (a pure ACK carries SEQ = SND.NXT, RFC 9293 §3.10.7.4, while the lost data waits for
+  // its retransmission), and calls the resend of bytes it already reassembled at the sender "malformed".
+  const prefs = ['tcp.reassemble_out_of_order:TRUE', ...(keyLog ? [`tls.keylog_file:${keyLog}`] : [])];
+  const columns = tsharkColumns(file, fields, prefs);
   const rows: Row[] = [];
   for (const c of columns) {
     const all = (i: number): string[] => (c[i] ? c[i]!.split(OCCURRENCES) : []);
@@ -185,6 +207,7 @@ function tshark(file: string, keyLog: string | null = null): Row[] {
       flags: FLAG_FIELDS.filter((_, i) => (c[10 + i] ?? '') !== ''),
       tlsRecords: all(10 + FLAG_FIELDS.length).length,
       tlsTyped: all(11 + FLAG_FIELDS.length).length,
+      sackBlocks: all(12 + FLAG_FIELDS.length).length,
     });
   }
   return rows;
@@ -307,10 +330,15 @@ function main(): void {
     // The key log beside the capture, as `npm run pcap` writes it.
     const keys = state.scenario.tls ? file.replace(/\.pcap$/, '.keys') : null;
     if (keys) writeFileSync(keys, keyLogOf(timeline));
+    const rows = tshark(file, keys);
     const problems = [
       ...linkProblems.map((p) => `link: ${p.param}: ${p.message}`),
-      ...judge(state.scenario, tshark(file, keys)),
+      ...judge(state.scenario, rows),
     ];
+    const most = Math.max(0, ...rows.map((r) => r.sackBlocks));
+    if (c.sackBlocks !== undefined && most < c.sackBlocks) {
+      problems.push(`no frame with ${c.sackBlocks} SACK block(s) (at most ${most})`);
+    }
     const status = problems.length === 0 ? 'PASS' : 'FAIL';
     if (problems.length > 0) failed++;
     process.stdout.write(
