@@ -499,8 +499,8 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
             (role.segments === 3
               ? 'FIN, FIN + ACK, ACK: three segments, because the second FIN carried the ACK of the first ' +
                 '(as in a real capture of Chromium and ws, chromium-ws.pcap frames 33-35).'
-              : 'FIN, ACK, FIN, ACK: four segments, because the first FIN was acknowledged on its own before ' +
-                'the other side closed.') +
+              : 'FIN, ACK, FIN, ACK: four segments, because the first FIN was acknowledged before the other ' +
+                'side’s FIN could carry that ACK.') +
             ' Linux sends this ACK at once: a FIN that arrives in FIN-WAIT is acknowledged without delay.',
           curriculum: ['Q11', 'M3'],
         };
@@ -575,8 +575,8 @@ function narrateFin(
             'Its Ack also acknowledges the first FIN: Linux did not send that ACK alone, it waited (up to ' +
             'its 40 ms delayed-ACK timer) because the program usually closes right after the other side ' +
             'does, and it did. So the goodbye takes three segments, not four. '
-          : 'The first FIN was already acknowledged by a segment of its own, so this goodbye takes four ' +
-            'segments. ') +
+          : 'The first FIN was already acknowledged by an earlier segment (an ACK of its own, or data this ' +
+            'side sent first, such as a TLS close_notify), so the FINs and their ACKs take four segments. ') +
         seqText +
         againText,
       curriculum: ['Q11', 'M3'],
