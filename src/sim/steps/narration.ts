@@ -155,6 +155,8 @@ export function ackWhyText(why: Packet['ackWhy']): string {
       // RFC 9293 §3.10.7.4: a segment in TIME-WAIT is acknowledged and the 2 MSL timeout restarted.
       return 'In TIME_WAIT a repeated FIN is acknowledged again (RFC 9293 §3.10.7.4).';
     case 'handshake':
+      // RFC 9293 §3.5 (the third segment of the handshake); Linux sends it at once
+      // (tcp_rcv_synsent_state_process).
       return 'The last segment of the handshake.';
     default:
       // RFC 9293 §3.10.7.4: an unacceptable segment is answered with an ACK.
