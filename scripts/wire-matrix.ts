@@ -55,6 +55,8 @@ interface Case {
   readonly link: string;
   /** The card the capture is taken at (sim/cards.ts); the first browser's when absent. */
   readonly card?: string;
+  /** At least one frame must carry this many SACK blocks (RFC 2018), as tshark dissects them. */
+  readonly sackBlocks?: number;
 }
 
 function wireIndexOf(link: string, pick: (p: Packet) => boolean): number {
@@ -109,7 +111,19 @@ function cases(): Case[] {
   const bigT = buildTimeline(parseLink(big).state.scenario, ALL_STORIES);
   const midClient = bigT.packets.filter((p) => p.from === 'client' && p.tcp.len > 0)[6]!.wireIndex;
   const midServer = bigT.packets.filter((p) => p.from === 'server' && p.tcp.len > 0)[8]!.wireIndex;
-  out.push({ name: 'loss mid-message (fast retransmit)', link: `${big}&loss=${midClient},${midServer}` });
+  out.push({
+    name: 'loss mid-message (fast retransmit)',
+    link: `${big}&loss=${midClient},${midServer}`,
+    sackBlocks: 1,
+  });
+  // Two holes in one message: duplicate ACKs with two SACK blocks, and only the holes resent.
+  const holeTwo = bigT.packets.filter((p) => p.from === 'client' && p.tcp.len > 0)[8]!.wireIndex;
+  out.push({
+    name: 'two holes in a message (SACK)',
+    link: `${big}&loss=${midClient},${holeTwo}`,
+    sackBlocks: 2,
+  });
+  out.push({ name: 'the loss lesson (SACK, lost FIN)', link: 'lesson=loss', sackBlocks: 1 });
   out.push({
     name: 'loss on a FIN',
     link: `${small}&loss=${wireIndexOf(small, (p) => p.tcp.flags.includes('FIN'))}`,
@@ -193,6 +207,8 @@ interface Row {
   /** TLS records that end in this frame, and how many of them tshark has a content type for (decrypted). */
   readonly tlsRecords: number;
   readonly tlsTyped: number;
+  /** SACK blocks in this frame's TCP options. */
+  readonly sackBlocks: number;
 }
 
 function tshark(file: string, keyLog: string | null = null): Row[] {
@@ -212,8 +228,14 @@ function tshark(file: string, keyLog: string | null = null): Row[] {
     'tls.record.content_type',
     'ip.ttl',
     'arp.opcode',
+    'tcp.options.sack_le',
   ];
-  const columns = tsharkColumns(file, fields, keyLog ? [`tls.keylog_file:${keyLog}`] : []);
+  // Wireshark's "Reassemble out-of-order segments" preference, as one reads a capture with loss: without
+  // it Wireshark does not hand a resent segment to the WebSocket or TLS dissector once it has seen a later
+  // sequence number (a pure ACK carries SEQ = SND.NXT, RFC 9293 §3.10.7.4, while the lost data waits for
+  // its retransmission), and calls the resend of bytes it already reassembled at the sender "malformed".
+  const prefs = ['tcp.reassemble_out_of_order:TRUE', ...(keyLog ? [`tls.keylog_file:${keyLog}`] : [])];
+  const columns = tsharkColumns(file, fields, prefs);
   const rows: Row[] = [];
   for (const c of columns) {
     const all = (i: number): string[] => (c[i] ? c[i]!.split(OCCURRENCES) : []);
@@ -233,6 +255,7 @@ function tshark(file: string, keyLog: string | null = null): Row[] {
       tlsTyped: all(11 + FLAG_FIELDS.length).length,
       ttl: c[12 + FLAG_FIELDS.length] ?? '',
       arp: c[13 + FLAG_FIELDS.length] ?? '',
+      sackBlocks: all(14 + FLAG_FIELDS.length).length,
     });
   }
   return rows;
@@ -377,10 +400,15 @@ function main(): void {
     // The key log beside the capture, as `npm run pcap` writes it.
     const keys = state.scenario.tls ? file.replace(/\.pcap$/, '.keys') : null;
     if (keys) writeFileSync(keys, keyLogOf(timeline));
+    const rows = tshark(file, keys);
     const problems = [
       ...linkProblems.map((p) => `link: ${p.param}: ${p.message}`),
-      ...judge(state.scenario, tshark(file, keys), c.card),
+      ...judge(state.scenario, rows, c.card),
     ];
+    const most = Math.max(0, ...rows.map((r) => r.sackBlocks));
+    if (c.sackBlocks !== undefined && most < c.sackBlocks) {
+      problems.push(`no frame with ${c.sackBlocks} SACK block(s) (at most ${most})`);
+    }
     const status = problems.length === 0 ? 'PASS' : 'FAIL';
     if (problems.length > 0) failed++;
     process.stdout.write(

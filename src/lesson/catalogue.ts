@@ -79,10 +79,12 @@ export const LESSONS: readonly LessonDef[] = [
   },
   {
     id: 'tcp',
-    title: 'The TCP three-way handshake and the four-step goodbye',
+    title: 'The TCP three-way handshake and the goodbye',
+    // The goodbye: RFC 9293 §3.6; three segments when the second FIN carries the ACK (Linux's tcp_fin,
+    // chromium-ws.pcap frames 33-35).
     summary:
-      'SYN, SYN-ACK, ACK with the real sequence numbers of this run, and the FIN, ACK, FIN, ACK that ends ' +
-      'the connection; SYN and FIN each use up one number.',
+      'SYN, SYN-ACK, ACK with the real sequence numbers of this run, and the FINs that end the connection ' +
+      '(three segments when the second FIN carries the ACK of the first); SYN and FIN each use up one number.',
     story: 'websocket',
     defaults: { messages: [c('Hello')], ...ONE_LAYER },
   },

@@ -64,8 +64,22 @@ export type TcpOption =
   | { readonly kind: 'mss'; readonly value: number }
   | { readonly kind: 'window-scale'; readonly shift: number }
   | { readonly kind: 'sack-permitted' }
+  /**
+   * RFC 2018 §3: kind 5, length 2 + 8n, then n blocks of (left edge, right edge) as absolute 32-bit
+   * sequence numbers: each block is data received beyond the cumulative ACK, right edge exclusive.
+   */
+  | { readonly kind: 'sack'; readonly blocks: readonly SackBlock[] }
   | { readonly kind: 'timestamps'; readonly tsval: number; readonly tsecr: number }
   | { readonly kind: 'unknown'; readonly type: number; readonly data: Uint8Array };
+
+/** One SACK block (RFC 2018 §3): the first sequence number of a received run, and the one after it. */
+export interface SackBlock {
+  readonly left: number;
+  readonly right: number;
+}
+
+/** RFC 2018 §3: at most four blocks fit in the 40 option bytes; with timestamps at most three. */
+export const MAX_SACK_BLOCKS = 4;
 
 export interface TcpRepr {
   readonly srcPort: number;
@@ -241,6 +255,21 @@ function encodeOption(o: TcpOption): Uint8Array {
       return Uint8Array.of(TCP_OPTION_KINDS.WS, 3, o.shift);
     case 'sack-permitted':
       return Uint8Array.of(TCP_OPTION_KINDS.SACK_PERM, 2);
+    case 'sack': {
+      if (o.blocks.length < 1 || o.blocks.length > MAX_SACK_BLOCKS) {
+        throw new RangeError(`a SACK option carries 1 to ${MAX_SACK_BLOCKS} blocks, not ${o.blocks.length}`);
+      }
+      const out = new Uint8Array(2 + 8 * o.blocks.length);
+      out[0] = TCP_OPTION_KINDS.SACK;
+      out[1] = out.length;
+      o.blocks.forEach((b, k) => {
+        checkUint('SACK left edge', b.left, 0xffffffff);
+        checkUint('SACK right edge', b.right, 0xffffffff);
+        view(out).setUint32(2 + 8 * k, b.left);
+        view(out).setUint32(6 + 8 * k, b.right);
+      });
+      return out;
+    }
     case 'timestamps': {
       checkUint('TSval', o.tsval, 0xffffffff);
       checkUint('TSecr', o.tsecr, 0xffffffff);
@@ -380,6 +409,11 @@ const OPTION_INFO = {
     meaning:
       'This side understands selective acknowledgments: it can report exactly which blocks arrived (RFC 2018).',
   },
+  optionSack: {
+    name: 'Option: SACK',
+    meaning:
+      'Selective acknowledgment: blocks of data that arrived beyond the acknowledged number (left edge, and the first number after the block), so the sender resends only the holes (RFC 2018).',
+  },
   optionTimestamps: {
     name: 'Option: Timestamps',
     meaning:
@@ -498,6 +532,28 @@ function decodeOptions(bytes: Uint8Array, headerLength: number): OptionsResult {
       case TCP_OPTION_KINDS.SACK_PERM:
         options.push({ kind: 'sack-permitted' });
         fields.push(optionAnnotation('optionSackPermitted', i, end, 'kind 4, length 2'));
+        break;
+      case TCP_OPTION_KINDS.SACK:
+        if (len >= 10 && (len - 2) % 8 === 0) {
+          const blocks: SackBlock[] = [];
+          for (let k = i + 2; k < end; k += 8)
+            blocks.push({ left: dv.getUint32(k), right: dv.getUint32(k + 4) });
+          options.push({ kind: 'sack', blocks });
+          fields.push(
+            optionAnnotation(
+              'optionSack',
+              i,
+              end,
+              `kind 5, length ${len}: ${blocks.map((b) => `${b.left}-${b.right}`).join(', ')}`,
+            ),
+          );
+        } else {
+          // RFC 2018 §3 allows only 2 + 8n bytes; anything else is shown raw.
+          const data = bytes.slice(i + 2, end);
+          options.push({ kind: 'unknown', type: kind, data });
+          const d = describeUnknownOption(kind, data);
+          fields.push(optionAnnotation('optionUnknown', i, end, d.value, d.name));
+        }
         break;
       case TCP_OPTION_KINDS.TS: {
         const tsval = dv.getUint32(i + 2);

@@ -118,6 +118,8 @@ export interface Packet {
   readonly retransmissionOf?: number;
   /** Why it was (re)sent, when not the first send: 'timeout' or 'fast retransmit'. */
   readonly retransmitReason?: 'timeout' | 'fast-retransmit';
+  /** A pure ACK: why it left when it did (Linux's delayed-ACK rules). */
+  readonly ackWhy?: AckReason;
   /** Ethernet frame as captured at the sender (no preamble, no FCS, no padding), on the sender's segment. */
   readonly frame: Uint8Array;
   /** The sender's segment: 0 for a browser, `hops` for the server (absent: 0). */
@@ -150,6 +152,24 @@ export interface Packet {
   /** Wireshark-style one-line label for the ladder, e.g. `WebSocket Text [MASKED] "Hello"`. */
   readonly summary: string;
 }
+
+/**
+ * Why a pure ACK left when it did, by Linux's rules (sim/engine/tcp.ts, ACK POLICY): the handshake's third
+ * ACK; quick-ACK mode; more than one full segment unacknowledged; a short segment the program read while
+ * not answering (or a second one); the 40 ms delayed-ACK timer; an out-of-order segment (a duplicate ACK);
+ * a segment filling a gap; a FIN in FIN-WAIT; a segment in TIME_WAIT; an unacceptable segment.
+ */
+export type AckReason =
+  | 'handshake'
+  | 'quick'
+  | 'two-full-segments'
+  | 'short-read'
+  | 'delayed'
+  | 'out-of-order'
+  | 'gap-filled'
+  | 'fin-wait'
+  | 'time-wait'
+  | 'unacceptable';
 
 export type TcpStateName =
   | 'CLOSED'

@@ -291,7 +291,7 @@ describe.each(CHROME_CASES)('$name $width×$height, $mode', (c) => {
 
 describe.each(CASES)('$name $width×$height, $mode', (c) => {
   it('no two pieces of text on the stage overlap', async () => {
-    for (const query of ['lesson=websocket&step=46', 'lesson=loss&step=40', 'lesson=socketio&step=60']) {
+    for (const query of ['lesson=websocket&step=48', 'lesson=loss&step=41', 'lesson=socketio&step=64']) {
       const page = await openAt(c, c.mode, query);
       await waitForStillness(page);
       const { pieces, overlaps } = await textOverlaps(page);

@@ -63,7 +63,8 @@ async function sameFromBothServers(wirewalkLink: string, plainLink: string): Pro
 
   const fresh = await visit(limitedUrl(wirewalkLink));
   expect(fresh.status).toBe(200);
-  expect(await seen(fresh.page)).toEqual(want);
+  // The lesson's aside comes with its lazily loaded content: wait for the view to settle, not for a time.
+  await expect.poll(async () => seen(fresh.page), { timeout: 30_000 }).toEqual(want);
   expect(await noticeText(fresh.page)).toBe('');
 }
 

@@ -249,26 +249,46 @@ describe('encodeTcp / decodeTcp', () => {
     expect(rj.fields.at(-1)).toMatchObject({ key: 'optionsPadding', value: 'ee' });
   });
 
-  it('decodes SACK and unknown kinds as unknown options, annotated and round-tripping', () => {
-    const sackData = fromHex('000003e8000007d0 00000bb800000fa0');
+  it('encodes and decodes SACK blocks (RFC 2018 §3) and unknown kinds, annotated and round-tripping', () => {
     const options: TcpOption[] = [
       { kind: 'nop' },
       { kind: 'nop' },
-      { kind: 'unknown', type: 5, data: sackData },
+      {
+        kind: 'sack',
+        blocks: [
+          { left: 1000, right: 2000 },
+          { left: 3000, right: 4000 },
+        ],
+      },
       { kind: 'unknown', type: 30, data: fromHex('00') },
       { kind: 'unknown', type: 200, data: new Uint8Array(0) },
     ];
     const seg = encodeTcp({ ...SYN, flags: ['ACK'], options }, new Uint8Array(0), C2S);
+    // kind 5, length 18, then two blocks of left and right edges (RFC 2018 §3).
+    expect(toHex(seg.subarray(22, 40), '')).toBe('0512000003e8000007d000000bb800000fa0');
     const r = decodeOk(seg, C2S);
     expect(r.repr.options).toEqual([...options, { kind: 'eol' }]);
+    const sack = r.fields.find((f) => f.key === 'optionSack');
+    expect([sack?.name, sack?.value, sack?.start, sack?.end]).toEqual([
+      'Option: SACK',
+      'kind 5, length 18: 1000-2000, 3000-4000',
+      22,
+      40,
+    ]);
     const names = r.fields.filter((f) => f.key === 'optionUnknown').map((f) => [f.name, f.value]);
     expect(names).toEqual([
-      ['Option: SACK', 'kind 5, length 18: 1000-2000, 3000-4000'],
       ['Option: MPTCP', 'kind 30, length 3: 00'],
       ['Option: kind 200', 'kind 200, length 2'],
     ]);
     expect(TCP_OPTION_KIND_NAMES[8]).toBe('TS');
     expectTiling(r.fields, 0, r.repr.headerLength);
+    // A kind-5 option whose length is not 2 + 8n is not a SACK option: shown raw, still round-tripping.
+    const odd: TcpOption[] = [{ kind: 'unknown', type: 5, data: fromHex('00000001') }];
+    const r2 = decodeOk(encodeTcp({ ...SYN, flags: ['ACK'], options: odd }, new Uint8Array(0), C2S), C2S);
+    expect(r2.repr.options[0]).toEqual(odd[0]);
+    expect(() =>
+      encodeTcp({ ...SYN, flags: ['ACK'], options: [{ kind: 'sack', blocks: [] }] }, new Uint8Array(0), C2S),
+    ).toThrow(RangeError);
   });
 
   it('notes a window scale above 14 (RFC 7323 §2.3) without failing', () => {
@@ -401,10 +421,15 @@ const optionArb: fc.Arbitrary<TcpOption> = fc.oneof(
   fc.integer({ min: 0, max: 14 }).map((shift) => ({ kind: 'window-scale' as const, shift })),
   fc.record({ tsval: u32, tsecr: u32 }).map((t) => ({ kind: 'timestamps' as const, ...t })),
   fc
+    .array(fc.record({ left: u32, right: u32 }), { minLength: 1, maxLength: 4 })
+    .map((blocks) => ({ kind: 'sack' as const, blocks })),
+  fc
     .record({
       type: fc.integer({ min: 5, max: 255 }).filter((t) => t !== 8),
       data: fc.uint8Array({ maxLength: 12 }),
     })
+    // A kind-5 option of 2 + 8n bytes is a SACK option, decoded as one; other lengths stay unknown.
+    .filter((u) => u.type !== 5 || u.data.length % 8 !== 0 || u.data.length === 0)
     .map((u) => ({ kind: 'unknown' as const, ...u })),
 );
 const OPTION_SIZE = {
@@ -416,7 +441,16 @@ const OPTION_SIZE = {
   timestamps: 10,
 } as const;
 const rawLength = (options: readonly TcpOption[]): number =>
-  options.reduce((n, o) => n + (o.kind === 'unknown' ? 2 + o.data.length : OPTION_SIZE[o.kind]), 0);
+  options.reduce(
+    (n, o) =>
+      n +
+      (o.kind === 'unknown'
+        ? 2 + o.data.length
+        : o.kind === 'sack'
+          ? 2 + 8 * o.blocks.length
+          : OPTION_SIZE[o.kind]),
+    0,
+  );
 const optionsArb = fc
   .tuple(fc.array(optionArb, { maxLength: 8 }), fc.boolean())
   .map(([o, eol]): TcpOption[] => (eol ? [...o, { kind: 'eol' }] : o))

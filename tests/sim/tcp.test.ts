@@ -15,6 +15,8 @@ function rawRun(o: {
   mss?: number;
   closeAfterMs?: number;
   serverCloses?: boolean;
+  /** How long the server's program waits after the client's FIN before closing (default: next turn). */
+  serverCloseDelayMs?: number;
 }) {
   const events: { host: string; e: TcpEvent; at: number }[] = [];
   const received: number[] = [];
@@ -36,7 +38,10 @@ function rawRun(o: {
     server = s;
     s.handlers = {
       data: (b) => received.push(b.length),
-      end: () => s.end(),
+      end: () =>
+        o.serverCloseDelayMs === undefined
+          ? s.end()
+          : world.schedule(world.now + o.serverCloseDelayMs * NS_PER_MS, () => s.end()),
     };
   });
   const client = world.connect(CLIENT_HOST, SERVER_HOST, 80, {
@@ -111,7 +116,7 @@ describe('TCP endpoint', () => {
     expect(data.map((p) => p.tcp.len)).toEqual([524, 524, 524, 428]);
   });
 
-  it('acknowledges every data segment at once, with a duplicate ACK for each out-of-order one', () => {
+  it('in quick-ACK mode acknowledges every data segment at once, with a duplicate ACK for each out-of-order one', () => {
     const { world, timeline } = rawRun({ sizes: [1448 * 6], loss: [5] });
     // #4.. are data; #5 (second data segment) is lost: the next four arrive out of order.
     const acks = world.packets.filter(
@@ -164,8 +169,38 @@ describe('TCP endpoint', () => {
     expect(lostSynAck.received).toEqual([10]);
   });
 
-  it('closes with FIN, ACK, FIN, ACK; the first closer holds TIME_WAIT; FIN consumes one', () => {
+  it('closes in three segments when the program closes at once: its FIN carries the ACK (Linux tcp_fin)', () => {
     const { world, events, timeline } = rawRun({ sizes: [10] });
+    const tail = world.packets.slice(-3);
+    expect(tail.map((p) => `${p.from} ${p.tcp.flags.join(',')}`)).toEqual([
+      'client FIN,ACK',
+      'server FIN,ACK',
+      'client ACK',
+    ]);
+    // The server's FIN acknowledges the client's (FIN consumes one number), and the last ACK the server's.
+    expect(tail[1]!.tcp.relAck).toBe(tail[0]!.tcp.relSeq + 1);
+    expect(tail[2]!.tcp.relAck).toBe(tail[1]!.tcp.relSeq + 1);
+    // The last ACK goes at once (a FIN in FIN-WAIT-2), one path delay after the FIN left.
+    expect(tail[2]!.sentAt - tail[1]!.arrivesAt).toBe(0);
+    expect(states(events, 'client')).toEqual([
+      'SYN_SENT',
+      'ESTABLISHED',
+      'FIN_WAIT_1',
+      'FIN_WAIT_2',
+      'TIME_WAIT',
+    ]);
+    expect(states(events, 'server')).toEqual([
+      'SYN_RECEIVED',
+      'ESTABLISHED',
+      'CLOSE_WAIT',
+      'LAST_ACK',
+      'CLOSED',
+    ]);
+    expect(checkSeqAck(timeline)).toEqual([]);
+  });
+
+  it('closes in four segments when the program closes after the 40 ms delayed ACK', () => {
+    const { world, events, timeline } = rawRun({ sizes: [10], serverCloseDelayMs: 100 });
     const tail = world.packets.slice(-4);
     expect(tail.map((p) => `${p.from} ${p.tcp.flags.join(',')}`)).toEqual([
       'client FIN,ACK',
@@ -175,12 +210,16 @@ describe('TCP endpoint', () => {
     ]);
     expect(tail[1]!.tcp.relAck).toBe(tail[0]!.tcp.relSeq + 1);
     expect(tail[3]!.tcp.relAck).toBe(tail[2]!.tcp.relSeq + 1);
-    expect(states(events, 'client')).toEqual([
-      'SYN_SENT',
-      'ESTABLISHED',
-      'FIN_WAIT_1',
-      'FIN_WAIT_2',
-      'TIME_WAIT',
+    // The ACK of the FIN waited for Linux's delayed-ACK timer (TCP_DELACK_MIN, 40 ms), then went alone.
+    expect(tail[1]!.sentAt - tail[0]!.arrivesAt).toBeCloseTo(40, 6);
+    expect(tail[1]!.ackWhy).toBe('delayed');
+    expect(tail[2]!.sentAt - tail[0]!.arrivesAt).toBeCloseTo(100, 6);
+    // A program that closes within the 40 ms still gets three segments.
+    const quick = rawRun({ sizes: [10], serverCloseDelayMs: 39 });
+    expect(quick.world.packets.slice(-3).map((p) => `${p.from} ${p.tcp.flags.join(',')}`)).toEqual([
+      'client FIN,ACK',
+      'server FIN,ACK',
+      'client ACK',
     ]);
     expect(states(events, 'server')).toEqual([
       'SYN_RECEIVED',
@@ -199,8 +238,10 @@ describe('TCP endpoint', () => {
     expect(fin.tcp.flags).toContain('FIN');
     expect(lostFin.world.packets.some((p) => p.retransmissionOf === fin.id)).toBe(true);
     expect(checkSeqAck(lostFin.timeline)).toEqual([]);
-    // The last ACK (#9) is lost: the server resends its FIN; the client in TIME_WAIT ACKs it again.
-    const lostLast = rawRun({ sizes: [10], loss: [9] });
+    // The last ACK (#8, after FIN and FIN+ACK) is lost: the server resends its FIN; the client in
+    // TIME_WAIT ACKs it again.
+    const lostLast = rawRun({ sizes: [10], loss: [8] });
+    expect(lostLast.world.packets[7]!.tcp.flags).toEqual(['ACK']);
     const n = lostLast.world.packets.length;
     expect(lostLast.world.packets[n - 2]!.summary).toMatch(/^\[TCP Retransmission\] \[FIN, ACK\]/);
     expect(lostLast.world.packets[n - 1]!.tcp.flags).toEqual(['ACK']);
@@ -217,6 +258,10 @@ describe('TCP endpoint', () => {
   });
 
   it('keeps the constants the brief documents', () => {
+    // Linux: TCP_TIMEWAIT_LEN 60 s, TCP_DELACK_MIN 40 ms, TCP_MAX_QUICKACKS 16 (include/net/tcp.h).
+    expect(TCP_CONSTANTS.timeWaitNs).toBe(60e9);
+    expect(TCP_CONSTANTS.delackNs).toBe(40e6);
+    expect(TCP_CONSTANTS.maxQuickAcks).toBe(16);
     expect(TCP_CONSTANTS.receiveWindow).toBe(64256);
     expect(TCP_CONSTANTS.initialRtoNs).toBe(1e9);
     expect(TCP_CONSTANTS.synWindow).toBe(64240);

@@ -155,6 +155,9 @@ export function dupAckNumber(p: Packet, t: Timeline): number {
     if (!q || q.from !== p.from || q.connection !== p.connection) continue;
     if (q.tcp.relAck !== p.tcp.relAck) break;
     n++;
+    // A segment with data (or a FIN) carrying the same Ack is the original acknowledgment; before it, a
+    // pure ACK with that Ack (Linux's quick ACK of the same bytes) is not one of these duplicates.
+    if (!isPureAck(q)) break;
   }
   return n;
 }

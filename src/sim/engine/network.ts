@@ -125,7 +125,11 @@ export class Socket implements StreamSocket {
   readonly tcp: TcpEndpoint;
   handlers: SocketHandlers = {};
   private readonly world: World;
-  readonly timers: Record<TcpTimerKind, Timer> = { rto: { gen: 0 }, 'time-wait': { gen: 0 } };
+  readonly timers: Record<TcpTimerKind, Timer> = {
+    rto: { gen: 0 },
+    'time-wait': { gen: 0 },
+    delack: { gen: 0 },
+  };
   /** TCP events collected while a segment or timer is processed, handled once it is done. */
   pending: TcpEvent[] | null = null;
   closedNotified = false;
@@ -357,7 +361,7 @@ export class World {
     const events = socket.pending;
     socket.pending = outer;
     before?.();
-    this.dispatch(socket, events);
+    this.dispatch(socket, events, true);
     this.flush(socket);
   }
 
@@ -376,12 +380,13 @@ export class World {
    * turn (so a reply can carry the ACK); 'established' and 'end' in the next turn, and anything
    * after them too, so the application sees them in order.
    */
-  private dispatch(socket: Socket, events: readonly TcpEvent[]): void {
+  private dispatch(socket: Socket, events: readonly TcpEvent[], kernelFirst = false): void {
     const deferred: (() => void)[] = [];
+    const immediate: (() => void)[] = [];
     const h = (): SocketHandlers => socket.handlers;
     const run = (f: () => void): void => {
       if (deferred.length > 0) deferred.push(f);
-      else f();
+      else immediate.push(f);
     };
     for (const e of events) {
       switch (e.kind) {
@@ -411,6 +416,11 @@ export class World {
           break;
       }
     }
+    // The kernel sends what is due (an ACK that must go at once, data the new window allows) before the
+    // application wakes up to read: Linux's tcp_rcv_established runs tcp_data_snd_check and
+    // tcp_ack_snd_check in the receive path (tcp_input.c), before the reader is scheduled.
+    if (kernelFirst && immediate.length > 0) this.flush(socket);
+    for (const f of immediate) f();
     if (deferred.length > 0) {
       this.nextTurn(() => {
         for (const f of deferred) f();
@@ -563,6 +573,36 @@ export class World {
     return { readyNs: repArrives, frames };
   }
 
+  /**
+   * The reset a host sends for a segment that belongs to no socket of its own: a CLOSED endpoint for that
+   * four-tuple answers it (RFC 9293 §3.10.7.1) and stays, so later strays are answered the same way.
+   */
+  private resetFromNowhere(
+    host: HostInfo,
+    peer: HostInfo,
+    packet: Packet,
+    segment: TcpSegmentIn,
+    connection: number,
+  ): void {
+    const s = new Socket(
+      this,
+      host,
+      peer,
+      (env) =>
+        new TcpEndpoint(env, {
+          connection,
+          localPort: packet.tcp.dstPort,
+          remotePort: packet.tcp.srcPort,
+          iss: 0,
+          mss: this.mss,
+          tsOffset: 0,
+        }),
+    );
+    this.sockets.set(this.key(host, packet.tcp.dstPort, peer, packet.tcp.srcPort), s);
+    s.closedNotified = true;
+    this.batch(s, () => s.tcp.segmentArrives(segment, this.now));
+  }
+
   /** Linux gives each connected socket's packets consecutive IP IDs from a random start; per host here. */
   private nextIpId(host: HostInfo): number {
     const n = this.ipIds.get(host.id) ?? this.stream(`ip-id:${host.id}`).int(0, 0xffff);
@@ -586,20 +626,23 @@ export class World {
     let accepted: Listener | undefined;
     if (!socket) {
       accepted = this.listeners.find((l) => l.host.id === host.id && l.port === packet.tcp.dstPort);
-      if (!accepted || !segment.flags.includes('SYN') || segment.flags.includes('ACK')) {
-        this.observer.arrived(packet, null);
-        return;
-      }
       const connection =
         this.connectionOf.get(`${peer.id}:${packet.tcp.srcPort}>${host.id}:${packet.tcp.dstPort}`) ??
-        this.connections++;
+        this.connectionOf.get(`${host.id}:${packet.tcp.dstPort}>${peer.id}:${packet.tcp.srcPort}`);
+      if (!accepted || !segment.flags.includes('SYN') || segment.flags.includes('ACK')) {
+        this.observer.arrived(packet, null);
+        // RFC 9293 §3.10.7.1: no connection and no listener for it (or a listener and not a SYN): the
+        // receiving TCP answers with a reset, as Linux's tcp_v4_rcv does (tcp_v4_send_reset).
+        if (connection !== undefined) this.resetFromNowhere(host, peer, packet, segment, connection);
+        return;
+      }
       socket = new Socket(
         this,
         host,
         peer,
         (env) =>
           new TcpEndpoint(env, {
-            connection,
+            connection: connection ?? this.connections++,
             localPort: packet.tcp.dstPort,
             remotePort: packet.tcp.srcPort,
             iss: this.stream(`isn:${host.id}:${connection}`).next(),
@@ -664,6 +707,9 @@ function tcpOptionsLength(tx: TcpTransmission): number {
         break;
       case 'sack-permitted':
         n += 2;
+        break;
+      case 'sack':
+        n += 2 + 8 * o.blocks.length;
         break;
       case 'timestamps':
         n += 10;

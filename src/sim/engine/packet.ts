@@ -262,6 +262,7 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
           },
           layers,
           tcp,
+          ...(tx.ackWhy ? { ackWhy: tx.ackWhy } : {}),
         }
       : {
           id: input.id,
@@ -287,6 +288,7 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
           },
           layers,
           tcp,
+          ...(tx.ackWhy ? { ackWhy: tx.ackWhy } : {}),
         };
   if (app.info) packet.app = app.info;
   packet.summary = prefix + app.summary;

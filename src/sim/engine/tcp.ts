@@ -10,39 +10,65 @@
  * - SYN and SYN-ACK carry Linux's options in Linux's order (MSS, SACK_PERM, TS, NOP, WS 7) and window
  *   64240, which RFC 7323 §2.2 says is never scaled; later segments advertise 502 (× 2^7 = 64256 bytes)
  *   and carry NOP, NOP, Timestamps (TSval from the simulated millisecond clock plus a per-connection
- *   offset, as Linux does; TSecr = TS.Recent, RFC 7323 §4.3). SACK is offered, as Linux does, but no SACK
- *   blocks are sent (RFC 2018 makes them optional); loss recovery is NewReno (RFC 6582).
+ *   offset, as Linux does; TSecr = TS.Recent, RFC 7323 §4.3).
  * - Segment payload is at most the peer's MSS minus the 12 option bytes every segment carries
  *   (RFC 6691): 1448 bytes for MSS 1460, as on a real Linux connection. A segment never carries bytes of
  *   two writes, and the last segment of each write has PSH. The application is assumed to set
  *   TCP_NODELAY (browsers and the `ws` library do), so there is no Nagle delay.
  *
- * ACK POLICY. TCP acknowledges every segment that carries data, a SYN or a FIN as soon as it arrives,
- * with one exception: when something else leaves this endpoint in the same simulated instant (the
- * application's reply, such as the 101 answering the upgrade request, a pong answering a ping, the
- * echo of a close frame; or a FIN), the acknowledgment rides on that segment instead of going alone
- * (piggybacking). An out-of-order or duplicate segment is acknowledged at once (a duplicate ACK,
- * RFC 5681 §4.2). RFC 9293 §3.8.6.3 allows this: it requires an ACK for at least every second full
- * segment and within 0.5 s. Connection events (connected, end of stream) reach the application in the
- * next turn of its event loop, as Node's 'connect' and 'end' do, so the handshake's third ACK and the
- * ACK of a FIN always travel alone: the close is the textbook FIN, ACK, FIN, ACK.
+ * ACK POLICY: Linux's, within what RFC 9293 §3.8.6.3 and RFC 5681 §4.2 require (an ACK for at least every
+ * second full-sized segment, and within 500 ms). Sources: tcp_input.c (tcp_event_data_recv,
+ * tcp_incr_quickack, __tcp_ack_snd_check, tcp_fin), tcp.c (tcp_cleanup_rbuf), tcp_output.c
+ * (tcp_event_data_sent, tcp_send_delayed_ack), tcp_timer.c (tcp_delack_timer_handler), and the reference
+ * capture chromium-ws.pcap (Chromium 156 and ws 8 across a Linux router), whose pattern a unit test
+ * replays (tests/sim/tcp-linux.test.ts).
+ * - The first data a connection receives starts quick-ACK mode: up to 16 segments (TCP_MAX_QUICKACKS) are
+ *   acknowledged at once, so the sender's window opens fast; again after a silence longer than the RTO.
+ * - A side that sends data within the ATO (40 ms) of the last data it received is answering: it enters
+ *   ping-pong mode (net.ipv4.tcp_pingpong_thresh = 1), and its ACKs wait to ride on the answers.
+ * - Otherwise an ACK goes at once when more than one full segment is unacknowledged, in quick-ACK mode,
+ *   or when the program reads a short (pushed) segment outside ping-pong mode, or a second one in it; else
+ *   the delayed-ACK timer runs (40 ms, TCP_DELACK_MIN: with this network's 10 ms round trip the ATO never
+ *   leaves it) and any segment this side sends first carries the ACK. The timer firing in ping-pong mode
+ *   ends that mode. The kernel's immediate ACK leaves before the program wakes to read (the network runs
+ *   `output` before handing data up), as in chromium-ws.pcap frames 14-16 (GET, ACK, 101).
+ * - An out-of-order segment is acknowledged at once (a duplicate ACK, RFC 5681 §4.2), as is a segment
+ *   filling a gap; Linux sends the first three duplicate ACKs at once and may then coalesce more for up to
+ *   1 ms (tcp_comp_sack_*), which the simulation does not model: it sends every one.
+ * - A FIN received in ESTABLISHED also enters ping-pong mode (tcp_fin), so its ACK waits for the program's
+ *   own FIN to carry it: the goodbye takes three segments (FIN, FIN+ACK, ACK: chromium-ws.pcap frames
+ *   33-35) when the program closes within 40 ms, four when it does not. A FIN received in FIN-WAIT-1/2 is
+ *   acknowledged at once.
+ * - Connection events (connected, end of stream) reach the application in the next turn of its event
+ *   loop, as Node's 'connect' and 'end' do; the handshake's third ACK goes at once
+ *   (tcp_rcv_synsent_state_process).
  *
+ * - SACK (RFC 2018): both SYNs offer SACK_PERM (Linux's options); when both did, an ACK sent while data
+ *   is missing carries up to 3 SACK blocks (NOP, NOP, SACK after the timestamps, as Linux's
+ *   tcp_options_write; the block holding the newest segment first, RFC 2018 §4). A data segment carries
+ *   them only if they fit in the MSS (Linux would shrink the segment; the simulation leaves them off). The
+ *   sender marks SACKed segments (tcp_sacktag_write_queue): they leave the flight and are never resent;
+ *   in fast recovery it resends only the holes below the highest SACKed segment, each once per recovery
+ *   (RFC 6675, Linux's tcp_mark_head_lost), with cwnd = ssthresh. Without SACK, recovery is NewReno
+ *   (RFC 6582).
  * - Retransmission timeout per RFC 6298: initial RTO 1 s, SRTT/RTTVAR from RTT samples of segments
  *   sent once (Karn), RTO at least 1 s (§2.4) and at most 60 s, doubled on every expiry (§5.5), 3 s
  *   once data flows if the SYN had to be retransmitted (§5.7). On expiry the earliest unacknowledged
  *   segment is resent, the congestion window drops to one segment (RFC 5681 §3.1), and every
- *   outstanding segment is resent in order as the window reopens (go-back-N, as Linux without SACK).
+ *   outstanding segment not SACKed is resent in order as the window reopens.
  * - Congestion control per RFC 5681: initial window 10 segments (RFC 6928, as Linux), slow start,
  *   congestion avoidance, fast retransmit on the third duplicate ACK when later segments are in
- *   flight, fast recovery with NewReno partial acknowledgments (RFC 6582).
+ *   flight.
  * - Give-up: a SYN is retransmitted at most 6 times, data 15 times (Linux's tcp_syn_retries and
  *   tcp_retries2); then the connection is aborted.
- * - TIME_WAIT lasts 2 × MSL = 60 s (Linux's TCP_TIMEWAIT_LEN); a retransmitted FIN restarts it.
- * - A RST is sent only when the application aborts a connection (abortByUser, RFC 9293 §3.10.5) and in
- *   answer to a segment for a connection it aborted (§3.10.7.1); a received RST aborts the connection.
+ * - TIME_WAIT lasts 60 s, Linux's fixed TCP_TIMEWAIT_LEN (include/net/tcp.h); RFC 9293 §3.4.2 asks for
+ *   2 × MSL with MSL = 2 minutes (4 minutes). A retransmitted FIN restarts it.
+ * - RST: a segment reaching a connection that does not exist (CLOSED, or no socket at all: the network
+ *   answers through a CLOSED endpoint) gets a reset per RFC 9293 §3.10.7.1, as Linux's tcp_v4_send_reset;
+ *   an application's ABORT sends one too (§3.10.5); a received RST in the window aborts the connection.
  */
-import { linuxSynOptions, type TcpFlagName, type TcpOption } from '../../protocol/tcp';
-import type { TcpStateName, TcpView } from '../types';
+import { linuxSynOptions, type SackBlock, type TcpFlagName, type TcpOption } from '../../protocol/tcp';
+import type { AckReason, TcpStateName, TcpView } from '../types';
 
 const NS_PER_MS = 1_000_000;
 const NS_PER_S = 1_000_000_000;
@@ -65,7 +91,22 @@ export const TCP_CONSTANTS = {
   rtoAfterSynLossNs: 3 * NS_PER_S,
   /** Clock granularity G of RFC 6298 §2: the timestamp clock ticks in milliseconds. */
   clockGranularityNs: NS_PER_MS,
+  /**
+   * Linux's TIME_WAIT length, TCP_TIMEWAIT_LEN (include/net/tcp.h: 60 * HZ), fixed; RFC 9293 §3.4.2
+   * asks for 2 × MSL with MSL = 2 minutes, i.e. 4 minutes.
+   */
   timeWaitNs: 60 * NS_PER_S,
+  /**
+   * Linux's delayed-ACK timeout: the ATO starts at TCP_ATO_MIN = TCP_DELACK_MIN = HZ/25 = 40 ms
+   * (include/net/tcp.h) and tcp_send_delayed_ack (tcp_output.c) bounds it by the smoothed RTT but never
+   * below 40 ms; with this network's 10 ms round trip it is always 40 ms. RFC 9293 §3.8.6.3 / RFC 5681
+   * §4.2 only require it to be under 500 ms.
+   */
+  delackNs: 40 * NS_PER_MS,
+  /** Linux's TCP_MAX_QUICKACKS (include/net/tcp.h): at most 16 quick ACKs at a time. */
+  maxQuickAcks: 16,
+  /** Linux's TCP_MSS_DEFAULT, the receiver's first guess of the peer's segment size (tcp_initialize_rcv_mss). */
+  initialRcvMss: 536,
   synRetries: 6,
   dataRetries: 15,
   /** Linux answers a repeated SYN with the SYN-ACK again, but not more often than this. */
@@ -105,6 +146,8 @@ export interface TcpTransmission extends TcpSegmentIn {
   /** Packet id of the first transmission of the same bytes. */
   readonly retransmits?: number;
   readonly reason?: 'timeout' | 'fast-retransmit';
+  /** A pure ACK: why it left when it did (Linux's rules, see ACK POLICY). */
+  readonly ackWhy?: AckReason;
 }
 
 export type TcpEvent =
@@ -125,7 +168,7 @@ export type TcpEvent =
   /** The third duplicate ACK for `ack` (relative): `packet` is resent without waiting for the timer. */
   | { readonly kind: 'fast-retransmit'; readonly packet: number; readonly relAck: number };
 
-export type TcpTimerKind = 'rto' | 'time-wait';
+export type TcpTimerKind = 'rto' | 'time-wait' | 'delack';
 
 export interface TcpEnv {
   /** Put a segment on the wire; returns its packet id. */
@@ -161,6 +204,10 @@ interface Outstanding {
   firstPacket: number;
   sentAt: number;
   retransmitted: boolean;
+  /** The peer reported it in a SACK block (RFC 2018): it arrived; never resent. */
+  sacked: boolean;
+  /** The recovery (`recoveryEpoch`) in which it was last resent. */
+  resentInRecovery: number;
   /** Counted in the flight size; false once declared lost and until resent. */
   inFlight: boolean;
   /** Why it must be resent, when it is not in flight. */
@@ -187,6 +234,8 @@ function queued(
     firstPacket: -1,
     sentAt: now,
     retransmitted: false,
+    sacked: false,
+    resentInRecovery: -1,
     inFlight: false,
     resend: null,
   };
@@ -202,6 +251,8 @@ interface OutOfOrder {
   readonly rel: number;
   readonly payload: Uint8Array;
   readonly fin: boolean;
+  /** Arrival order, for the order of SACK blocks (RFC 2018 §4: the newest first). */
+  readonly arrival: number;
 }
 
 /** States in which the peer may still send data (RFC 9293 §3.10.7.4, "seventh, process the segment text"). */
@@ -247,13 +298,40 @@ export class TcpEndpoint {
   private sndShift = 0;
   private rcvShift = 0;
   private tsOk = false;
+  /** Both SYNs carried SACK-permitted (RFC 2018 §2): SACK blocks may be sent and are read. */
+  private sackOk = false;
+  private oooArrivals = 0;
   private smss: number;
 
   // Receive sequence space, relative to irs.
   private rcvNxt = 0;
   private tsRecent = 0;
-  private ackPending = false;
   private readonly ooo: OutOfOrder[] = [];
+
+  // Acknowledgments as Linux sends them (tcp_input.c tcp_event_data_recv, __tcp_ack_snd_check;
+  // tcp_output.c tcp_send_delayed_ack, tcp_event_data_sent; tcp_timer.c tcp_delack_timer_handler).
+  /** An ACK must leave in the next `output` (Linux's ICSK_ACK_NOW, or a decision to send at once). */
+  private ackNow = false;
+  /** Why `ackNow` was set. */
+  private ackWhy: AckReason = 'unacceptable';
+  /** Received data or a FIN not acknowledged yet (ICSK_ACK_SCHED); any segment sent carries the ACK. */
+  private ackScheduled = false;
+  /** When the delayed-ACK timer fires, or null. */
+  private delackAt: number | null = null;
+  /** The first data arrived (Linux initialises the ATO then: `if (!icsk->icsk_ack.ato)`). */
+  private ackEngineStarted = false;
+  /** Quick ACKs left (icsk_ack.quick): each segment is acknowledged at once while not in ping-pong mode. */
+  private quick = 0;
+  /** Interactive ("ping-pong") mode: this side answers what it receives, so its ACKs wait to ride on answers. */
+  private pingpong = false;
+  /** When data last arrived (icsk_ack.lrcvtime). */
+  private lastDataAt = 0;
+  /** The receiver's estimate of the peer's full segment size (icsk_ack.rcv_mss, tcp_measure_rcv_mss). */
+  private rcvMss: number = TCP_CONSTANTS.initialRcvMss;
+  /** Short (pushed) segments since the last ACK: 0, 1 (ICSK_ACK_PUSHED) or 2 (ICSK_ACK_PUSHED2). */
+  private pushed = 0;
+  /** RCV.NXT when the last segment left (tp->rcv_wup): what the peer knows we have. */
+  private rcvWup = 0;
 
   // Send buffer and retransmission queue.
   private readonly writes: Write[] = [];
@@ -274,6 +352,8 @@ export class TcpEndpoint {
   private inFlight = 0;
   private dupAcks = 0;
   private inRecovery = false;
+  /** Counts fast recoveries and timeouts, so a hole is resent once in each. */
+  private recoveryEpoch = 0;
   private recover = 0;
   private srtt: number | null = null;
   private rttvar = 0;
@@ -284,8 +364,6 @@ export class TcpEndpoint {
   private synRetransmitted = false;
 
   private cachedView: TcpView | null = null;
-  /** The application aborted this connection (abortByUser): late segments get a reset. */
-  private abortedByUser = false;
 
   constructor(env: TcpEnv, o: TcpEndpointOptions) {
     this.env = env;
@@ -370,7 +448,6 @@ export class TcpEndpoint {
       this.stateName === 'FIN_WAIT_2' ||
       this.stateName === 'CLOSE_WAIT';
     if (this.stateName === 'CLOSED') return;
-    this.abortedByUser = true;
     if (tellPeer) {
       this.env.transmit({
         seq: u32(this.iss + this.sndMax),
@@ -399,7 +476,8 @@ export class TcpEndpoint {
     this.pendingResends = 0;
     this.synQueued = false;
     this.finQueued = false;
-    this.ackPending = false;
+    this.ackNow = false;
+    this.ackScheduled = false;
     this.setState('CLOSED');
   }
 
@@ -431,7 +509,7 @@ export class TcpEndpoint {
   segmentArrives(seg: TcpSegmentIn, now: number): void {
     switch (this.stateName) {
       case 'CLOSED':
-        if (this.abortedByUser) this.replyReset(seg);
+        this.replyReset(seg);
         return;
       case 'LISTEN':
         this.inListen(seg);
@@ -445,13 +523,12 @@ export class TcpEndpoint {
   }
 
   /**
-   * RFC 9293 §3.10.7.1: a segment for a connection that no longer exists is answered with a reset,
-   * unless it is one: <SEQ=SEG.ACK><CTL=RST> when it carries an ACK, else
-   * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; as Linux's tcp_v4_send_reset, with no options. Only
-   * connections this side aborted do it here: after an orderly close the stories never see a stray
-   * segment that needs one.
+   * RFC 9293 §3.10.7.1: a segment for a connection that does not exist (CLOSED: never opened, closed,
+   * aborted, or out of TIME_WAIT) is answered with a reset, unless it is one: <SEQ=SEG.ACK><CTL=RST> when
+   * it carries an ACK, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; as Linux's tcp_v4_send_reset
+   * (tcp_ipv4.c), with no options and window 0.
    */
-  private replyReset(seg: TcpSegmentIn): void {
+  replyReset(seg: TcpSegmentIn): void {
     if (seg.flags.includes('RST')) return;
     const len =
       seg.payload.length + (seg.flags.includes('SYN') ? 1 : 0) + (seg.flags.includes('FIN') ? 1 : 0);
@@ -499,7 +576,8 @@ export class TcpEndpoint {
       this.sndWl1 = 0;
       this.sndWl2 = relAck;
       if (this.synRetransmitted && this.srtt === null) this.rto = TCP_CONSTANTS.rtoAfterSynLossNs;
-      this.ackPending = true;
+      // tcp_rcv_synsent_state_process: the third ACK of the handshake goes at once.
+      this.ackAtOnce('handshake');
       this.setState('ESTABLISHED');
       this.env.event({ kind: 'established' });
     } else {
@@ -533,7 +611,11 @@ export class TcpEndpoint {
     const inWindow = (s: number): boolean => s >= this.rcvNxt && s < this.rcvNxt + wnd;
     const acceptable = segLen === 0 ? inWindow(rel) : inWindow(rel) || inWindow(rel + segLen - 1);
     if (!acceptable) {
-      if (!has('RST')) this.ackPending = true;
+      // RFC 9293 §3.10.7.4 first: an unacceptable segment is answered with an ACK (unless it is a reset).
+      // Linux's tcp_send_dupack (tcp_input.c) also enters quick-ACK mode when old data came again: its
+      // earlier ACK was lost or late.
+      if (!has('RST')) this.ackAtOnce('unacceptable');
+      if (payload.length > 0 && rel < this.rcvNxt) this.enterQuickAck();
       if (this.stateName === 'TIME_WAIT' && fin) this.armTimeWait(now);
       return;
     }
@@ -553,7 +635,7 @@ export class TcpEndpoint {
       return;
     }
     if (syn) {
-      this.ackPending = true;
+      this.ackAtOnce('unacceptable');
       return;
     }
     if (!has('ACK')) return;
@@ -566,12 +648,15 @@ export class TcpEndpoint {
       this.setState('ESTABLISHED');
       this.env.event({ kind: 'established' });
     } else if (this.stateName === 'TIME_WAIT') {
-      this.ackPending = true;
+      // RFC 9293 §3.10.7.4: only a retransmission of the peer's FIN can arrive here; acknowledge it and
+      // restart the timer. An in-window bare ACK gets no answer (Linux's tcp_timewait_state_process
+      // restarts the timer for it, as here).
+      if (fin) this.ackAtOnce('time-wait');
       this.armTimeWait(now);
       return;
     } else {
       if (relAck > this.sndMax) {
-        this.ackPending = true;
+        this.ackAtOnce('unacceptable');
         return;
       }
       this.processAck(rel, relAck, seg, payload.length, fin, now);
@@ -589,17 +674,106 @@ export class TcpEndpoint {
     // Seventh, the segment text; eighth, the FIN.
     if (!RECEIVING.has(this.stateName) || segLen === 0) return;
     if (rel > this.rcvNxt) {
-      this.insertOutOfOrder({ rel, payload, fin });
-      this.ackPending = true;
+      this.insertOutOfOrder({ rel, payload, fin, arrival: ++this.oooArrivals });
+      // RFC 5681 §4.2: an out-of-order segment is acknowledged at once (a duplicate ACK).
+      this.ackScheduled = true;
+      this.ackAtOnce('out-of-order');
       return;
     }
+    const hadHoles = this.ooo.length > 0;
     if (payload.length > 0) {
+      this.dataReceived(payload.length, now);
       this.rcvNxt += payload.length;
       this.env.event({ kind: 'data', bytes: payload });
     }
-    this.ackPending = true;
+    this.ackScheduled = true;
     if (fin && rel + payload.length === this.rcvNxt) this.finArrived(now);
     else this.drainOutOfOrder(now);
+    // RFC 5681 §4.2: a segment that fills all or part of a gap is acknowledged at once (Linux:
+    // tcp_data_queue sets ICSK_ACK_NOW, __tcp_ack_snd_check sends while the out-of-order queue is not empty).
+    if (hadHoles) this.ackAtOnce('gap-filled');
+    this.ackCheck(now);
+  }
+
+  /**
+   * Linux's tcp_measure_rcv_mss and tcp_event_data_recv (tcp_input.c) for an in-order segment of `len`
+   * bytes: the estimate of a full segment grows to the largest seen; a shorter one is "pushed" (the end of
+   * a write, PSH); the first data starts the delayed-ACK engine with quick ACKs, and so does data after a
+   * silence longer than the RTO.
+   */
+  private dataReceived(len: number, now: number): void {
+    if (len >= this.rcvMss) this.rcvMss = Math.min(len, this.advertisedMss);
+    else this.pushed = this.pushed > 0 ? 2 : 1;
+    if (!this.ackEngineStarted) {
+      this.ackEngineStarted = true;
+      this.incrQuickAck();
+    } else if (now - this.lastDataAt > this.rto) this.incrQuickAck();
+    this.lastDataAt = now;
+  }
+
+  /** tcp_incr_quickack: up to receive window / (2 × rcv_mss) quick ACKs, at least 2, at most 16. */
+  private incrQuickAck(): void {
+    const n = Math.floor(TCP_CONSTANTS.receiveWindow / (2 * this.rcvMss)) || 2;
+    this.quick = Math.max(this.quick, Math.min(n, TCP_CONSTANTS.maxQuickAcks));
+  }
+
+  /** tcp_enter_quickack_mode: quick ACKs again, and out of ping-pong mode. */
+  private enterQuickAck(): void {
+    this.incrQuickAck();
+    this.pingpong = false;
+  }
+
+  /**
+   * Send the owed ACK now, or let it wait, as Linux's __tcp_ack_snd_check (tcp_input.c) and
+   * tcp_cleanup_rbuf (tcp.c; the simulated applications read what arrives at once) decide: at once when
+   * more than one full segment is unacknowledged ("ACK every second full-sized segment", RFC 5681 §4.2),
+   * in quick-ACK mode, or when the application read a short segment outside ping-pong mode, or a second
+   * short one in it; otherwise the delayed-ACK timer (40 ms) runs, and whatever this side sends first
+   * carries the ACK.
+   */
+  private ackCheck(now: number): void {
+    if (!this.ackScheduled || this.ackNow) return;
+    if (
+      this.rcvNxt - this.rcvWup > this.rcvMss ||
+      (this.quick > 0 && !this.pingpong) ||
+      this.pushed === 2 ||
+      (this.pushed === 1 && !this.pingpong)
+    ) {
+      this.ackAtOnce(
+        this.rcvNxt - this.rcvWup > this.rcvMss
+          ? 'two-full-segments'
+          : this.quick > 0 && !this.pingpong
+            ? 'quick'
+            : 'short-read',
+      );
+      return;
+    }
+    if (this.delackAt !== null) {
+      // tcp_send_delayed_ack: "If delack timer is about to expire, send ACK now."
+      if (this.delackAt - now <= TCP_CONSTANTS.delackNs / 4) this.ackAtOnce('delayed');
+      return;
+    }
+    this.delackAt = now + TCP_CONSTANTS.delackNs;
+    this.env.setTimer('delack', this.delackAt);
+  }
+
+  /** Send the ACK in the next `output`, for `why` (told with the packet, for the narration). */
+  private ackAtOnce(why: AckReason): void {
+    if (!this.ackNow) this.ackWhy = why;
+    this.ackNow = true;
+  }
+
+  /** A segment carrying the ACK of everything received left (tcp_event_ack_sent, tcp_select_window). */
+  private ackSent(): void {
+    if (this.ackScheduled && this.quick > 0) this.quick--;
+    this.ackScheduled = false;
+    this.ackNow = false;
+    this.pushed = 0;
+    this.rcvWup = this.rcvNxt;
+    if (this.delackAt !== null) {
+      this.delackAt = null;
+      this.env.setTimer('delack', null);
+    }
   }
 
   private insertOutOfOrder(s: OutOfOrder): void {
@@ -625,21 +799,29 @@ export class TcpEndpoint {
     }
   }
 
+  /**
+   * The peer's FIN, in order (RFC 9293 §3.10.7.4 eighth). Its ACK as Linux's tcp_fin (tcp_input.c) sends
+   * it: in ESTABLISHED the connection enters ping-pong mode, so the ACK waits (up to the 40 ms delayed-ACK
+   * timer) for the application's own FIN to carry it; in FIN-WAIT-1 and FIN-WAIT-2 it goes at once.
+   */
   private finArrived(now: number): void {
     this.rcvNxt += 1;
-    this.ackPending = true;
+    this.ackScheduled = true;
     this.ooo.length = 0;
     this.env.event({ kind: 'eof' });
     switch (this.stateName) {
       case 'SYN_RECEIVED':
       case 'ESTABLISHED':
+        this.pingpong = true;
         this.setState('CLOSE_WAIT');
         break;
       case 'FIN_WAIT_1':
+        this.ackAtOnce('fin-wait');
         if (this.finAcked()) this.enterTimeWait(now);
         else this.setState('CLOSING');
         break;
       case 'FIN_WAIT_2':
+        this.ackAtOnce('fin-wait');
         this.enterTimeWait(now);
         break;
       default:
@@ -651,7 +833,9 @@ export class TcpEndpoint {
     let mss: number = TCP_CONSTANTS.defaultMss;
     let peerShift: number | null = null;
     let tsval: number | null = null;
+    let sackPermitted = false;
     for (const o of seg.options) {
+      if (o.kind === 'sack-permitted') sackPermitted = true;
       if (o.kind === 'mss') mss = o.value;
       else if (o.kind === 'window-scale') peerShift = Math.min(o.shift, 14);
       else if (o.kind === 'timestamps') tsval = o.tsval;
@@ -662,6 +846,8 @@ export class TcpEndpoint {
       this.rcvShift = TCP_CONSTANTS.windowShift;
     }
     this.tsOk = tsval !== null;
+    // RFC 2018 §2: this side's SYN always offers SACK (as Linux's does); the peer's must offer it too.
+    this.sackOk = sackPermitted;
     if (tsval !== null) this.tsRecent = tsval;
     this.smss = Math.min(mss, this.advertisedMss) - (this.tsOk ? TCP_CONSTANTS.timestampOptionBytes : 0);
     this.cwnd = TCP_CONSTANTS.initialCwndSegments * this.smss;
@@ -691,6 +877,7 @@ export class TcpEndpoint {
     fin: boolean,
     now: number,
   ): void {
+    const sacking = this.sackOk && this.readSack(seg);
     if (relAck > this.sndUna) {
       const acked = relAck - this.sndUna;
       this.acknowledge(relAck, now);
@@ -700,6 +887,10 @@ export class TcpEndpoint {
           // Full acknowledgment: leave fast recovery with the window deflated to ssthresh.
           this.inRecovery = false;
           this.cwnd = Math.min(this.ssthresh, Math.max(this.inFlight, this.smss) + this.smss);
+        } else if (this.sackOk) {
+          // Partial acknowledgment with SACK: resend the holes the blocks show, only those.
+          this.resendSackHoles();
+          this.armRto(now);
         } else {
           // Partial acknowledgment: the next hole is lost too; resend it at once.
           this.markForResend(this.rtx[this.rtxHead], 'fast-retransmit');
@@ -726,15 +917,71 @@ export class TcpEndpoint {
           this.ssthresh = Math.max(Math.floor(this.inFlight / 2), 2 * this.smss);
           this.recover = this.sndMax;
           this.inRecovery = true;
+          this.recoveryEpoch++;
           this.markForResend(head, 'fast-retransmit');
-          this.cwnd = this.ssthresh + 3 * this.smss;
+          // RFC 6675 §5 (SACK): cwnd = ssthresh, the SACKed segments leave the pipe; without SACK,
+          // RFC 5681 §3.2 inflates the window by the three segments that left the network.
+          this.cwnd = this.sackOk ? this.ssthresh : this.ssthresh + 3 * this.smss;
           this.env.event({ kind: 'fast-retransmit', packet: head.firstPacket, relAck });
+          if (this.sackOk) this.resendSackHoles();
         }
+      } else if (this.inRecovery && this.sackOk) {
+        if (sacking) this.resendSackHoles();
       } else if (this.dupAcks > 3 && this.inRecovery) {
         this.cwnd += this.smss;
       }
     }
     this.updateWindow(rel, relAck, seg.window);
+  }
+
+  /**
+   * Mark the queued segments the SACK blocks cover (RFC 2018 §3, Linux's tcp_sacktag_write_queue): they
+   * arrived, leave the flight and are never resent. True if the segment carried SACK blocks.
+   */
+  private readSack(seg: TcpSegmentIn): boolean {
+    let any = false;
+    for (const o of seg.options) {
+      if (o.kind !== 'sack') continue;
+      for (const b of o.blocks) {
+        any = true;
+        const left = (b.left - this.iss) | 0;
+        const right = (b.right - this.iss) | 0;
+        if (right <= left || right > this.sndMax) continue; // RFC 2018 §3: ignore a nonsensical block
+        for (let i = this.rtxHead; i < this.rtx.length; i++) {
+          const q = this.rtx[i]!;
+          if (q.sacked || q.rel < left || q.rel + q.len > right) continue;
+          q.sacked = true;
+          if (q.inFlight) {
+            q.inFlight = false;
+            this.inFlight -= q.len;
+          }
+          if (q.resend !== null) {
+            q.resend = null;
+            this.pendingResends--;
+          }
+        }
+      }
+    }
+    return any;
+  }
+
+  /**
+   * SACK-based loss recovery as Linux does it (tcp_mark_head_lost, tcp_xmit_retransmit_queue; RFC 6675): a
+   * segment not SACKed but with SACKed data after it is lost; resend each such hole once per recovery, and
+   * nothing the receiver already holds.
+   */
+  private resendSackHoles(): void {
+    let highestSacked = -1;
+    for (let i = this.rtxHead; i < this.rtx.length; i++) {
+      const q = this.rtx[i]!;
+      if (q.sacked) highestSacked = q.rel;
+    }
+    for (let i = this.rtxHead; i < this.rtx.length; i++) {
+      const q = this.rtx[i]!;
+      if (q.rel >= highestSacked) break;
+      if (q.sacked || q.resend !== null || q.resentInRecovery === this.recoveryEpoch) continue;
+      this.markForResend(q, 'fast-retransmit');
+    }
   }
 
   /** Remove what `relAck` covers from the retransmission queue; RTT sample; timer (RFC 6298 §5.2-5.3). */
@@ -792,7 +1039,7 @@ export class TcpEndpoint {
   }
 
   private markForResend(o: Outstanding | undefined, why: 'timeout' | 'fast-retransmit'): void {
-    if (!o) return;
+    if (!o || o.sacked) return;
     if (o.inFlight) {
       o.inFlight = false;
       this.inFlight -= o.len;
@@ -813,6 +1060,15 @@ export class TcpEndpoint {
       if (this.stateName === 'TIME_WAIT') this.setState('CLOSED');
       return;
     }
+    if (kind === 'delack') {
+      // tcp_delack_timer_handler (tcp_timer.c): the ACK goes alone; if it was waiting for an answer to ride
+      // on (ping-pong mode), none came in time, so the connection leaves ping-pong mode.
+      this.delackAt = null;
+      if (!this.ackScheduled || this.stateName === 'CLOSED') return;
+      this.pingpong = false;
+      this.ackAtOnce('delayed');
+      return;
+    }
     this.rtoArmed = false;
     const head = this.rtx[this.rtxHead];
     if (!head || this.stateName === 'CLOSED' || this.stateName === 'TIME_WAIT') return;
@@ -830,6 +1086,7 @@ export class TcpEndpoint {
     }
     for (let i = this.rtxHead; i < this.rtx.length; i++) this.markForResend(this.rtx[i], 'timeout');
     this.inRecovery = false;
+    this.recoveryEpoch++;
     this.recover = this.sndMax;
     this.dupAcks = 0;
     this.rto = Math.min(this.rto * 2, TCP_CONSTANTS.maxRtoNs);
@@ -868,6 +1125,10 @@ export class TcpEndpoint {
   private stopTimers(): void {
     this.disarmRto();
     this.env.setTimer('time-wait', null);
+    if (this.delackAt !== null) {
+      this.delackAt = null;
+      this.env.setTimer('delack', null);
+    }
   }
 
   private abort(reason: 'timeout' | 'reset'): void {
@@ -945,7 +1206,43 @@ export class TcpEndpoint {
       this.rtx.push(o);
       this.transmitOutstanding(o, now, false);
     }
-    if (this.ackPending && this.stateName !== 'SYN_SENT') this.transmitPureAck(now);
+    if (this.ackNow && this.stateName !== 'SYN_SENT') this.transmitPureAck(now);
+  }
+
+  /**
+   * The SACK blocks this receiver reports (RFC 2018 §4): the runs of out-of-order data it holds, the one
+   * holding the most recently arrived segment first, then the others, newest first; at most 3 beside the
+   * timestamps option (Linux's tcp_options_write: NOP, NOP, SACK after NOP, NOP, Timestamps).
+   */
+  private sackBlocks(): SackBlock[] {
+    if (!this.sackOk || this.ooo.length === 0) return [];
+    const runs: { left: number; right: number; newest: number }[] = [];
+    for (const s of this.ooo) {
+      const end = s.rel + s.payload.length + (s.fin ? 1 : 0);
+      const last = runs.at(-1);
+      if (last && s.rel <= last.right) {
+        last.right = Math.max(last.right, end);
+        last.newest = Math.max(last.newest, s.arrival);
+      } else runs.push({ left: s.rel, right: end, newest: s.arrival });
+    }
+    runs.sort((a, b) => b.newest - a.newest);
+    const max = this.tsOk ? 3 : 4;
+    return runs.slice(0, max).map((r) => ({ left: u32(this.irs + r.left), right: u32(this.irs + r.right) }));
+  }
+
+  /**
+   * Options of a segment that carries an ACK: the timestamps, and SACK blocks while data is missing. A data
+   * segment carries them only when they fit within the peer's MSS (Linux shrinks the segment instead,
+   * tcp_current_mss; the simulation leaves them off).
+   */
+  private ackOptions(now: number, payloadLength: number): TcpOption[] {
+    const ts = this.tsOptions(now);
+    const blocks = this.sackBlocks();
+    if (blocks.length === 0) return ts;
+    // NOP, NOP, kind, length and 8 bytes a block, beside the 12 timestamp bytes the payload size allows for.
+    const sackBytes = 4 + 8 * blocks.length;
+    if (payloadLength > 0 && payloadLength + sackBytes > this.smss) return ts;
+    return [...ts, { kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks }];
   }
 
   private tsOptions(now: number): TcpOption[] {
@@ -975,7 +1272,7 @@ export class TcpEndpoint {
           ack ? this.tsRecent : 0,
           TCP_CONSTANTS.windowShift,
         )
-      : this.tsOptions(now);
+      : this.ackOptions(now, o.payload.length);
     const reason = o.resend ?? undefined;
     const packet = this.env.transmit({
       seq: u32(this.iss + o.rel),
@@ -991,24 +1288,32 @@ export class TcpEndpoint {
     });
     if (o.syn && ack) this.lastSynAckAt = now;
     if (o.resend !== null) this.pendingResends--;
-    if (again) o.retransmitted = true;
-    else o.firstPacket = packet;
+    if (again) {
+      o.retransmitted = true;
+      o.resentInRecovery = this.recoveryEpoch;
+    } else o.firstPacket = packet;
     o.sentAt = now;
     o.resend = null;
     o.inFlight = true;
     this.inFlight += o.len;
-    if (ack) this.ackPending = false;
+    if (ack) this.ackSent();
+    // tcp_event_data_sent (tcp_output.c): data sent within the ATO of the last data received is an
+    // answer; the connection is interactive (ping-pong mode, net.ipv4.tcp_pingpong_thresh = 1).
+    if (o.payload.length > 0 && this.ackEngineStarted && now - this.lastDataAt < TCP_CONSTANTS.delackNs)
+      this.pingpong = true;
     if (!this.rtoArmed) this.armRto(now);
   }
 
   private transmitPureAck(now: number): void {
-    this.ackPending = false;
+    const ackWhy = this.ackWhy;
+    this.ackSent();
     this.env.transmit({
+      ackWhy,
       seq: u32(this.iss + this.sndMax),
       ack: u32(this.irs + this.rcvNxt),
       flags: ['ACK'],
       window: this.advertisedWindow(),
-      options: this.tsOptions(now),
+      options: this.ackOptions(now, 0),
       payload: new Uint8Array(0),
       relSeq: this.sndMax,
       relAck: this.rcvNxt,

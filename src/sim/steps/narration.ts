@@ -17,6 +17,17 @@ export interface Narration {
   readonly misconception?: string;
 }
 
+/**
+ * A segment's part in TCP's goodbye: the first FIN; a pure ACK of it; the other side's FIN, which carries
+ * the ACK of the first when it left before that ACK (three segments in all, chromium-ws.pcap frames
+ * 33-35), or not (four); the last ACK, which knows how many segments the goodbye took.
+ */
+export type GoodbyeRole =
+  | { readonly kind: 'first-fin' }
+  | { readonly kind: 'ack-of-first' }
+  | { readonly kind: 'second-fin'; readonly carriesAck: boolean }
+  | { readonly kind: 'last-ack'; readonly segments: 3 | 4 };
+
 /** What the run has established so far, for the sentences. */
 export interface RunFacts {
   readonly scenario: Scenario;
@@ -31,8 +42,8 @@ export interface RunFacts {
   readonly firstClientMessage: number;
   /** Duplicate ACKs: packet id → how many times this ACK number has been repeated. */
   readonly duplicateAcks: Map<number, number>;
-  /** Position of each FIN and of the ACK that acknowledges it in the four-step goodbye (1-4). */
-  readonly goodbye: Map<number, number>;
+  /** The part each FIN, and each pure ACK of a FIN, plays in TCP's goodbye (three or four segments). */
+  readonly goodbye: Map<number, GoodbyeRole>;
   /** What the steps say about TLS, when the scenario runs over it (steps/tls.ts, loaded with TLS). */
   tls?: TlsSteps;
 }
@@ -101,6 +112,57 @@ export function narrateTcpEvent(
 }
 
 // ---- Packets ----
+
+/**
+ * Why a pure ACK left when it did: Linux's choices within RFC 9293 §3.8.6.3 and RFC 5681 §4.2, which ask
+ * for an ACK for at least every second full-sized segment and within 500 ms (sim/engine/tcp.ts ACK POLICY).
+ */
+export function ackWhyText(why: Packet['ackWhy']): string {
+  switch (why) {
+    case 'quick':
+      // tcp_input.c tcp_incr_quickack / tcp_in_quickack_mode; chromium-ws.pcap frames 15, 17, 19, 25, 27.
+      return (
+        'Linux acknowledges at once here: at the start of a connection it is in quick-ACK mode (up to 16 ' +
+        'ACKs, TCP_MAX_QUICKACKS), so the sender’s window can grow fast. That is Linux’s choice; TCP only ' +
+        'asks for an ACK within 500 ms and for at least every second full-sized segment (RFC 5681 §4.2).'
+      );
+    case 'two-full-segments':
+      // RFC 5681 §4.2 / RFC 9293 §3.8.6.3; tcp_input.c __tcp_ack_snd_check "More than one full frame received".
+      return (
+        'More than one full-sized segment has arrived since the last ACK: TCP must acknowledge at least every ' +
+        'second one (RFC 5681 §4.2), so this ACK goes at once.'
+      );
+    case 'short-read':
+      // tcp.c tcp_cleanup_rbuf (ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2).
+      return (
+        'Linux acknowledges a short segment as soon as the program has read it, unless the program is ' +
+        'answering what it receives (then it waits for the answer to carry the ACK, except after a second ' +
+        'short segment).'
+      );
+    case 'delayed':
+      // tcp_timer.c tcp_delack_timer_handler; TCP_DELACK_MIN = 40 ms; chromium-ws.pcap frame 29 (43 ms).
+      return (
+        'Linux waited for an answer to carry this ACK, but none came within its 40 ms delayed-ACK timer ' +
+        '(TCP_DELACK_MIN), so it goes alone. RFC 5681 §4.2 allows up to 500 ms.'
+      );
+    case 'gap-filled':
+      // RFC 5681 §4.2: "an immediate ACK SHOULD be generated" when a segment fills a gap.
+      return 'The segment filled a gap in what had arrived, and RFC 5681 §4.2 asks for an ACK at once then.';
+    case 'fin-wait':
+      // tcp_input.c tcp_fin: FIN-WAIT-1 and FIN-WAIT-2 acknowledge a FIN with tcp_send_ack.
+      return 'A FIN arrived after this side’s own FIN, and Linux acknowledges it at once.';
+    case 'time-wait':
+      // RFC 9293 §3.10.7.4: a segment in TIME-WAIT is acknowledged and the 2 MSL timeout restarted.
+      return 'In TIME_WAIT a repeated FIN is acknowledged again (RFC 9293 §3.10.7.4).';
+    case 'handshake':
+      // RFC 9293 §3.5 (the third segment of the handshake); Linux sends it at once
+      // (tcp_rcv_synsent_state_process).
+      return 'The last segment of the handshake.';
+    default:
+      // RFC 9293 §3.10.7.4: an unacceptable segment is answered with an ACK.
+      return 'TCP answers a segment it cannot accept with an ACK of what it expects (RFC 9293 §3.10.7.4).';
+  }
+}
 
 /** A short description of what a packet is, used by the transmit, drop and walk steps. */
 export type PacketRole =

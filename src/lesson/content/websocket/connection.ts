@@ -366,10 +366,13 @@ export const CONNECTION_LESSONS: readonly LessonContent[] = [
   },
   {
     id: 'tcp',
+    // RFC 9293 §3.6 (each side closes its direction); chromium-ws.pcap frames 33-35 (FIN, FIN+ACK, ACK:
+    // Linux's tcp_fin delays the ACK of a FIN so the program's own FIN can carry it).
     intro:
       'Before any web page can talk to a server, TCP has to set up a connection: each side picks a random ' +
-      'starting number and the other confirms it. That takes three segments. Ending it takes four, because ' +
-      'each direction closes on its own. Watch the numbers: they only ever move forward.',
+      'starting number and the other confirms it. That takes three segments. Ending it takes three or four: ' +
+      'each direction closes on its own with a FIN that must be acknowledged, and the second FIN can carry ' +
+      'the ACK of the first. Watch the numbers: they only ever move forward.',
     checks: [
       {
         question: "The browser's SYN carries Seq = x. What Ack does the server's SYN-ACK carry?",
@@ -400,20 +403,28 @@ export const CONNECTION_LESSONS: readonly LessonContent[] = [
           'and makes it hard for an outsider to guess numbers and inject data (RFC 9293 §3.4.1).',
       },
       {
-        question: 'How many segments did the goodbye take?',
-        choices: ['Four: FIN, ACK, FIN, ACK', 'Three, like the handshake', 'One'],
+        // tcp_input.c tcp_fin (Linux delays the ACK of a FIN, ping-pong mode; the delayed-ACK timer is
+        // 40 ms, TCP_DELACK_MIN); chromium-ws.pcap frames 33-35 show the three-segment goodbye.
+        question: 'When does the goodbye take three segments instead of four?',
+        choices: [
+          "When the second side's program closes before its delayed ACK goes, so its FIN carries the ACK",
+          'Never: closing always takes FIN, ACK, FIN, ACK',
+          'When a segment is lost',
+        ],
         answer: 0,
         explain:
-          'The steps are labelled 1 of 4 to 4 of 4: each side sends its own FIN and the other acknowledges it, ' +
-          "and each FIN uses up one sequence number, so its ACK says FIN's Seq + 1.",
+          'Each side sends its own FIN and each FIN must be acknowledged (its ACK says FIN’s Seq + 1). Linux ' +
+          'holds the ACK of a FIN back for up to 40 ms in case its program closes too; here it did, so the ' +
+          'second FIN carried that ACK: FIN, FIN + ACK, ACK. The last step says how many segments it took.',
       },
     ],
     teacherNotes:
       'Explain it to a non-technical friend: "Can we talk? My numbers start at x." "Yes, I got x; mine start ' +
       'at y." "Got y." Write x and y from the SYN and SYN-ACK asides on the board. Pause at the ACK step and ' +
       'ask what Seq and Ack will be before revealing them (M3: students often say 0, or x again). Skip the ' +
-      'WebSocket part quickly. At the goodbye, ask why it takes four segments when the handshake took three ' +
-      '(each direction closes separately; the SYN-ACK combined two).',
+      'WebSocket part quickly. At the goodbye, ask how many segments it should take (each direction closes ' +
+      'separately, so FIN, ACK, FIN, ACK) and then show that Linux makes it three, as the SYN-ACK combined ' +
+      'two: the second FIN carries the ACK of the first (chromium-ws.pcap shows the same).',
     aside: tcpAside,
     start: startAt((t) => firstStep(t, (s) => s.host === 'client' && s.layer === 4)),
   },

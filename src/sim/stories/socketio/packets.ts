@@ -8,7 +8,7 @@ import { headerValue } from '../../../protocol/http';
 import { SIO_PACKET_TYPES } from '../../../protocol/socketio';
 import type { EioWrite } from '../../libs/engineio/writes';
 import { SIO_DEFAULTS } from '../../libs/socketio';
-import type { Narration } from '../../steps/narration';
+import { ackWhyText, type Narration } from '../../steps/narration';
 import { MISCONCEPTIONS, bytesText, maskSentence, msText, quoted } from '../../steps/phrases';
 import type { Packet } from '../../types';
 import {
@@ -130,7 +130,9 @@ function narrateTcpOnly(p: Packet, w: EioWrite | undefined, f: SioFacts): Narrat
   }
   return {
     title: 'ACK',
-    text: `${a}: [ACK], Ack = ${p.tcp.relAck} (relative): "I have every byte before this number" on ${connName(c, f)}.`,
+    text:
+      `${a}: [ACK], Ack = ${p.tcp.relAck} (relative): "I have every byte before this number" on ${connName(c, f)}. ` +
+      ackWhyText(p.ackWhy),
   };
 }
 

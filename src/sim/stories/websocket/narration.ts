@@ -8,7 +8,13 @@ import { acceptComputation, WEBSOCKET_GUID } from '../../../protocol/http';
 import { CLOSE_CODES } from '../../../protocol/websocket';
 import type { HostInfo, Packet, TcpStateName } from '../../types';
 import type { StoryWrite, WsAppEvent } from '../../libs/websocket';
-import { packetRole, type Narration, type RunFacts } from '../../steps/narration';
+import {
+  ackWhyText,
+  packetRole,
+  type GoodbyeRole,
+  type Narration,
+  type RunFacts,
+} from '../../steps/narration';
 import { Label, MISCONCEPTIONS, Who, bytesText, maskSentence, quoted, who } from '../../steps/phrases';
 import { plainBytes, schemeOf } from '../../steps/scheme';
 
@@ -238,7 +244,8 @@ const STATE_MEANING: { readonly [S in TcpStateName]: string } = {
   CLOSE_WAIT: 'the other side has closed; waiting for this application to close',
   CLOSING: 'both sides sent FIN at once; waiting for the ACK',
   LAST_ACK: 'FIN sent after the other side’s, waiting for the last ACK',
-  TIME_WAIT: 'closed; waiting 2 × MSL in case the last ACK was lost',
+  // Linux's TCP_TIMEWAIT_LEN (60 s); RFC 9293 §3.4.2 asks for 2 × MSL (MSL = 2 minutes).
+  TIME_WAIT: 'closed; waiting (60 s on Linux) in case the last ACK was lost',
 };
 
 export function narrateTcpState(
@@ -296,14 +303,18 @@ function tcpStateText(
       return {
         text:
           `${H} closes its side of the TCP connection: its TCP sends FIN ("I have nothing more to send"). ` +
-          'Closing takes four segments, FIN, ACK, FIN, ACK, because each direction closes on its own.',
+          // RFC 9293 §3.6 (each direction closes on its own); chromium-ws.pcap frames 33-35 (three segments).
+          'Each direction closes on its own, so both sides send a FIN and both FINs are acknowledged: four ' +
+          'segments, or three when the other side’s FIN carries the ACK of this one.',
         curriculum: ['Q11'],
       };
     case 'ESTABLISHED>CLOSE_WAIT':
       return {
         text:
-          `The FIN arrived: the other side will send nothing more. ${H}'s TCP acknowledges it at once and tells ` +
-          'the program, which will close its side next.',
+          `The FIN arrived: the other side will send nothing more. ${H}'s TCP tells the program, which will ` +
+          // tcp_input.c tcp_fin: inet_csk_enter_pingpong_mode in ESTABLISHED → CLOSE_WAIT (Linux's choice).
+          'close its side next. Linux does not acknowledge the FIN at once: it waits up to 40 ms (its ' +
+          'delayed-ACK timer) so that the program’s own FIN can carry the ACK.',
         curriculum: ['Q11'],
       };
     case 'FIN_WAIT_1>FIN_WAIT_2':
@@ -320,9 +331,11 @@ function tcpStateText(
     case 'FIN_WAIT_1>TIME_WAIT':
       return {
         text:
-          `Both FINs are acknowledged or answered. ${H} sends the last ACK and waits 60 s (2 × MSL) before ` +
-          'forgetting the connection, in case that ACK is lost and the FIN comes again. The closer pays this ' +
-          'wait, which is why RFC 6455 asks the server, not the browser, to close first.',
+          `Both FINs are acknowledged or answered. ${H} sends the last ACK and stays in TIME_WAIT before ` +
+          'forgetting the connection, in case that ACK is lost and the FIN comes again. RFC 9293 §3.4.2 asks ' +
+          'for 2 × MSL, with an MSL of 2 minutes: 4 minutes. Linux waits a fixed 60 s (TCP_TIMEWAIT_LEN), ' +
+          'its own shorter choice. The closer pays this wait, which is why RFC 6455 asks the server, not the ' +
+          'browser, to close first.',
         curriculum: ['Q11'],
       };
     case 'LAST_ACK>CLOSED':
@@ -332,7 +345,8 @@ function tcpStateText(
       };
     case 'TIME_WAIT>CLOSED':
       return {
-        text: 'Two MSLs have passed: the connection is forgotten.',
+        // include/net/tcp.h TCP_TIMEWAIT_LEN = 60 s (Linux), not the RFC's 2 × MSL.
+        text: 'Linux’s 60 s of TIME_WAIT have passed: the connection is forgotten.',
       };
     default:
       return {
@@ -520,9 +534,7 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
           `${arrow}: a Close control frame (opcode 0x8) with status ${closeCodeName(code)} and reason ` +
           `${quoted(reason)}.` +
           (w ? maskSentence(w.frame, 'explained') : '') +
-          (role === 'close-echo'
-            ? ' It answers the other side’s Close and carries the TCP ACK for it.'
-            : '') +
+          (role === 'close-echo' ? closeEchoAckText(p, f) : '') +
           inTls +
           againText,
         curriculum: ['M7'],
@@ -535,23 +547,36 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
     case 'tls-close-notify':
       // Only without the write (a bare segment): narrateTlsPacket has answered otherwise.
       return { title: `${prefix}TLS`, text: `${arrow}: TLS records, ${bytesText(p.tcp.len)}.` + againText };
-    case 'fin': {
-      const n = f.goodbye.get(p.id);
-      return {
-        title: `${prefix}FIN${n ? ` (${n} of 4)` : ''}: "nothing more from me"`,
-        text:
-          `${arrow}: [FIN, ACK] Seq = ${p.tcp.relSeq} (relative). FIN means this side will send no more data. ` +
-          `Like SYN, FIN uses up one sequence number, so the ACK for it will say ${p.tcp.relSeq + p.tcp.len + 1}.` +
-          againText,
-        curriculum: ['Q11', 'M3'],
-      };
-    }
+    case 'fin':
+      return narrateFin(p, f.goodbye.get(p.id), arrow, prefix, againText);
     case 'ack': {
-      const n = f.goodbye.get(p.id);
-      if (n) {
+      if (p.tcp.flags.includes('RST')) return narrateReset(p, arrow, prefix);
+      const role = f.goodbye.get(p.id);
+      if (role?.kind === 'ack-of-first') {
         return {
-          title: `ACK of the FIN (${n} of 4)`,
-          text: `${arrow}: [ACK] with Ack = ${p.tcp.relAck} (relative): one more than the FIN’s own sequence number, because FIN counts as one.`,
+          title: 'ACK of the FIN',
+          // Linux's tcp_fin (tcp_input.c) delays the ACK of a FIN in ESTABLISHED (ping-pong mode); the
+          // delayed-ACK timer (40 ms, TCP_DELACK_MIN) sends it alone when the program has not closed by then.
+          text:
+            `${arrow}: [ACK] with Ack = ${p.tcp.relAck} (relative): one more than the FIN’s own sequence number, ` +
+            'because FIN counts as one. It goes alone: Linux held it back in case this side’s program closed ' +
+            'too, so that its FIN could carry it, but the program had not closed when the 40 ms delayed-ACK ' +
+            'timer fired. So this goodbye will take four segments, not three.',
+          curriculum: ['Q11', 'M3'],
+        };
+      }
+      if (role?.kind === 'last-ack') {
+        return {
+          title: `Last ACK: the goodbye took ${role.segments} segments`,
+          text:
+            `${arrow}: [ACK] with Ack = ${p.tcp.relAck} (relative), one more than the second FIN’s sequence ` +
+            'number. ' +
+            (role.segments === 3
+              ? 'FIN, FIN + ACK, ACK: three segments, because the second FIN carried the ACK of the first ' +
+                '(as in a real capture of Chromium and ws, chromium-ws.pcap frames 33-35).'
+              : 'FIN, ACK, FIN, ACK: four segments, because the first FIN was acknowledged before the other ' +
+                'side’s FIN could carry that ACK.') +
+            ' Linux sends this ACK at once: a FIN that arrives in FIN-WAIT is acknowledged without delay.',
           curriculum: ['Q11', 'M3'],
         };
       }
@@ -559,20 +584,104 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
       if (dup) {
         return {
           title: `Duplicate ACK (${dup})`,
+          // RFC 5681 §4.2 (an out-of-order segment is acknowledged at once); RFC 2018 §4 (SACK blocks).
           text:
             `${arrow}: Ack = ${p.tcp.relAck} again. A segment arrived, but not the one that starts at ` +
             `${p.tcp.relAck}: TCP keeps the later bytes and repeats its ACK at once, so the sender learns that ` +
-            'something is missing (RFC 5681 §4.2).',
+            'something is missing (RFC 5681 §4.2).' +
+            sackText(p),
         };
       }
       return {
         title: 'ACK',
         text:
           `${arrow}: [ACK], Ack = ${p.tcp.relAck}: "I have every byte before number ${p.tcp.relAck}" (relative ` +
-          'numbers). No data; TCP acknowledges each segment with data as soon as it arrives.',
+          `numbers). No data. ${ackWhyText(p.ackWhy)}`,
       };
     }
   }
+}
+
+/** The SACK blocks of a duplicate ACK, in relative numbers (RFC 2018 §3-4). */
+function sackText(p: Packet): string {
+  const sack = p.fields.find((x) => x.key === 'optionSack');
+  if (!sack) return '';
+  // Relative to the same start as the Ack field (Wireshark's SLE/SRE with relative numbers).
+  const base = (p.tcp.ack - p.tcp.relAck) >>> 0;
+  const blocks = [...sack.value.matchAll(/(\d+)-(\d+)/g)].map(
+    (m) => `${(Number(m[1]) - base) >>> 0}-${(Number(m[2]) - base) >>> 0}`,
+  );
+  // RFC 2018 §3-4: the blocks say which data arrived beyond the ACK; the first holds the latest segment.
+  return (
+    ' Both SYNs offered SACK, so this ACK also carries a SACK block list (RFC 2018): the bytes that did ' +
+    `arrive after the hole (${blocks.join(', ')}, relative), so the sender resends only what is missing.`
+  );
+}
+
+/**
+ * Whether the echoed Close carries the TCP ACK of the Close it answers, or a pure ACK went first (Linux's
+ * quick-ACK or short-segment rule; chromium-ws.pcap frames 30-32).
+ */
+function closeEchoAckText(p: Packet, f: RunFacts): string {
+  const ackedBefore = f.packets.some(
+    (q) => q.id < p.id && q.from === p.from && q.tcp.len === 0 && q.tcp.relAck === p.tcp.relAck,
+  );
+  return ackedBefore
+    ? ' It answers the other side’s Close; TCP had already acknowledged that Close with an ACK of its own.'
+    : ' It answers the other side’s Close and carries the TCP ACK for it.';
+}
+
+/** A FIN, by its part in the goodbye. */
+function narrateFin(
+  p: Packet,
+  role: GoodbyeRole | undefined,
+  arrow: string,
+  prefix: string,
+  againText: string,
+): Narration {
+  const seqText = `Like SYN, FIN uses up one sequence number, so the ACK for it will say ${p.tcp.relSeq + p.tcp.len + 1}.`;
+  if (role?.kind === 'second-fin') {
+    return {
+      title: `${prefix}FIN${role.carriesAck ? ' + ACK' : ''}: "nothing more from me either"`,
+      text:
+        `${arrow}: [FIN, ACK] Seq = ${p.tcp.relSeq}, Ack = ${p.tcp.relAck} (relative). This side closes too. ` +
+        (role.carriesAck
+          ? // tcp_input.c tcp_fin enters ping-pong mode; chromium-ws.pcap frame 34 (FIN carrying the ACK).
+            'Its Ack also acknowledges the first FIN: Linux did not send that ACK alone, it waited (up to ' +
+            'its 40 ms delayed-ACK timer) because the program usually closes right after the other side ' +
+            'does, and it did. So the goodbye takes three segments, not four. '
+          : 'The first FIN was already acknowledged by an earlier segment (an ACK of its own, or data this ' +
+            'side sent first, such as a TLS close_notify), so the FINs and their ACKs take four segments. ') +
+        seqText +
+        againText,
+      curriculum: ['Q11', 'M3'],
+    };
+  }
+  return {
+    title: `${prefix}FIN: "nothing more from me"`,
+    text:
+      `${arrow}: [FIN, ACK] Seq = ${p.tcp.relSeq} (relative). FIN means this side will send no more data. ` +
+      seqText +
+      // tcp_input.c tcp_fin (ping-pong mode on a FIN in ESTABLISHED); chromium-ws.pcap frames 33-35.
+      ' Linux on the other side will not acknowledge it at once: it waits up to 40 ms for its own program ' +
+      'to close, so that its FIN can carry the ACK (three segments in all); if the program takes longer, ' +
+      'the ACK goes alone and the goodbye takes four.' +
+      againText,
+    curriculum: ['Q11', 'M3'],
+  };
+}
+
+/** A reset (RFC 9293 §3.10.7.1, §3.10.5). */
+function narrateReset(p: Packet, arrow: string, prefix: string): Narration {
+  return {
+    title: `${prefix}RST: "no such connection"`,
+    // RFC 9293 §3.10.7.1: a segment for a CLOSED connection gets <SEQ=SEG.ACK><CTL=RST>, or
+    // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> when it had no ACK; Linux's tcp_v4_send_reset.
+    text:
+      `${arrow}: [${p.tcp.flags.join(', ')}]. A segment arrived for a connection this side no longer has, and ` +
+      'TCP answers such a segment with a reset (RFC 9293 §3.10.7.1): its sequence number is the Ack of the ' +
+      'segment that caused it, so the other side accepts it and drops the connection.',
+  };
 }
 
 function mssPayload(f: RunFacts): number {

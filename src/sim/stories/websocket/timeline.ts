@@ -48,7 +48,9 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
   private synSeen = false;
   private readonly lastAck = new Map<HostId, { ack: number; dups: number }>();
   private firstFin: { from: HostId; end: number } | null = null;
-  private secondFin: { from: HostId; end: number } | null = null;
+  private secondFin: { from: HostId; end: number; carriesAck: boolean } | null = null;
+  private firstFinAcked = false;
+  private lastAckSeen = false;
   private world!: World;
 
   constructor(
@@ -117,36 +119,49 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
     return false;
   }
 
-  /** Numbers of the four-step goodbye: FIN (1), its ACK (2), the other FIN (3), its ACK (4). */
+  /**
+   * The parts of TCP's goodbye: the first FIN, a pure ACK of it, the other side's FIN (carrying that ACK
+   * or not) and the last ACK. Three segments when the second FIN carries the ACK of the first, four when
+   * the first FIN was acknowledged on its own (see GoodbyeRole).
+   */
   private countGoodbye(p: Packet): void {
     const orig = p.retransmissionOf;
     if (orig !== undefined) {
-      const n = this.facts.goodbye.get(orig);
-      if (n !== undefined) this.facts.goodbye.set(p.id, n);
+      const role = this.facts.goodbye.get(orig);
+      if (role !== undefined) this.facts.goodbye.set(p.id, role);
       return;
     }
+    const first = this.firstFin;
+    const acksFirst = first !== null && p.from !== first.from && p.tcp.relAck >= first.end;
     if (p.tcp.flags.includes('FIN')) {
       const end = p.tcp.relSeq + p.tcp.len + 1;
-      if (!this.firstFin) {
+      if (!first) {
         this.firstFin = { from: p.from, end };
-        this.facts.goodbye.set(p.id, 1);
-      } else if (!this.secondFin && p.from !== this.firstFin.from) {
-        this.secondFin = { from: p.from, end };
-        this.facts.goodbye.set(p.id, 3);
+        this.facts.goodbye.set(p.id, { kind: 'first-fin' });
+      } else if (!this.secondFin && p.from !== first.from) {
+        const carriesAck = acksFirst && !this.firstFinAcked;
+        this.secondFin = { from: p.from, end, carriesAck };
+        this.firstFinAcked ||= acksFirst;
+        this.facts.goodbye.set(p.id, { kind: 'second-fin', carriesAck });
       }
       return;
     }
-    if (p.tcp.len > 0) return;
-    // A pure ACK that acknowledges a FIN.
-    if (
-      this.firstFin &&
-      p.from !== this.firstFin.from &&
-      p.tcp.relAck === this.firstFin.end &&
-      !this.secondFin
+    if (p.tcp.len > 0 || p.tcp.flags.includes('RST')) {
+      // Data from the other side can carry the ACK of the first FIN too: then no FIN will.
+      if (acksFirst && !this.secondFin) this.firstFinAcked = true;
+      return;
+    }
+    if (acksFirst && !this.secondFin && !this.firstFinAcked) {
+      this.firstFinAcked = true;
+      this.facts.goodbye.set(p.id, { kind: 'ack-of-first' });
+    } else if (
+      this.secondFin &&
+      !this.lastAckSeen &&
+      p.from !== this.secondFin.from &&
+      p.tcp.relAck === this.secondFin.end
     ) {
-      if (![...this.facts.goodbye.values()].includes(2)) this.facts.goodbye.set(p.id, 2);
-    } else if (this.secondFin && p.from !== this.secondFin.from && p.tcp.relAck === this.secondFin.end) {
-      if (![...this.facts.goodbye.values()].includes(4)) this.facts.goodbye.set(p.id, 4);
+      this.lastAckSeen = true;
+      this.facts.goodbye.set(p.id, { kind: 'last-ack', segments: this.secondFin.carriesAck ? 3 : 4 });
     }
   }
 
