@@ -8,7 +8,18 @@
 
 /** Protocol layers an annotation can belong to (also the colour key in every view). */
 export type ProtoLayer =
-  'ethernet' | 'ipv4' | 'tcp' | 'tls' | 'http' | 'websocket' | 'engineio' | 'socketio' | 'pcap';
+  | 'ethernet'
+  | 'sll'
+  | 'loopback'
+  | 'ipv4'
+  | 'ipv6'
+  | 'tcp'
+  | 'tls'
+  | 'http'
+  | 'websocket'
+  | 'engineio'
+  | 'socketio'
+  | 'pcap';
 
 /** Bit range inside a field's bytes: bit 0 is the most significant bit of `start`'s byte. */
 export interface BitRange {

@@ -29,7 +29,10 @@ export interface UnitBlock {
 
 const BLOCK_NAMES: Readonly<Record<ProtoLayer, string>> = {
   ethernet: 'Ethernet',
+  sll: 'Linux cooked',
+  loopback: 'Loopback',
   ipv4: 'IPv4',
+  ipv6: 'IPv6',
   tcp: 'TCP',
   tls: 'TLS',
   http: 'HTTP',

@@ -113,7 +113,11 @@ export interface ProtoInfo {
 /** Each protocol layer of `FieldAnnotation.layer`: display name, OSI layer, colour. */
 export const PROTO_LAYERS: Readonly<Record<ProtoLayer, ProtoInfo>> = {
   ethernet: { name: 'Ethernet II', osi: 2, colour: 'ethernet' },
+  // Captures opened by the user (src/capture/links.ts): other link headers in the link layer's colour, IPv6 in IP's.
+  sll: { name: 'Linux cooked capture', osi: 2, colour: 'ethernet' },
+  loopback: { name: 'Loopback', osi: 2, colour: 'ethernet' },
   ipv4: { name: 'IPv4', osi: 3, colour: 'ipv4' },
+  ipv6: { name: 'IPv6', osi: 3, colour: 'ipv4' },
   tcp: { name: 'TCP', osi: 4, colour: 'tcp' },
   // Between TCP and HTTP: its handshake is session-like (layer 5), its encryption presentation-like (6).
   tls: { name: 'TLS', osi: 6, colour: 'presentation' },
@@ -127,7 +131,10 @@ export const PROTO_LAYERS: Readonly<Record<ProtoLayer, ProtoInfo>> = {
 /** Order of protocol layers from the outside of a frame inwards (the inspector tree's order). */
 export const PROTO_ORDER: readonly ProtoLayer[] = [
   'ethernet',
+  'sll',
+  'loopback',
   'ipv4',
+  'ipv6',
   'tcp',
   'tls',
   'http',
