@@ -228,9 +228,16 @@ export function appInfo(body: CapturedMessageBody): AppInfo {
   }
 }
 
+/** TCP's flag bits from the lowest (FIN, 0x01) up: the order Wireshark lists them in (`[SYN, ACK]`, `[FIN, PSH, ACK]`). */
+const FLAG_ORDER = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR'];
+
+function orderedFlags(flags: readonly string[]): string[] {
+  return [...flags].sort((a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b));
+}
+
 /** `[SYN, ACK] Seq=0 Ack=1 Win=65495 Len=0`, as Wireshark's Info column writes a TCP segment. */
 function tcpSummary(seg: CapturedSegment): string {
-  const flags = seg.flags.length > 0 ? `[${seg.flags.join(', ')}] ` : '';
+  const flags = seg.flags.length > 0 ? `[${orderedFlags(seg.flags).join(', ')}] ` : '';
   const ack = seg.flags.includes('ACK') ? ` Ack=${seg.relAck}` : '';
   return `${flags}Seq=${seg.relSeq}${ack} Win=${seg.window} Len=${seg.payloadLength}`;
 }
@@ -359,7 +366,7 @@ function segmentText(
   } else if (has('SYN') && !has('ACK')) {
     parts.push(
       `The ${who}'s TCP (${from}) sends a SYN to ${to}: it asks to open a connection and says its sequence ` +
-        `numbers start at ${seg.seq}, ${seqs.replace(`seq ${seg.seq} `, '')} (RFC 9293 §3.5).`,
+        `numbers start at ${seg.seq} (seq 0 relative: Wireshark counts from this first number) (RFC 9293 §3.5).`,
     );
   } else if (has('SYN')) {
     parts.push(
@@ -784,7 +791,7 @@ export function captureTimeline(capture: Capture): Timeline {
         dstPort: seg.dst.port,
         seq: seg.seq,
         ack: seg.ack,
-        flags: seg.flags,
+        flags: orderedFlags(seg.flags),
         len: seg.payloadLength,
         relSeq: seg.relSeq,
         relAck: seg.relAck,
