@@ -194,6 +194,12 @@ export interface CapturedMessage {
   readonly summary: string;
   /** Fields of the application header(s), offsets into the stream direction's bytes from `place.start` (absent for HAR). */
   readonly fields?: readonly FieldAnnotation[];
+  /**
+   * For a message read from decrypted TLS records (added for the key log; optional, so older readers ignore it):
+   * the message's decrypted bytes. `fields` then index these bytes, not the stream (whose bytes are ciphertext);
+   * `place` still covers the TLS records that carried them.
+   */
+  readonly plaintext?: Uint8Array;
   /** Problems decoding this message (a bad frame, a gap inside it, a failed decryption). */
   readonly problems?: readonly CaptureProblem[];
 }

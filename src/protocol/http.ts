@@ -397,6 +397,29 @@ export function decodeHttpResponse(bytes: Uint8Array): DecodeResult<HttpResponse
   );
 }
 
+/**
+ * The head alone (start line, headers, blank line), for readers that frame the body themselves: chunked
+ * transfer coding and read-until-close (RFC 9112 §6.3, src/capture/decode/http.ts). `length` is the head's
+ * length and `payload` is empty. Pass just the head's bytes: the text is scanned to the first blank line.
+ */
+export function decodeHttpRequestHead(bytes: Uint8Array): DecodeResult<HttpRequestRepr> {
+  const parsed = parseHead(bytes, REQUEST_LINE, 'HTTP request');
+  if (!parsed.ok) return parsed;
+  const [method = '', target = '', version = ''] = parsed.head.parts;
+  return headOnly({ method, target, version, headers: parsed.head.headers }, parsed.head);
+}
+
+export function decodeHttpResponseHead(bytes: Uint8Array): DecodeResult<HttpResponseRepr> {
+  const parsed = parseHead(bytes, STATUS_LINE, 'HTTP response');
+  if (!parsed.ok) return parsed;
+  const [version = '', statusText = '', reason = ''] = parsed.head.parts;
+  return headOnly({ version, status: Number(statusText), reason, headers: parsed.head.headers }, parsed.head);
+}
+
+function headOnly<R>(repr: R, head: ParsedHead): DecodeResult<R> {
+  return { ok: true, repr, payload: new Uint8Array(0), fields: head.fields, length: head.bodyStart };
+}
+
 /** RFC 6455 §4.1: the key is 16 random bytes, base64-encoded (always 24 characters). */
 export function websocketKey(random16: Uint8Array): string {
   if (random16.length !== 16)

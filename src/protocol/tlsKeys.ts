@@ -1,14 +1,18 @@
 /**
  * The TLS 1.3 key schedule (RFC 8446 §7.1) for TLS_AES_128_GCM_SHA256, the traffic keys (§7.3), the
  * Finished MAC (§4.4.4), the CertificateVerify content (§4.4.3) and record protection (§5.2-5.3).
+ * The traffic keys, the key update and record opening also exist for every TLS 1.3 suite of RFC 8446
+ * §B.4 (`TLS13_SUITES`, `trafficKeysFor`, `openRecordWith`, `nextTrafficSecret`), for decrypting real
+ * captures with a key log (src/capture/decode/tls.ts).
  *
- * Only maintained libraries do the cryptography: @noble/hashes (SHA-256, HKDF, HMAC) and
- * @noble/ciphers (AES-128-GCM). Deterministic: the same inputs give the same bytes.
+ * Only maintained libraries do the cryptography: @noble/hashes (SHA-256/384, HKDF, HMAC) and
+ * @noble/ciphers (AES-GCM, ChaCha20-Poly1305). Deterministic: the same inputs give the same bytes.
  */
 import { gcm } from '@noble/ciphers/aes.js';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { expand, extract } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8 } from './bytes';
 import { TLS_AEAD_TAG_LENGTH, TLS_CONTENT_TYPES, TLS_LEGACY_VERSION, TLS_RECORD_HEADER_LENGTH } from './tls';
 
@@ -47,6 +51,79 @@ export function hkdfExpandLabel(
   return expand(sha256, secret, hkdfLabel(label, context, length), length);
 }
 
+/** A TLS 1.3 cipher suite (RFC 8446 §B.4): its AEAD with key length, and the hash of its key schedule. */
+export interface TlsSuite {
+  readonly id: number;
+  readonly name: string;
+  readonly hash: typeof sha256 | typeof sha384;
+  readonly hashLength: number;
+  readonly aead: 'aes-gcm' | 'chacha20-poly1305';
+  readonly keyLength: number;
+}
+
+export const TLS13_SUITES: { readonly [id: number]: TlsSuite } = {
+  0x1301: {
+    id: 0x1301,
+    name: 'TLS_AES_128_GCM_SHA256',
+    hash: sha256,
+    hashLength: 32,
+    aead: 'aes-gcm',
+    keyLength: 16,
+  },
+  0x1302: {
+    id: 0x1302,
+    name: 'TLS_AES_256_GCM_SHA384',
+    hash: sha384,
+    hashLength: 48,
+    aead: 'aes-gcm',
+    keyLength: 32,
+  },
+  0x1303: {
+    id: 0x1303,
+    name: 'TLS_CHACHA20_POLY1305_SHA256',
+    hash: sha256,
+    hashLength: 32,
+    aead: 'chacha20-poly1305',
+    keyLength: 32,
+  },
+};
+
+/** §7.3 for any suite: key = HKDF-Expand-Label(secret, "key", "", key_length), iv likewise with 12 bytes (§5.3). */
+export function trafficKeysFor(suite: TlsSuite, secret: Uint8Array): TrafficKeys {
+  const expandLabel = (label: string, length: number): Uint8Array =>
+    expand(suite.hash, secret, hkdfLabel(label, new Uint8Array(0), length), length);
+  return { key: expandLabel('key', suite.keyLength), iv: expandLabel('iv', TLS_IV_LENGTH) };
+}
+
+/** §7.2: application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length). */
+export function nextTrafficSecret(suite: TlsSuite, secret: Uint8Array): Uint8Array {
+  return expand(
+    suite.hash,
+    secret,
+    hkdfLabel('traffic upd', new Uint8Array(0), suite.hashLength),
+    suite.hashLength,
+  );
+}
+
+/** §5.2 for any suite: open one whole protected record; null when the tag does not verify (bad_record_mac). */
+export function openRecordWith(
+  suite: TlsSuite,
+  keys: TrafficKeys,
+  seq: number,
+  record: Uint8Array,
+): Uint8Array | null {
+  if (record.length < TLS_RECORD_HEADER_LENGTH + TLS_AEAD_TAG_LENGTH) return null;
+  const header = record.subarray(0, TLS_RECORD_HEADER_LENGTH);
+  const nonce = recordNonce(keys.iv, seq);
+  try {
+    const cipher =
+      suite.aead === 'aes-gcm' ? gcm(keys.key, nonce, header) : chacha20poly1305(keys.key, nonce, header);
+    return cipher.decrypt(record.subarray(TLS_RECORD_HEADER_LENGTH));
+  } catch {
+    return null;
+  }
+}
+
 /** §7.1: Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label, Transcript-Hash(Messages), Hash.length). */
 export function deriveSecret(secret: Uint8Array, label: string, messagesHash: Uint8Array): Uint8Array {
   return hkdfExpandLabel(secret, label, messagesHash, TLS_HASH_LENGTH);
@@ -64,12 +141,9 @@ export interface TrafficKeys {
   readonly iv: Uint8Array;
 }
 
-/** §7.3: the write key and IV derived from a traffic secret. */
+/** §7.3: the write key and IV derived from a traffic secret (TLS_AES_128_GCM_SHA256). */
 export function trafficKeys(secret: Uint8Array): TrafficKeys {
-  return {
-    key: hkdfExpandLabel(secret, 'key', new Uint8Array(0), TLS_KEY_LENGTH),
-    iv: hkdfExpandLabel(secret, 'iv', new Uint8Array(0), TLS_IV_LENGTH),
-  };
+  return trafficKeysFor(TLS13_SUITES[0x1301]!, secret);
 }
 
 /** The handshake half of the schedule: from the (EC)DHE shared secret and Transcript-Hash(ClientHello..ServerHello). */
@@ -183,13 +257,5 @@ export function sealRecord(keys: TrafficKeys, seq: number, innerPlaintext: Uint8
 
 /** §5.2: open a whole protected record; null when the tag does not verify (bad_record_mac). */
 export function openRecord(keys: TrafficKeys, seq: number, record: Uint8Array): Uint8Array | null {
-  if (record.length < TLS_RECORD_HEADER_LENGTH + TLS_AEAD_TAG_LENGTH) return null;
-  const header = record.subarray(0, TLS_RECORD_HEADER_LENGTH);
-  try {
-    return gcm(keys.key, recordNonce(keys.iv, seq), header).decrypt(
-      record.subarray(TLS_RECORD_HEADER_LENGTH),
-    );
-  } catch {
-    return null;
-  }
+  return openRecordWith(TLS13_SUITES[0x1301]!, keys, seq, record);
 }

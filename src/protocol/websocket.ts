@@ -319,16 +319,19 @@ interface RuleViolation {
  * The per-frame rules, shared by the decoder and `reassemble`. `payloadLength` is as declared
  * by the length field (the decoder passes the 7-bit code: 126 and 127 already mean "over 125").
  */
-function frameRuleViolation(f: {
-  readonly fin: boolean;
-  readonly rsv1: boolean;
-  readonly rsv2: boolean;
-  readonly rsv3: boolean;
-  readonly opcode: number;
-  readonly payloadLength: number;
-}): RuleViolation | null {
+function frameRuleViolation(
+  f: {
+    readonly fin: boolean;
+    readonly rsv1: boolean;
+    readonly rsv2: boolean;
+    readonly rsv3: boolean;
+    readonly opcode: number;
+    readonly payloadLength: number;
+  },
+  rsv1Allowed = false,
+): RuleViolation | null {
   // §5.2: a nonzero RSV bit without a negotiated extension fails the connection.
-  const rsv = (['rsv1', 'rsv2', 'rsv3'] as const).filter((k) => f[k]);
+  const rsv = (['rsv1', 'rsv2', 'rsv3'] as const).filter((k) => f[k] && !(k === 'rsv1' && rsv1Allowed));
   if (rsv.length > 0) {
     return {
       code: 'reserved-bits',
@@ -484,10 +487,12 @@ function headerFields(
  * Decode one frame from the start of `bytes`. `opts.from` names the sender, so masking can be
  * checked (§5.1: client frames are masked, server frames are not). Violations visible in the first
  * two bytes are reported even before the rest of the frame has arrived, as a streaming peer would.
+ * `opts.rsv1` says an extension that uses RSV1 was negotiated (permessage-deflate, RFC 7692 §6): the bit
+ * is then allowed, and a text frame with it set is compressed, so its UTF-8 is not checked here.
  */
 export function decodeWsFrame(
   bytes: Uint8Array,
-  opts: { readonly from?: 'client' | 'server' } = {},
+  opts: { readonly from?: 'client' | 'server'; readonly rsv1?: boolean } = {},
 ): DecodeResult<WsFrameRepr> {
   if (bytes.length < BASE_HEADER_LENGTH) {
     return fail('incomplete', `a frame header needs ${BASE_HEADER_LENGTH} bytes`, bytes.length);
@@ -501,7 +506,10 @@ export function decodeWsFrame(
   const masked = bit('mask') === 1;
   const lengthCode = bit('payloadLength');
 
-  const violation = frameRuleViolation({ fin, rsv1, rsv2, rsv3, opcode, payloadLength: lengthCode });
+  const violation = frameRuleViolation(
+    { fin, rsv1, rsv2, rsv3, opcode, payloadLength: lengthCode },
+    opts.rsv1 === true,
+  );
   if (violation) return fail(violation.code, violation.message, WS_HEADER[violation.field].start, 1002);
   if (opts.from === 'client' && !masked) {
     return fail(
@@ -551,7 +559,7 @@ export function decodeWsFrame(
   const repr: WsFrameRepr = { fin, rsv1, rsv2, rsv3, opcode, maskKey, payload };
 
   // §8.1: a complete text message must be valid UTF-8; fragments are checked by reassemble().
-  if (opcode === WS_OPCODES.text && fin && strictUtf8(payload) === null) {
+  if (opcode === WS_OPCODES.text && fin && !rsv1 && strictUtf8(payload) === null) {
     return fail('invalid-utf8', 'the text frame is not valid UTF-8', layout.headerLength, 1007);
   }
   if (opcode === WS_OPCODES.close) {
