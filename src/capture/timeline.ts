@@ -275,14 +275,17 @@ function fieldsInFrame(
     if (!place) continue;
     const s = Math.max(lo, place.start);
     const e = Math.min(hi, place.end);
+    // A message read from decrypted TLS records: its bytes on the wire are TLS ciphertext, and its fields
+    // index the plaintext (CapturedMessage.plaintext), not the frame; the frame shows the TLS records.
+    const decrypted = message.plaintext !== undefined;
     if (s < e) {
-      const layer = appLayer(message.body);
+      const layer = decrypted ? 'tls' : appLayer(message.body);
       const r = ranges[layer];
       const start = payloadStart + s - lo;
       const end = payloadStart + e - lo;
       ranges[layer] = r ? { start: Math.min(r.start, start), end: Math.max(r.end, end) } : { start, end };
     }
-    for (const f of message.fields ?? []) {
+    for (const f of decrypted ? [] : (message.fields ?? [])) {
       const fs = place.start + f.start;
       const fe = place.start + f.end;
       const cs = Math.max(lo, fs);
