@@ -390,7 +390,8 @@ function segmentText(
       );
     } else {
       parts.push(
-        `The ${who}'s TCP (${from}) acknowledges data or a SYN/FIN from the ${peer}: ${seqs}${ack}; no data.`,
+        `The ${who}'s TCP (${from}) sends an ACK without data: everything the ${peer} sent before ack ` +
+          `${seg.relAck} (relative) has arrived (RFC 9293 §3.4); ${seqs}${ack}.`,
       );
     }
     if (seg.payloadLength > 0 && has('FIN'))
