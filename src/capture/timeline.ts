@@ -708,7 +708,7 @@ export function captureTimeline(capture: Capture): Timeline {
   const chapters = new ChapterBuilder();
   const sides = capture.streams.map(() => [fresh(), fresh()] as [SideState, SideState]);
   const phases = capture.streams.map((): Phase => 'handshake');
-  let states: Record<HostId, HostState> = Object.fromEntries(hosts.map((h) => [h.id, {}]));
+  let states: Record<HostId, HostState> = {};
   const firstSent = new Map<string, number>();
   let looseAt = 0;
 
@@ -788,7 +788,7 @@ export function captureTimeline(capture: Capture): Timeline {
       frame: seg.data,
       fcs: 0,
       padding: 0,
-      fields: [...seg.fields, ...appFields],
+      fields: appFields.length > 0 ? [...seg.fields, ...appFields] : seg.fields,
       layers,
       tcp: {
         srcPort: seg.src.port,
@@ -821,10 +821,11 @@ export function captureTimeline(capture: Capture): Timeline {
       rcvNxt: peer.sndNxt,
       relRcvNxt: peer.relSndNxt,
     });
+    // Only this connection's two hosts: with hundreds of connections, copying every host's state into every
+    // step would grow as hosts × steps; the stage shows the hosts a step concerns (views/stack/layout.ts).
     states = {
-      ...states,
-      [pair[0]]: { ...states[pair[0]], tcp: view(s[0], s[1]) },
-      [pair[1]]: { ...states[pair[1]], tcp: view(s[1], s[0]) },
+      [pair[0]]: { tcp: view(s[0], s[1]) },
+      [pair[1]]: { tcp: view(s[1], s[0]) },
     };
 
     // Phase of the connection: SYN → handshake, FIN/RST → teardown (and stays), data → its message's phase.
