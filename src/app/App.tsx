@@ -288,8 +288,11 @@ export function App({ syncAddressBar = true, staged = false, onStageDrawn }: App
           </HeaderTools>
         </header>
       )}
-      <ProblemNotice />
-      {embed ? null : <CaptureBar />}
+      {/* One row of the page's grid (styles.css): the link's problems, then the opened capture's line. */}
+      <div className="app-notices">
+        <ProblemNotice />
+        {embed ? null : <CaptureBar />}
+      </div>
       {embed || present ? null : <CaptureDrop />}
       <main ref={stageRef} className={`stage${expanded ? ' is-expanded' : ''}`}>
         <Narration />
