@@ -25,7 +25,7 @@ import { absoluteLink, speakerQuery } from '../state/links';
 import { selectStep, type WirewalkStore } from '../state/store';
 import { CaptureBar } from '../views/capture/CaptureBar';
 import { CaptureDrop } from '../views/capture/CaptureDrop';
-import { OpenCaptureButton } from '../views/capture/OpenCaptureButton';
+import { CaptureInput, OpenCaptureButton } from '../views/capture/OpenCaptureButton';
 import { Composer } from '../views/composer/Composer';
 import { EmbedBar } from '../views/embed/EmbedBar';
 import { LessonCards } from '../views/lesson/LessonCards';
@@ -294,6 +294,7 @@ export function App({ syncAddressBar = true, staged = false, onStageDrawn }: App
         {embed ? null : <CaptureBar />}
       </div>
       {embed || present ? null : <CaptureDrop />}
+      {embed || present ? null : <CaptureInput />}
       <main ref={stageRef} className={`stage${expanded ? ' is-expanded' : ''}`}>
         <Narration />
         <Hosts show={full && !compact} />

@@ -50,7 +50,7 @@ async function checkHello(page: Page): Promise<void> {
   await page.getByRole('tab', { name: 'Packet bytes' }).click();
   const inspector = page.locator('.inspector');
   await expect.poll(() => inspector.innerText()).toContain(`Packet ${helloPacket.wireIndex}`);
-  await expect.poll(() => inspector.innerText()).toContain('as captured');
+  await expect.poll(() => inspector.innerText()).toContain('B captured (record');
   await expect.poll(() => inspector.innerText()).toContain('Hello');
 }
 

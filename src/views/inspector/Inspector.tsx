@@ -124,7 +124,7 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
         </p>
         <p className="inspector-size">
           {packet.captured
-            ? `${packet.frame.length} B as captured (record ${packet.captured.record}` +
+            ? `${packet.frame.length} B captured (record ${packet.captured.record}` +
               (packet.captured.originalLength > packet.frame.length
                 ? `, ${packet.captured.originalLength} B on the wire)`
                 : ')')
