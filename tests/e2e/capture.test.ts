@@ -14,7 +14,7 @@ import { setupBrowser } from './browser';
 import { blurControls, position, pressUntilStep, scrubber, waitForStage } from './stage';
 
 const e2e = setupBrowser();
-const REAL = '/work/shared/reference/real-ws-loopback.pcap';
+const REAL = join(import.meta.dirname, '..', 'fixtures', 'capture', 'real-ws-loopback.pcap');
 const dir = mkdtempSync(join(tmpdir(), 'wirewalk-capture-'));
 
 const expected = openCaptureTimeline([
