@@ -880,6 +880,7 @@ export function captureTimeline(capture: Capture): Timeline {
     });
   }
 
+  const chaptered = coarseChapters(steps, chapters.chapters, packets);
   return {
     scenario: placeholderScenario(capture),
     hosts:
@@ -890,9 +891,43 @@ export function captureTimeline(capture: Capture): Timeline {
             { id: 'server', label: 'Server', role: 'server', mac: 'not captured', ip: 'not captured' },
           ],
     packets,
-    steps,
-    chapters: chapters.chapters,
+    steps: chaptered.steps,
+    chapters: chaptered.chapters,
     programs: emptyPrograms(),
     capture: captureFacts(capture),
+  };
+}
+
+/**
+ * Most chapters a capture's timeline keeps. Many interleaved connections make thousands of (connection, phase)
+ * chapters: too many to mark on the scrubber or to read, and the playback bar draws every one at every step.
+ * Beyond this the steps are cut into this many runs of equal length, named by their records.
+ */
+export const MAX_CAPTURE_CHAPTERS = 60;
+
+function coarseChapters(
+  steps: Step[],
+  chapters: Chapter[],
+  packets: readonly Packet[],
+): { steps: Step[]; chapters: Chapter[] } {
+  if (chapters.length <= MAX_CAPTURE_CHAPTERS) return { steps, chapters };
+  const size = Math.ceil(steps.length / MAX_CAPTURE_CHAPTERS);
+  const out: Chapter[] = [];
+  for (let first = 0; first < steps.length; first += size) {
+    const last = Math.min(steps.length, first + size) - 1;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = first; i <= last; i++) {
+      const p = steps[i]!.packet;
+      if (p === undefined) continue;
+      lo = Math.min(lo, packets[p]!.wireIndex);
+      hi = Math.max(hi, packets[p]!.wireIndex);
+    }
+    const title = hi >= lo ? `Records ${lo}–${hi}` : `Steps ${first + 1}–${last + 1}`;
+    out.push({ id: `part-${out.length + 1}`, title, firstStep: first, lastStep: last });
+  }
+  return {
+    steps: steps.map((s) => ({ ...s, chapter: out[Math.floor(s.index / size)]!.id })),
+    chapters: out,
   };
 }

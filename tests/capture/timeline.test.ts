@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureTimeline, CAPTURE_LESSON } from '../../src/capture/timeline';
+import { captureTimeline, CAPTURE_LESSON, MAX_CAPTURE_CHAPTERS } from '../../src/capture/timeline';
 import type { Capture } from '../../src/capture/model';
 import { parseLink } from '../../src/lesson/link';
 import { buildTimeline } from '../../src/sim/timeline';
@@ -138,6 +138,42 @@ describe('captureTimeline on unusual captures', () => {
     const last = t.packets[t.packets.length - 1]!;
     expect([last.from, last.to].sort()).toEqual(['client-2', 'server']);
     expect(t.chapters.some((c) => c.title.startsWith('Connection 2'))).toBe(true);
+  });
+
+  it('cuts thousands of connection chapters into at most MAX_CAPTURE_CHAPTERS runs named by their records', () => {
+    const n = 40;
+    const per = capture.segments.length;
+    const many: Capture = {
+      ...capture,
+      segments: Array.from({ length: n }, (_, k) =>
+        capture.segments.map((s) => ({
+          ...s,
+          record: s.record + k * per,
+          stream: k,
+          ...(s.direction === 0
+            ? { src: { ...s.src, port: 40000 + k } }
+            : { dst: { ...s.dst, port: 40000 + k } }),
+        })),
+      ).flat(),
+      streams: Array.from({ length: n }, (_, k) => ({
+        ...capture.streams[0]!,
+        id: k,
+        client: { ...capture.streams[0]!.client, port: 40000 + k },
+      })),
+      messages: [],
+    };
+    const t = captureTimeline(many);
+    expect(t.chapters.length).toBeLessThanOrEqual(MAX_CAPTURE_CHAPTERS);
+    expect(t.chapters.length).toBeGreaterThan(1);
+    expect(t.chapters[0]!.firstStep).toBe(0);
+    expect(t.chapters[t.chapters.length - 1]!.lastStep).toBe(t.steps.length - 1);
+    for (let i = 1; i < t.chapters.length; i++)
+      expect(t.chapters[i]!.firstStep).toBe(t.chapters[i - 1]!.lastStep + 1);
+    for (const c of t.chapters) {
+      const records = t.steps.slice(c.firstStep, c.lastStep + 1).map((s) => t.packets[s.packet!]!.wireIndex);
+      expect(c.title).toBe(`Records ${Math.min(...records)}–${Math.max(...records)}`);
+      for (let i = c.firstStep; i <= c.lastStep; i++) expect(t.steps[i]!.chapter).toBe(c.id);
+    }
   });
 
   it('says so in one step when there is no TCP at all, listing what was skipped and the problems', () => {
