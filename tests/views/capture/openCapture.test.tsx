@@ -6,7 +6,7 @@
  * with the lesson still there, and "Back to the lessons" returns to the lesson shown before.
  */
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../../src/app/App';
 import { captureTimeline } from '../../../src/capture/timeline';
 import { parseLink } from '../../../src/lesson/link';
@@ -16,6 +16,10 @@ import type { CaptureEvents } from '../../../src/state/captureSlice';
 import { buildTimeline } from '../../../src/sim/timeline';
 import { ALL_STORIES } from '../../../src/sim/stories';
 import { captureFromTimeline } from '../../support/captureFixture';
+import { preloadLazyChunks } from '../../support/lazyChunks';
+
+// The share dialog is a lazy chunk: load it before a test waits for it.
+beforeAll(() => preloadLazyChunks(), 120_000);
 
 function setup() {
   const calls: { names: string[]; events: CaptureEvents; cancelled: boolean }[] = [];
@@ -45,7 +49,7 @@ function chooseFiles(...files: File[]) {
 }
 
 describe('Open capture', () => {
-  it('reads the chosen files, shows progress with Cancel, then the capture on the stage', () => {
+  it('reads the chosen files, shows progress with Cancel, then the capture on the stage', async () => {
     const { store, calls, lesson } = setup();
     expect(screen.getByRole('button', { name: /Open capture/ })).toBeTruthy();
     chooseFiles(new File([new Uint8Array(10)], 'chat.pcap'), new File(['CLIENT_RANDOM x y'], 'chat.keys'));
@@ -82,6 +86,13 @@ describe('Open capture', () => {
     expect(
       (screen.getByRole('combobox', { name: 'Lesson' }) as HTMLSelectElement).selectedOptions[0]!.textContent,
     ).toBe('Capture: chat.pcap');
+
+    // Export (written for simulated Ethernet frames) is not offered; Share says a capture is not in the link.
+    expect(screen.queryByRole('button', { name: 'Export' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: /^Share/ }));
+    const dialog = await screen.findByRole('dialog', { name: 'Share this capture' });
+    expect(dialog.textContent).toContain('A capture is not in the link');
+    act(() => store.getState().closeDialog());
 
     // Stepping works on the capture timeline.
     act(() => store.getState().next());
