@@ -292,7 +292,7 @@ export function LadderDiagram() {
           // A capture's hosts are named by address and port ("Client 192.0.2.10:46226"); where lanes are too
           // narrow for that, the port alone tells them apart ("Client :46226"), and the rest is cut.
           const room = lanes > 1 ? laneGap - 8 : Infinity;
-          const label = l.label.length * 8 > room ? l.label.replace(/ \S+:(\d+)$/, ' :$1') : l.label;
+          const label = l.label.length * 10 > room ? l.label.replace(/ \S+:(\d+)$/, ' :$1') : l.label;
           return (
             <span
               key={l.host}
