@@ -867,10 +867,15 @@ export function captureTimeline(capture: Capture): Timeline {
       layer: null,
       kind: 'state',
       states,
-      title: `${capture.source.name}: no TCP segments found`,
+      title:
+        capture.source.records === 0 && problems.length > 0
+          ? `${capture.source.name} could not be read`
+          : `${capture.source.name}: no TCP segments found`,
       text:
-        `${capture.source.name} holds ${plural(capture.source.records, 'record')}, and none of them is a TCP ` +
-        'segment over IPv4 or IPv6, so there is nothing to step through.' +
+        (capture.source.records === 0 && problems.length > 0
+          ? `Nothing in ${capture.source.name} could be read as a capture, so there is nothing to step through.`
+          : `${capture.source.name} holds ${plural(capture.source.records, 'record')}, and none of them is a TCP ` +
+            'segment over IPv4 or IPv6, so there is nothing to step through.') +
         (Object.keys(capture.source.skipped).length > 0
           ? ` Skipped: ${Object.entries(capture.source.skipped)
               .map(([k, v]) => `${v} ${k}`)
