@@ -12,7 +12,8 @@ import { defineConfig } from 'vitest/config';
  * - `vite build` → dist/: relative base, so the site works from any sub-path; a Content-Security-Policy meta;
  *   a service worker (src/app/sw.ts → dist/sw.js) that precaches every file of the build for offline use.
  * - `vite build --mode single` → dist-single/wirewalk.html: one self-contained file that works from file://
- *   (scripts and styles inlined by vite-plugin-singlefile, allowed by their sha256 hashes in its CSP; no worker).
+ *   (scripts and styles inlined by vite-plugin-singlefile, allowed by their sha256 hashes in its CSP; no service
+ *   worker, and captures are read without a Web Worker).
  * - dev server: no CSP (React Refresh injects an inline preamble) and no worker.
  * tests/e2e checks all of this in Chromium.
  */
@@ -245,6 +246,18 @@ export default defineConfig(({ mode }) => {
       : [react(), cspPlugin(), serviceWorkerPlugin()],
     // The single file is the whole app: nothing from public/ beside it.
     publicDir: single ? false : 'public',
+    // ... and no Web Worker file beside it (Chromium refuses workers from file:// anyway): captures are read on
+    // the page's thread there (src/state/captureInline.ts in place of captureWorker.ts).
+    resolve: single
+      ? {
+          alias: [
+            {
+              find: /^\.\/captureWorker$/,
+              replacement: fileURLToPath(new URL('./src/state/captureInline.ts', import.meta.url)),
+            },
+          ],
+        }
+      : {},
     build: { target: 'es2022', sourcemap: false, outDir: single ? 'dist-single' : 'dist' },
     test: {
       globals: true,

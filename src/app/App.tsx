@@ -23,6 +23,9 @@ import { useActions, useWirewalk, useWirewalkStore } from '../state/context';
 import { lessonById } from '../state/lesson';
 import { absoluteLink, speakerQuery } from '../state/links';
 import { selectStep, type WirewalkStore } from '../state/store';
+import { CaptureBar } from '../views/capture/CaptureBar';
+import { CaptureDrop } from '../views/capture/CaptureDrop';
+import { CaptureInput, OpenCaptureButton } from '../views/capture/OpenCaptureButton';
 import { Composer } from '../views/composer/Composer';
 import { EmbedBar } from '../views/embed/EmbedBar';
 import { LessonCards } from '../views/lesson/LessonCards';
@@ -208,6 +211,7 @@ export function App({ syncAddressBar = true, staged = false, onStageDrawn }: App
   const embed = useWirewalk((s) => s.view.embed);
   const dialog = useWirewalk((s) => s.dialog);
   const lesson = useWirewalk((s) => lessonById(s.scenario.lesson));
+  const captureName = useWirewalk((s) => s.timeline.capture?.name);
   const rootRef = useRef<HTMLDivElement | null>(null);
   const stageRef = useRef<HTMLElement | null>(null);
   const [speakerOpened, setSpeakerOpened] = useState(false);
@@ -247,8 +251,13 @@ export function App({ syncAddressBar = true, staged = false, onStageDrawn }: App
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   useEffect(() => {
-    document.title = lesson ? `Wirewalk: ${lesson.title}` : 'Wirewalk';
-  }, [lesson]);
+    document.title =
+      captureName !== undefined
+        ? `Wirewalk: ${captureName}`
+        : lesson
+          ? `Wirewalk: ${lesson.title}`
+          : 'Wirewalk';
+  }, [lesson, captureName]);
   useEffect(() => (full && onStageDrawn ? afterNextPaint(onStageDrawn) : undefined), [full, onStageDrawn]);
   // Leaving presenter mode leaves full screen too.
   useEffect(() => {
@@ -272,13 +281,20 @@ export function App({ syncAddressBar = true, staged = false, onStageDrawn }: App
           <h1 className="brand">Wirewalk</h1>
           {present ? <p className="lesson-title">{lesson?.title ?? ''}</p> : <LessonPicker />}
           <HeaderTools compact={compact}>
-            {present ? null : <Composer />}
+            {present || captureName !== undefined ? null : <Composer />}
+            {present ? null : <OpenCaptureButton />}
             <ClassroomControls shell={shell} />
             {present ? null : <ThemeToggle />}
           </HeaderTools>
         </header>
       )}
-      <ProblemNotice />
+      {/* One row of the page's grid (styles.css): the link's problems, then the opened capture's line. */}
+      <div className="app-notices">
+        <ProblemNotice />
+        {embed ? null : <CaptureBar />}
+      </div>
+      {embed || present ? null : <CaptureDrop />}
+      {embed || present ? null : <CaptureInput />}
       <main ref={stageRef} className={`stage${expanded ? ' is-expanded' : ''}`}>
         <Narration />
         <Hosts show={full && !compact} />

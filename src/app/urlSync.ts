@@ -13,7 +13,7 @@
  * LONG_LINK is written only once stepping has stopped. And when opening the link needed correcting (a step
  * past the end, a value out of range, an unknown parameter), the corrected link is written at once.
  */
-import { linkFor, linkLength } from '../state/links';
+import { CAPTURE_QUERY, linkFor, linkLength } from '../state/links';
 import type { WirewalkStore } from '../state/store';
 
 export { linkFor };
@@ -71,7 +71,9 @@ export function syncUrl(store: WirewalkStore, target: UrlTarget, opts: UrlSyncOp
   const write = () => {
     cancel();
     lastWrite = now();
-    const link = linkFor(store.getState());
+    const state = store.getState();
+    // A capture is not in any link: the address says so rather than naming the placeholder scenario.
+    const link = state.timeline.capture ? CAPTURE_QUERY : linkFor(state);
     if (link === written) return;
     written = link;
     // Our own `#z=` goes with the link; any other fragment is left as it was (unless the link brings its own).
@@ -84,7 +86,7 @@ export function syncUrl(store: WirewalkStore, target: UrlTarget, opts: UrlSyncOp
   };
   const changed = () => {
     const t = now();
-    if (linkLength(store.getState()) > LONG_LINK) {
+    if (!store.getState().timeline.capture && linkLength(store.getState()) > LONG_LINK) {
       later(settle); // every change starts the wait again: the write comes after the last step of a burst
       return;
     }
@@ -95,7 +97,13 @@ export function syncUrl(store: WirewalkStore, target: UrlTarget, opts: UrlSyncOp
     } else later(Math.min(due, settle));
   };
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.cursor !== prev.cursor || s.scenario !== prev.scenario || s.view !== prev.view) changed();
+    if (
+      s.cursor !== prev.cursor ||
+      s.scenario !== prev.scenario ||
+      s.view !== prev.view ||
+      s.timeline !== prev.timeline
+    )
+      changed();
     else if (prev.playing && !s.playing && timer !== null) write();
   });
   // Opening corrected the link: show what is shown.

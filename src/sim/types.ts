@@ -151,6 +151,20 @@ export interface Packet {
   readonly app?: AppInfo;
   /** Wireshark-style one-line label for the ladder, e.g. `WebSocket Text [MASKED] "Hello"`. */
   readonly summary: string;
+  /**
+   * Set on packets read from a capture the user opened (src/capture/timeline.ts): the record they came in.
+   * Such a frame is the record's bytes as captured: no FCS and no padding were captured (`fcs` and `padding`
+   * are 0 and drawn as absent), and its link layer may be other than Ethernet.
+   */
+  readonly captured?: {
+    readonly record: number;
+    /** LINKTYPE name: 'ethernet', 'sll', 'sll2', 'null', 'raw'. */
+    readonly link: string;
+    /** Length on the wire when the snaplen cut the record. */
+    readonly originalLength: number;
+    /** What TCP reassembly noticed: 'retransmission', 'gap-before', … */
+    readonly analysis?: readonly string[];
+  };
 }
 
 /**
@@ -284,6 +298,27 @@ export interface Timeline {
   readonly comparison?: Comparison;
   /** The TLS connections of a wss:// or https:// scenario. */
   readonly tls?: readonly TlsSessionInfo[];
+  /**
+   * Present when the timeline was read from a capture the user opened rather than simulated from the scenario
+   * (src/capture/timeline.ts): the scenario is then only a placeholder and no link can reproduce the timeline.
+   */
+  readonly capture?: TimelineCapture;
+}
+
+/** What a capture timeline was read from (the file stays in the browser: only its name is kept). */
+export interface TimelineCapture {
+  readonly name: string;
+  readonly format: 'pcap' | 'pcap-ns' | 'pcapng' | 'har';
+  readonly size: number;
+  readonly records: number;
+  /** Every problem and note the readers found, naming where (record number, byte offset). */
+  readonly problems: readonly {
+    readonly code: string;
+    readonly message: string;
+    readonly severity: 'error' | 'note';
+    readonly record?: number;
+    readonly offset?: number;
+  }[];
 }
 
 export interface ComparisonSeries {

@@ -7,7 +7,7 @@
  */
 import { parseLink } from '../lesson/link';
 import { loadLessonContent } from './lesson';
-import { rememberOpeningLink } from './links';
+import { CAPTURE_LINK_MESSAGE, rememberOpeningLink } from './links';
 import { buildWithLoadedStories, ensureStory, needsExtraLibraries } from './stories';
 import { createWirewalkStore, type HideFuture, type WirewalkStore } from './store';
 
@@ -30,7 +30,7 @@ function storeFromParsed(
   return createWirewalkStore({
     scenario: state.scenario,
     view: state.view,
-    problems,
+    problems: problems.map((p) => (p.param === 'capture' ? { ...p, message: CAPTURE_LINK_MESSAGE } : p)),
     build: buildWithLoadedStories,
     prepare: ensureStory,
     intro: state.view.step === null && !state.view.embed && !state.view.present,

@@ -73,6 +73,17 @@ export function linkFor(state: LinkSource): string {
   return cachedLink(state.scenario, state.view, state.cursor + 1);
 }
 
+/**
+ * What the address bar shows while a capture is open: a link cannot carry a capture (the file stays on the
+ * machine that opened it), so instead of a wrong link it says so; opening it says how to get the capture back.
+ */
+export const CAPTURE_QUERY = 'capture=not-in-link';
+
+/** The problem shown when a link written while a capture was open is opened. */
+export const CAPTURE_LINK_MESSAGE =
+  'This address was written while a capture was open. A capture is never in a link: the file stays on the ' +
+  'machine that opened it. Open the file again with "Open capture…"; meanwhile, here is the first lesson.';
+
 /** The length of `linkFor(state)`, without building it. */
 export function linkLength(state: LinkSource): number {
   return writtenLength(linkOf(state.scenario), { ...state.view, step: state.cursor + 1 }, ALL);

@@ -13,6 +13,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_VIEW, stepProblems, type LinkProblem, type ViewState } from '../lesson/link';
 import type { Scenario } from '../sim/scenario';
+import { createCaptureSlice, type CaptureOpener, type CaptureSlice } from './captureSlice';
+import { workerCaptureOpener } from './captureWorker';
 import { createClassroomSlice, type ClassroomSlice } from './classroomSlice';
 import { clampToRange, stepRange } from './cursor';
 import { lessonStartCursor } from './lesson';
@@ -26,10 +28,17 @@ export type { ScenarioSlice } from './scenarioSlice';
 export { MAX_SPEED, MIN_SPEED, SPEEDS, type PlaybackSlice } from './playbackSlice';
 export type { HideFuture, Panel, PrefsSlice } from './prefsSlice';
 export type { ClassroomSlice, Dialog } from './classroomSlice';
+export {
+  selectCaptureOpen,
+  type CaptureFile,
+  type CaptureOpener,
+  type CaptureSlice,
+  type CaptureStatus,
+} from './captureSlice';
 export { stepRange } from './cursor';
 export * from './selectors';
 
-export type WirewalkState = ScenarioSlice & PlaybackSlice & PrefsSlice & ClassroomSlice;
+export type WirewalkState = ScenarioSlice & PlaybackSlice & PrefsSlice & ClassroomSlice & CaptureSlice;
 export type WirewalkStore = StoreApi<WirewalkState>;
 
 export interface StoreInit {
@@ -53,6 +62,8 @@ export interface StoreInit {
    * content loaded) rather than at the first step of the range. Links do; tests of other things need not.
    */
   readonly lessonStart?: boolean;
+  /** How an opened capture file is read: by default in a Web Worker (captureWorker.ts). */
+  readonly openCapture?: CaptureOpener;
 }
 
 /**
@@ -88,6 +99,7 @@ export function createWirewalkStore(init: StoreInit): WirewalkStore {
         ...(init.hideFuture ? { hideFuture: init.hideFuture } : {}),
       })(...a),
       ...createClassroomSlice(loader, init.intro ?? false)(...a),
+      ...createCaptureSlice(loader, init.openCapture ?? workerCaptureOpener)(...a),
     };
   });
 }

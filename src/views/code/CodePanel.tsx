@@ -103,6 +103,23 @@ const SIDES = [
 
 export function CodePanel() {
   const timeline = useWirewalk((s) => s.timeline);
+  if (timeline.capture) {
+    // A capture holds the bytes on the wire, not the programs that sent them, nor what they printed.
+    return (
+      <div className="code-panel code-panel-capture">
+        <p className="code-unknown">
+          The programs and their consoles are not known for a capture: {timeline.capture.name} holds the bytes
+          that crossed the wire, not the code that sent them or what it printed. The ladder, the bytes and the
+          layers show everything the file holds.
+        </p>
+      </div>
+    );
+  }
+  return <ProgramsAndConsoles />;
+}
+
+function ProgramsAndConsoles() {
+  const timeline = useWirewalk((s) => s.timeline);
   const cursor = useWirewalk((s) => s.cursor);
   const step = useWirewalk(selectStep);
   const consoles = consolesByRole(timeline);

@@ -42,6 +42,8 @@ export interface HexDump {
 
 /** The bytes after the frame on the cable: zero padding up to 60 bytes, then the FCS (least significant byte first). */
 export function trailerBytes(packet: Packet): Uint8Array {
+  // A captured frame is shown as captured: capture files hold neither the padding nor the FCS.
+  if (packet.captured) return new Uint8Array(0);
   const out = new Uint8Array(packet.padding + FCS_LENGTH);
   out.set(fcsBytes(packet.fcs), packet.padding);
   return out;
@@ -84,7 +86,7 @@ export function hexDump(packet: Packet, bytesPerRow: number): HexDump {
   const length = frameLength + trailer.length;
   // The engine's field list already ends with the padding and FCS (sim/engine/packet.ts); a packet built
   // without them gets them here. Either way each is listed once.
-  const trailerFields = ethernetTrailerFields(packet.frame).filter(
+  const trailerFields = (packet.captured ? [] : ethernetTrailerFields(packet.frame)).filter(
     (t) => !packet.fields.some((f) => f.layer === t.layer && f.key === t.key),
   );
   const fields = [...packet.fields, ...trailerFields];

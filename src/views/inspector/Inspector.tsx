@@ -123,7 +123,12 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
           {packet.summary}
         </p>
         <p className="inspector-size">
-          {packet.frame.length} B{packet.padding ? ` + ${packet.padding} padding` : ''} + {FCS_LENGTH} FCS
+          {packet.captured
+            ? `${packet.frame.length} B captured (record ${packet.captured.record}` +
+              (packet.captured.originalLength > packet.frame.length
+                ? `, ${packet.captured.originalLength} B on the wire)`
+                : ')')
+            : `${packet.frame.length} B${packet.padding ? ` + ${packet.padding} padding` : ''} + ${FCS_LENGTH} FCS`}
         </p>
       </header>
       <div className="inspector-body">

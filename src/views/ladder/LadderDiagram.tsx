@@ -282,15 +282,31 @@ export function LadderDiagram() {
   const relative = useMemo(() => chaptersUpTo(relativeFirsts, upTo), [relativeFirsts, upTo]);
   const lines = layout.lifelines;
   const lifelineSpan = lines.length ? Math.abs(lines[lines.length - 1]!.x - lines[0]!.x) : 0;
+  const lanes = layout.lifelines.length;
+  const laneGap = lanes > 1 ? Math.abs(layout.lifelines[1]!.x - layout.lifelines[0]!.x) * scale : Infinity;
 
   return (
     <div className={`ladder${hideFuture ? ' is-hiding-future' : ''}`}>
       <div className="ladder-heads" aria-hidden="true">
-        {layout.lifelines.map((l) => (
-          <span key={l.host} className="ladder-head" style={{ left: `${l.x * scale}px` }}>
-            {l.label}
-          </span>
-        ))}
+        {layout.lifelines.map((l) => {
+          // A capture's hosts are named by address and port ("Client 192.0.2.10:46226"); where lanes are too
+          // narrow for that, the port alone tells them apart ("Client :46226"), and the rest is cut.
+          const room = lanes > 1 ? laneGap - 8 : Infinity;
+          const label = l.label.length * 10 > room ? l.label.replace(/ \S+:(\d+)$/, ' :$1') : l.label;
+          return (
+            <span
+              key={l.host}
+              className="ladder-head"
+              title={l.label}
+              style={{
+                left: `${l.x * scale}px`,
+                ...(Number.isFinite(room) ? { maxWidth: `${room}px` } : {}),
+              }}
+            >
+              {label}
+            </span>
+          );
+        })}
       </div>
       {present ? null : (
         // Presenter mode has this in its toolbar (ClassroomControls); here it must not widen the header.

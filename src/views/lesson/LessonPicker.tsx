@@ -8,6 +8,7 @@ import './LessonPicker.css';
 
 export function LessonPicker() {
   const current = useWirewalk((s) => s.scenario.lesson);
+  const capture = useWirewalk((s) => s.timeline.capture?.name);
   const { chooseLesson } = useActions();
   const lessons = lessonsInOrder();
   return (
@@ -15,9 +16,15 @@ export function LessonPicker() {
       <select
         className="picker-select"
         aria-label="Lesson"
-        value={current}
+        value={capture !== undefined ? '' : current}
         onChange={(e) => chooseLesson(e.target.value)}
       >
+        {/* With a capture open, the picker names it; choosing a lesson leaves the capture. */}
+        {capture !== undefined ? (
+          <option value="" disabled>
+            Capture: {capture}
+          </option>
+        ) : null}
         {lessons.map((l, i) => (
           <option key={l.id} value={l.id}>
             {i + 1}. {l.title}

@@ -55,6 +55,7 @@ export function ClassroomControls({ shell }: { readonly shell: ShellActions }) {
   const present = useWirewalk((s) => s.view.present);
   const blackout = useWirewalk((s) => s.blackout);
   const hideFuture = useWirewalk(selectHideFuture);
+  const capture = useWirewalk((s) => s.timeline.capture !== undefined);
   const { openDialog, setPresent, setBlackout, toggleHideFuture } = useActions();
   const spoilers: Control = {
     label: 'Hide next',
@@ -103,11 +104,17 @@ export function ClassroomControls({ shell }: { readonly shell: ShellActions }) {
       ]
     : [
         share('Links, QR code and embed code (C)'),
-        {
-          label: 'Export',
-          title: 'Capture (.pcap), pictures for slides, timeline as text',
-          onClick: () => openDialog('export'),
-        },
+        // An opened capture is the user's own file already; its export (written for simulated Ethernet frames)
+        // would not be the same bytes for other link layers, so it is not offered.
+        ...(capture
+          ? []
+          : [
+              {
+                label: 'Export',
+                title: 'Capture (.pcap), pictures for slides, timeline as text',
+                onClick: () => openDialog('export'),
+              },
+            ]),
         {
           label: 'Present',
           hint: 'P',

@@ -127,6 +127,24 @@ function stepNumber(text: string, count: number): number | null {
 }
 
 export function ShareDialog() {
+  const capture = useWirewalk((s) => s.timeline.capture?.name);
+  return capture !== undefined ? <CaptureShare name={capture} /> : <LessonShare />;
+}
+
+/** A capture is not in any link: the dialog says so and how to share it instead, rather than a wrong link. */
+function CaptureShare({ name }: { readonly name: string }) {
+  const { closeDialog } = useActions();
+  return (
+    <Modal title="Share this capture" onClose={closeDialog} className="share-dialog">
+      <p className="share-capture">
+        A capture is not in the link: {name} was read in this browser and stays on this machine. To show it to
+        someone, send them the file (and its key log); they open it with “Open capture…”.
+      </p>
+    </Modal>
+  );
+}
+
+function LessonShare() {
   const scenario = useWirewalk((s) => s.scenario);
   const view = useWirewalk((s) => s.view);
   const cursor = useWirewalk((s) => s.cursor);

@@ -44,9 +44,42 @@ function tcpPort(timeline: Timeline, host: HostInfo): number | undefined {
   return undefined;
 }
 
+/**
+ * Layers 3 and 2 as this host's packets carry them: IPv4 and Ethernet II in every lesson; in a capture the
+ * user opened, IPv6 and other link-layer headers (Linux cooked capture, BSD loopback, or none: raw IP).
+ */
+function lowerLayers(
+  timeline: Timeline,
+  host: HostInfo,
+): { network: string; link: string; linkDetail: string } {
+  const p = timeline.packets.find((x) => x.from === host.id || x.to === host.id);
+  const network = p?.layers.ipv6 ? `IPv6 ${host.ip}` : `IPv4 ${host.ip}`;
+  if (!p?.captured)
+    return { network, link: 'Ethernet II', linkDetail: `Ethernet II, MAC address ${host.mac}` };
+  const links: Readonly<Record<string, string>> = {
+    ethernet: 'Ethernet II',
+    sll: 'Linux cooked',
+    sll2: 'Linux cooked v2',
+    null: 'Loopback',
+    raw: 'none captured',
+  };
+  const link = links[p.captured.link] ?? p.captured.link;
+  return {
+    network,
+    link,
+    linkDetail:
+      p.captured.link === 'ethernet'
+        ? `Ethernet II, MAC address ${host.mac}`
+        : p.captured.link === 'raw'
+          ? 'The capture starts at the IP header: the link-layer header was not recorded'
+          : `${link} header: what the capturing machine recorded instead of the link's own header`,
+  };
+}
+
 /** The seven rows of one host's stack at a step, layer 7 first. */
 export function stackRows(timeline: Timeline, step: Step | undefined, host: HostInfo): StackRow[] {
   const port = tcpPort(timeline, host);
+  const lower = lowerLayers(timeline, host);
   const socketio = timeline.scenario.story === 'socketio';
   // wss:// and https://: TLS 1.3 sits between TCP and HTTP (RFC 8446 §1); drawn at 6, with 5's session state.
   const tls = timeline.scenario.tls === true;
@@ -55,8 +88,8 @@ export function stackRows(timeline: Timeline, step: Step | undefined, host: Host
     6: tls ? 'TLS 1.3' : socketio ? 'UTF-8 JSON' : 'UTF-8',
     5: tls ? 'TLS session' : socketio ? 'Engine.IO session' : 'session',
     4: port !== undefined ? `TCP :${port}` : 'TCP',
-    3: `IPv4 ${host.ip}`,
-    2: 'Ethernet II',
+    3: lower.network,
+    2: lower.link,
     1: 'signal',
   };
   const here = step?.host === host.id && step.layer !== null ? step.layer : null;
@@ -75,7 +108,7 @@ export function stackRows(timeline: Timeline, step: Step | undefined, host: Host
     protocol: protocols[info.osi],
     detail:
       info.osi === 2
-        ? `Ethernet II, MAC address ${host.mac}`
+        ? lower.linkDetail
         : info.osi === 4 && port !== undefined
           ? `TCP, port ${port}`
           : info.osi === 6
@@ -155,10 +188,12 @@ export function stageHosts(
   timeline: Timeline,
   step: Step | undefined,
 ): { left?: HostInfo; right?: HostInfo } {
-  const server = timeline.hosts.find((h) => h.role === 'server');
+  const servers = timeline.hosts.filter((h) => h.role === 'server');
   const clients = timeline.hosts.filter((h) => h.role === 'client');
   const packet = step?.packet !== undefined ? timeline.packets[step.packet] : undefined;
   const involved = [step?.host, packet?.from, packet?.to];
   const left = clients.find((c) => involved.includes(c.id)) ?? clients[0];
+  // A capture may hold several servers: the one the step concerns.
+  const server = servers.find((c) => involved.includes(c.id)) ?? servers[0];
   return { ...(left ? { left } : {}), ...(server ? { right: server } : {}) };
 }

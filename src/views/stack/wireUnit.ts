@@ -112,6 +112,11 @@ export function frameBlocks(packet: Packet): readonly UnitBlock[] {
     }
     runStart = i;
   }
+  if (packet.captured) {
+    // A capture file holds neither the padding nor the FCS: the unit is the record as captured.
+    blockCache.set(packet, blocks);
+    return blocks;
+  }
   if (packet.padding > 0) {
     blocks.push({
       id: 'padding',
