@@ -5,8 +5,8 @@
  *
  * Step numbers are 1-based and written out, because teachers copy them into links; tests/lesson/
  * curriculum.test.ts builds each entry's timeline from its link and checks that the step exists and carries
- * the id in `step.curriculum`. M10 (permessage-deflate) and M12 (the router) are answered by lessons being
- * built on other branches (deflate=1, hops=); they join the map when those lessons reach main. docs/curriculum-map.md is generated from this table (`npm run curriculum:map`).
+ * the id in `step.curriculum`. M10 is answered with deflate=1 (permessage-deflate) and M12 at the router
+ * the path has by default (hops=1). docs/curriculum-map.md is generated from this table (`npm run curriculum:map`).
  */
 import { lessonById } from './catalogue';
 import { curriculumLink, type CurriculumPlace } from './curriculumLink';
@@ -27,7 +27,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'Q1',
     text: 'What is a WebSocket?',
     lesson: 'websocket',
-    step: 64,
+    step: 66,
     how: 'onopen: the connection that carried the HTTP upgrade becomes a full-duplex WebSocket (RFC 6455, 2011); both sides may now send at any time.',
   },
   {
@@ -76,7 +76,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'Q8',
     text: 'When would you use Socket.IO?',
     lesson: 'reconnect',
-    step: 148,
+    step: 147,
     how: "After a network drop the Manager reconnects by itself ('reconnect' after 2 attempts) and then sends what was emitted offline.",
   },
   {
@@ -90,7 +90,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'Q9',
     text: 'When would you use plain WebSockets?',
     lesson: 'socketio',
-    step: 116,
+    step: 118,
     how: 'The summary: what Socket.IO added to a plain WebSocket, byte by byte, and when the standard protocol alone is the better choice.',
   },
   {
@@ -132,7 +132,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'Q13',
     text: "Socket.IO's reserved events",
     lesson: 'reconnect',
-    step: 121,
+    step: 124,
     how: "reconnect_attempt 1: a Manager event (socket.io.on), fired after the socket's 'disconnect' (ping timeout).",
   },
   {
@@ -140,7 +140,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     text: "Socket.IO's reserved events",
     lesson: 'emit',
     params: 'emit=room',
-    step: 194,
+    step: 205,
     how: "'disconnecting' fires on the server while socket.rooms still holds room1; the step lists every v4 reserved name (socket, io, Manager) in one place.",
   },
   {
@@ -155,7 +155,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     text: '"`socket.emit()` sends a message to all connected clients"',
     lesson: 'emit',
     params: 'emit=socket',
-    step: 126,
+    step: 143,
     how: 'The same three browsers with emit=socket: socket.emit answers Browser 1 alone, one 42[…] frame; Browsers 2 and 3 get nothing.',
   },
   {
@@ -163,7 +163,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     text: '"`socket.emit()` sends a message to all connected clients"',
     lesson: 'emit',
     params: 'emit=io',
-    step: 126,
+    step: 143,
     how: 'The same three browsers with emit=io: io.emit writes the one 42[…] packet to all three sessions, the sender included: three frames.',
   },
   {
@@ -212,7 +212,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'M6',
     text: '"Every OSI layer adds a header"',
     lesson: 'osi',
-    step: 61,
+    step: 62,
     how: 'Layer 6 encodes "Hello" as UTF-8 and adds no bytes (nor does layer 5); the headers come from WebSocket, TCP, IPv4 and Ethernet.',
   },
   {
@@ -233,7 +233,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'M8',
     text: '"Ping/Reconnect/Join/Leave/connect_timeout are socket events"',
     lesson: 'reconnect',
-    step: 121,
+    step: 124,
     how: "reconnect_attempt is the Manager's event (socket.io.on('reconnect_attempt')), not the socket's; connect_timeout no longer exists in v4.",
   },
   {
@@ -241,15 +241,23 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     text: '"Ping/Reconnect/Join/Leave/connect_timeout are socket events"',
     lesson: 'emit',
     params: 'emit=room',
-    step: 194,
+    step: 205,
     how: "The v4 names side by side: the socket's disconnecting/disconnect, the Manager's ping and reconnect_*; join and leave are methods (socket.join('room1') earlier).",
   },
   {
     id: 'M9',
     text: '"The session layer does authentication and authorisation"',
     lesson: 'wss',
-    step: 39,
+    step: 46,
     how: "The server's TLS flight carries its Certificate and CertificateVerify: TLS authenticates the server; cookies or tokens would be HTTP headers (layer 7).",
+  },
+  {
+    id: 'M10',
+    text: '"The presentation layer translates (ASCII to base64), compresses and encrypts"',
+    lesson: 'websocket',
+    params: 'deflate=1',
+    step: 68,
+    how: 'The frame travels compressed by permessage-deflate (RFC 7692): offered by Chrome, accepted by ws in the upgrade, marked by RSV1; UTF-8 is an encoding and encryption is TLS (the wss lesson).',
   },
   {
     id: 'M11',
@@ -257,6 +265,13 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     lesson: 'osi',
     step: 10,
     how: "Layer 1 is the signal: the SYN's frame as bits after 7 bytes of preamble and a start-of-frame byte, with the bit count and its time at 100 Mbit/s.",
+  },
+  {
+    id: 'M12',
+    text: '"The data link layer sends IP packets and uses CSMA"',
+    lesson: 'osi',
+    step: 14,
+    how: 'At the router the frame gets new MAC addresses (the next hop found with ARP) while the IP packet keeps 192.0.2.10 → 198.51.100.20; on full-duplex switched Ethernet there are no collisions for CSMA/CD to handle.',
   },
   {
     id: 'M13',
@@ -269,21 +284,21 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'M14',
     text: '"WebSocket is a library" / "an event-driven library"',
     lesson: 'upgrade',
-    step: 15,
+    step: 16,
     how: "The page's ws.send('Hello') (the browser's WebSocket API) beside the RFC 6455 frame it caused, byte by byte, masked.",
   },
   {
     id: 'M15',
     text: '"TCP guarantees accurate delivery"',
     lesson: 'loss',
-    step: 23,
+    step: 28,
     how: 'A lost segment is sent again after three duplicate ACKs: the same bytes, the same sequence number.',
   },
   {
     id: 'M15',
     text: '"TCP guarantees accurate delivery"',
     lesson: 'reconnect',
-    step: 114,
+    step: 123,
     how: 'Retransmissions of the ping (after 1, 2, 4, 8 s) cannot cross the broken path; the connection fails and is aborted with a RST that never arrives.',
   },
 ];

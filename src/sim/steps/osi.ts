@@ -176,7 +176,9 @@ function presentationDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Na
       text:
         `${quoted(text, 30)} is text; it is encoded as UTF-8: ${toHex(sample)}${bytes.length > 12 ? ' …' : ''} ` +
         `(${bytesText(bytes.length)} for ${Array.from(text).length} characters). This layer adds no bytes: in ` +
-        'the Internet’s protocols, encoding (and encryption, with TLS for wss://) is a job, not a header.' +
+        'the Internet’s protocols, encoding is a job, not a header. Encryption does add bytes: on wss:// TLS puts ' +
+        // RFC 8446 §5.1 (5-byte record header), §5.2 (1-byte inner content type, 16-byte AEAD tag).
+        'each record behind a 5-byte header and adds 17 more (a content type and a 16-byte tag).' +
         // CURRICULUM.md M10: compression is the WebSocket extension's (RFC 7692), not a presentation layer's.
         (w.inflated
           ? ' Nor is the compression in this frame a layer-6 job: the WebSocket extension permessage-deflate, ' +
