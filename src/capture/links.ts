@@ -12,7 +12,7 @@ import { decodeIpv6, IPV6_NEXT_HEADER_NAMES } from '../protocol/ipv6';
 import { decodeLoopback } from '../protocol/loopback';
 import { decodeSll } from '../protocol/sll';
 import { decodeTcp, type TcpDecoded } from '../protocol/tcp';
-import type { LinkKind } from './model';
+import type { CapturedSegment, LinkKind } from './model';
 
 /** LINKTYPE_* numbers read here (https://www.tcpdump.org/linktypes.html). */
 export const LINK_TYPES = {
@@ -94,12 +94,7 @@ export interface ParsedTcp {
   readonly kind: 'tcp';
   readonly link: LinkKind;
   readonly fields: readonly FieldAnnotation[];
-  readonly ranges: {
-    readonly link: readonly [number, number];
-    readonly ip: readonly [number, number];
-    readonly tcp: readonly [number, number];
-    readonly payload: readonly [number, number];
-  };
+  readonly ranges: CapturedSegment['ranges'];
   readonly ipVersion: 4 | 6;
   readonly ttl: number;
   readonly srcIp: string;

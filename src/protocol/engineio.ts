@@ -292,6 +292,20 @@ export function encodeEioPayload(ps: readonly EioPacketRepr[]): string {
  * problem inside the body (engine.io-parser likewise stops at its first error packet). `payload` is
  * empty: each record's data is in its repr.
  */
+/** The 0x1e between two packets of a polling body, at `at` (engine.io-parser v4 SEPARATOR). */
+export function separatorField(at: number): FieldAnnotation {
+  return {
+    layer: 'engineio',
+    key: 'separator',
+    name: 'Record separator',
+    start: at,
+    end: at + 1,
+    value: '0x1e',
+    meaning:
+      'Record separator (ASCII RS, 0x1e): ends one packet and starts the next in an HTTP long-polling body',
+  };
+}
+
 export function decodeEioPayloadWith<R>(
   text: string,
   decodePacket: (record: string) => DecodeResult<R>,
@@ -302,16 +316,7 @@ export function decodeEioPayloadWith<R>(
   let at = 0;
   for (let i = 0; i < records.length; i++) {
     if (i > 0) {
-      fields.push({
-        layer: 'engineio',
-        key: 'separator',
-        name: 'Record separator',
-        start: at,
-        end: at + 1,
-        value: '0x1e',
-        meaning:
-          'Record separator (ASCII RS, 0x1e): ends one packet and starts the next in an HTTP long-polling body',
-      });
+      fields.push(separatorField(at));
       at += 1;
     }
     const r = decodePacket(records[i]!);

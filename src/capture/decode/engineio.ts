@@ -6,7 +6,13 @@
  * one-line summary, and keeps reading past a packet it cannot decode (the problem names it).
  */
 import { utf8 } from '../../protocol/bytes';
-import { decodeEioPacket, describeEioPacket, clipText, RECORD_SEPARATOR } from '../../protocol/engineio';
+import {
+  decodeEioPacket,
+  describeEioPacket,
+  clipText,
+  RECORD_SEPARATOR,
+  separatorField,
+} from '../../protocol/engineio';
 import { shiftFields, type DecodeError, type FieldAnnotation } from '../../protocol/fields';
 import {
   decodeSioOverEio,
@@ -108,16 +114,7 @@ export function readEngineIo(text: string, transport: 'polling' | 'websocket'): 
   let at = 0;
   records.forEach((record, i) => {
     if (i > 0) {
-      fields.push({
-        layer: 'engineio',
-        key: 'separator',
-        name: 'Record separator',
-        start: at,
-        end: at + 1,
-        value: '0x1e',
-        meaning:
-          'Record separator (ASCII RS, 0x1e): ends one packet and starts the next in an HTTP long-polling body (engine.io-parser v4)',
-      });
+      fields.push(separatorField(at));
       at += 1;
     }
     const r = readPacket(record);
