@@ -93,7 +93,7 @@ export const Arrow = memo(
     onOpen,
   }: ArrowProps) {
     const hostLabel = (id: string) => hosts.find((h) => h.id === id)?.label ?? id;
-    const chip = labelChip(a, p, lifelineSpan, width - 2 * MARGIN, chipScale);
+    const chip = labelChip(a, p, lifelineSpan, width - 2 * MARGIN, chipScale, width);
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.key === 'Enter' || e.key === ' ') {
         e.preventDefault();

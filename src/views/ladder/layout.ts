@@ -333,15 +333,25 @@ export function labelChip(
   fallbackSpan: number,
   /** The chip's type relative to the normal 0.72rem (presenter mode draws it as large as the label). */
   chipScale = 1,
+  /**
+   * The diagram's drawable width: a label longer than its arrow (a short hop between neighbouring lifelines, as
+   * with several clients) is moved inward rather than run past either edge.
+   */
+  diagramWidth = Infinity,
 ): LabelChip {
   const { name, colour } = topLayer(packet);
   const span = Math.abs(arrow.x2 - arrow.x1) || fallbackSpan;
   const width = (name.length * 8 + 12) * chipScale;
   const text = clipLabel(arrow.label, lifelineSpan - width - 24);
   const textWidth = Math.min(text.length * LABEL_CHAR, span);
-  const x = arrow.labelX - (width + CHIP_GAP + textWidth) / 2;
+  const whole = width + CHIP_GAP + text.length * LABEL_CHAR;
+  const centred = arrow.labelX - (width + CHIP_GAP + textWidth) / 2;
+  const x = Math.max(EDGE_GAP, Math.min(centred, diagramWidth - EDGE_GAP - whole));
   return { name, colour, x, width, text, textX: x + width + CHIP_GAP };
 }
+
+/** Room kept between a label and the diagram's edge. */
+const EDGE_GAP = 4;
 
 /**
  * Scroll position that keeps `y` comfortably in view: unchanged while `y` is inside the middle of the window,

@@ -208,6 +208,24 @@ describe('labelChip', () => {
     expect(labelChip({ ...arrow, x1: 300, x2: 300 }, PACKETS[0]!, 500, 40).x).toBeCloseTo(259);
   });
 
+  it('moves a label longer than its short arrow inward instead of past the diagram’s edges', () => {
+    // Four lifelines in 800 px (several clients and a server): the last hop is 220 px, its label 40 characters.
+    const label = '[SYN, ACK] Seq=0 Ack=1 Win=65160 Len=0 M';
+    const width = 800;
+    for (const [x1, x2] of [
+      [510, 730],
+      [70, 290],
+    ] as const) {
+      const chip = labelChip({ x1, x2, labelX: (x1 + x2) / 2, label }, PACKETS[0]!, 660, width, 1, width);
+      const end = chip.textX + chip.text.length * 7.9;
+      expect(chip.text).toBe(label);
+      expect(chip.x).toBeGreaterThanOrEqual(4);
+      expect(end).toBeLessThanOrEqual(width - 4 + 1e-9);
+    }
+    // Without a diagram width (or when it fits) the centring is unchanged.
+    expect(labelChip(arrow, PACKETS[0]!, 500, 500, 1, 600).x).toBeCloseTo(235.55);
+  });
+
   it('cuts the label to the room between the outer lifelines less the chip', () => {
     // 100 - 36 - 24 = 40 px: five characters, the last an ellipsis.
     expect(labelChip(arrow, PACKETS[0]!, 100, 500).text).toBe('[SYN…');
