@@ -10,7 +10,7 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import type { Timeline } from '../../sim/types';
 import { Arrow } from '../ladder/LadderDiagram';
-import { ladderIndex, ladderLayout, type LadderLayout } from '../ladder/layout';
+import { LABEL_CHAR, ladderIndex, ladderLayout, type LadderLayout } from '../ladder/layout';
 import { svgOfElement, type Picture } from './snapshot';
 
 export type LadderScope = 'all' | 'chapter';
@@ -126,6 +126,7 @@ function WholeLadder({
           span={span}
           markerId="export"
           chipScale={1}
+          charWidth={LABEL_CHAR}
           row={GEOMETRY.rowHeight}
           onOpen={() => undefined}
         />

@@ -21,7 +21,7 @@ import { useElementSize } from '../motion/useElementSize';
 import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motion/useStepMotion';
 import { usePreload } from '../lazy/usePreload';
 import { layerColour } from '../theme/layers';
-import { labelChip, ladderLayout, scrollToKeep, type LadderArrow } from './layout';
+import { LABEL_CHAR, labelChip, ladderLayout, scrollToKeep, type LadderArrow } from './layout';
 import {
   chaptersUpTo,
   relativeChapterSteps,
@@ -71,6 +71,8 @@ export interface ArrowProps {
   readonly markerId: string;
   /** The chip's size relative to the normal view's (CHIP_PRESENT in presenter mode). */
   readonly chipScale: number;
+  /** One label character's width in the drawing's units (LABEL_CHAR at a 16 px root font). */
+  readonly charWidth: number;
   /** The row's height in the drawing's units. */
   readonly row: number;
   onOpen(arrow: LadderArrow): void;
@@ -89,11 +91,12 @@ export const Arrow = memo(
     span: lifelineSpan,
     markerId,
     chipScale,
+    charWidth,
     row,
     onOpen,
   }: ArrowProps) {
     const hostLabel = (id: string) => hosts.find((h) => h.id === id)?.label ?? id;
-    const chip = labelChip(a, p, lifelineSpan, width - 2 * MARGIN, chipScale, width);
+    const chip = labelChip(a, p, lifelineSpan, width - 2 * MARGIN, chipScale, width, charWidth);
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.key === 'Enter' || e.key === ' ') {
         e.preventDefault();
@@ -162,6 +165,7 @@ export const Arrow = memo(
     before.span === after.span &&
     before.markerId === after.markerId &&
     before.chipScale === after.chipScale &&
+    before.charWidth === after.charWidth &&
     before.row === after.row &&
     before.onOpen === after.onOpen,
 );
@@ -193,10 +197,13 @@ export function LadderDiagram() {
   const [top, setTop] = useState(0);
   const frame = useRef(0);
   const [scale, setScale] = useState(1);
+  const [charWidth, setCharWidth] = useState(LABEL_CHAR);
   // Read when the box or the mode changes (the window's height and the root font size decide it).
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (el) setScale(drawingScale(el, present));
+    // The labels are 0.82rem: the root font (14-20 px, app/styles.css) decides how wide a character is.
+    setCharWidth((LABEL_CHAR * (parseFloat(getComputedStyle(document.documentElement).fontSize) || 16)) / 16);
   }, [present, size.width, size.height, scrollRef]);
   const chipScale = scale > 1 ? CHIP_PRESENT : 1;
   const row = scale > 1 ? ROW_PRESENT : ROW;
@@ -381,6 +388,7 @@ export function LadderDiagram() {
               span={lifelineSpan}
               markerId={markerId}
               chipScale={chipScale}
+              charWidth={charWidth}
               row={row}
               onOpen={open}
             />

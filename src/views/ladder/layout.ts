@@ -290,8 +290,8 @@ export function ladderLayout(timeline: Timeline, options: LadderOptions): Ladder
   return { totalHeight, lifelines: lines, arrows, bands, cursorY, firstRow, lastRow };
 }
 
-/** About the width of one character of an arrow's label (0.82rem monospace). */
-const LABEL_CHAR = 7.9;
+/** About the width of one character of an arrow's label (0.82rem monospace) with a 16 px root font. */
+export const LABEL_CHAR = 7.9;
 /** Gap between the chip and the label. */
 const CHIP_GAP = 6;
 
@@ -316,8 +316,8 @@ function topLayer(p: Packet): { readonly name: string; readonly colour: LayerKey
 }
 
 /** `text` cut to what fits in `width` pixels (at least 4 characters), ending in an ellipsis when cut. */
-export function clipLabel(text: string, width: number): string {
-  const max = Math.max(4, Math.floor(width / LABEL_CHAR));
+export function clipLabel(text: string, width: number, charWidth = LABEL_CHAR): string {
+  const max = Math.max(4, Math.floor(width / charWidth));
   return text.length <= max ? text : text.slice(0, max - 1) + '…';
 }
 
@@ -338,13 +338,15 @@ export function labelChip(
    * with several clients) is moved inward rather than run past either edge.
    */
   diagramWidth = Infinity,
+  /** One label character's width: LABEL_CHAR scaled by the root font size (it grows to 20 px on big screens). */
+  charWidth = LABEL_CHAR,
 ): LabelChip {
   const { name, colour } = topLayer(packet);
   const span = Math.abs(arrow.x2 - arrow.x1) || fallbackSpan;
   const width = (name.length * 8 + 12) * chipScale;
-  const text = clipLabel(arrow.label, lifelineSpan - width - 24);
-  const textWidth = Math.min(text.length * LABEL_CHAR, span);
-  const whole = width + CHIP_GAP + text.length * LABEL_CHAR;
+  const text = clipLabel(arrow.label, lifelineSpan - width - 24, charWidth);
+  const textWidth = Math.min(text.length * charWidth, span);
+  const whole = width + CHIP_GAP + text.length * charWidth;
   const centred = arrow.labelX - (width + CHIP_GAP + textWidth) / 2;
   const x = Math.max(EDGE_GAP, Math.min(centred, diagramWidth - EDGE_GAP - whole));
   return { name, colour, x, width, text, textX: x + width + CHIP_GAP };
