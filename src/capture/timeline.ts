@@ -35,6 +35,7 @@ import type {
   Endpoint,
   TcpStream,
 } from './model';
+import { MAX_WALKS, MAX_WALKS_PER_CONNECTION, chooseWalked, walkTexts } from './walk';
 
 /** The lesson id a capture timeline's placeholder scenario carries (no lesson has it). */
 export const CAPTURE_LESSON = 'capture';
@@ -711,6 +712,9 @@ export function captureTimeline(capture: Capture): Timeline {
   let states: Record<HostId, HostState> = {};
   const firstSent = new Map<string, number>();
   let looseAt = 0;
+  // The OSI walk for chosen packets (walk.ts): the SYN, the first request and response, the first WebSocket
+  // message and TLS record each way, per connection; bounded so a big capture grows by a few hundred steps.
+  const walked = chooseWalked(capture);
 
   const pushApp = (p: Placed, packet: number | undefined, streamLabel: string, streamKey: string) => {
     const m = p.message;
@@ -839,10 +843,31 @@ export function captureTimeline(capture: Capture): Timeline {
     }
     const streamLabel = `Connection ${seg.stream + 1} (${endpointText(stream.client)} → ${endpointText(stream.server)})`;
     const streamKey = `c${seg.stream + 1}`;
+    const choice = walked.get(segIndex);
+    const walk = choice ? walkTexts(capture, seg, stream, choice) : undefined;
+    const chapterKey = `${streamKey}-${phase}`;
+    const chapterTitle = `${streamLabel}: ${PHASE_TITLES[phase]}`;
+    // Down the sender (layers 7 → 1) before the record, at its time (sentAt).
+    for (const w of walk?.down ?? []) {
+      const j = steps.length;
+      steps.push({
+        index: j,
+        chapter: chapters.at(j, chapterKey, chapterTitle),
+        time: seg.time,
+        host: from,
+        layer: w.layer,
+        kind: w.kind,
+        packet: id,
+        states,
+        title: w.title,
+        text: w.text,
+        curriculum: w.curriculum,
+      });
+    }
     const i = steps.length;
     steps.push({
       index: i,
-      chapter: chapters.at(i, `${streamKey}-${phase}`, `${streamLabel}: ${PHASE_TITLES[phase]}`),
+      chapter: chapters.at(i, chapterKey, chapterTitle),
       time: seg.time,
       host: 'wire',
       layer: 1,
@@ -852,8 +877,36 @@ export function captureTimeline(capture: Capture): Timeline {
       title: segmentTitle(seg, completes),
       text: segmentText(seg, stream, completes, carries, transitions),
     });
+    // Up the receiver (layers 1 → 7) right after the record, at its time (arrivesAt: the same in a capture).
+    for (const w of walk?.up ?? []) {
+      const j = steps.length;
+      steps.push({
+        index: j,
+        chapter: chapters.at(j, chapterKey, chapterTitle),
+        time: seg.time,
+        host: to,
+        layer: w.layer,
+        kind: w.kind,
+        packet: id,
+        states,
+        title: w.title,
+        text: w.text,
+        curriculum: w.curriculum,
+      });
+    }
     for (const p of completes) pushApp(p, id, streamLabel, streamKey);
   });
+  if (walked.size > 0 && steps[0]) {
+    // Say which packets are walked, in the first step (walk.ts chooses them).
+    steps[0] = {
+      ...steps[0],
+      text:
+        `${steps[0].text} Chosen packets also get the OSI walk, down the sender's seven layers and up the ` +
+        `receiver's, read from their bytes: per connection, the SYN, the first HTTP request (or upgrade request), ` +
+        `the first response (or 101), and the first WebSocket message and TLS record each way (at most ` +
+        `${MAX_WALKS_PER_CONNECTION} per connection and ${MAX_WALKS} in all; ${walked.size} here).`,
+    };
+  }
   flushLoose(Infinity);
 
   if (steps.length === 0) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { captureTimeline, CAPTURE_LESSON, MAX_CAPTURE_CHAPTERS } from '../../src/capture/timeline';
 import type { Capture } from '../../src/capture/model';
+import { MAX_WALKS } from '../../src/capture/walk';
 import { parseLink } from '../../src/lesson/link';
 import { buildTimeline } from '../../src/sim/timeline';
 import { ALL_STORIES } from '../../src/sim/stories';
@@ -27,10 +28,12 @@ describe('captureTimeline on a hand-built capture', () => {
     expect(apps).toHaveLength(capture.messages.length);
     t.steps.forEach((s, i) => expect(s.index).toBe(i));
     for (const s of apps) expect(s.layer).toBe(7);
-    // An app step comes right after the record that completes its message, and names that packet.
+    // An app step comes right after the record that completes its message (or after that record's walk up the
+    // receiver, which ends at layer 7), and names that packet.
     for (const s of apps) {
       const before = t.steps[s.index - 1]!;
-      expect(before.kind === 'transmit' || before.kind === 'app').toBe(true);
+      const afterWalk = before.kind === 'decapsulate' && before.layer === 7 && before.packet === s.packet;
+      expect(before.kind === 'transmit' || before.kind === 'app' || afterWalk).toBe(true);
       expect(s.packet).toBeDefined();
     }
   });
@@ -163,6 +166,13 @@ describe('captureTimeline on unusual captures', () => {
       messages: [],
     };
     const t = captureTimeline(many);
+    // The OSI walk stays bounded: 40 SYNs, but at most MAX_WALKS packets walked, 14 steps each.
+    const walkSteps = t.steps.filter((s) => s.kind === 'encapsulate' || s.kind === 'decapsulate');
+    const walked = new Set(walkSteps.map((s) => s.packet));
+    expect(walked.size).toBe(MAX_WALKS);
+    expect(walkSteps).toHaveLength(14 * MAX_WALKS);
+    expect(t.steps.length - t.packets.length).toBe(14 * MAX_WALKS);
+    for (const p of walked) expect(t.packets[p!]!.tcp.flags).toEqual(['SYN']);
     expect(t.chapters.length).toBeLessThanOrEqual(MAX_CAPTURE_CHAPTERS);
     expect(t.chapters.length).toBeGreaterThan(1);
     expect(t.chapters[0]!.firstStep).toBe(0);
