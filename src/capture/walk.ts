@@ -178,8 +178,8 @@ function application(capture: Capture, seg: CapturedSegment, choice: WalkChoice,
   if (!m) {
     // RFC 9293 §3.5: the SYN opens the connection and carries no application data.
     return down
-      ? `No application bytes yet: this segment is TCP's own SYN, which opens the connection (RFC 9293 §3.5). The ${who}'s program has asked for a connection; layer 7 adds nothing.`
-      : 'No application bytes arrive: a SYN carries none (RFC 9293 §3.5). The program learns of the connection only when TCP has finished its handshake.';
+      ? `No application bytes yet: this segment is TCP's own SYN, which opens the connection (RFC 9293 §3.5). Layer 7 adds nothing.`
+      : 'No application bytes arrive: a SYN carries none (RFC 9293 §3.5).';
   }
   const onWire = wireBytes(capture, m);
   const own = m.plaintext ?? onWire;
@@ -195,7 +195,10 @@ function application(capture: Capture, seg: CapturedSegment, choice: WalkChoice,
     case 'ws-frame':
     case 'engineio': {
       const plain = m.plaintext;
-      const h = wsHeader(plain ?? onWire);
+      const own2 = plain ?? onWire;
+      const parsed = wsHeader(own2);
+      // Only a header that spans exactly this message's bytes (a frame, not an Engine.IO payload inside one).
+      const h = parsed && own2 && parsed.headerLength + parsed.length === own2.length ? parsed : undefined;
       // RFC 6455 §5.2: FIN, RSV1-3, opcode; MASK and payload length; the masking key when MASK = 1.
       const header = h
         ? ` Its frame header is ${bytes(h.headerLength)} (RFC 6455 §5.2): FIN = ${h.fin}, opcode 0x${h.opcode.toString(16)} (${OPCODES[h.opcode] ?? 'reserved'}), MASK = ${h.mask}, payload length ${h.length}${h.mask ? ', then the 4-byte masking key' : ''}.`
@@ -221,21 +224,27 @@ function presentation(capture: Capture, choice: WalkChoice, tls: boolean): strin
   if (tls && h) {
     // RFC 8446 §5.1: the 5-byte record header; §5.2: an encrypted record adds the 1-byte inner content type
     // and the AEAD tag (16 bytes with every TLS 1.3 cipher suite), so 17 bytes more than the plaintext.
-    const enc = h.type === 23;
-    return (
-      `TLS works here: this record has a 5-byte header (type ${h.type}, length ${h.length}) (RFC 8446 §5.1).` +
-      (enc
-        ? ` It is encrypted: its ${h.length} bytes are the plaintext plus 17 (a 1-byte inner content type and a 16-byte tag, RFC 8446 §5.2).`
-        : ' This record is not encrypted (the handshake starts in the clear, RFC 8446 §5.1); later records add 17 bytes each (RFC 8446 §5.2).')
-    );
+    // With the key log, the plaintext's length is known: the expansion is then read from the bytes.
+    const plain = m.plaintext?.length;
+    const expansion =
+      h.type !== 23
+        ? ' This record is not encrypted (the handshake starts in the clear, RFC 8446 §5.1); in TLS 1.3 each encrypted record adds 17 bytes (RFC 8446 §5.2).'
+        : plain !== undefined && h.length === plain + 17
+          ? ` It is encrypted: its ${h.length} bytes are the ${plain} bytes of plaintext plus 17 (a 1-byte inner content type and a 16-byte tag, RFC 8446 §5.2).`
+          : ' It is encrypted; in TLS 1.3 an encrypted record is its plaintext plus 17 bytes (a 1-byte inner content type and a 16-byte tag, RFC 8446 §5.2).';
+    return `TLS works here: this record has a 5-byte header (type ${h.type}, length ${h.length}) (RFC 8446 §5.1).${expansion}`;
   }
+  if (tls)
+    // RFC 8446 §5.1–5.2: every record has a 5-byte header; in TLS 1.3 an encrypted one adds 17 bytes.
+    return "TLS works at this layer on this connection, but this message's bytes do not start with a record header here. Each TLS record has a 5-byte header (RFC 8446 §5.1), and in TLS 1.3 an encrypted record is its plaintext plus 17 bytes (RFC 8446 §5.2).";
   // RFC 6455 §5.6 (text frames are UTF-8); RFC 9112 §2.2 (an HTTP head is ASCII, a subset of UTF-8).
   const http = m.body.kind === 'http-request' || m.body.kind === 'http-response';
   return `The text is ${http ? 'ASCII, which is also UTF-8' : 'UTF-8'}: an encoding, not a header. No TLS on this connection, so layer 6 adds no bytes.`;
 }
 
 function session(): string {
-  // CURRICULUM M6: the Internet's protocols have no layer-5 header; the connection (its ports) is the session.
+  // CURRICULUM M6: the Internet's protocols have no layer-5 header. RFC 9293 §3.1, §4: a connection is named by
+  // its pair of sockets (addresses and ports).
   return 'No header at layer 5: the conversation is this TCP connection, named by its two addresses and ports. Nothing in the record belongs to a session layer.';
 }
 
@@ -244,7 +253,7 @@ function transport(seg: CapturedSegment): string {
   // (header length in 32-bit words), flags; relative numbers as Wireshark shows them.
   const hl = seg.ranges.tcp[1] - seg.ranges.tcp[0];
   const ack = seg.flags.includes('ACK') ? `, Ack = ${seg.relAck} (relative)` : '';
-  return `TCP's header is ${bytes(hl)} (data offset ${hl / 4} words, RFC 9293 §3.1): ports ${seg.src.port} → ${seg.dst.port}, Seq = ${seg.relSeq} (relative)${ack}, flags ${seg.flags.join(', ') || 'none'}, window ${seg.window}, in front of ${bytes(seg.payloadLength)} of data.`;
+  return `TCP's header is ${bytes(hl)} (data offset ${hl / 4} words, RFC 9293 §3.1): ports ${seg.src.port} → ${seg.dst.port}, Seq = ${seg.relSeq} (relative)${ack}, flags ${seg.flags.join(', ') || 'none'}, window field ${seg.window}, in front of ${bytes(seg.payloadLength)} of data.`;
 }
 
 function network(seg: CapturedSegment): string {
@@ -369,7 +378,7 @@ export function walkTexts(
     layer,
     kind: 'decapsulate',
     title: title(layer, `up the ${receiver}`),
-    text: `${layer >= 2 && layer <= 4 ? 'It checks and removes: ' : ''}${upTexts[layer]}`,
+    text: `${layer >= 2 && layer <= 4 ? 'It reads and removes this header. ' : ''}${upTexts[layer]}`,
     curriculum: tags(layer),
   }));
   return { down, up };
