@@ -174,6 +174,28 @@ describe('the OSI walk of chosen packets in a capture', () => {
     expect(push).toContain('MASK = 0, payload length 11');
   });
 
+  it('names the link header actually recorded (SLL2 on `any`) and IPv6 with its hop limit', () => {
+    const sll2 = open(`${REF}/tcpdump-any-sll2.pcap`);
+    const l2 = sll2.steps.filter((s) => isWalk(s) && s.layer === 2);
+    expect(l2.length).toBeGreaterThan(0);
+    for (const s of l2) {
+      const p = sll2.packets[s.packet!]!;
+      // LINKTYPE_LINUX_SLL2: the IP header starts 20 bytes in.
+      expect(p.frame[20]! >> 4).toBe(4);
+      expect(s.text).toContain('20-byte Linux cooked header v2');
+      expect(s.text).toContain('No real Ethernet header was recorded');
+    }
+    const v6 = open(`${REF}/dumpcap-lo-ipv6.pcap`);
+    const l3 = v6.steps.filter((s) => isWalk(s) && s.layer === 3);
+    expect(l3.length).toBeGreaterThan(0);
+    for (const s of l3) {
+      const p = v6.packets[s.packet!]!;
+      // RFC 8200 §3: the hop limit is byte 7 of the fixed 40-byte header.
+      const hop = p.frame[p.layers.ipv6!.start + 7]!;
+      expect(s.text).toContain(`hop limit ${hop}, 40 bytes fixed`);
+    }
+  });
+
   it('over TLS (chromium-wss.pcap with its key log): the record header at layer 6 and its 17 bytes more', () => {
     const w = open(`${REF}/routed/chromium-wss.pcap`, `${REF}/routed/chromium-wss.keys`);
     const walkedW = new Set(w.steps.filter(isWalk).map((s) => s.packet!));
