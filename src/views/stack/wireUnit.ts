@@ -161,7 +161,8 @@ export const PREAMBLE_BLOCK: UnitBlock = {
 
 /** Every block the packet ever has on screen, the preamble included: what the unit bar lays out. */
 export function unitBlocks(packet: Packet): readonly UnitBlock[] {
-  return [PREAMBLE_BLOCK, ...frameBlocks(packet)];
+  // A capture starts at layer 2: the preamble was never recorded (src/capture/walk.ts says so at layer 1).
+  return packet.captured ? frameBlocks(packet) : [PREAMBLE_BLOCK, ...frameBlocks(packet)];
 }
 
 export interface UnitView {

@@ -7,6 +7,21 @@ const walkDown = STEPS.slice(WALK_START, WALK_START + 7);
 const transmit = STEPS[WALK_START + 7]!;
 const walkUp = STEPS.slice(WALK_START + 8, WALK_START + 15);
 
+describe('unitBlocks', () => {
+  it('starts a simulated unit with the preamble, and a captured one (which never recorded it) without', () => {
+    expect(unitBlocks(hello)[0]!.id).toBe('preamble');
+    const captured = {
+      ...hello,
+      padding: 0,
+      captured: { record: 6, link: 'ethernet', originalLength: hello.frame.length },
+    };
+    const blocks = unitBlocks(captured);
+    expect(blocks.map((b) => b.id)).not.toContain('preamble');
+    expect(blocks.map((b) => b.id)).not.toContain('fcs');
+    expect(blocks[0]!.start).toBe(0);
+  });
+});
+
 describe('frameBlocks', () => {
   it('cuts the frame into contiguous blocks that cover every byte, then padding and FCS', () => {
     for (const p of PACKETS) {
