@@ -11,7 +11,7 @@
  * count, memory, Node, the browser's own version, OS) above the table and stores it in results.json as
  * `machine`. The README's table is generated from results.json, never typed (--readme, below).
  *
- *   npx tsx scripts/bench.ts [--only size,load,step,big] [--dist DIR] [--out FILE]   (see parseArgs)
+ *   npx tsx scripts/bench.ts [--only size,load,step,big,capture] [--dist DIR] [--out FILE]   (see parseArgs)
  *   npx tsx scripts/bench.ts --readme [--results FILE]   (npm run bench:readme: README table from results.json)
  *
  * Reading "keydown→paint": the harness presses each key right after a frame, so the wait for the next frame is
@@ -47,20 +47,25 @@
  *   writer (writeLink, src/lesson/link), so the open cost is that of the link form Wirewalk hands out (the
  *   readable query, or beyond LINK_BUDGET the compressed #z= fragment; the note says which, and its length). Time to open = first step drawn, as
  *   above; step latency over up to 100 steps each way and the End key (jump to the last step).
+ * - capture: a generated 50 MB pcap (scripts/bigCapture.ts, as `npm run bench:capture:ui`) handed to the real
+ *   "Open capture…" file input of the lesson page; time to open = from handing over the file until the
+ *   scrubber shows the capture's "Step 1 of N" (read in the Web Worker, with its progress bar); then step
+ *   latency as for the big scenarios, and the page's JS heap.
  * - memory: after scrubbing through every step of the 1000-message lesson (the scrubber's value set and an input
  *   event dispatched per step, several per frame, as a fast drag would), garbage collected through CDP
  *   (HeapProfiler.collectGarbage), JS heap used from Runtime.getHeapUsage, compared with the heap right after
  *   opening (also after a collection).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { arch, cpus, release, totalmem, type } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { lessonScenario } from '../src/lesson/catalogue';
 import { DEFAULT_VIEW, writeLink } from '../src/lesson/link';
 import type { ScenarioMessage } from '../src/sim/scenario';
+import { bigCapture } from './bigCapture';
 import { CHROMIUM_PATH, launchChromium } from './e2e-chromium';
 import { serveStatic, type StaticServer } from './serve';
 
@@ -523,6 +528,60 @@ async function bigScenario(
   }
 }
 
+/** A capture of this many MB opened through the file input: issue 14's "50 MB capture" figure. */
+const CAPTURE_MB = 50;
+
+async function bigCaptureOpen(browser: Browser, server: StaticServer, group: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'wirewalk-bench-'));
+  const file = join(dir, `big-${CAPTURE_MB}MB.pcap`);
+  const bytes = bigCapture(CAPTURE_MB * 1024 * 1024);
+  writeFileSync(file, bytes);
+  const s = await openScenario(browser, server, '?lesson=websocket');
+  try {
+    const started = Date.now();
+    await s.page.locator('input[type=file]').setInputFiles(file);
+    await s.page.getByRole('region', { name: 'Opened capture' }).waitFor({ timeout: 600_000 });
+    await s.page.waitForFunction(
+      () =>
+        /^Step 1 of \d+/.test(
+          document.querySelector('input[type="range"][aria-label="Step"]')?.getAttribute('aria-valuetext') ??
+            '',
+        ) && document.title.includes('big-'),
+      null,
+      { timeout: 600_000, polling: 100 },
+    );
+    const opened = Date.now() - started;
+    const { count } = await stepInfo(s.page);
+    record({
+      group,
+      name: 'time to open (first step drawn)',
+      value: opened,
+      unit: 'ms',
+      note: `${(bytes.length / 1e6).toFixed(1)} MB pcap, ${count} steps (read in a Web Worker)`,
+    });
+    const n = Math.min(100, count - 1);
+    recordLatency(group, `forward ×${n}`, await pressMeasured(s.page, 'ArrowRight', n));
+    recordLatency(group, `backward ×${n}`, await pressMeasured(s.page, 'ArrowLeft', n));
+    const end = await pressMeasured(s.page, 'End', 1);
+    record({
+      group,
+      name: 'End (jump to last step): keydown→paint',
+      value: end[0]!.toPaint,
+      unit: 'ms',
+      budget: { max: FRAME_MS, text: '≤ 16.7 ms' },
+    });
+    record({
+      group,
+      name: 'JS heap after opening (after GC)',
+      value: (await heapUsed(s.page)) / 1e6,
+      unit: 'MB',
+    });
+  } finally {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 function format(f: Figure): string[] {
@@ -689,7 +748,7 @@ function writeReadme(resultsFile: string): void {
   console.log(`README.md: benchmark table from ${resultsFile} (${results.date})`);
 }
 
-const PARTS = ['size', 'load', 'step', 'big'] as const;
+const PARTS = ['size', 'load', 'step', 'big', 'capture'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Args {
@@ -759,6 +818,11 @@ async function main(): Promise<void> {
       );
       await measure('1 MiB msg', ['time to open (first step drawn)'], () =>
         bigScenario(browser, server, '1 MiB msg', ONE_MIB(), false),
+      );
+    }
+    if (parts.has('capture')) {
+      await measure(`capture ${CAPTURE_MB} MB`, ['time to open (first step drawn)'], () =>
+        bigCaptureOpen(browser, server, `capture ${CAPTURE_MB} MB`),
       );
     }
   } finally {
