@@ -75,6 +75,14 @@ interface HostTable {
   readonly streamHosts: (readonly [HostId, HostId])[];
 }
 
+/**
+ * Lanes per role the ladder draws before it groups: one per endpoint (address and port) while that is at most
+ * this many, else one per address, and past that many addresses one lane for the rest. A student's capture
+ * has a few connections; a long one may have thousands (a lane each would be unreadable, and every lane is
+ * drawn on every step).
+ */
+export const MAX_LANES_PER_ROLE = 8;
+
 function buildHosts(capture: Capture): HostTable {
   const hosts: HostInfo[] = [];
   const byKey = new Map<string, HostId>();
@@ -82,20 +90,22 @@ function buildHosts(capture: Capture): HostTable {
   for (const seg of capture.segments) {
     if (seg.srcMac && !macOf.has(endpointText(seg.src))) macOf.set(endpointText(seg.src), seg.srcMac);
   }
+  const laneKey = lanesFor(capture);
   let clients = 0;
   let servers = 0;
   const hostFor = (e: Endpoint, role: 'client' | 'server'): HostId => {
-    const key = `${role} ${endpointText(e)}`;
+    const lane = laneKey[role](e);
+    const key = `${role} ${lane.key}`;
     const known = byKey.get(key);
     if (known) return known;
     const n = role === 'client' ? ++clients : ++servers;
     const id = n === 1 ? role : `${role}-${n}`;
     hosts.push({
       id,
-      label: `${role === 'client' ? 'Client' : 'Server'} ${endpointText(e)}`,
+      label: `${role === 'client' ? 'Client' : 'Server'} ${lane.label}`,
       role,
-      mac: macOf.get(endpointText(e)) ?? 'not captured',
-      ip: e.ip,
+      mac: lane.key === endpointText(e) ? (macOf.get(endpointText(e)) ?? 'not captured') : 'several',
+      ip: lane.ip,
     });
     byKey.set(key, id);
     return id;
@@ -104,6 +114,44 @@ function buildHosts(capture: Capture): HostTable {
     (s: TcpStream) => [hostFor(s.client, 'client'), hostFor(s.server, 'server')] as const,
   );
   return { hosts, streamHosts };
+}
+
+interface Lane {
+  readonly key: string;
+  readonly label: string;
+  readonly ip: string;
+}
+
+/** How each role's endpoints become lanes (see MAX_LANES_PER_ROLE). */
+function lanesFor(capture: Capture): Record<'client' | 'server', (e: Endpoint) => Lane> {
+  const lanes = (ends: readonly Endpoint[]): ((e: Endpoint) => Lane) => {
+    const endpoints = new Set(ends.map(endpointText));
+    if (endpoints.size <= MAX_LANES_PER_ROLE) {
+      return (e) => ({ key: endpointText(e), label: endpointText(e), ip: e.ip });
+    }
+    const connections = new Map<string, number>();
+    for (const e of ends) connections.set(e.ip, (connections.get(e.ip) ?? 0) + 1);
+    const ips = [...connections.keys()];
+    const own = new Set(ips.length <= MAX_LANES_PER_ROLE ? ips : ips.slice(0, MAX_LANES_PER_ROLE - 1));
+    const rest = ips.filter((ip) => !own.has(ip));
+    const restConnections = rest.reduce((n, ip) => n + connections.get(ip)!, 0);
+    return (e) =>
+      own.has(e.ip)
+        ? {
+            key: e.ip,
+            label: `${e.ip} (${plural(connections.get(e.ip)!, 'connection')})`,
+            ip: e.ip,
+          }
+        : {
+            key: 'others',
+            label: `${rest.length} other addresses (${plural(restConnections, 'connection')})`,
+            ip: 'several',
+          };
+  };
+  return {
+    client: lanes(capture.streams.map((s) => s.client)),
+    server: lanes(capture.streams.map((s) => s.server)),
+  };
 }
 
 // --- TCP state, as RFC 9293's state diagram (§3.3.2, Figure 5) puts each side after the segments seen ------

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { captureTimeline, CAPTURE_LESSON, MAX_CAPTURE_CHAPTERS } from '../../src/capture/timeline';
+import {
+  captureTimeline,
+  CAPTURE_LESSON,
+  MAX_CAPTURE_CHAPTERS,
+  MAX_LANES_PER_ROLE,
+} from '../../src/capture/timeline';
 import type { Capture } from '../../src/capture/model';
 import { MAX_WALKS } from '../../src/capture/walk';
 import { parseLink } from '../../src/lesson/link';
@@ -141,6 +146,44 @@ describe('captureTimeline on unusual captures', () => {
     const last = t.packets[t.packets.length - 1]!;
     expect([last.from, last.to].sort()).toEqual(['client-2', 'server']);
     expect(t.chapters.some((c) => c.title.startsWith('Connection 2'))).toBe(true);
+  });
+
+  it('draws at most MAX_LANES_PER_ROLE client lanes: one per address past that many endpoints, then one for the rest', () => {
+    const make = (n: number, ipOf: (k: number) => string): Capture => ({
+      ...capture,
+      segments: Array.from({ length: n }, (_, k) =>
+        capture.segments.map((s) => ({
+          ...s,
+          record: s.record + k * capture.segments.length,
+          stream: k,
+          ...(s.direction === 0
+            ? { src: { ip: ipOf(k), port: 40000 + k } }
+            : { dst: { ip: ipOf(k), port: 40000 + k } }),
+        })),
+      ).flat(),
+      streams: Array.from({ length: n }, (_, k) => ({
+        ...capture.streams[0]!,
+        id: k,
+        client: { ip: ipOf(k), port: 40000 + k },
+      })),
+      messages: [],
+    });
+    const clients = (t: ReturnType<typeof captureTimeline>) => t.hosts.filter((h) => h.role === 'client');
+    // Eight endpoints: a lane each, named by address and port.
+    expect(clients(captureTimeline(make(MAX_LANES_PER_ROLE, () => '10.0.0.1'))).map((h) => h.label)).toEqual(
+      Array.from({ length: MAX_LANES_PER_ROLE }, (_, k) => `Client 10.0.0.1:${40000 + k}`),
+    );
+    // Forty connections from one address: one lane, saying how many.
+    expect(clients(captureTimeline(make(40, () => '10.0.0.1'))).map((h) => h.label)).toEqual([
+      'Client 10.0.0.1 (40 connections)',
+    ]);
+    // Twelve addresses: seven lanes of their own and one for the other five.
+    const t = captureTimeline(make(12, (k) => `10.0.0.${k + 1}`));
+    const labels = clients(t).map((h) => h.label);
+    expect(labels).toHaveLength(MAX_LANES_PER_ROLE);
+    expect(labels.at(-1)).toBe('Client 5 other addresses (5 connections)');
+    // Every packet still goes between one of these lanes and the server.
+    for (const p of t.packets) expect(t.hosts.some((h) => h.id === p.from)).toBe(true);
   });
 
   it('cuts thousands of connection chapters into at most MAX_CAPTURE_CHAPTERS runs named by their records', () => {
