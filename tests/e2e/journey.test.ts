@@ -120,8 +120,11 @@ describe('a new user', () => {
     writeFileSync(file, readFileSync((await download.path())!));
     const frames = dissect(file);
     expect(frames.length).toBeGreaterThan(5);
-    expect(frames.every((f) => f.ipChecksum === '1' && f.tcpChecksum === '1')).toBe(true);
-    expect(wireProblems(frames)).toEqual([]);
+    // The browser's ARP request for its gateway and the router's reply (RFC 826) carry no IP or TCP checksum.
+    const ip = frames.filter((f) => f.ipChecksum !== '');
+    expect(frames.length - ip.length).toBe(2);
+    expect(ip.every((f) => f.ipChecksum === '1' && f.tcpChecksum === '1')).toBe(true);
+    expect(wireProblems(ip)).toEqual([]);
     expect(frames.flatMap((f) => f.wsTexts)).toContain('Hi from the server');
   });
 

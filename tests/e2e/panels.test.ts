@@ -85,7 +85,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
       await page.getByRole('button', { name: 'Enlarge' }).click();
     }
     // The last step of the comparison: the chart open and the questions' button beside the tabs.
-    await open(page, 'lesson=polling-vs-websocket&step=268');
+    await open(page, 'lesson=polling-vs-websocket&step=270');
     await page.getByRole('tab', { name: 'Polling vs WebSocket' }).click();
     await page.getByRole('button', { name: /^Check yourself/ }).waitFor();
     expect(await tabProblems(page)).toEqual([]);
@@ -126,7 +126,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
 
   it('no layer row is cut, even under the longest narration', async () => {
     const { page } = await e2e.page({ context });
-    for (const query of ['lesson=websocket&step=60', 'lesson=polling-vs-websocket&step=268']) {
+    for (const query of ['lesson=websocket&step=60', 'lesson=polling-vs-websocket&step=270']) {
       await open(page, query);
       const cut = await page.evaluate(() => {
         const out: Rect[] = [];
@@ -159,7 +159,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
     const { page } = await e2e.page({ context });
     for (const [query, field, table] of [
       ['lesson=websocket&step=46', /^Sec-WebSocket-Accept/, '.explain.accept'],
-      ['lesson=websocket&step=64', /^Masking key/, '.explain.mask'],
+      ['lesson=websocket&step=74', /^Masking key/, '.explain.mask'],
     ] as const) {
       await open(page, query);
       await page.getByRole('tab', { name: 'Packet bytes' }).click();

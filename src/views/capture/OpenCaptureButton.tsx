@@ -5,6 +5,7 @@
  * files chosen in it) away. The files are read in this browser (a Web Worker) and never leave the machine.
  */
 import { useActions } from '../../state/context';
+import './OpenCaptureButton.css';
 
 /** What the picker offers: captures (Wireshark, tcpdump, DevTools' HAR) and key logs (SSLKEYLOGFILE). */
 export const CAPTURE_ACCEPT = '.pcap,.pcapng,.cap,.har,.keys,.txt,.log';
@@ -16,11 +17,16 @@ export function OpenCaptureButton() {
     <button
       type="button"
       className="btn btn-open-capture"
+      aria-label="Open capture…"
       aria-controls={INPUT_ID}
       title="Open a capture (pcap, pcapng or HAR) and its TLS key log: read in this browser, never uploaded"
       onClick={() => document.getElementById(INPUT_ID)?.click()}
     >
-      Open capture…
+      {/* A folder, opening: the words beside it go when the header has no room for them (OpenCaptureButton.css). */}
+      <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path d="M3 6.5h6l2 2h9.5v3H7.5L4.5 19H3z M7.5 11.5H22L19 19H4.5z" />
+      </svg>
+      <span className="btn-open-capture-text">Open capture…</span>
     </button>
   );
 }
