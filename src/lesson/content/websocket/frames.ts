@@ -287,7 +287,10 @@ export const FRAME_LESSONS: readonly LessonContent[] = [
         answer: 0,
         explain:
           'Nothing ended this WebSocket until the server called close(): the ping and pong before it kept ' +
-          'checking it was alive. Without a Close frame only a network failure ends it (onclose then says 1006).',
+          // RFC 6455 §7.1.5 and §7.4.1: a connection that ends without a Close frame is reported as 1006; a
+          // crash, a broken path, or a proxy or NAT dropping an idle connection all end it that way.
+          'checking it was alive. Without a Close frame it ends only when something breaks it: a crash, a broken ' +
+          'path, or a proxy or NAT dropping an idle connection (onclose then says 1006).',
       },
       {
         question: 'Which status code means a normal closure?',

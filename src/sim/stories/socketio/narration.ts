@@ -426,8 +426,11 @@ function narrateReconnecting(
                 ? ' (say the router, 192.0.2.1, loses its link towards the server). '
                 : ' (say a link between them on the LAN fails). ') +
               `${B === 'Browser' ? 'The browser' : B}'s own ` +
-              'network card is fine, so nothing tells the page. TCP does not notice a silent network either: ' +
-              `Engine.IO's heartbeat will. The server's next ping (every ${msText(SIO_DEFAULTS.pingIntervalMs)}) ` +
+              // RFC 9293 §3.8.1: TCP notices only through unacknowledged data it retransmits (and gives up after
+              // its retries); an idle connection sends nothing, so a silent path goes unnoticed until someone writes.
+              'network card is fine, so nothing tells the page. TCP notices only when it has data in flight that ' +
+              "is never acknowledged, and an idle connection has none: Engine.IO's heartbeat will notice. " +
+              `The server's next ping (every ${msText(SIO_DEFAULTS.pingIntervalMs)}) ` +
               'will not arrive.',
             curriculum: ['M7', 'M5'],
           };

@@ -272,7 +272,9 @@ function tcpStateText(
       return {
         text:
           `The browser's TCP picks a random source port (${port}) and a random initial sequence number, ` +
-          `x = ${f.clientIsn ?? '(chosen now)'}. It sends a SYN ("let's talk; my bytes will be numbered from x") ` +
+          // RFC 9293 §3.4: the SYN occupies sequence number x, so the first data byte is x + 1.
+          `x = ${f.clientIsn ?? '(chosen now)'}. It sends a SYN ("let's talk; I start counting at x, so my first ` +
+          'byte of data will be number x + 1") ' +
           'and waits for the answer.',
         curriculum: ['Q11'],
       };
