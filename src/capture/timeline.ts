@@ -35,7 +35,7 @@ import type {
   Endpoint,
   TcpStream,
 } from './model';
-import { MAX_WALKS, MAX_WALKS_PER_CONNECTION, chooseWalked, walkTexts } from './walk';
+import { MAX_WALKS, MAX_WALKS_PER_CONNECTION, chooseWalked, walkTexts, type WalkText } from './walk';
 
 /** The lesson id a capture timeline's placeholder scenario carries (no lesson has it). */
 export const CAPTURE_LESSON = 'capture';
@@ -896,22 +896,26 @@ export function captureTimeline(capture: Capture): Timeline {
     const chapterKey = `${streamKey}-${phase}`;
     const chapterTitle = `${streamLabel}: ${PHASE_TITLES[phase]}`;
     // Down the sender (layers 7 → 1) before the record, at its time (sentAt).
-    for (const w of walk?.down ?? []) {
-      const j = steps.length;
-      steps.push({
-        index: j,
-        chapter: chapters.at(j, chapterKey, chapterTitle),
-        time: seg.time,
-        host: from,
-        layer: w.layer,
-        kind: w.kind,
-        packet: id,
-        states,
-        title: w.title,
-        text: w.text,
-        curriculum: w.curriculum,
-      });
-    }
+    // One step per layer of the walk, on `host`, at the record's time (sentAt and arrivesAt: one time in a capture).
+    const pushWalk = (layers: readonly WalkText[] | undefined, host: HostId): void => {
+      for (const w of layers ?? []) {
+        const j = steps.length;
+        steps.push({
+          index: j,
+          chapter: chapters.at(j, chapterKey, chapterTitle),
+          time: seg.time,
+          host,
+          layer: w.layer,
+          kind: w.kind,
+          packet: id,
+          states,
+          title: w.title,
+          text: w.text,
+          curriculum: w.curriculum,
+        });
+      }
+    };
+    pushWalk(walk?.down, from);
     const i = steps.length;
     steps.push({
       index: i,
@@ -926,22 +930,7 @@ export function captureTimeline(capture: Capture): Timeline {
       text: segmentText(seg, stream, completes, carries, transitions),
     });
     // Up the receiver (layers 1 → 7) right after the record, at its time (arrivesAt: the same in a capture).
-    for (const w of walk?.up ?? []) {
-      const j = steps.length;
-      steps.push({
-        index: j,
-        chapter: chapters.at(j, chapterKey, chapterTitle),
-        time: seg.time,
-        host: to,
-        layer: w.layer,
-        kind: w.kind,
-        packet: id,
-        states,
-        title: w.title,
-        text: w.text,
-        curriculum: w.curriculum,
-      });
-    }
+    pushWalk(walk?.up, to);
     for (const p of completes) pushApp(p, id, streamLabel, streamKey);
   });
   if (walked.size > 0 && steps[0]) {
