@@ -895,7 +895,6 @@ export function captureTimeline(capture: Capture): Timeline {
     const walk = choice ? walkTexts(capture, seg, stream, choice) : undefined;
     const chapterKey = `${streamKey}-${phase}`;
     const chapterTitle = `${streamLabel}: ${PHASE_TITLES[phase]}`;
-    // Down the sender (layers 7 → 1) before the record, at its time (sentAt).
     // One step per layer of the walk, on `host`, at the record's time (sentAt and arrivesAt: one time in a capture).
     const pushWalk = (layers: readonly WalkText[] | undefined, host: HostId): void => {
       for (const w of layers ?? []) {
@@ -915,6 +914,7 @@ export function captureTimeline(capture: Capture): Timeline {
         });
       }
     };
+    // Down the sender (layers 7 → 1) before the record, at its time (sentAt).
     pushWalk(walk?.down, from);
     const i = steps.length;
     steps.push({
