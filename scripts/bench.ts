@@ -463,6 +463,21 @@ async function frameDeltas(page: Page, ms: number, speed: number | null): Promis
   return deltas;
 }
 
+/** Up to 100 steps each way and the End key, on a big timeline of `count` steps. */
+async function bigStepping(page: Page, group: string, count: number): Promise<void> {
+  const n = Math.min(100, count - 1);
+  recordLatency(group, `forward ×${n}`, await pressMeasured(page, 'ArrowRight', n));
+  recordLatency(group, `backward ×${n}`, await pressMeasured(page, 'ArrowLeft', n));
+  const end = await pressMeasured(page, 'End', 1);
+  record({
+    group,
+    name: 'End (jump to last step): keydown→paint',
+    value: end[0]!.toPaint,
+    unit: 'ms',
+    budget: { max: FRAME_MS, text: '≤ 16.7 ms' },
+  });
+}
+
 async function bigScenario(
   browser: Browser,
   server: StaticServer,
@@ -480,17 +495,7 @@ async function bigScenario(
       unit: 'ms',
       note: `${count} steps; link ${linkSize(query)}`,
     });
-    const n = Math.min(100, count - 1);
-    recordLatency(group, `forward ×${n}`, await pressMeasured(s.page, 'ArrowRight', n));
-    recordLatency(group, `backward ×${n}`, await pressMeasured(s.page, 'ArrowLeft', n));
-    const end = await pressMeasured(s.page, 'End', 1);
-    record({
-      group,
-      name: 'End (jump to last step): keydown→paint',
-      value: end[0]!.toPaint,
-      unit: 'ms',
-      budget: { max: FRAME_MS, text: '≤ 16.7 ms' },
-    });
+    await bigStepping(s.page, group, count);
     if (!memory) return;
     await pressMeasured(s.page, 'Home', 1);
     const before = await heapUsed(s.page);
@@ -559,17 +564,7 @@ async function bigCaptureOpen(browser: Browser, server: StaticServer, group: str
       unit: 'ms',
       note: `${(bytes.length / 1e6).toFixed(1)} MB pcap, ${count} steps (read in a Web Worker)`,
     });
-    const n = Math.min(100, count - 1);
-    recordLatency(group, `forward ×${n}`, await pressMeasured(s.page, 'ArrowRight', n));
-    recordLatency(group, `backward ×${n}`, await pressMeasured(s.page, 'ArrowLeft', n));
-    const end = await pressMeasured(s.page, 'End', 1);
-    record({
-      group,
-      name: 'End (jump to last step): keydown→paint',
-      value: end[0]!.toPaint,
-      unit: 'ms',
-      budget: { max: FRAME_MS, text: '≤ 16.7 ms' },
-    });
+    await bigStepping(s.page, group, count);
     record({
       group,
       name: 'JS heap after opening (after GC)',
