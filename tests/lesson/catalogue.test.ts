@@ -331,7 +331,7 @@ describe('lesson points, checked against the bytes', () => {
       (s) => s.kind === 'app' && s.host === 'client' && s.title.startsWith('onclose'),
     );
     expect(onclose).toHaveLength(1);
-    expect(onclose[0]!.text).toMatch(/1005.*1006.*Neither is ever sent on the wire/);
+    expect(onclose[0]!.text).toMatch(/1005.*1006.*None of them is ever sent on the wire/);
   });
 
   it('loss: a data segment of a 4-segment message is lost and fast-retransmitted; a FIN is lost and resent on timeout', () => {
