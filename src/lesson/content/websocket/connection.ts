@@ -108,7 +108,7 @@ function osiAside(step: Step, t: Timeline): string | undefined {
         // CURRICULUM M6: over ws:// nothing is added for layer 6 (UTF-8 is an encoding, not a header).
         return `Still ${bytes(app)}: layer 6 changed nothing and added nothing.`;
       case 5:
-        // CURRICULUM M5; RFC 1034 §2 and RFC 1035 §4.2 (DNS: a name-to-address service over UDP or TCP
+        // CURRICULUM M5; RFC 1034 and RFC 1035 §4.2 (DNS: a name-to-address service over UDP or TCP
         // port 53, used before the connection is made).
         return (
           `Still ${bytes(app)}: layer 5 added nothing either. Its job here is the dialogue, the WebSocket ` +
@@ -313,14 +313,14 @@ export const CONNECTION_LESSONS: readonly LessonContent[] = [
       'frames, and the browser closes it. Every byte on screen is real.',
     checks: [
       {
-        // CURRICULUM Q1 and M14; RFC 6455 §1.2 (starts as an HTTP Upgrade) and §1.5 (layered over TCP).
+        // CURRICULUM Q1 and M14; RFC 6455 §1.2 (starts as an HTTP Upgrade) and §1.7 (an independent TCP-based protocol).
         question: 'What is a WebSocket?',
         choices: [
           // RFC 6455 abstract and §1.2: the true answer.
           'A full-duplex channel over one TCP connection that starts as HTTP',
           // RFC 6455 abstract: the point is not to open a new HTTP request per message.
           'A new HTTP request for every message',
-          // RFC 6455 §1.5: WebSocket is layered over TCP, not a replacement for it.
+          // RFC 6455 §1.7: WebSocket is a TCP-based protocol, not a replacement for TCP.
           'A network protocol that replaces TCP',
           // RFC 6455 §5.1: both sides send frames.
           'A browser feature that only receives messages from the server',
@@ -412,7 +412,7 @@ export const CONNECTION_LESSONS: readonly LessonContent[] = [
         question: 'What is the unit called at layer 4, layer 3 and layer 2?',
         choices: ['segment, packet, frame', 'frame, packet, segment', 'packet, segment, bits'],
         answer: 0,
-        // CURRICULUM Q10; RFC 9293 §3.1 (segment), RFC 791 §1.1 (the IP datagram, commonly "packet"),
+        // CURRICULUM Q10; RFC 9293 §3.1 (segment), RFC 791 (the internet datagram, commonly called a packet),
         // IEEE 802.3 §3.1.1 (frame).
         explain:
           'TCP makes a segment (data + TCP header), IPv4 a packet (segment + IP header), Ethernet a frame ' +
@@ -422,7 +422,7 @@ export const CONNECTION_LESSONS: readonly LessonContent[] = [
         // CURRICULUM M5.
         question: 'Which layer does DNS belong to?',
         choices: [
-          // RFC 1034 §2 and RFC 1035 §4.2: DNS is an application protocol over UDP/TCP port 53.
+          // RFC 1034 and RFC 1035 §4.2: DNS is an application protocol over UDP/TCP port 53.
           'The application layer (7): it is a protocol programs use to look up names',
           'The session layer (5)',
           // RFC 1035 §4.2: DNS messages ride on UDP or TCP, above IP.
@@ -500,8 +500,9 @@ export const CONNECTION_LESSONS: readonly LessonContent[] = [
           'Because counting must start at 0 but the 0 is hidden',
         ],
         answer: 0,
-        // RFC 9293 §3.4.1 and RFC 6528 §3: ISN = a clock ticking every 4 µs + a keyed hash of the addresses,
-        // ports and a secret; Linux's secure_tcp_seq (net/core/secure_seq.c) does this with SipHash.
+        // RFC 9293 §3.4.1 and RFC 6528 §3: ISN = a clock (ticking every 4 µs) + a keyed hash of the addresses,
+        // ports and a secret; Linux's secure_tcp_seq (net/core/secure_seq.c) does this with SipHash and a
+        // clock in 64 ns steps. The clock protects against old duplicates, the secret against off-path guessing.
         explain:
           'The starting number comes from a clock plus a secret hash of the addresses and ports (RFC 9293 ' +
           '§3.4.1, RFC 6528; Linux does this). The clock keeps a new connection’s numbers away from those of ' +

@@ -55,7 +55,7 @@ function framesAside(step: Step, t: Timeline): string | undefined {
       q.id < p.id &&
       (!response || q.id > response.id),
   );
-  // RFC 6455 §1.1 and §5.6: either side sends messages when it likes, and no frame is a request that
+  // RFC 6455 §1.2: each side sends data at will, independently of the other; no frame is a request that
   // another answers; what the browser sent is read from this run's packets; the server's messages are the
   // scenario's script (sim/stories/websocket/timeline.ts).
   return (
@@ -201,7 +201,7 @@ export const FRAME_LESSONS: readonly LessonContent[] = [
   {
     id: 'frames',
     // RFC 9110 §3.3 (an HTTP server answers requests; WHATWG HTML Server-Sent Events stream in the response
-    // to one request); RFC 6455 §1.1 and §5.2 (either side sends, in small frames); CURRICULUM Q3.
+    // to one request); RFC 6455 §1.2 and §5.2 (either side sends at will, in small frames); CURRICULUM Q3.
     intro:
       'With plain HTTP the server only speaks in answer to a request (even Server-Sent Events arrive as ' +
       'the answer to one). On a WebSocket either side sends whenever it has something to say. Here the ' +
@@ -220,17 +220,17 @@ export const FRAME_LESSONS: readonly LessonContent[] = [
           'no data since the 101: only TCP ACKs. No request came first.',
       },
       {
-        // RFC 6455 §1.1 and §5.1: both endpoints send frames.
+        // RFC 6455 §1.2: each side sends data at will.
         question: 'Once the WebSocket is open, who may send?',
         choices: [
-          // RFC 6455 §1.1: the true answer.
+          // RFC 6455 §1.2: the true answer.
           'Either side, whenever it likes',
           // RFC 6455 §5.1: the server sends frames of its own.
           'Only the browser; the server replies',
           'Only the server',
         ],
         answer: 0,
-        // The scenario's order (tests/golden/pinned/lesson-frames.timeline.txt); RFC 6455 §1.1 (two-way).
+        // The scenario's order (tests/golden/pinned/lesson-frames.timeline.txt); RFC 6455 §1.2 (two-way, each side independently).
         explain:
           'Server, browser, server: three frames, and the order is just what each program decided. The channel ' +
           'is full-duplex: both directions are open at once.',
