@@ -158,11 +158,12 @@ function osiAside(step: Step, t: Timeline): string | undefined {
       case 6:
         // CURRICULUM M6 and M10: UTF-8 is an encoding (RFC 3629), work on the bytes, not a header.
         return (
-          `Still ${bytes(app)}: no header to remove at layer 6. Reading the bytes as UTF-8 text is work done ` +
-          'on the bytes, not a header.'
+          `Still ${bytes(app)}: no header to remove at layer 6. UTF-8 is how the text is encoded in the ` +
+          'payload, not a header.'
         );
       case 7:
-        // RFC 6455 §5.2 (the frame header) and §5.3 (unmasking with the key from that header).
+        // RFC 6455 §5.2 (the frame header) and §5.3 (unmasking with the key from that header is part of the
+        // framing, as ws lib/receiver.js does while it reads the frame).
         return (
           `${bytes(app)} − ${bytes(app - textBytes)} of frame header = ${bytes(textBytes)} of payload` +
           `${f?.maskKey ? ', unmasked with the key from the header' : ''}: ${quote(text)}, what the page sent.`

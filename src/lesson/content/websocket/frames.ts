@@ -150,9 +150,9 @@ function closeAside(step: Step, t: Timeline): string | undefined {
     // code comes from the Close frame received; 1005 without a code, 1006 without a Close frame) and
     // §7.4.1 (1005, 1006 and 1015 MUST NOT be sent in a Close frame).
     return (
-      `onclose reports ${code ?? 'the code'}, read from the Close frame. Two codes exist only inside the API: ` +
-      '1005 (the Close frame had no status code) and 1006 (the connection died with no Close frame at all), ' +
-      'like 1015 (a failed TLS handshake). None of them is ever sent on the wire.'
+      `onclose reports ${code ?? 'the code'}, read from the Close frame. Three codes exist only inside the ` +
+      'API: 1005 (the Close frame had no status code), 1006 (the connection died with no Close frame at all) ' +
+      'and 1015 (the TLS handshake failed). None of them is ever sent on the wire.'
     );
   }
   const p = packetOf(step, t);
