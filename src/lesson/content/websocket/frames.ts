@@ -182,9 +182,9 @@ function closeAside(step: Step, t: Timeline): string | undefined {
     t.packets.find((q) => has(q, 'FIN'))?.id === p.id
   ) {
     // RFC 6455 §7.1.1 (the server SHOULD close TCP first, so it holds TIME_WAIT) and ws lib/websocket.js
-    // (the socket is ended once both Close frames have passed); RFC 9293 §3.6 (the side that closes first
-    // waits 2 × MSL, MSL = 2 minutes) and Linux's fixed TCP_TIMEWAIT_LEN of 60 s (include/net/tcp.h,
-    // sim/engine/tcp.ts timeWaitNs).
+    // (the socket is ended once both Close frames have passed); RFC 9293 §3.3.2 and §3.4.2 (the side that
+    // closes first waits 2 × MSL in TIME-WAIT, MSL = 2 minutes) and Linux's fixed TCP_TIMEWAIT_LEN of 60 s
+    // (include/net/tcp.h, sim/engine/tcp.ts timeWaitNs).
     return (
       `The WebSocket closing handshake is over, so now TCP says goodbye at layer 4. The ${p.from} sends the ` +
       'first FIN. ' +
@@ -417,7 +417,7 @@ export const FRAME_LESSONS: readonly LessonContent[] = [
         ],
         answer: 0,
         // RFC 6455 §7.1.1 and ws lib/websocket.js (the server ends the socket after both Close frames); RFC
-        // 9293 §3.6 (TIME_WAIT: 2 × MSL = 4 minutes) and Linux's TCP_TIMEWAIT_LEN, 60 s (include/net/tcp.h).
+        // 9293 §3.3.2 and §3.4.2 (TIME-WAIT: 2 × MSL = 4 minutes) and Linux's TCP_TIMEWAIT_LEN, 60 s (include/net/tcp.h).
         explain:
           'The first FIN comes from the server (RFC 6455 §7.1.1), so the server, not the browser, keeps the ' +
           'connection in TIME_WAIT: 60 s on Linux, where RFC 9293 asks for 2 × MSL (4 minutes).',
