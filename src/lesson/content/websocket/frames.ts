@@ -165,7 +165,7 @@ function closeAside(step: Step, t: Timeline): string | undefined {
     const codeValue = ((code[0] ?? 0) << 8) | (code[1] ?? 0);
     const first = t.packets.find((q) => isCloseFrame(q))?.id === p.id;
     // RFC 6455 §5.5.1 (a 2-byte code, then a UTF-8 reason; the answer typically echoes the code, as ws
-    // lib/websocket.js receiverOnConclude and Chromium net/websockets/websocket_channel.cc do), §7.1.5 and
+    // lib/websocket.js receiverOnConclude and Chromium net/websockets/websocket_channel.cc RespondToClosingHandshake do), §7.1.5 and
     // §7.4.1 (without a Close frame: 1006, a crash, a broken path, or a proxy or NAT dropping an idle
     // connection); RFC 6455 gives a WebSocket no lifetime.
     return (
