@@ -430,7 +430,7 @@ describe('Socket.IO and comparison lesson points, checked against the run', () =
     const get = [...t.packets].reverse().find((q) => q.id < p.id && q.app?.kind === 'http-request')!;
     const ack = t.packets.find((q) => q.id > p.id && q.from === 'client' && q.tcp.len === 0)!;
     expect(lesson('polling-vs-websocket').aside!(empty, t)).toContain(
-      `cost ${get.frame.length + p.frame.length + ack.frame.length} bytes on the wire`,
+      `cost ${get.frame.length + p.frame.length + ack.frame.length} bytes in the capture`,
     );
     const ws = t.comparison!.series.find((s) => s.method === 'websocket')!;
     const short = t.comparison!.series.find((s) => s.method === 'short-polling')!;
