@@ -411,7 +411,9 @@ describe('Socket.IO and comparison lesson points, checked against the run', () =
     expect(lines.filter((l) => l === 'server: message: Are you still there?')).toHaveLength(1);
     const said = t.steps.map((s) => lesson('reconnect').aside!(s, t)).filter(Boolean);
     expect(
-      said.some((a) => /^The buffered message arrives .* after the page emitted it offline/.test(a!)),
+      said.some((a) =>
+        /^The buffered message arrives .* after the page emitted it while disconnected/.test(a!),
+      ),
     ).toBe(true);
     expect(said.some((a) => /^Waits before each attempt so far: \S+ m?s, /.test(a!))).toBe(true);
   });
