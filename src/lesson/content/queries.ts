@@ -242,15 +242,15 @@ function seqSpace(p: Packet): number {
  * When the retransmission timer that expires at `at` was last started by `sender` on `connection`, replaying
  * RFC 6298 §5 over the packets: §5.1 starts it when a segment with data (or a SYN or FIN) leaves and it is
  * not running; §5.2 stops it when an ACK covers everything outstanding; §5.3 restarts it when an ACK
- * acknowledges new data; §5.6 restarts it when a timeout resends a segment. `ack` is the ACK of §5.3 when
- * that was the last start.
+ * acknowledges new data; §5.6 restarts it when a timeout resends a segment. `ack` is the ACK of §5.3, or
+ * `send` the segment of §5.1/§5.6, that last started it.
  */
 export function rtoStart(
   sender: string,
   connection: number,
   at: number,
   t: Timeline,
-): { time: number; ack?: Packet } | undefined {
+): { time: number; ack?: Packet; send?: Packet } | undefined {
   type Ev = { time: number; send?: Packet; ack?: Packet };
   const events: Ev[] = [];
   for (const p of t.packets) {
@@ -262,13 +262,13 @@ export function rtoStart(
   events.sort((a, b) => a.time - b.time);
   let sndMax = 0;
   let acked = 0;
-  let start: { time: number; ack?: Packet } | undefined;
+  let start: { time: number; ack?: Packet; send?: Packet } | undefined;
   for (const e of events) {
     if (e.send) {
       const p = e.send;
       if (seqSpace(p) === 0) continue;
       const running = start !== undefined && acked < sndMax;
-      if (!running || p.retransmitReason === 'timeout') start = { time: e.time };
+      if (!running || p.retransmitReason === 'timeout') start = { time: e.time, send: p };
       sndMax = Math.max(sndMax, p.tcp.relSeq + seqSpace(p));
     } else if (e.ack && e.ack.tcp.relAck > acked) {
       acked = e.ack.tcp.relAck;

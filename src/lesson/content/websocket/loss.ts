@@ -58,7 +58,10 @@ function lossAside(step: Step, t: Timeline): string | undefined {
       ? `${ms(step.time - start.time)} of silence since ${who(t, lost.from)} got the last ACK of new data ` +
         `(packet #${start.ack.wireIndex}): such an ACK restarts the timer (RFC 6298 §5.3). ` +
         `${what.replace(/^t/, 'T')} itself was sent ${ms(step.time - lost.sentAt)} ago.`
-      : `${what.replace(/^t/, 'T')} was sent ${ms(step.time - lost.sentAt)} ago, and no ACK of it came back.`;
+      : start?.send?.retransmissionOf !== undefined
+        ? `${what.replace(/^t/, 'T')} was first sent ${ms(step.time - lost.sentAt)} ago and resent ` +
+          `${ms(step.time - start.time)} ago (a timeout restarts the timer, RFC 6298 §5.6); no ACK came back.`
+        : `${what.replace(/^t/, 'T')} was sent ${ms(step.time - lost.sentAt)} ago, and no ACK of it came back.`;
     // RFC 5681 §3.2: duplicate ACKs need later segments to arrive.
     const nothingBehind =
       segmentsBehind(lost, t) === 0
