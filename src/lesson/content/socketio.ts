@@ -45,7 +45,7 @@ function socketioAside(step: Step, t: Timeline): string | undefined {
           (q.app?.kind === 'engineio' && q.tcp.len > 0 && q.to === 'server')),
     ).length;
     const open = openHandshake(t, p.from);
-    // engine.io-client lib/transports/websocket.ts: the upgrade names the session's sid in its query;
+    // engine.io-client lib/socket.ts (createTransport): the upgrade names the session's sid in its query;
     // RFC 6455 §4.1: a plain client's opening handshake is the first thing on its connection.
     return (
       `Only now does the browser ask for a WebSocket, after ${before} HTTP request${before === 1 ? '' : 's'} of ` +

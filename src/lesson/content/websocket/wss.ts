@@ -85,7 +85,7 @@ export const WSS_LESSONS: readonly LessonContent[] = [
           'Inside the WebSocket frames',
         ],
         answer: 0,
-        // RFC 8446 §5 (records after the TCP header); ISO/IEC 7498-1 §7.5-7.6 (layers 5 and 6).
+        // RFC 8446 §5 (records after the TCP header); ISO/IEC 7498-1 §7.2-7.3 (the presentation and session layers).
         explain:
           'The TCP header, the ports and the IP addresses stay readable (the network needs them); everything ' +
           'after the TCP header is TLS records. In OSI terms TLS does jobs of two layers: it keeps session ' +
