@@ -58,9 +58,7 @@ describe('loss: the retransmission timer, counted from what started it', () => {
     const fin = t.packets[step.packet!]!;
     expect(fin.tcp.flags).toContain('FIN');
     const text = content('loss').aside!(step, t)!;
-    const m = /^([\d.]+) ms of silence since the server got the last ACK of new data \(packet #(\d+)\)/.exec(
-      text,
-    );
+    const m = /^([\d.]+) ms since the last ACK of new data reached the server \(packet #(\d+)\)/.exec(text);
     expect(m, text).not.toBeNull();
     const ack = t.packets.find((p) => p.wireIndex === Number(m![2]))!;
     // The ACK came from the browser, after the FIN was sent, and acknowledged data the server had sent.

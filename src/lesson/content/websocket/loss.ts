@@ -23,7 +23,7 @@ function who(t: Timeline, host: string): string {
 }
 
 /** Segments the sender of `p` put on the wire after it, with higher sequence numbers, before resending it. */
-function segmentsBehind(p: Packet, t: Timeline): number {
+function segmentsBehind(p: Packet, t: Timeline): Packet[] {
   const resent = t.packets.find((q) => q.retransmissionOf === p.id)?.sentAt ?? Infinity;
   return t.packets.filter(
     (q) =>
@@ -33,7 +33,24 @@ function segmentsBehind(p: Packet, t: Timeline): number {
       q.retransmissionOf === undefined &&
       q.tcp.relSeq > p.tcp.relSeq &&
       q.sentAt < resent,
+  );
+}
+
+/** Why the duplicate ACKs did not trigger a fast retransmit before the timeout, when some came. */
+function fewDups(lost: Packet, at: number, t: Timeline): string {
+  const n = t.packets.filter(
+    (q) =>
+      q.from === lost.to &&
+      q.connection === lost.connection &&
+      !q.lost &&
+      q.arrivesAt < at &&
+      q.tcp.relAck === lost.tcp.relSeq &&
+      dupAckNumber(q, t) > 0,
   ).length;
+  // RFC 5681 §3.2: fast retransmit waits for the third duplicate ACK.
+  return n > 0 && n < 3
+    ? ` Only ${n === 1 ? 'one duplicate ACK' : `${n} duplicate ACKs`} came back: fast retransmit waits for three.`
+    : '';
 }
 
 /** Loss: what was lost, the duplicate ACKs, fast retransmit against the timer. */
@@ -55,19 +72,23 @@ function lossAside(step: Step, t: Timeline): string | undefined {
     // RFC 6298 §5.3: an ACK that acknowledges new data restarts the timer, so the wait is counted from the
     // last such ACK (rtoStart in ../queries.ts replays §5.1-5.6 over the packets).
     const since = start?.ack
-      ? `${ms(step.time - start.time)} of silence since ${who(t, lost.from)} got the last ACK of new data ` +
-        `(packet #${start.ack.wireIndex}): such an ACK restarts the timer (RFC 6298 §5.3). ` +
+      ? `${ms(step.time - start.time)} since the last ACK of new data reached ${who(t, lost.from)} ` +
+        `(packet #${start.ack.wireIndex}): each such ACK restarts the timer (RFC 6298 §5.3). ` +
         `${what.replace(/^t/, 'T')} itself was sent ${ms(step.time - lost.sentAt)} ago.`
       : start?.send?.retransmissionOf !== undefined
         ? `${what.replace(/^t/, 'T')} was first sent ${ms(step.time - lost.sentAt)} ago and resent ` +
           `${ms(step.time - start.time)} ago (a timeout restarts the timer, RFC 6298 §5.6); no ACK came back.`
         : `${what.replace(/^t/, 'T')} was sent ${ms(step.time - lost.sentAt)} ago, and no ACK of it came back.`;
     // RFC 5681 §3.2: duplicate ACKs need later segments to arrive.
+    const behind = segmentsBehind(lost, t);
+    // RFC 5681 §3.2: duplicate ACKs need later segments to arrive.
     const nothingBehind =
-      segmentsBehind(lost, t) === 0
+      behind.length === 0
         ? ` No duplicate ACKs could help here: nothing was sent after ${what}, so nothing could arrive ` +
           'and make the other side repeat its ACK.'
-        : '';
+        : behind.every((q) => q.lost)
+          ? ` No duplicate ACKs could help here: what was sent after ${what} was lost too.`
+          : fewDups(lost, step.time, t);
     return since + nothingBehind;
   }
   if (!p || !onWire(step)) return undefined;
@@ -87,15 +108,25 @@ function lossAside(step: Step, t: Timeline): string | undefined {
             'repeats what it said, because every ACK covers all the bytes before its number.';
     }
     const behind = segmentsBehind(p, t);
+    const arrive = behind.filter((q) => !q.lost).length;
     // RFC 9293 §3.4: relative numbers count from the ISN, so the first data byte is 1. RFC 5681 §3.1: the
-    // congestion window lets several segments leave before any ACK comes back.
-    return (
-      `This segment carried bytes ${p.tcp.relSeq} … ${p.tcp.relSeq + p.tcp.len - 1} (relative). ` +
-      (behind > 0
-        ? `The ${behind === 1 ? 'segment' : `${behind} segments`} behind it leave without waiting for ` +
-          'an ACK and still arrive.'
-        : 'Nothing follows it, so no duplicate ACKs can come: only the timer can bring it back.')
-    );
+    // congestion window lets several segments leave before any ACK comes back; the run says which arrive.
+    const after =
+      behind.length === 0
+        ? 'Nothing follows it, so no duplicate ACKs can come: only the timer can bring it back.'
+        : `${behind.length === 1 ? 'The segment behind it leaves' : `The ${behind.length} segments behind it leave`} ` +
+          'without waiting for an ACK' +
+          (arrive === behind.length
+            ? behind.length === 1
+              ? ', and still arrives.'
+              : ', and still arrive.'
+            : arrive === 0
+              ? behind.length === 1
+                ? ', and is lost too.'
+                : ', and are lost too.'
+              : `; ${arrive} of them arrive.`);
+    // RFC 9293 §3.4: the relative byte numbers of this run's segment.
+    return `This segment carried bytes ${p.tcp.relSeq} … ${p.tcp.relSeq + p.tcp.len - 1} (relative). ${after}`;
   }
   const dup = dupAckNumber(p, t);
   if (dup > 0) {
