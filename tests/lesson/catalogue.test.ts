@@ -411,7 +411,9 @@ describe('Socket.IO and comparison lesson points, checked against the run', () =
     expect(lines.filter((l) => l === 'server: message: Are you still there?')).toHaveLength(1);
     const said = t.steps.map((s) => lesson('reconnect').aside!(s, t)).filter(Boolean);
     expect(
-      said.some((a) => /^The buffered message arrives .* after the page emitted it offline/.test(a!)),
+      said.some((a) =>
+        /^The buffered message arrives .* after the page emitted it while disconnected/.test(a!),
+      ),
     ).toBe(true);
     expect(said.some((a) => /^Waits before each attempt so far: \S+ m?s, /.test(a!))).toBe(true);
   });
@@ -430,7 +432,7 @@ describe('Socket.IO and comparison lesson points, checked against the run', () =
     const get = [...t.packets].reverse().find((q) => q.id < p.id && q.app?.kind === 'http-request')!;
     const ack = t.packets.find((q) => q.id > p.id && q.from === 'client' && q.tcp.len === 0)!;
     expect(lesson('polling-vs-websocket').aside!(empty, t)).toContain(
-      `cost ${get.frame.length + p.frame.length + ack.frame.length} bytes on the wire`,
+      `cost ${get.frame.length + p.frame.length + ack.frame.length} bytes in the capture`,
     );
     const ws = t.comparison!.series.find((s) => s.method === 'websocket')!;
     const short = t.comparison!.series.find((s) => s.method === 'short-polling')!;

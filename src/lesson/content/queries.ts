@@ -157,7 +157,9 @@ export function dupAckNumber(p: Packet, t: Timeline): number {
     n++;
     // A segment with data (or a FIN) carrying the same Ack is the original acknowledgment; before it, a
     // pure ACK with that Ack (Linux's quick ACK of the same bytes) is not one of these duplicates.
-    if (!isPureAck(q)) break;
+    // RFC 5681 §2 (e): a duplicate also repeats the last window; after a SYN-ACK (its window is never scaled,
+    // RFC 7323 §2.2) the first pure ACK changes the window, so it is not a duplicate yet.
+    if (!isPureAck(q)) return has(q, 'SYN') ? n - 1 : n;
   }
   return n;
 }
@@ -229,4 +231,49 @@ export function httpBody(p: Packet): string {
 
 export function startAt(find: (t: Timeline) => number | undefined): (t: Timeline) => number {
   return (t) => find(t) ?? 1;
+}
+
+/** Sequence space a segment takes (RFC 9293 §3.4: its data, plus one for a SYN and one for a FIN). */
+function seqSpace(p: Packet): number {
+  return p.tcp.len + (has(p, 'SYN') ? 1 : 0) + (has(p, 'FIN') ? 1 : 0);
+}
+
+/**
+ * When the retransmission timer that expires at `at` was last started by `sender` on `connection`, replaying
+ * RFC 6298 §5 over the packets: §5.1 starts it when a segment with data (or a SYN or FIN) leaves and it is
+ * not running; §5.2 stops it when an ACK covers everything outstanding; §5.3 restarts it when an ACK
+ * acknowledges new data; §5.6 restarts it when a timeout resends a segment. `ack` is the ACK of §5.3, or
+ * `send` the segment of §5.1/§5.6, that last started it.
+ */
+export function rtoStart(
+  sender: string,
+  connection: number,
+  at: number,
+  t: Timeline,
+): { time: number; ack?: Packet; send?: Packet } | undefined {
+  type Ev = { time: number; send?: Packet; ack?: Packet };
+  const events: Ev[] = [];
+  for (const p of t.packets) {
+    if (p.connection !== connection) continue;
+    if (p.from === sender && p.sentAt < at) events.push({ time: p.sentAt, send: p });
+    if (p.to === sender && !p.lost && has(p, 'ACK') && p.arrivesAt < at)
+      events.push({ time: p.arrivesAt, ack: p });
+  }
+  events.sort((a, b) => a.time - b.time);
+  let sndMax = 0;
+  let acked = 0;
+  let start: { time: number; ack?: Packet; send?: Packet } | undefined;
+  for (const e of events) {
+    if (e.send) {
+      const p = e.send;
+      if (seqSpace(p) === 0) continue;
+      const running = start !== undefined && acked < sndMax;
+      if (!running || p.retransmitReason === 'timeout') start = { time: e.time, send: p };
+      sndMax = Math.max(sndMax, p.tcp.relSeq + seqSpace(p));
+    } else if (e.ack && e.ack.tcp.relAck > acked) {
+      acked = e.ack.tcp.relAck;
+      start = acked < sndMax ? { time: e.time, ack: e.ack } : undefined;
+    }
+  }
+  return start;
 }
