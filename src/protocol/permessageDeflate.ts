@@ -6,7 +6,8 @@
  * writes the bytes Node's zlib writes for the same input and settings (level 6, memLevel 8, 15-bit window),
  * which is what ws uses (lib/permessage-deflate.js _compress); tests/interop/deflate.test.ts checks it.
  *
- * Imported only by the stories that compress (sim/tlsStories.ts), so pako stays out of the first download.
+ * Imported only by the stories that compress (sim/tlsStories.ts) and by the capture decoder (its worker, or its
+ * lazy chunk: capture/decode/websocket.ts), so pako stays out of the first download.
  */
 import { Deflate, Inflate, Z_NO_FLUSH, Z_SYNC_FLUSH } from 'pako';
 import { concatBytes } from './bytes';
