@@ -340,9 +340,12 @@ const EXPLAINED: Record<string, string> = {
     '32 MiB), Wirewalk 7, what Linux offers with its long-standing 6 MiB tcp_rmem default (TCP_CONSTANTS.windowShift ' +
     'in src/sim/engine/tcp.ts). Not changed here: the lessons narrate the ×128 scale (src/sim/steps/osi.ts).',
   'window: server SYN,ACK empty: 65160 vs 64240; 63 vs 502 (9 browser segments); 64 vs 502 (9 server segments)':
-    'Follows from the shift: 63 × 1024 and 64 × 1024 there, 502 × 128 here, each about 64 KiB. The SYN-ACK: ' +
-    'Linux rounds its unscaled 65535-byte window down to a multiple of the MSS less the 12 timestamp bytes ' +
-    '(45 × 1448 = 65160) once the SYN offered timestamps; Wirewalk offers 64240 (44 × 1460) in both SYNs.',
+    'Mostly the shift: each side advertises its first window (its SYN window) rounded up to the scale ' +
+    '(__tcp_select_window), 63 × 1024 and 64 × 1024 there, 502 × 128 here, each about 64 KiB. The SYN-ACK is a ' +
+    'real difference, not fixed here (src/sim/engine/tcp.ts): Linux rounds the unscaled 65535-byte window down ' +
+    'to a multiple of its MSS less the 12 timestamp bytes once the SYN offered timestamps (tcp_openreq_init_rwin: ' +
+    '45 × 1448 = 65160), so with shift 7 its server would then advertise 510; Wirewalk offers 64240 ' +
+    '(44 × 1460, the browser SYN’s) in both SYNs and 502 from both sides.',
   'upgrade request Host: 198.51.100.20 vs server':
     'The reference page was opened by IP address (http://198.51.100.20/); the lessons name the host `server`.',
   'upgrade request Origin: http://198.51.100.20 vs http://server': 'The same: the page’s origin.',
