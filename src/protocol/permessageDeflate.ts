@@ -6,7 +6,8 @@
  * writes the bytes Node's zlib writes for the same input and settings (level 6, memLevel 8, 15-bit window),
  * which is what ws uses (lib/permessage-deflate.js _compress); tests/interop/deflate.test.ts checks it.
  *
- * Imported only by the stories that compress (sim/tlsStories.ts), so pako stays out of the first download.
+ * Imported only by the stories that compress (sim/tlsStories.ts) and by the capture decoder (its worker, or its
+ * lazy chunk: capture/decode/websocket.ts), so pako stays out of the first download.
  */
 import { Deflate, Inflate, Z_NO_FLUSH, Z_SYNC_FLUSH } from 'pako';
 import { concatBytes } from './bytes';
@@ -68,17 +69,31 @@ export class MessageInflater {
 
   /** A whole compressed message's payload (all its frames' payloads joined), inflated. */
   decompress(data: Uint8Array): DecodeResult<Uint8Array> {
+    return this.inflate(data, true);
+  }
+
+  /**
+   * One frame's payload of a compressed message, inflated as it arrives; `last` (the frame with FIN) ends the
+   * message. A receiver that shows each fragment's text as it comes (the capture decoder) feeds the frames
+   * one by one; what comes out of all of them is what `decompress` gives for the joined payloads.
+   */
+  inflate(data: Uint8Array, last: boolean): DecodeResult<Uint8Array> {
     this.stream ??= new Inflate({ raw: true, windowBits: Math.max(9, this.windowBits) });
-    // §7.2.2: append 00 00 ff ff, then inflate.
-    this.stream.push(concatBytes(data, DEFLATE_TAIL), Z_SYNC_FLUSH);
+    // §7.2.2: at the end of the message append 00 00 ff ff, then inflate.
+    this.stream.push(last ? concatBytes(data, DEFLATE_TAIL) : data, Z_SYNC_FLUSH);
     const err = this.stream.err;
+    const why = this.stream.msg;
     const out = drain(this.stream.chunks);
     if (err !== 0) {
       this.stream = null;
       // Data that does not inflate fails the connection (RFC 6455 §7.1.7; ws: lib/receiver.js decompress → error).
-      return fail('inflate-failed', `the compressed message does not inflate (zlib error ${err})`, 0);
+      return fail(
+        'inflate-failed',
+        `the compressed message does not inflate (zlib error ${err}${why ? `: ${why}` : ''})`,
+        0,
+      );
     }
-    if (this.noContextTakeover) this.stream = null;
+    if (last && this.noContextTakeover) this.stream = null;
     return { ok: true, repr: out, payload: out, fields: [], length: data.length };
   }
 }

@@ -20,7 +20,8 @@ import {
 import type { CaptureProblem } from '../model';
 import { gapIn, type Channel, type Decoding } from './context';
 import { engineIoTransport, engineIoVersion, readEngineIo } from './engineio';
-import { decodeWebSocket, parseDeflate } from './websocket';
+import { clientAcceptDeflate, parseExtensions, PERMESSAGE_DEFLATE } from '../../protocol/wsExtensions';
+import { decodeWebSocket } from './websocket';
 
 /** A head longer than this is not HTTP (Node's default max header size is 16 KiB; Chrome's 256 KiB). */
 const MAX_HEAD = 256 * 1024;
@@ -469,7 +470,22 @@ function upgradeTo(
       { ch: server, offset: s - 1 },
     );
   }
-  const deflate = parseDeflate(headerValue(headers, 'Sec-WebSocket-Extensions'));
+  // permessage-deflate as the browser reads the 101 (RFC 7692 §5.1, §7.1; the simulator's own reading,
+  // protocol/wsExtensions.ts): only an answer to an offer in the request counts. Without the request in the
+  // capture the offer is unknown, so it is taken as made.
+  const offer = request ? headerValue(request.repr.headers, 'Sec-WebSocket-Extensions') : undefined;
+  const offered =
+    request === null || (parseExtensions(offer ?? '') ?? []).some((e) => e.name === PERMESSAGE_DEFLATE);
+  const answer = clientAcceptDeflate(headerValue(headers, 'Sec-WebSocket-Extensions'), offered);
+  if (!answer.ok) {
+    d.problem(
+      'ws-bad-extensions',
+      `The 101's Sec-WebSocket-Extensions cannot be accepted: ${answer.why} (RFC 6455 §4.1, RFC 7692 §7.1), so a client would fail this connection; its frames are read without an extension.`,
+      'error',
+      { ch: server, offset: s - 1 },
+    );
+  }
+  const deflate = answer.ok ? answer.params : null;
   const engineIo = request !== null && engineIoTransport(request.repr.target) === 'websocket';
   decodeWebSocket(d, client, c, { deflate, engineIo });
   decodeWebSocket(d, server, s, { deflate, engineIo });

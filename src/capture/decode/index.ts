@@ -124,7 +124,14 @@ export function decodeStreams(
             'note',
             { ch: st.directions[0].bytes.length > 0 ? client : server, offset: 0 },
           );
-          const deflate = ws.rsv1 ? { serverNoContextTakeover: false, clientNoContextTakeover: false } : null;
+          const deflate = ws.rsv1
+            ? {
+                serverNoContextTakeover: false,
+                clientNoContextTakeover: false,
+                serverMaxWindowBits: 15,
+                clientMaxWindowBits: 15,
+              }
+            : null;
           decodeWebSocket(d, client, 0, { deflate, engineIo: ws.engineIo });
           decodeWebSocket(d, server, 0, { deflate, engineIo: ws.engineIo });
           break;

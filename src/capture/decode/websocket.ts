@@ -1,108 +1,19 @@
 /**
  * WebSocket frames (RFC 6455 §5) read from one direction of an upgraded connection: every frame becomes a
  * message (control frames between fragments included), masking is undone, close frames carry their code
- * and reason, and permessage-deflate (RFC 7692) messages are inflated with pako. Over Engine.IO
+ * and reason, and permessage-deflate (RFC 7692) messages are inflated by the simulator's own receiver
+ * (protocol/permessageDeflate.ts, with the parameters protocol/wsExtensions.ts read from the 101). Over Engine.IO
  * (`/socket.io/?EIO=4&transport=websocket`), each complete text message is one Engine.IO packet and is
  * read as such (the message's body is then `engineio`, its fields both layers).
  */
-import { Inflate, Z_SYNC_FLUSH } from 'pako';
 import { concatBytes, lossyUtf8, strictUtf8 } from '../../protocol/bytes';
-import { shiftFields } from '../../protocol/fields';
+import { shiftFields, type DecodeResult } from '../../protocol/fields';
+import { MessageInflater } from '../../protocol/permessageDeflate';
+import type { DeflateParams } from '../../protocol/wsExtensions';
 import { decodeWsFrame, describeWsFrame, WS_OPCODES, decodeClosePayload } from '../../protocol/websocket';
 import type { CaptureProblem } from '../model';
 import { gapIn, type Channel, type Decoding } from './context';
 import { readEngineIo } from './engineio';
-
-/** RFC 7692 §7.1: the parameters the server's 101 agreed to. */
-export interface DeflateParams {
-  readonly serverNoContextTakeover: boolean;
-  readonly clientNoContextTakeover: boolean;
-  readonly serverMaxWindowBits?: number;
-  readonly clientMaxWindowBits?: number;
-}
-
-/**
- * The accepted extension from the 101's Sec-WebSocket-Extensions (RFC 7692 §7; RFC 6455 §9.1 syntax:
- * `permessage-deflate; server_no_context_takeover; client_max_window_bits=10`). Only the server's answer
- * counts: what the client offered is only an offer.
- */
-export function parseDeflate(header: string | undefined): DeflateParams | null {
-  if (header === undefined) return null;
-  for (const ext of header.split(',')) {
-    const [name, ...params] = ext.split(';').map((p) => p.trim());
-    if (name?.toLowerCase() !== 'permessage-deflate') continue;
-    const values = new Map<string, string>();
-    for (const p of params) {
-      const eq = p.indexOf('=');
-      const key = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
-      values.set(
-        key,
-        eq < 0
-          ? ''
-          : p
-              .slice(eq + 1)
-              .trim()
-              .replace(/^"|"$/g, ''),
-      );
-    }
-    const bits = (key: string): number | undefined => {
-      const v = values.get(key);
-      return v === undefined || !/^[0-9]+$/.test(v) ? undefined : Number(v);
-    };
-    const serverBits = bits('server_max_window_bits');
-    const clientBits = bits('client_max_window_bits');
-    return {
-      serverNoContextTakeover: values.has('server_no_context_takeover'),
-      clientNoContextTakeover: values.has('client_no_context_takeover'),
-      ...(serverBits !== undefined ? { serverMaxWindowBits: serverBits } : {}),
-      ...(clientBits !== undefined ? { clientMaxWindowBits: clientBits } : {}),
-    };
-  }
-  return null;
-}
-
-/** RFC 7692 §7.2.2: the receiver appends 0x00 0x00 0xff 0xff (the empty stored block the sender removed). */
-const DEFLATE_TAIL = Uint8Array.of(0x00, 0x00, 0xff, 0xff);
-
-/**
- * One direction's decompressor. With context takeover (the default) the LZ77 window carries over from
- * message to message, so one raw inflater lives for the whole connection; with `*_no_context_takeover`
- * the sender resets after each message and so do we (RFC 7692 §7.1.1). A 15-bit window inflates any
- * smaller `*_max_window_bits` stream too.
- */
-class MessageInflater {
-  private inflater: Inflate | null = null;
-  private out: Uint8Array[] = [];
-  error: string | null = null;
-
-  constructor(private readonly noContextTakeover: boolean) {}
-
-  private current(): Inflate {
-    if (this.inflater === null) {
-      const inf = new Inflate({ raw: true, windowBits: 15 });
-      inf.onData = (chunk: Uint8Array): void => {
-        this.out.push(chunk);
-      };
-      this.inflater = inf;
-    }
-    return this.inflater;
-  }
-
-  /** Inflate one frame's payload; `last` ends the message. Returns what came out, or null after an error. */
-  push(data: Uint8Array, last: boolean): Uint8Array | null {
-    if (this.error !== null) return null;
-    const inf = this.current();
-    this.out = [];
-    inf.push(last ? concatBytes(data, DEFLATE_TAIL) : data, Z_SYNC_FLUSH);
-    if (inf.err) {
-      this.error = inf.msg || `inflate error ${inf.err}`;
-      return null;
-    }
-    const got = this.out.length === 1 ? this.out[0]! : concatBytes(...this.out);
-    if (last && this.noContextTakeover) this.inflater = null;
-    return got;
-  }
-}
 
 export interface WsOptions {
   readonly deflate: DeflateParams | null;
@@ -116,11 +27,15 @@ const OPCODE_TEXT = WS_OPCODES.text;
 export function decodeWebSocket(d: Decoding, ch: Channel, start: number, opts: WsOptions): void {
   const bytes = ch.bytes;
   const deflate = opts.deflate;
+  // One decompressor per direction, with the window and context takeover the 101 agreed for that sender
+  // (RFC 7692 §7.1.1-7.1.2): the receiver Wirewalk's simulated peers use, fed frame by frame.
   const inflater = deflate
-    ? new MessageInflater(
-        ch.from === 'server' ? deflate.serverNoContextTakeover : deflate.clientNoContextTakeover,
-      )
+    ? ch.from === 'server'
+      ? new MessageInflater(deflate.serverMaxWindowBits, deflate.serverNoContextTakeover)
+      : new MessageInflater(deflate.clientMaxWindowBits, deflate.clientNoContextTakeover)
     : null;
+  /** Set at the first message that does not inflate: a receiver fails there (RFC 6455 §7.1.7). */
+  let inflateError: string | null = null;
   /** The data message being fragmented: its opcode, whether compressed, the text so far (for Engine.IO). */
   let message: { opcode: number; compressed: boolean; parts: Uint8Array[] } | null = null;
   let off = start;
@@ -185,14 +100,17 @@ export function decodeWebSocket(d: Decoding, ch: Channel, start: number, opts: W
       }
       compressed = message?.compressed ?? false;
       if (compressed && inflater) {
-        const out = inflater.push(f.payload, f.fin);
-        if (out === null) {
+        const out: DecodeResult<Uint8Array> | null =
+          inflateError === null ? inflater.inflate(f.payload, f.fin) : null;
+        if (out && !out.ok) inflateError = out.error.message;
+        if (out?.ok) payload = out.repr;
+        else {
           note(
             'ws-inflate',
-            `Could not inflate this permessage-deflate message: ${inflater.error ?? 'unknown error'} (RFC 7692 §7.2.2).`,
+            `Could not inflate this permessage-deflate message: ${inflateError ?? 'unknown error'} (RFC 7692 §7.2.2).`,
           );
           payload = new Uint8Array(0);
-        } else payload = out;
+        }
       }
       message?.parts.push(payload);
       if (f.fin && message) {

@@ -14,14 +14,17 @@ export function SignalTrace({
   frame,
   width,
   height,
+  captured = false,
 }: {
-  /** The frame as on the cable: header, payload, padding and FCS. */
+  /** The frame as on the cable: header, payload, padding and FCS (a captured frame: its record's bytes). */
   readonly frame: Uint8Array;
   readonly width: number;
   readonly height: number;
+  /** A frame of a capture file: it starts at layer 2, so no preamble, SFD, /J/K/ or /T/R/ is drawn. */
+  readonly captured?: boolean;
 }) {
   const head = headBytesFor(width);
-  const win = useMemo(() => signalWindow(frame, head), [frame, head]);
+  const win = useMemo(() => signalWindow(frame, head, 2, captured), [frame, head, captured]);
   // Under the byte labels (baseline 10) and the code-group names (baseline 23), both set in px.
   const top = 27;
   const digits = height >= 70;
@@ -31,10 +34,18 @@ export function SignalTrace({
   return (
     <g className="signal">
       <title>
-        {`100BASE-TX, drawn before scrambling: ${win.totalOctets} octets (preamble, SFD and the ${frame.length}-byte frame) ` +
-          `become ${win.totalBits} code bits. Each octet goes as its low nibble then its high nibble, each nibble as a ` +
-          '5-bit 4B/5B code; the line changes level (0, +, 0, −) on every 1 (MLT-3). Shown: the start, one preamble ' +
-          'octet, the SFD, the first and last bytes of the frame, and the end.'}
+        {captured
+          ? // A capture starts at layer 2 (tcpdump.org LINKTYPE_ETHERNET; src/capture/walk.ts at layer 1).
+            `The ${frame.length} captured bytes as 100BASE-TX would code them, drawn before scrambling: ` +
+            `${win.totalBits} code bits. A capture starts at layer 2, so the preamble, the SFD and the signal ` +
+            'itself were never recorded. Each octet goes as its low nibble then its high nibble, each nibble as a ' +
+            '5-bit 4B/5B code; the line changes level (0, +, 0, −) on every 1 (MLT-3). Shown: the first and last ' +
+            'captured bytes.'
+          : // IEEE 802.3 §3.2.1-3.2.2, §22.2.3, §24.2.2.1 Table 24-1, Clause 25 (./layout.ts).
+            `100BASE-TX, drawn before scrambling: ${win.totalOctets} octets (preamble, SFD and the ${frame.length}-byte frame) ` +
+            `become ${win.totalBits} code bits. Each octet goes as its low nibble then its high nibble, each nibble as a ` +
+            '5-bit 4B/5B code; the line changes level (0, +, 0, −) on every 1 (MLT-3). Shown: the start, one preamble ' +
+            'octet, the SFD, the first and last bytes of the frame, and the end.'}
       </title>
       {win.segments.map((s, i) => {
         const at = g.segments[i]!;

@@ -77,21 +77,29 @@ export interface CodeGroup {
  * other octet as its low nibble's code-group and its high nibble's, then /T/R/.
  */
 export function encode4b5b(octets: Uint8Array): CodeGroup[] {
-  const bits = (code: string) => [...code].map((c) => (c === '1' ? 1 : 0));
   const out: CodeGroup[] = [];
   octets.forEach((octet, i) => {
     if (i === 0) {
-      out.push({ name: 'J', bits: bits(CONTROL_CODES.J), octet: 0 });
-      out.push({ name: 'K', bits: bits(CONTROL_CODES.K), octet: 0 });
+      out.push({ name: 'J', bits: codeBits(CONTROL_CODES.J), octet: 0 });
+      out.push({ name: 'K', bits: codeBits(CONTROL_CODES.K), octet: 0 });
       return;
     }
-    for (const nibble of [octet & 0x0f, octet >> 4]) {
-      out.push({ name: nibble.toString(16).toUpperCase(), bits: bits(FOUR_B_FIVE_B[nibble]!), octet: i });
-    }
+    out.push(...dataGroups(octet, i));
   });
-  out.push({ name: 'T', bits: bits(CONTROL_CODES.T), octet: -1 });
-  out.push({ name: 'R', bits: bits(CONTROL_CODES.R), octet: -1 });
+  out.push({ name: 'T', bits: codeBits(CONTROL_CODES.T), octet: -1 });
+  out.push({ name: 'R', bits: codeBits(CONTROL_CODES.R), octet: -1 });
   return out;
+}
+
+const codeBits = (code: string): number[] => [...code].map((c) => (c === '1' ? 1 : 0));
+
+/** One octet as its low nibble's data code-group, then its high nibble's (§22.2.3, Table 24-1). */
+function dataGroups(octet: number, index: number): CodeGroup[] {
+  return [octet & 0x0f, octet >> 4].map((nibble) => ({
+    name: nibble.toString(16).toUpperCase(),
+    bits: codeBits(FOUR_B_FIVE_B[nibble]!),
+    octet: index,
+  }));
 }
 
 export type Mlt3Level = -1 | 0 | 1;
@@ -131,10 +139,15 @@ export interface SignalWindow {
  * What the strip shows of one frame (`frame` = the frame's bytes as on the cable: header, payload, padding,
  * FCS): the start /J/K/, one of the remaining preamble octets, the SFD, the first `head` bytes of the frame,
  * then — after a gap — its last `tail` bytes (the end of the FCS, different for every frame) and /T/R/.
+ *
+ * `captured`: the frame is a record of a capture file the user opened, which starts at layer 2 (tcpdump.org
+ * LINKTYPE_ETHERNET: a record begins with the destination MAC; src/capture/walk.ts says so at layer 1): no
+ * preamble, SFD, /J/K/ or /T/R/ was ever recorded, so only the captured bytes are drawn, coded as 100BASE-TX
+ * codes them, from the first byte to the last.
  */
-export function signalWindow(frame: Uint8Array, head: number, tail = 2): SignalWindow {
-  const octets = macOctets(frame);
-  const groups = encode4b5b(octets);
+export function signalWindow(frame: Uint8Array, head: number, tail = 2, captured = false): SignalWindow {
+  const octets = captured ? frame : macOctets(frame);
+  const groups = captured ? [...frame].flatMap((octet, i) => dataGroups(octet, i)) : encode4b5b(octets);
   const stream = groups.flatMap((g) => g.bits);
   const levels = mlt3(stream);
   const firstBitOf: number[] = [];
@@ -148,26 +161,28 @@ export function signalWindow(frame: Uint8Array, head: number, tail = 2): SignalW
     const chosen = groups.filter(pick);
     return { label, role, groups: chosen, firstBit: firstBitOf[index]! };
   };
-  const f0 = PREAMBLE_LENGTH + 1;
+  const f0 = captured ? 0 : PREAMBLE_LENGTH + 1;
   const shownHead = Math.max(0, Math.min(head, frame.length));
   const shownTail = Math.max(0, Math.min(tail, frame.length - shownHead));
-  const segments: SignalSegment[] = [
-    segment('J K: start', 'start', (g) => g.octet === 0),
-    segment(`${hex8(PREAMBLE_OCTET)} ×6`, 'preamble', (g) => g.octet === PREAMBLE_LENGTH - 1),
-    segment(`SFD ${hex8(SFD)}`, 'sfd', (g) => g.octet === PREAMBLE_LENGTH),
-  ];
+  const segments: SignalSegment[] = captured
+    ? []
+    : [
+        segment('J K: start', 'start', (g) => g.octet === 0),
+        segment(`${hex8(PREAMBLE_OCTET)} ×6`, 'preamble', (g) => g.octet === PREAMBLE_LENGTH - 1),
+        segment(`SFD ${hex8(SFD)}`, 'sfd', (g) => g.octet === PREAMBLE_LENGTH),
+      ];
   for (let i = 0; i < shownHead; i++) {
     segments.push(segment(hex8(frame[i]!), 'frame', (g) => g.octet === f0 + i));
   }
   const gaps: { after: number; octets: number }[] = [];
   // Preamble octets 2 to 6 are left out: the drawn one stands for them.
-  gaps.push({ after: 0, octets: PREAMBLE_LENGTH - 2 });
+  if (!captured) gaps.push({ after: 0, octets: PREAMBLE_LENGTH - 2 });
   const tailStart = frame.length - shownTail;
   if (tailStart > shownHead) gaps.push({ after: segments.length - 1, octets: tailStart - shownHead });
   for (let i = tailStart; i < frame.length; i++) {
     segments.push(segment(hex8(frame[i]!), 'frame', (g) => g.octet === f0 + i));
   }
-  segments.push(segment('T R: end', 'end', (g) => g.octet === -1));
+  if (!captured) segments.push(segment('T R: end', 'end', (g) => g.octet === -1));
   return { segments, gaps, levels, totalBits: stream.length, totalOctets: octets.length };
 }
 

@@ -15,7 +15,6 @@ import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motio
 import { stageHosts } from '../stack/layout';
 import { unitAt, unitBlocks, unitChange } from '../stack/wireUnit';
 import { usePreload } from '../lazy/usePreload';
-import { FCS_LENGTH } from '../../protocol/ethernet';
 import { trailerBytes } from '../hex/layout';
 import { layerColour } from '../theme/layers';
 import { idleLines } from './idle';
@@ -74,12 +73,14 @@ export function WireStrip() {
   const em = useMemo(() => (width > 0 ? rootFontSize() : 16), [width]);
   const bar = barPlacement(width, unit, step, stageHosts(timeline, step));
   const packet = unit?.packet;
-  // What the card sends after the SFD: the frame, its padding and its FCS.
+  // What the card sends after the SFD: the frame, its padding and its FCS (a captured frame: the record,
+  // which holds neither, so trailerBytes is empty).
   const cableFrame = useMemo(() => {
     if (!packet) return new Uint8Array(0);
-    const out = new Uint8Array(packet.frame.length + packet.padding + FCS_LENGTH);
+    const trailer = trailerBytes(packet);
+    const out = new Uint8Array(packet.frame.length + trailer.length);
     out.set(packet.frame);
-    out.set(trailerBytes(packet), packet.frame.length);
+    out.set(trailer, packet.frame.length);
     return out;
   }, [packet]);
 
@@ -213,7 +214,12 @@ export function WireStrip() {
           <g transform={`translate(${WIRE_PAD},${signal.top})`} display={compact ? 'none' : undefined}>
             {unit?.bits && packet ? (
               <Suspense fallback={null}>
-                <SignalTrace frame={cableFrame} width={width - 2 * WIRE_PAD} height={signal.height} />
+                <SignalTrace
+                  frame={cableFrame}
+                  width={width - 2 * WIRE_PAD}
+                  height={signal.height}
+                  captured={packet.captured !== undefined}
+                />
               </Suspense>
             ) : (
               <>

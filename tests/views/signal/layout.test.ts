@@ -102,6 +102,34 @@ describe('signalWindow', () => {
     }
   });
 
+  it('draws a captured frame from its first byte: no preamble, SFD, /J/K/ or /T/R/ (a capture starts at layer 2)', () => {
+    const w = signalWindow(frame, 2, 2, true);
+    const hex = (i: number) => `0x${frame[i]!.toString(16).padStart(2, '0')}`;
+    expect(w.segments.map((s) => s.label)).toEqual([hex(0), hex(1), hex(62), hex(63)]);
+    expect(w.segments.every((s) => s.role === 'frame')).toBe(true);
+    expect(w.gaps).toEqual([{ after: 1, octets: 60 }]);
+    expect(w.totalOctets).toBe(64);
+    expect(w.totalBits).toBe(64 * 10);
+    // The line starts at level 0 with the first byte's low nibble (no /J/K/ before it to move it).
+    const groups = w.segments.flatMap((s) => s.groups);
+    expect(groups.map((g) => g.name).slice(0, 2)).toEqual([
+      (frame[0]! & 0x0f).toString(16).toUpperCase(),
+      (frame[0]! >> 4).toString(16).toUpperCase(),
+    ]);
+    expect(w.segments[0]!.firstBit).toBe(0);
+    const stream = [...frame].flatMap((b) =>
+      [b & 0x0f, b >> 4].flatMap((n) => [...FOUR_B_FIVE_B[n]!].map(Number)),
+    );
+    for (const s of w.segments) {
+      expect(stream.slice(s.firstBit, s.firstBit + 5 * s.groups.length)).toEqual(
+        s.groups.flatMap((g) => g.bits),
+      );
+    }
+    expect(w.levels).toEqual(mlt3(stream));
+    // Drawn, it is one run per side of the gap.
+    expect(signalGeometry(w, 700, 10, 50).path.match(/M/g)).toHaveLength(2);
+  });
+
   it('differs from frame to frame (the FCS at the end, and the levels after it)', () => {
     const other = frame.slice();
     other[63] = other[63]! ^ 0x81;
