@@ -466,7 +466,8 @@ function reservedNamesText(): string {
   // socket.io-client lib/manager.ts ManagerReservedEvents; socket.io lib/socket.ts join()/leave().
   return (
     `Socket.IO 4's reserved names: the socket's ${names(sio)} (with Node's 'newListener' and ` +
-    "'removeListener', the names an emit may not use); io.on's 'connection'; the Manager's (socket.io.on) " +
+    "'removeListener', the names an emit may not use); io.on's 'connection' (and its synonym 'connect'); " +
+    "the Manager's (socket.io.on) " +
     `${names(MANAGER_EVENTS)}. join and leave are methods (socket.join(room)), not events.`
   );
 }
@@ -522,7 +523,7 @@ function narrateReconnecting(
             title: `The network path to ${B} breaks`,
             text:
               // Wirewalk's choice (sim/engine/network.ts setLinkDown): every packet to or from this browser is
-              // lost from now; the router's address 192.0.2.1 is RFC 5737 TEST-NET-1 (script.ts socketIoHosts).
+              // lost from now; the router's address 192.0.2.1 is RFC 5737 TEST-NET-1 (sim/engine/router.ts).
               `Somewhere between ${mid(f, e.browser)} and the server the path breaks` +
               ((f.scenario.hops ?? 1) > 0
                 ? ' (say the router, 192.0.2.1, loses its link towards the server). '
