@@ -136,7 +136,7 @@ function narrateConnecting(
               // new id (connectionStateRecovery is off by default); socket.io-client lib/socket.ts emitBuffered().
               `This is a new session after the reconnection: a new Engine.IO sid and a new socket id. ` +
               (e.flushed > 0
-                ? `The ${e.flushed === 1 ? 'event' : `${e.flushed} events`} emitted while offline waited in the send buffer and ${e.flushed === 1 ? 'goes' : 'go'} out now, in order.`
+                ? `The ${e.flushed === 1 ? 'event' : `${e.flushed} events`} emitted while disconnected waited in the send buffer and ${e.flushed === 1 ? 'goes' : 'go'} out now, in order.`
                 : '')
             : // sim/stories/socketio/programs.ts: the page's socket.on('connect') handler.
               'The page logs it.'),
