@@ -227,7 +227,7 @@ function narrateEvents(
         // socket.io lib/socket.ts onevent() → dispatch(): the listeners for the event name run.
         title: `socket.on(${quoted(ev, 30)}): message: ${clip(String(e.args[0] ?? ''), 30)}`,
         text:
-          // socket.io lib/socket.ts onevent() → emitUntyped(): the handler gets the event's arguments; the log
+          // socket.io lib/socket.ts onevent() → dispatch() → emitUntyped() (lib/typed-events.ts): the handler gets the event's arguments; the log
           // line is the program's (sim/stories/socketio/programs.ts).
           `socket.io decoded the EVENT from ${B} and calls the handler registered with socket.on(${quoted(ev, 30)}) ` +
           `with ${argsText(e.args)}. It logs "message: ${clip(String(e.args[0] ?? ''), 40)}".`,
@@ -426,7 +426,7 @@ function narrateOffline(up: boolean, B: string): Narration {
   const who = B === 'Browser' ? 'the browser' : B;
   return up
     ? {
-        // WHATWG HTML §8.10 navigator.onLine: the window fires 'online' when the network comes back.
+        // WHATWG HTML navigator.onLine: the window fires 'online' when the network comes back.
         title: `${B} is online again`,
         text:
           // WHATWG HTML navigator.onLine ('online' event); engine.io-client lib/socket.ts and socket.io-client
@@ -437,7 +437,7 @@ function narrateOffline(up: boolean, B: string): Narration {
         curriculum: ['M7'],
       }
     : {
-        // WHATWG HTML §8.10 navigator.onLine: the window fires 'offline'.
+        // WHATWG HTML navigator.onLine: the window fires 'offline'.
         title: `${B} goes offline`,
         text:
           // WHATWG HTML navigator.onLine ('offline' event); engine.io-client lib/socket.ts: the 'offline'
