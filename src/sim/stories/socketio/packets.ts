@@ -226,7 +226,7 @@ function narrateWrite(p: Packet, w: EioWrite, f: SioFacts): Narration {
       return {
         title: `Long-poll GET …sid=${sidShort(sid)}`,
         text:
-          // engine.io-client lib/transports/polling.ts poll() and _onPacket(): a new GET after each answer;
+          // engine.io-client lib/transports/polling.ts _poll() and onData(): a new GET after each answer;
           // engine.io lib/transports/polling.ts onPollRequest(): the answer waits until there are packets.
           `${a}: GET ${target(w)}. The browser always keeps one such request waiting. The server answers it ` +
           'only when it has something to send: that is how long-polling lets a server "push" with ordinary ' +
@@ -248,7 +248,7 @@ function narrateWrite(p: Packet, w: EioWrite, f: SioFacts): Narration {
         title: `WebSocket upgrade: GET ${target(w)}`,
         text:
           // engine.io lib/server.ts handleUpgrade()/onWebSocket(): the sid in the URL finds the session;
-          // RFC 6455 §4.1 (the handshake's header fields); RFC 7692 §5 (permessage-deflate offer); engine.io
+          // RFC 6455 §4.1 (the handshake's header fields); RFC 7692 (the permessage-deflate offer); engine.io
           // lib/server.ts: perMessageDeflate is not among its defaults, so it stays off.
           `${a}: the same session, a new transport. The URL carries sid=${sidShort(sid)} so the server can tie this ` +
           `WebSocket to the session it already has. Otherwise it is an ordinary WebSocket handshake: Upgrade: ` +
@@ -319,7 +319,7 @@ function pollExtra(w: EioWrite, f: SioFacts): string {
     const d = sioOf(p);
     if (p.type === 'noop') {
       parts.push(
-        // engine.io lib/socket.ts maybeUpgrade() check(): a noop ends the pending GET during the upgrade.
+        // engine.io lib/socket.ts _maybeUpgrade() check(): a noop ends the pending GET during the upgrade.
         ' The server has nothing to say: it ends the waiting GET only so the browser can stop polling and finish the upgrade.',
       );
     } else if (p.type === 'ping') {
@@ -387,7 +387,7 @@ function narrateFrame(p: Packet, w: EioWrite, f: SioFacts): Narration {
         return {
           title: 'Probe answered: 3probe',
           // engine.io-client lib/socket.ts _probe(): on "3probe", pause the polling transport (it waits for
-          // the pending GET); engine.io lib/socket.ts maybeUpgrade(): setInterval(check, 100) sends a noop.
+          // the pending GET); engine.io lib/socket.ts _maybeUpgrade(): setInterval(check, 100) sends a noop.
           text:
             `${a}: ${lit(w.text)}: the server's pong "probe". The WebSocket works. The browser now ` +
             'pauses long-polling: it waits for its pending GET to come back. So the server, every 100 ms, ends a ' +
