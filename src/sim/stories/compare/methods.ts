@@ -38,12 +38,36 @@ export const METHODS: readonly MethodSpec[] = [
 ];
 
 export const COMPARE_CHAPTERS: readonly ChapterSpec[] = [
-  { id: 'intro', title: 'The same messages, four ways' },
-  { id: 'short-polling', title: 'Short polling: ask every interval' },
-  { id: 'long-polling', title: 'Long polling: the server holds the question' },
-  { id: 'websocket', title: 'WebSocket: one connection, one frame per message' },
-  { id: 'socketio', title: 'Socket.IO: handshake, upgrade, then events' },
-  { id: 'summary', title: 'Bytes and delay, side by side' },
+  {
+    id: 'intro',
+    // CURRICULUM Q12; the four methods and their order are Wirewalk's choice (METHODS).
+    title: 'The same messages, four ways',
+  },
+  {
+    id: 'short-polling',
+    // RFC 6202 §2.1: with traditional polling the client asks at regular intervals.
+    title: 'Short polling: ask every interval',
+  },
+  {
+    id: 'long-polling',
+    // RFC 6202 §2.1: with long polling the server holds each request until it has news.
+    title: 'Long polling: the server holds the question',
+  },
+  {
+    id: 'websocket',
+    // RFC 6455 §1.2 and §5: one opening handshake, then each message in a frame (one frame here, §5.4).
+    title: 'WebSocket: one connection, one frame per message',
+  },
+  {
+    id: 'socketio',
+    // engine.io-client lib/socket.ts: the handshake over polling, the upgrade; socket.io-parser: EVENT packets.
+    title: 'Socket.IO: handshake, upgrade, then events',
+  },
+  {
+    id: 'summary',
+    // Measured in this run (sim/stories/compare/timeline.ts).
+    title: 'Bytes and delay, side by side',
+  },
 ];
 
 /** When each message becomes available, relative to the start of a method's run (ns). */

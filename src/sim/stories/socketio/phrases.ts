@@ -13,19 +13,28 @@ import type { EioHandshake } from '../../../protocol/engineio';
 import type { HostId, HostInfo, Packet } from '../../types';
 
 export const SIO_MISCONCEPTIONS = {
+  // CURRICULUM M1; socket.io lib/socket.ts emit() (one client), lib/namespace.ts emit() (every socket),
+  // lib/socket.ts broadcast (all but this socket), lib/broadcast-operator.ts to(room).
   M1:
     'Students often write that socket.emit() sends a message to all connected clients. It does not: ' +
     'socket.emit reaches the one peer at the other end of that socket; io.emit reaches everyone, ' +
     'socket.broadcast.emit everyone but the sender, io.to(room).emit the room.',
+  // CURRICULUM M4; engine.io-parser lib/commons.ts PACKET_TYPES and socket.io-parser lib/index.ts: its own
+  // packets; engine.io-client lib/socket.ts: polling first, then the WebSocket upgrade.
   M4:
     'Students often write that Socket.IO is an implementation of the WebSocket protocol. It is a ' +
     'protocol of its own (Engine.IO and Socket.IO packets) that may use a WebSocket as its transport: ' +
     'here it starts with ordinary HTTP requests, and even on the WebSocket every frame carries ' +
     'Engine.IO and Socket.IO bytes that a plain WebSocket peer would not understand.',
+  // CURRICULUM M5; RFC 1123 §6.1: DNS is an application-layer protocol; engine.io-client lib/socket.ts
+  // createTransport(): query.sid = this.id in every request's URL; engine.io lib/socket.ts: the heartbeat.
   M5:
     'Students often write that the session layer includes DNS. DNS is an application protocol. The ' +
     'session here is the Engine.IO session: its sid, kept across HTTP requests and a WebSocket, and its ' +
-    'heartbeat. It adds no header of its own.',
+    'heartbeat. It adds no header of its own: the sid rides in the URL of each request (?sid=…).',
+  // CURRICULUM M8; engine.io-parser lib/commons.ts: ping "2", pong "3"; socket.io-client lib/manager.ts
+  // onping() emits "ping", ManagerReservedEvents (reconnect, reconnect_attempt; no connect_timeout in v4);
+  // socket.io lib/socket.ts join()/leave() are methods.
   M8:
     'Students often list ping, reconnect, join, leave or connect_timeout as socket events. In Socket.IO 4 ' +
     'the heartbeat is Engine.IO packets 2 and 3 (the Manager emits "ping"), reconnect and ' +
@@ -90,14 +99,21 @@ export function sidShort(sid: string | undefined): string {
 
 /** `42["chat message","Hello"]` explained: Engine.IO type, then the Socket.IO packet inside. */
 export function packetMeaning(p: EioPacketRepr): string {
+  // engine.io-parser lib/commons.ts PACKET_TYPES: open 0, close 1, ping 2, pong 3, message 4, upgrade 5,
+  // noop 6; engine.io-client lib/socket.ts _probe(): ping and pong with the data "probe".
   switch (p.type) {
     case 'open':
+      // engine.io lib/socket.ts onOpen(): "0" + JSON { sid, upgrades, pingInterval, pingTimeout, maxPayload }.
       return '0 = Engine.IO open, with the handshake JSON';
     case 'close':
-      return '1 = Engine.IO close: the browser ends the session';
+      // engine.io-client lib/transports/polling.ts doClose() and engine.io lib/transports/polling.ts doClose():
+      // either side may send it.
+      return '1 = Engine.IO close: the sender ends the session';
     case 'ping':
+      // engine.io-parser lib/commons.ts: "2"; engine.io-client lib/socket.ts _probe(): "2probe".
       return p.data === 'probe' ? '2probe = Engine.IO ping with the data "probe"' : '2 = Engine.IO ping';
     case 'pong':
+      // engine.io-parser lib/commons.ts: "3"; engine.io lib/socket.ts: the probe is answered "3probe".
       return p.data === 'probe' ? '3probe = Engine.IO pong "probe"' : '3 = Engine.IO pong';
     case 'upgrade':
       return '5 = Engine.IO upgrade';
@@ -108,18 +124,25 @@ export function packetMeaning(p: EioPacketRepr): string {
       if (!d.ok) return `4 = Engine.IO message carrying ${quoted(p.data ?? '', 30)}`;
       const s = d.repr;
       const id = s.id !== undefined ? `, ack id ${s.id}` : '';
+      // socket.io-parser lib/index.ts PacketType: CONNECT 0, DISCONNECT 1, EVENT 2, ACK 3; Encoder
+      // encodeAsString(): type, ack id, JSON; socket.io lib/socket.ts _onconnect(): CONNECT answered with { sid }.
       switch (s.type) {
         case SIO_PACKET_TYPES.CONNECT:
+          // socket.io-parser lib/index.ts CONNECT = 0; socket.io-client connects to "/" with no data.
           return s.data === undefined
             ? '4 = Engine.IO message, 0 = Socket.IO CONNECT to the main namespace "/"'
             : `4 = Engine.IO message, 0 = Socket.IO CONNECT, answered with ${JSON.stringify(s.data)}`;
         case SIO_PACKET_TYPES.DISCONNECT:
+          // socket.io-parser lib/index.ts DISCONNECT = 1.
           return '4 = Engine.IO message, 1 = Socket.IO DISCONNECT';
         case SIO_PACKET_TYPES.EVENT:
+          // socket.io-parser lib/index.ts EVENT = 2: the data is the array [name, ...args].
           return `4 = Engine.IO message, 2 = Socket.IO EVENT${id}, then the JSON array ${JSON.stringify(s.data)}`;
         case SIO_PACKET_TYPES.ACK:
+          // socket.io-parser lib/index.ts ACK = 3: the data is the callback's arguments.
           return `4 = Engine.IO message, 3 = Socket.IO ACK${id}, then the callback's arguments ${JSON.stringify(s.data)}`;
         default:
+          // socket.io-parser lib/index.ts PacketType: CONNECT_ERROR 4, BINARY_EVENT 5, BINARY_ACK 6.
           return `4 = Engine.IO message, Socket.IO type ${s.type}`;
       }
     }
@@ -156,6 +179,7 @@ export function lit(text: string): string {
 export function bodyText(w: EioWrite): string {
   const ps = w.packets;
   if (ps.length === 1) return `${lit(w.text)}: ${packetMeaning(ps[0]!)}.`;
+  // engine.io-parser lib/index.ts encodePayload(): packets joined by SEPARATOR, String.fromCharCode(30).
   return (
     `${ps.length} packets joined by the record separator 0x1e: ` +
     ps.map((p) => `${lit(textOf(p))} (${packetMeaning(p)})`).join('; ') +

@@ -58,23 +58,32 @@ export function socketIoPrograms(scenario: Scenario): SioPrograms {
 
   // ---- server.js ----
   const s = new ProgramText('server', 'server.js');
+  // Wirewalk's choice: the programs of the socket.io chat tutorial (socket.io docs/tutorial), as this story runs
+  // them (sim/stories/socketio/script.ts).
   s.add('// server.js: runs in Node with socket.io 4');
   let createServer: CodeRef;
   if (scenario.tls) {
-    // https://: Node's https server holds the certificate; socket.io attaches to it as to an http server.
+    // https://: Node's https server holds the certificate (Node lib/https.js createServer()); socket.io
+    // attaches to it as to an http server (socket.io lib/index.ts attach()).
     s.add("import { readFileSync } from 'node:fs';");
+    // Node lib/https.js createServer().
     createServer = s.add("import { createServer } from 'node:https';");
+    // socket.io lib/index.ts Server.
     s.add("import { Server } from 'socket.io';");
     s.add('');
+    // Node lib/https.js createServer({ cert, key }): the TLS certificate and its key (RFC 8446 §4.4.2).
     s.add(
       "const httpServer = createServer({ cert: readFileSync('cert.pem'), key: readFileSync('key.pem') });",
     );
   } else {
+    // Node lib/http.js createServer().
     createServer = s.add("import { createServer } from 'node:http';");
+    // socket.io lib/index.ts Server.
     s.add("import { Server } from 'socket.io';");
     s.add('');
     s.add('const httpServer = createServer();');
   }
+  // engine.io lib/server.ts: the option transports, and the defaults pingInterval 25000, pingTimeout 20000.
   const io =
     scenario.transport === 'polling'
       ? s.add("const io = new Server(httpServer, { transports: ['polling'] });")
@@ -85,6 +94,7 @@ export function socketIoPrograms(scenario: Scenario): SioPrograms {
   let serverJoin: CodeRef | null = null;
   if (room) {
     s.add(`  socket.on(${jsString(joinEvent, 40)}, (room) => {`);
+    // socket.io lib/socket.ts join(): the adapter adds the room; no packet is sent.
     serverJoin = s.add('    socket.join(room); // a method: nothing is sent to the browser');
     s.add('  });');
   }
@@ -104,6 +114,7 @@ export function socketIoPrograms(scenario: Scenario): SioPrograms {
     '  });',
   );
   if (fromServer.length > 0) {
+    // Wirewalk's choice: the link's s: messages are the server's own news (sim/stories/socketio/script.ts).
     s.section(
       many
         ? "  // Whenever the server has news (here on Browser 1's socket):"
@@ -117,10 +128,13 @@ export function socketIoPrograms(scenario: Scenario): SioPrograms {
 
   // ---- client.js ----
   const c = new ProgramText('client', 'client.js');
+  // Wirewalk's choice: every browser of the story runs this page (sim/stories/socketio/script.ts).
   c.add(many ? '// client.js: runs in every browser' : '// client.js: runs in the browser');
+  // socket.io lib/index.ts serveClient (default true): the server serves /socket.io/socket.io.js.
   c.add('// (the page loads /socket.io/socket.io.js, which defines io)');
   const ioLine = c.add('const socket = io();');
   if (room && many) {
+    // Wirewalk's choice: the odd browsers open the page with the room in the URL's fragment (script.ts).
     c.add(
       `const room = location.hash.slice(1); // '${SIO_STORY.room}' in Browsers 1, 3 and 5 (http://server/#${SIO_STORY.room})`,
     );
@@ -130,6 +144,7 @@ export function socketIoPrograms(scenario: Scenario): SioPrograms {
   const connectLog = c.add("  console.log('connect ' + socket.id);");
   let clientJoin: CodeRef | null = null;
   if (room) {
+    // The join event is the program's own (socket.io lib/socket.ts: join() is a server method, not an event).
     clientJoin = many
       ? c.add(`  if (room) socket.emit(${jsString(joinEvent, 40)}, room);`)
       : c.add(`  socket.emit(${jsString(joinEvent, 40)}, '${SIO_STORY.room}');`);
@@ -148,22 +163,27 @@ export function socketIoPrograms(scenario: Scenario): SioPrograms {
     c.add("socket.on('connect_error', (err) => {");
     connectErrorLog = c.add("  console.log('connect_error: ' + err.message);");
     c.add('});');
+    // socket.io-client lib/manager.ts ManagerReservedEvents: reconnect_attempt and reconnect are the Manager's.
     c.add('// The Manager (socket.io) reconnects; its events are not socket events:');
     c.add("socket.io.on('reconnect_attempt', (attempt) => {");
     reconnectAttemptLog = c.add("  console.log('reconnect_attempt ' + attempt);");
     c.add('});');
     c.add("socket.io.on('reconnect', (attempt) => {");
+    // socket.io-client lib/manager.ts onreconnect(): emitReserved("reconnect", attempt).
     reconnectLog = c.add("  console.log('reconnect after ' + attempt + ' attempt(s)');");
     c.add('});');
   }
   if (fromClient.length > 0) {
+    // Wirewalk's choice: the link's c: messages are typed in Browser 1 (sim/stories/socketio/script.ts).
     c.section(many ? '// In Browser 1, when the user sends a message:' : '// When the user sends a message:');
     sendLines(c, '', `socket.emit(${ev}, `, fromClient, scenario, send);
   }
+  // socket.io-client lib/socket.ts emit() with a function last: an ack id; the server calls it back.
   c.section('// How many are online? The server answers through the callback:');
   const ackEmit = c.add(`socket.emit(${jsString(ackEvent, 40)}, (count) => {`);
   const ackLog = c.add("  console.log(count + ' users online');");
   c.add('});');
+  // socket.io-client lib/socket.ts disconnect(); the moment is Wirewalk's choice (the story's end).
   c.section('// When the user leaves:');
   const disconnect = c.add('socket.disconnect();');
 

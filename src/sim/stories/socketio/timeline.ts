@@ -47,13 +47,34 @@ import type {
 } from '../../types';
 import type { StoryWrite } from '../../libs/websocket';
 
+/** The chapters in the order script.ts runs them (sim/stories/socketio/script.ts runSocketIoStory()). */
 export const SIO_CHAPTERS: readonly { readonly id: SioChapterId; readonly title: string }[] = [
-  { id: 'eio-handshake', title: 'Engine.IO handshake over HTTP long-polling' },
-  { id: 'sio-connect', title: 'Socket.IO connects, then upgrades to WebSocket' },
-  { id: 'more-browsers', title: 'More browsers connect' },
-  { id: 'sio-events', title: 'Events: emit, fan-out, acknowledgement' },
-  { id: 'heartbeat', title: 'Heartbeat: ping and pong' },
-  { id: 'reconnect', title: 'The network drops: ping timeout and reconnection' },
+  {
+    id: 'eio-handshake',
+    // engine.io-client lib/socket.ts: the first transport is polling; engine.io lib/server.ts handshake().
+    title: 'Engine.IO handshake over HTTP long-polling',
+  },
+  {
+    id: 'sio-connect',
+    // socket.io-client lib/socket.ts onopen(): CONNECT; engine.io-client lib/socket.ts _probe(): the upgrade.
+    title: 'Socket.IO connects, then upgrades to WebSocket',
+  },
+  { id: 'more-browsers', title: 'More browsers connect' }, // Wirewalk's choice: clients= in the link.
+  {
+    id: 'sio-events',
+    // socket.io lib/socket.ts emit(), lib/broadcast-operator.ts, lib/socket.ts ack().
+    title: 'Events: emit, fan-out, acknowledgement',
+  },
+  {
+    id: 'heartbeat',
+    // engine.io lib/socket.ts schedulePing() sends "2"; engine.io-client lib/socket.ts answers "3".
+    title: 'Heartbeat: ping and pong',
+  },
+  {
+    id: 'reconnect',
+    // engine.io-client lib/socket.ts _resetPingTimeout(); socket.io-client lib/manager.ts reconnect().
+    title: 'The network drops: ping timeout and reconnection',
+  },
   { id: 'sio-disconnect', title: 'Disconnecting' },
   { id: 'tcp-teardown', title: 'Closing the connections' },
 ];
@@ -61,6 +82,7 @@ export const SIO_CHAPTERS: readonly { readonly id: SioChapterId; readonly title:
 /** The chapter table; with long-polling only, Socket.IO connects without an upgrade. */
 function sioChapters(polling: boolean): readonly ChapterSpec[] {
   if (!polling) return SIO_CHAPTERS;
+  // engine.io lib/server.ts option transports: ['polling'] offers no upgrade.
   const title = 'Socket.IO connects (long-polling only)';
   return SIO_CHAPTERS.map((c) => (c.id === 'sio-connect' ? { ...c, title } : c));
 }
@@ -428,6 +450,8 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
     if (this.log.walks(p)) {
       this.rec.step({
         title: 'On the wire',
+        // IEEE 802.3 clause 3: preamble and SFD (8 bytes) and FCS (4) around the frame, padded to 60 bytes;
+        // the latency is Wirewalk's choice (sim/engine/network.ts NETWORK.latencyNs).
         text:
           `${n.title}: the ${(p.frame.length + p.padding + 12) * 8} bits travel to ${label(this.facts, p.to)}, ` +
           `${NETWORK.latencyNs / 1e6} ms on this simulated path.`,
@@ -483,7 +507,8 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
         text:
           n.text +
           (this.facts.linkDown && e.kind === 'rto'
-            ? ' The path is down, so this copy will be lost too.'
+            ? // Wirewalk's choice (sim/engine/network.ts setLinkDown): the path loses every packet until it is back.
+              ' The path is down, so this copy will be lost too.'
             : ''),
         host: host.id,
         layer: 4,
@@ -533,6 +558,8 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
         layer: 7,
         kind: 'app',
         title: 'What Socket.IO added',
+        // This run's counts (sim/engine/network.ts world.packets); CURRICULUM Q7, Q8, Q9 for the comparison;
+        // IEEE 802.1D: a switch forwards a unicast frame only to the port of its destination.
         text:
           `${label(this.facts, 'client')} used ${conns} TCP connection${conns === 1 ? '' : 's'} and ${b1.length} packets ` +
           `(${bytes} bytes with every header) and received ${events} message event${events === 1 ? '' : 's'}. ` +
@@ -564,6 +591,7 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
  */
 export function socketIoStory(tls: TlsSupport | null): StoryBuilder {
   return (scenario) => {
+    // Wirewalk's choice: the TLS stories load in their own chunk (sim/stories/socketio/timeline.ts).
     if (scenario.tls && !tls) throw new Error('the TLS part of the simulator is not loaded');
     return buildSocketIo(scenario, scenario.tls ? tls : null);
   };
