@@ -164,7 +164,8 @@ export const LESSONS: readonly LessonDef[] = [
     id: 'polling-vs-websocket',
     title: 'Why not just poll? HTTP polling next to a WebSocket',
     summary:
-      'Repeated HTTP requests, each with full headers, next to WebSocket frames with a 2 to 14 byte header: ' +
+      // RFC 6455 §5.2: the server's frames are never masked, so their header is 2 to 10 bytes.
+      'Repeated HTTP requests, each with full headers, next to server frames with a 2 to 10 byte header: ' +
       'what each message costs in bytes and in delay.',
     story: 'compare',
     defaults: { messages: TICKER },
