@@ -338,14 +338,11 @@ const EXPLAINED: Record<string, string> = {
     'Linux derives the window-scale shift from the largest receive buffer a socket may grow to ' +
     "(tcp_select_initial_window, net/ipv4/tcp_output.c): the reference's kernel offers 10 (a buffer limit over " +
     '32 MiB), Wirewalk 7, what Linux offers with its long-standing 6 MiB tcp_rmem default (TCP_CONSTANTS.windowShift ' +
-    'in src/sim/engine/tcp.ts). Not changed here: the lessons narrate the ×128 scale (src/sim/steps/osi.ts).',
-  'window: server SYN,ACK empty: 65160 vs 64240; 63 vs 502 (9 browser segments); 64 vs 502 (9 server segments)':
-    'Mostly the shift: each side advertises its first window (its SYN window) rounded up to the scale ' +
-    '(__tcp_select_window), 63 × 1024 and 64 × 1024 there, 502 × 128 here, each about 64 KiB. The SYN-ACK is a ' +
-    'real difference, not fixed here (src/sim/engine/tcp.ts): Linux rounds the unscaled 65535-byte window down ' +
-    'to a multiple of its MSS less the 12 timestamp bytes once the SYN offered timestamps (tcp_openreq_init_rwin: ' +
-    '45 × 1448 = 65160), so with shift 7 its server would then advertise 510; Wirewalk offers 64240 ' +
-    '(44 × 1460, the browser SYN’s) in both SYNs and 502 from both sides.',
+    "in src/sim/engine/tcp.ts). Both are what Linux does; which one depends on the machine's net.ipv4.tcp_rmem.",
+  'window: 63 vs 502 (9 browser segments); 64 vs 510 (9 server segments)':
+    'The shift alone: each side advertises its SYN window (64240 and 65160 in both captures) rounded up to ' +
+    'the scale (__tcp_select_window, net/ipv4/tcp_output.c): 63 × 1024 and 64 × 1024 there, 502 × 128 and ' +
+    '510 × 128 here, each about 64 KiB.',
   'upgrade request Host: 198.51.100.20 vs server':
     'The reference page was opened by IP address (http://198.51.100.20/); the lessons name the host `server`.',
   'upgrade request Origin: http://198.51.100.20 vs http://server': 'The same: the page’s origin.',

@@ -262,9 +262,24 @@ describe('TCP endpoint', () => {
     expect(TCP_CONSTANTS.timeWaitNs).toBe(60e9);
     expect(TCP_CONSTANTS.delackNs).toBe(40e6);
     expect(TCP_CONSTANTS.maxQuickAcks).toBe(16);
-    expect(TCP_CONSTANTS.receiveWindow).toBe(64256);
     expect(TCP_CONSTANTS.initialRtoNs).toBe(1e9);
-    expect(TCP_CONSTANTS.synWindow).toBe(64240);
+  });
+
+  it("offers Linux's windows: the SYN 64240, the SYN-ACK 65160, then each rounded up to the scale", () => {
+    // chromium-ws.pcap frames 1-3 and 8: 64240 (44 × 1460), 65160 (45 × 1448, timestamps on), then the same
+    // windows rounded up to the shift (63 and 64 there with shift 10; 502 and 510 here with shift 7).
+    const { world } = rawRun({ sizes: [10] });
+    const win = (p: (typeof world.packets)[number]): number => (p.frame[48]! << 8) | p.frame[49]!;
+    const windows = world.packets.map((p) => [p.from, p.tcp.flags.join(','), win(p)]);
+    expect(windows.slice(0, 3)).toEqual([
+      ['client', 'SYN', 64240],
+      ['server', 'SYN,ACK', 65160],
+      ['client', 'ACK', 502],
+    ]);
+    const serverWindows = new Set(
+      world.packets.filter((p) => p.from === 'server' && !p.tcp.flags.includes('SYN')).map(win),
+    );
+    expect([...serverWindows]).toEqual([510]);
   });
 });
 

@@ -8,7 +8,9 @@
  * - Sequence numbers are kept relative to each side's ISN (0 = the SYN) and made absolute (mod 2^32)
  *   only at the wire, so wrap-around needs no care in the logic; streams stay far below 2^31 bytes.
  * - SYN and SYN-ACK carry Linux's options in Linux's order (MSS, SACK_PERM, TS, NOP, WS 7) and window
- *   64240, which RFC 7323 §2.2 says is never scaled; later segments advertise 502 (× 2^7 = 64256 bytes)
+ *   64240 (the SYN-ACK 65160: a multiple of 1448 once timestamps are on), which RFC 7323 §2.2 says is never
+ *   scaled; later segments advertise that window rounded up to the scale: 502 and 510 (× 2^7 = 64256 and
+ *   65280 bytes). Applications read at once, so the window never shrinks
  *   and carry NOP, NOP, Timestamps (TSval from the simulated millisecond clock plus a per-connection
  *   offset, as Linux does; TSecr = TS.Recent, RFC 7323 §4.3).
  * - Segment payload is at most the peer's MSS minus the 12 option bytes every segment carries
@@ -71,15 +73,23 @@ import { linuxSynOptions, type SackBlock, type TcpFlagName, type TcpOption } fro
 import type { AckReason, TcpStateName, TcpView } from '../types';
 
 const NS_PER_MS = 1_000_000;
+
+/** The largest multiple of `mss` that fits a SYN's 16-bit window (tcp_select_initial_window). */
+function synWindowFor(mss: number): number {
+  return Math.floor(0xffff / mss) * mss;
+}
 const NS_PER_S = 1_000_000_000;
 
 export const TCP_CONSTANTS = {
-  /** RFC 7323 §2.2: the window in a SYN is never scaled; Linux offers 64240 (44 × 1460). */
-  synWindow: 64240,
+  /**
+   * RFC 7323 §2.2: the window in a SYN is never scaled. Linux offers the largest multiple of the MSS it
+   * will receive that fits 16 bits (tcp_select_initial_window, net/ipv4/tcp_output.c): 64240 = 44 × 1460 in a
+   * SYN; in a SYN-ACK answering a SYN with timestamps, 65160 = 45 × 1448 (tcp_openreq_init_rwin takes the 12
+   * timestamp bytes off the MSS; chromium-ws.pcap frames 1 and 2).
+   */
+  maxSynWindow: 0xffff,
   /** Window scale shift both sides offer (Linux's default for a 6 MB receive buffer). */
   windowShift: 7,
-  /** What the receiver advertises after the handshake: 502 << 7. Applications read at once, so it never shrinks. */
-  receiveWindow: 502 << 7,
   /** NOP, NOP, Timestamps: the option bytes of every segment after the SYNs. */
   timestampOptionBytes: 12,
   /** RFC 6928 / Linux: ten segments. */
@@ -292,7 +302,11 @@ export class TcpEndpoint {
   private sndUna = 0;
   /** Next new sequence number (SND.NXT of RFC 9293; retransmissions reuse older numbers). */
   private sndMax = 0;
-  private sndWnd: number = TCP_CONSTANTS.synWindow;
+  private sndWnd: number = TCP_CONSTANTS.maxSynWindow;
+  /** The window this side's SYN (or SYN-ACK) offers, unscaled (TCP_CONSTANTS.maxSynWindow). */
+  private synWindow: number;
+  /** What this side advertises after the handshake, in bytes: its SYN window rounded up to the scale. */
+  private receiveWindow: number;
   private sndWl1 = 0;
   private sndWl2 = 0;
   private sndShift = 0;
@@ -375,6 +389,8 @@ export class TcpEndpoint {
     this.tsOffset = u32(o.tsOffset);
     this.smss = o.mss - TCP_CONSTANTS.timestampOptionBytes;
     this.cwnd = TCP_CONSTANTS.initialCwndSegments * this.smss;
+    this.synWindow = synWindowFor(o.mss);
+    this.receiveWindow = this.synWindow;
   }
 
   get state(): TcpStateName {
@@ -607,7 +623,7 @@ export class TcpEndpoint {
     }
 
     // First, the sequence number: is any of the segment inside the receive window?
-    const wnd = TCP_CONSTANTS.receiveWindow;
+    const wnd = this.receiveWindow;
     const inWindow = (s: number): boolean => s >= this.rcvNxt && s < this.rcvNxt + wnd;
     const acceptable = segLen === 0 ? inWindow(rel) : inWindow(rel) || inWindow(rel + segLen - 1);
     if (!acceptable) {
@@ -713,7 +729,7 @@ export class TcpEndpoint {
 
   /** tcp_incr_quickack: up to receive window / (2 × rcv_mss) quick ACKs, at least 2, at most 16. */
   private incrQuickAck(): void {
-    const n = Math.floor(TCP_CONSTANTS.receiveWindow / (2 * this.rcvMss)) || 2;
+    const n = Math.floor(this.receiveWindow / (2 * this.rcvMss)) || 2;
     this.quick = Math.max(this.quick, Math.min(n, TCP_CONSTANTS.maxQuickAcks));
   }
 
@@ -846,6 +862,15 @@ export class TcpEndpoint {
       this.rcvShift = TCP_CONSTANTS.windowShift;
     }
     this.tsOk = tsval !== null;
+    // The SYN-ACK answers with a window fitted to the MSS less the timestamp bytes (tcp_openreq_init_rwin).
+    if (this.passive)
+      this.synWindow = synWindowFor(
+        this.advertisedMss - (this.tsOk ? TCP_CONSTANTS.timestampOptionBytes : 0),
+      );
+    // __tcp_select_window: after the handshake the window is the SYN's, rounded up to the scale (chromium-ws.pcap
+    // frames 3 and 8: 63 and 64 with shift 10).
+    const unit = 2 ** this.rcvShift;
+    this.receiveWindow = Math.ceil(this.synWindow / unit) * unit;
     // RFC 2018 §2: this side's SYN always offers SACK (as Linux's does); the peer's must offer it too.
     this.sackOk = sackPermitted;
     if (tsval !== null) this.tsRecent = tsval;
@@ -1259,7 +1284,7 @@ export class TcpEndpoint {
   }
 
   private advertisedWindow(): number {
-    return Math.min(TCP_CONSTANTS.receiveWindow >> this.rcvShift, 0xffff);
+    return Math.min(this.receiveWindow >> this.rcvShift, 0xffff);
   }
 
   private transmitOutstanding(o: Outstanding, now: number, again: boolean): void {
@@ -1278,7 +1303,7 @@ export class TcpEndpoint {
       seq: u32(this.iss + o.rel),
       ack: ack ? u32(this.irs + this.rcvNxt) : 0,
       flags,
-      window: o.syn ? TCP_CONSTANTS.synWindow : this.advertisedWindow(),
+      window: o.syn ? this.synWindow : this.advertisedWindow(),
       options,
       payload: o.payload,
       relSeq: o.rel,
