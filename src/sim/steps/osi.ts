@@ -80,25 +80,22 @@ function frameDown(role: PacketRole, w: StoryWrite, f: RunFacts, sender: string)
               ? '0x8 (close)'
               : `0x${op.toString(16)}`;
   const message = role === 'message' && w.message !== undefined;
-  // WHATWG WebSockets send() (the browser) and ws lib/sender.js toBuffer (the server): a string is sent as
-  // its UTF-8 bytes, encoded before the frame is built, since the payload length counts bytes (RFC 6455 §5.2).
-  const call = message
-    ? `ws.send(${quoted(f.scenario.messages[w.message!]!.text, 30)}): the text is first encoded as UTF-8 (layer ` +
-      '6’s job, done before framing because the frame counts bytes, not characters), then framed'
-    : `${sender} builds a WebSocket frame`;
   const { text, bytes } = payloadPreview(w);
   const sample = bytes.subarray(0, 12);
-  // RFC 3629 §3: each character becomes one to four UTF-8 bytes.
-  const encoded =
-    message && bytes.length > 0
-      ? ` The UTF-8 bytes: ${toHex(sample)}${bytes.length > 12 ? ' …' : ''} (${bytesText(bytes.length)} for ` +
-        `${Array.from(text).length} characters).`
-      : '';
+  // WHATWG WebSockets send() (the browser) and ws lib/sender.js toBuffer (the server): a string is sent as its
+  // UTF-8 bytes (RFC 3629 §3: one to four per character), encoded before the frame is built, since the payload
+  // length counts bytes (RFC 6455 §5.2).
+  const call = message
+    ? `ws.send(${quoted(f.scenario.messages[w.message!]!.text, 30)}): the text is first encoded as UTF-8, ` +
+      `${toHex(sample)}${bytes.length > 12 ? ' …' : ''} (${bytesText(bytes.length)} for ` +
+      `${Array.from(text).length} characters: layer 6’s job, done before framing because the frame counts ` +
+      'bytes, not characters).'
+    : '';
   // RFC 7692 §7.2.1: the extension compresses the message before it is framed; §6: RSV1 on its first frame.
   const deflated =
     w.inflated && repr.rsv1
-      ? ` The permessage-deflate extension then compressed them into ${bytesText(repr.payload.length)} of raw ` +
-        'DEFLATE, and RSV1 = 1 says so.'
+      ? ` The permessage-deflate extension then compresses them into ${bytesText(repr.payload.length)} of raw ` +
+        'DEFLATE.'
       : '';
   // RFC 6455 §5.3: a client masks every frame with a fresh 4-byte key (XOR); the key is part of the header.
   const masked =
@@ -109,11 +106,12 @@ function frameDown(role: PacketRole, w: StoryWrite, f: RunFacts, sender: string)
       : '';
   return {
     title: title(7, 'a WebSocket frame'),
-    // RFC 6455 §5.2 (the header fields); CURRICULUM.md Q10 (at layer 7 the unit is called data).
+    // RFC 6455 §5.2 (the header fields); RFC 7692 §6 (RSV1: compressed); CURRICULUM.md Q10 (the unit: data).
     text:
-      `${call}: FIN = ${repr.fin ? 1 : 0}${repr.rsv1 ? ', RSV1 = 1' : ''}, opcode ${opName}, MASK = ` +
+      (message ? `${call}${deflated} Then the frame header: ` : `${sender} builds a WebSocket frame: `) +
+      `FIN = ${repr.fin ? 1 : 0}${repr.rsv1 ? ', RSV1 = 1 (compressed)' : ''}, opcode ${opName}, MASK = ` +
       `${repr.maskKey ? 1 : 0}, payload length ` +
-      `${repr.payload.length}${repr.maskKey ? `, masking key ${toHex(repr.maskKey)}` : ''}.${encoded}${deflated}${masked} ` +
+      `${repr.payload.length}${repr.maskKey ? `, masking key ${toHex(repr.maskKey)}` : ''}.${masked} ` +
       `${bytesText(plainBytes(w).length)} in all, ${header} of them header. This frame is the application's data.`,
     curriculum: w.inflated ? ['Q10', 'M10'] : ['Q10'],
   };
@@ -456,6 +454,17 @@ function frameUp(role: PacketRole, w: StoryWrite, R: string): Narration {
 function appUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
   const role = packetRole(p, w);
   const R = Who(p.to);
+  const whole = w !== undefined && expectedAfter(p, f) >= p.tcp.relSeq + w.bytes.length;
+  if (w && p.app?.kind !== 'continuation' && p.tcp.len < w.bytes.length && whole) {
+    return {
+      title: title(7, 'the whole write, at last'), // RFC 9293 §3.10.7.4, RFC 6455 §6.2
+      // RFC 9293 §3.10.7.4 (the later segments were kept; this one fills the gap); RFC 6455 §6.2.
+      text:
+        `This first piece of ${bytesText(w.bytes.length)} arrived after the rest, which TCP had kept: the ` +
+        'whole write is now in, and goes up at once.',
+      curriculum: ['Q10'],
+    };
+  }
   if (w && p.app?.kind !== 'continuation' && p.tcp.len < w.bytes.length) {
     // The first segment of a longer write: the program sees nothing until the rest is in (RFC 6455 §6.2: a
     // message is received once its frames are; ws lib/receiver.js waits for the whole frame).
@@ -569,6 +578,11 @@ function expectedBefore(p: Packet, f: RunFacts): number {
   return next;
 }
 
+/** The next byte expected once `p` has arrived too (it may fill a gap before segments kept out of order). */
+function expectedAfter(p: Packet, f: RunFacts): number {
+  return expectedBefore({ ...p, arrivesAt: p.arrivesAt, id: p.id + 0.5 }, f);
+}
+
 function transportUp(p: Packet, f: RunFacts): Narration {
   const hl = range(p, 'tcp');
   const ports = `${p.tcp.srcPort} → ${p.tcp.dstPort}`;
@@ -623,18 +637,21 @@ function transportUp(p: Packet, f: RunFacts): Narration {
       `and acknowledges ${expected} again.`;
   } else {
     // RFC 9293 §3.10.7.4: in-order data is delivered and RCV.NXT advances past it (and past what it joins up).
-    const after = expectedBefore({ ...p, arrivesAt: p.arrivesAt + 1e-9 } as Packet, f);
-    const next = Math.max(after, end);
-    // RFC 9293 §3.10.7.4: the segment joins up with later data kept out of order.
+    const next = Math.max(expectedAfter(p, f), end);
+    // RFC 9293 §3.10.7.4: the segment joins up with later data kept out of order; all of it goes up.
     const joined =
-      next > end ? ` It fills a gap: with the later bytes it kept, everything up to ${next} is in.` : '';
+      next > end
+        ? ` It fills a gap: with the later bytes it kept, everything up to ${next} is in, and all of it goes up.`
+        : '';
     // RFC 9293 §3.4 (the FIN takes one sequence number), §3.10.7.4 (in order: delivered and acknowledged).
     text =
       `Seq = ${p.tcp.relSeq} (relative) is the next byte it expects. ` +
       (fin
         ? `${p.tcp.len > 0 ? `It takes ${bytesText(p.tcp.len)} and ` : 'It '}notes the FIN: the other side is done. ` +
           `It will acknowledge with Ack = ${next} (the FIN counts as one).`
-        : `It will acknowledge ${bytesText(p.tcp.len)} with Ack = ${next} and hands the data up.${joined}`);
+        : next > end
+          ? `It will acknowledge with Ack = ${next}.${joined}`
+          : `It will acknowledge ${bytesText(p.tcp.len)} with Ack = ${next} and hands the data up.`);
   }
   return {
     title: title(4, `TCP removes ${bytesText(hl)}`),

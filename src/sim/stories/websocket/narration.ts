@@ -306,7 +306,7 @@ function tcpStateText(
         // RFC 6056 §3 (an ephemeral port, chosen hard to guess); RFC 9293 §3.4.1 and RFC 6528 (the ISN: a clock
         // plus a keyed hash of the addresses and ports); §3.4: the SYN occupies x, so the first data byte is x + 1.
         text:
-          `The browser's TCP picks a source port from its range of spare ones (${port}) and an initial sequence ` +
+          `The browser's TCP picks a source port (${port}) from its range of spare ones and an initial sequence ` +
           `number that looks random, x = ${f.clientIsn ?? '(chosen now)'}. It sends a SYN ("let's talk; I start counting at x, so my first ` +
           'byte of data will be number x + 1") ' +
           'and waits for the answer.',
