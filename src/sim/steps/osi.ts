@@ -321,7 +321,7 @@ function networkDown(p: Packet, f: RunFacts): Narration {
     // RFC 791 §3.1 (the header; protocol 6 = TCP, IANA); TTL 64 is Linux's ip_default_ttl and DF its path MTU
     // discovery (RFC 1191), as in chromium-ws.pcap frame 1; CURRICULUM.md Q10 (segment + IP header = packet).
     text:
-      `IPv4 writes from ${from} to ${to}, protocol 6 (TCP), TTL 64, don't fragment, identification ` +
+      `IPv4 writes from ${from} to ${to}, protocol 6 (TCP), TTL 64 and don't fragment (Linux's defaults), identification ` +
       `${hex4(u16(p.frame, ipAt + 4))}, header checksum ${hex4(u16(p.frame, ipAt + 10))}. Segment + IP header = a packet ` +
       `of ${bytesText(p.frame.length - 14)}.`,
     curriculum: ['Q10'],
@@ -374,8 +374,8 @@ function physicalDown(p: Packet): Narration {
     // Wirewalk's choice (sim/engine/network.ts).
     text:
       'The card sends 7 bytes of preamble and a start-of-frame byte (so the receiver can lock on), then the ' +
-      `${bytesText(total)} of the frame: ${bits} bits in all, as a signal on the cable. At 100 Mbit/s that ` +
-      `takes ${bits / 100} µs.`,
+      `${bytesText(total)} of the frame: ${bits} bits in all, as a signal on the cable. At this simulated ` +
+      `link's 100 Mbit/s that takes ${bits / 100} µs.`,
     curriculum: ['Q10', 'M11'], // M11: the signal and its preamble
     misconception: MISCONCEPTIONS.M11,
   };

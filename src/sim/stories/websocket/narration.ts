@@ -760,11 +760,14 @@ function narrateReset(p: Packet, arrow: string, prefix: string): Narration {
   return {
     title: `${prefix}RST: "no such connection"`, // RFC 9293 §3.10.7.1
     // RFC 9293 §3.10.7.1: a segment for a CLOSED connection gets <SEQ=SEG.ACK><CTL=RST>, or
-    // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> when it had no ACK; Linux's tcp_v4_send_reset.
+    // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> when it had no ACK; Linux net/ipv4/tcp_ipv4.c tcp_v4_send_reset.
     text:
       `${arrow}: [${p.tcp.flags.join(', ')}]. A segment arrived for a connection this side no longer has, and ` +
-      'TCP answers such a segment with a reset (RFC 9293 §3.10.7.1): its sequence number is the Ack of the ' +
-      'segment that caused it, so the other side accepts it and drops the connection.',
+      'TCP answers such a segment with a reset (RFC 9293 §3.10.7.1): ' +
+      (p.tcp.flags.includes('ACK')
+        ? 'the segment carried no ACK, so the reset acknowledges it instead (its Seq + length), '
+        : 'its sequence number is the Ack of the segment that caused it, ') +
+      'so the other side accepts it and drops the connection.',
   };
 }
 
