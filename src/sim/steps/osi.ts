@@ -254,7 +254,7 @@ function session(p: Packet, w: StoryWrite | undefined, down: boolean): Narration
     };
   }
   // RFC 6455 §1.3-1.4 (the opening handshake opens it, the closing handshake ends it), §5.5.2-5.5.3 (ping,
-  // pong); RFC 9293 §3.3 (a connection is found by its two addresses and ports: TCP's job, at layer 4).
+  // pong); RFC 793 §1.5 (a pair of sockets, addresses and ports, identifies a connection: TCP's job, layer 4).
   const text =
     role === 'syn' || role === 'syn-ack' || role === 'handshake-ack'
       ? 'No session yet. The WebSocket session will live on this connection once the upgrade succeeds.'
@@ -607,7 +607,7 @@ function transportUp(p: Packet, f: RunFacts): Narration {
     };
   }
   const fin = p.tcp.flags.includes('FIN');
-  // RFC 9293 §3.3 (a connection is identified by its addresses and ports), §3.1 (the checksum).
+  // RFC 793 §1.5 (a pair of sockets, addresses and ports, identifies a connection); RFC 9293 §3.1 (checksum).
   const found = `TCP finds the connection by its ports (${ports}) and checks the checksum. `;
   if (p.tcp.len === 0 && !fin) {
     return {
