@@ -101,7 +101,7 @@ function frameDown(role: PacketRole, w: StoryWrite, f: RunFacts, sender: string)
   const masked =
     repr.maskKey && repr.payload.length > 0
       ? ` The payload is masked (each byte XOR a byte of the key), so ${toHex(repr.payload.subarray(0, 8))}` +
-        `${repr.payload.length > 8 ? ' …' : ''} travels as ` +
+        `${repr.payload.length > 8 ? ' …' : ''} ${w.tls ? 'goes to TLS as' : 'travels as'} ` +
         `${toHex(maskPayload(repr.payload.subarray(0, 8), repr.maskKey))}${repr.payload.length > 8 ? ' …' : ''}.`
       : '';
   return {
@@ -190,6 +190,17 @@ function appDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
 }
 
 function presentationDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
+  if (p.app?.kind === 'continuation') {
+    return {
+      title: title(6, 'nothing new'), // RFC 8446 §5.1: TLS records are cut into segments by TCP, not by TLS.
+      // RFC 8446 §5.1 (a record may span several TCP segments); RFC 9293 §3.7 (TCP cuts the write).
+      text: w?.tls
+        ? 'TLS sealed this write into its records when the program wrote it; this segment carries more of ' +
+          'those bytes. Nothing new at layer 6.'
+        : 'This segment carries more of a write made earlier. Nothing new at layer 6.',
+      curriculum: ['Q10', 'M6'],
+    };
+  }
   if (w?.tls && f.tls) return f.tls.tlsPresentationDown(p, w, f);
   if (
     w?.frame &&
@@ -229,8 +240,11 @@ function presentationDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Na
   }
   return {
     title: title(6, 'nothing to do'),
-    // CURRICULUM.md M6: over ws:// nothing is added for layer 6.
-    text: 'No text to encode and no encryption (ws://). Layer 6 adds no bytes: it has no header of its own here.',
+    // CURRICULUM.md M6: over ws:// nothing is added for layer 6; over wss:// TLS adds bytes only to what it
+    // carries (RFC 8446 §5), and a segment with no data carries nothing.
+    text: f.scenario.tls
+      ? 'No text to encode and nothing for TLS to encrypt: this segment carries no data. Layer 6 adds no bytes.'
+      : 'No text to encode and no encryption (ws://). Layer 6 adds no bytes: it has no header of its own here.',
     curriculum: ['Q10', 'M6'],
   };
 }
@@ -545,8 +559,13 @@ function presentationUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narr
   }
   return {
     title: title(6, 'nothing to remove'),
-    // CURRICULUM.md M6: over ws:// nothing is added for layer 6, so nothing is removed.
-    text: 'No header at layer 6; text stays text (no TLS on ws://).',
+    // CURRICULUM.md M6: over ws:// nothing is added for layer 6, so nothing is removed; RFC 8446 §5 (TLS reads
+    // only its records).
+    text: w?.tls
+      ? 'Part of a TLS record: TLS waits for the rest before it can check the tag and decrypt it.'
+      : f.scenario.tls
+        ? 'No header at layer 6: this segment carries no TLS record, so TLS has nothing to read.'
+        : 'No header at layer 6; text stays text (no TLS on ws://).',
     curriculum: ['Q10', 'M6'],
   };
 }
