@@ -208,9 +208,13 @@ export function ethernetTrailerFields(frame: Uint8Array): FieldAnnotation[] {
     end: frame.length + padding + FCS_LENGTH,
     // Wireshark shows these four bytes in wire order; the CRC value itself is the reverse.
     value: `${toHex(fcsBytes(fcs))} (CRC-32 0x${fcs.toString(16).padStart(8, '0')}, least significant byte first)`,
+    // IEEE 802.3 §3.2.9: the CRC-32 covers the frame from the destination address to the end of the padding;
+    // a mismatch is an invalid frame (§3.4). A CRC-32 catches every error burst of up to 32 bits and misses
+    // other damage about once in 2^32 (Koopman, DSN 2002): high probability, not certainty.
     meaning:
-      'A CRC-32 of the whole frame, added by the network card. The receiver recomputes it and silently ' +
-      'drops the frame if a single bit changed on the way. Captures usually do not show it.',
+      'A CRC-32 of the frame, added by the network card. The receiver recomputes it and silently drops the ' +
+      'frame when the two differ: that catches any burst of up to 32 changed bits, and misses other damage ' +
+      'only about once in 4 billion. Captures usually do not show it.',
   });
   return out;
 }

@@ -42,3 +42,16 @@ describe('the source check', () => {
     expect(unsourcedProse('a.ts', text).map((u) => u.line)).toEqual([4]);
   });
 });
+
+describe('the source check and commas', () => {
+  it('takes a comment after a property’s comma as beside that property and the next one', () => {
+    const text = [
+      'export const c = {',
+      `  title: 'The server answers with a SYN-ACK', // RFC 9293 §3.5: the second segment.`,
+      `  text: 'It carries its own initial sequence number and the ACK.',`,
+      `  more: 'A third property with no source of its own here.',`,
+      '};',
+    ].join('\n');
+    expect(unsourcedProse('a.ts', text).map((u) => u.line)).toEqual([4]);
+  });
+});

@@ -52,9 +52,12 @@ function comments(sf: ts.SourceFile): { pos: number; end: number; text: string }
   const found: { pos: number; end: number; text: string }[] = [];
   const seen = new Set<number>();
   const visit = (node: ts.Node): void => {
+    // A comment after a property's or element's comma (`title: 'x', // RFC …`) trails the comma, not the node.
+    const end = node.getEnd();
     for (const ranges of [
       ts.getLeadingCommentRanges(sf.text, node.getFullStart()),
-      ts.getTrailingCommentRanges(sf.text, node.getEnd()),
+      ts.getTrailingCommentRanges(sf.text, end),
+      sf.text[end] === ',' ? ts.getTrailingCommentRanges(sf.text, end + 1) : undefined,
     ]) {
       for (const r of ranges ?? []) {
         if (seen.has(r.pos)) continue;

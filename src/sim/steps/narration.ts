@@ -85,16 +85,19 @@ export function narrateTcpEvent(
       const what = p ? p.summary.replace(/^\[TCP (Fast )?Retransmission\] /, '') : 'its segment';
       const waited = msText(Math.round(e.waitedNs / 1000) / 1000);
       return {
-        title: `Timeout: no ACK after ${waited}`,
+        title: `Timeout: no ACK after ${waited}`, // RFC 6298 §5.3-5.5 (sim/engine/tcp.ts timerFired)
+        // RFC 6298 §5.1 and §5.3: the timer starts when data leaves with none outstanding and restarts at each
+        // ACK of new data, so the wait counts from then; §5.4 resend the earliest segment; §5.5 double the RTO.
         text:
-          `${H} sent ${what} and no acknowledgment came back within its retransmission timeout (${waited}). ` +
-          'TCP never learns that a packet was lost; it only notices the silence. It sends the same bytes ' +
+          `${H} sent ${what}, and its retransmission timer ran out: ${waited} without an acknowledgment since ` +
+          'the timer last started (when the segment left, or when the last ACK of earlier data came). TCP is ' +
+          'never told that a packet was lost; here it notices only the silence. It sends the same bytes ' +
           `again and doubles the timeout to ${msText(e.nextRtoNs / 1e6)} in case the network is congested (RFC 6298).`,
       };
     }
     case 'fast-retransmit':
       return {
-        title: 'Three duplicate ACKs: resend now',
+        title: 'Three duplicate ACKs: resend now', // RFC 5681 §3.2: fast retransmit on the third duplicate ACK.
         text:
           `The ACKs keep saying Ack=${e.relAck}: the receiver is missing the segment that starts there, although ` +
           'later segments arrive (each one makes it repeat the same ACK). After the third duplicate, ' +
@@ -102,7 +105,8 @@ export function narrateTcpEvent(
       };
     case 'aborted':
       return {
-        title: `${Label(host)}: connection aborted`,
+        title: `${Label(host)}: connection aborted`, // RFC 9293 §3.8.3 (R2: give up after retries), §3.10.7
+        // (a reset closes the connection); sim/engine/tcp.ts (the retry limit).
         text:
           e.reason === 'timeout'
             ? `${H} retransmitted again and again without an answer and gives up: the connection is dead.`
@@ -133,7 +137,7 @@ export function ackWhyText(why: Packet['ackWhy']): string {
         'second one (RFC 5681 §4.2), so this ACK goes at once.'
       );
     case 'short-read':
-      // tcp.c tcp_cleanup_rbuf (ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2).
+      // Linux net/ipv4/tcp.c tcp_cleanup_rbuf (ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2).
       return (
         'Linux acknowledges a short segment as soon as the program has read it, unless the program is ' +
         'answering what it receives (then it waits for the answer to carry the ACK, except after a second ' +
@@ -149,7 +153,7 @@ export function ackWhyText(why: Packet['ackWhy']): string {
       // RFC 5681 §4.2: "an immediate ACK SHOULD be generated" when a segment fills a gap.
       return 'The segment filled a gap in what had arrived, and RFC 5681 §4.2 asks for an ACK at once then.';
     case 'fin-wait':
-      // tcp_input.c tcp_fin: FIN-WAIT-1 and FIN-WAIT-2 acknowledge a FIN with tcp_send_ack.
+      // Linux net/ipv4/tcp_input.c tcp_fin: FIN-WAIT-1 and FIN-WAIT-2 acknowledge a FIN with tcp_send_ack.
       return 'A FIN arrived after this side’s own FIN, and Linux acknowledges it at once.';
     case 'time-wait':
       // RFC 9293 §3.10.7.4: a segment in TIME-WAIT is acknowledged and the 2 MSL timeout restarted.

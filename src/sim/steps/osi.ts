@@ -3,15 +3,20 @@
  * seven steps up the receiver (what each layer checks and removes). Which layer does what follows
  * the Internet's stack: HTTP/WebSocket at 7, no header of their own at 6 (UTF-8; TLS would sit here for
  * wss://) and 5 (the WebSocket session), TCP at 4, IPv4 at 3, Ethernet at 2, the signal at 1.
+ *
+ * Where a job is done is where its bytes are counted, the same going down and going up: the WebSocket frame,
+ * its masking (RFC 6455 §5.3) and its compression (RFC 7692) at layer 7, both ways; the UTF-8 encoding at
+ * layer 6 adds no bytes, and the walk says the browser or ws does it before framing (going down) and after
+ * unframing (going up), because the frame's length counts bytes.
  */
 import { toHex } from '../../protocol/bytes';
 import { ethernetFcs } from '../../protocol/ethernet';
 import { NETWORK } from '../engine/network';
 import { pathPlan } from '../engine/router';
 import { acceptComputation } from '../../protocol/http';
-import { WS_OPCODES } from '../../protocol/websocket';
+import { WS_OPCODES, maskPayload } from '../../protocol/websocket';
 import { packetRole, type Narration, type PacketRole, type RunFacts } from './narration';
-import { MISCONCEPTIONS, Who, bytesText, quoted } from './phrases';
+import { MISCONCEPTIONS, Who, bytesText, quoted, who } from './phrases';
 import { OSI_LAYERS } from '../osiLayers';
 import type { OsiLayer, Packet } from '../types';
 import type { StoryWrite } from '../libs/websocket';
@@ -57,7 +62,7 @@ function headOf(w: StoryWrite): string {
   return text.split('\r\n').filter(Boolean).join(' | ');
 }
 
-/** Layer 7 down: the WebSocket frame the program (or the library) writes. */
+/** Layer 7 down: the WebSocket frame the program (or the library) writes, masked when the browser sends it. */
 function frameDown(role: PacketRole, w: StoryWrite, f: RunFacts, sender: string): Narration {
   const repr = w.frame!;
   const header = plainBytes(w).length - repr.payload.length;
@@ -74,22 +79,39 @@ function frameDown(role: PacketRole, w: StoryWrite, f: RunFacts, sender: string)
             : op === WS_OPCODES.close
               ? '0x8 (close)'
               : `0x${op.toString(16)}`;
-  const call =
-    role === 'message' && w.message !== undefined
-      ? `ws.send(${quoted(f.scenario.messages[w.message]!.text, 30)}) becomes a WebSocket frame`
-      : `${sender} builds a WebSocket frame`;
+  const message = role === 'message' && w.message !== undefined;
+  const { text, bytes } = payloadPreview(w);
+  const sample = bytes.subarray(0, 12);
+  // WHATWG WebSockets send() (the browser) and ws lib/sender.js toBuffer (the server): a string is sent as its
+  // UTF-8 bytes (RFC 3629 §3: one to four per character), encoded before the frame is built, since the payload
+  // length counts bytes (RFC 6455 §5.2).
+  const call = message
+    ? `ws.send(${quoted(f.scenario.messages[w.message!]!.text, 30)}): the text is first encoded as UTF-8, ` +
+      `${toHex(sample)}${bytes.length > 12 ? ' …' : ''} (${bytesText(bytes.length)} for ` +
+      `${Array.from(text).length} characters: layer 6’s job, done before framing because the frame counts ` +
+      'bytes, not characters).'
+    : '';
   // RFC 7692 §7.2.1: the extension compresses the message before it is framed; §6: RSV1 on its first frame.
   const deflated =
     w.inflated && repr.rsv1
-      ? ` First the permessage-deflate extension compressed the message's ${bytesText(w.inflated.length)} of ` +
-        `UTF-8 into ${bytesText(repr.payload.length)} of raw DEFLATE, and RSV1 = 1 says so.`
+      ? ` The permessage-deflate extension then compresses them into ${bytesText(repr.payload.length)} of raw ` +
+        'DEFLATE.'
+      : '';
+  // RFC 6455 §5.3: a client masks every frame with a fresh 4-byte key (XOR); the key is part of the header.
+  const masked =
+    repr.maskKey && repr.payload.length > 0
+      ? ` The payload is masked (each byte XOR a byte of the key), so ${toHex(repr.payload.subarray(0, 8))}` +
+        `${repr.payload.length > 8 ? ' …' : ''} ${w.tls ? 'goes to TLS as' : 'travels as'} ` +
+        `${toHex(maskPayload(repr.payload.subarray(0, 8), repr.maskKey))}${repr.payload.length > 8 ? ' …' : ''}.`
       : '';
   return {
     title: title(7, 'a WebSocket frame'),
+    // RFC 6455 §5.2 (the header fields); RFC 7692 §6 (RSV1: compressed); CURRICULUM.md Q10 (the unit: data).
     text:
-      `${call}: FIN = ${repr.fin ? 1 : 0}${repr.rsv1 ? ', RSV1 = 1' : ''}, opcode ${opName}, MASK = ` +
+      (message ? `${call}${deflated} Then the frame header: ` : `${sender} builds a WebSocket frame: `) +
+      `FIN = ${repr.fin ? 1 : 0}${repr.rsv1 ? ', RSV1 = 1 (compressed)' : ''}, opcode ${opName}, MASK = ` +
       `${repr.maskKey ? 1 : 0}, payload length ` +
-      `${repr.payload.length}${repr.maskKey ? `, masking key ${toHex(repr.maskKey)}` : ''}.${deflated} ` +
+      `${repr.payload.length}${repr.maskKey ? `, masking key ${toHex(repr.maskKey)}` : ''}.${masked} ` +
       `${bytesText(plainBytes(w).length)} in all, ${header} of them header. This frame is the application's data.`,
     curriculum: w.inflated ? ['Q10', 'M10'] : ['Q10'],
   };
@@ -102,7 +124,8 @@ function appDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
   switch (role) {
     case 'syn':
       return {
-        title: title(7, 'nothing to send yet'),
+        title: title(7, 'nothing to send yet'), // RFC 6455 §4.1: the client opens a TCP connection first;
+        // RFC 9293 §3.5: it begins with a SYN.
         text:
           `The page wants ${schemeOf(f).ws}://server/chat, but there is no connection yet, so layer 7 has no bytes to send. ` +
           `The browser asks its operating system for a TCP connection to ${f.server.ip}, port ${schemeOf(f).port}. ` +
@@ -110,15 +133,17 @@ function appDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
       };
     case 'tls-client-hello':
       return {
-        title: title(7, 'nothing to send yet'),
-        // RFC 6455 §4.1: for wss, the TLS handshake comes before the opening handshake.
+        title: title(7, 'nothing to send yet'), // RFC 6455 §4.1: for wss, the TLS handshake comes before the
+        // opening handshake.
         text:
           'TCP is up, but the upgrade request must wait: for wss:// the browser first agrees keys with the ' +
           'server. The program writes nothing; what travels now is TLS’s ClientHello.',
       };
     case 'upgrade-request':
       return {
-        title: title(7, 'the HTTP upgrade request'),
+        title: title(7, 'the HTTP upgrade request'), // RFC 6455 §4.1, §4.2.2; CURRICULUM.md Q10.
+        // RFC 6455 §4.1 (Upgrade, Connection, a 16-byte random key in base64), §4.2.2 (the server proves it read
+        // the key); CURRICULUM.md Q10 (the unit's name at layer 7).
         text:
           `The browser writes ${bytesText(plainBytes(w!).length)} of HTTP: ${headOf(w!)}. Upgrade and Connection ask ` +
           `to switch this connection to WebSocket; the key ${f.key ?? '?'} is 16 random bytes in base64 that ` +
@@ -131,6 +156,8 @@ function appDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
       const acc = f.key ? acceptComputation(f.key) : null;
       return {
         title: title(7, 'the 101 answer'),
+        // ws lib/websocket-server.js handleUpgrade (GET, Upgrade, key, version) and completeUpgrade;
+        // RFC 6455 §4.2.2 (Accept = base64(SHA-1(key + GUID))).
         text:
           `ws checked the request (GET, Upgrade: websocket, version 13, a key) and writes ${bytesText(plainBytes(w!).length)}: ` +
           `${headOf(w!)}. ` +
@@ -150,18 +177,30 @@ function appDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
       return frameDown(role, w!, f, sender);
     case 'continuation':
       return {
-        title: title(7, 'the rest of a write'),
+        title: title(7, 'the rest of a write'), // RFC 9293 §3.7.1: TCP cuts one write into segments no
+        // larger than the MSS allows (sim/engine/tcp.ts).
         text: `${sender}'s program wrote its bytes earlier; TCP is still sending them piece by piece. Layer 7 has nothing new.`,
       };
     default:
       return {
-        title: title(7, 'nothing from the program'),
+        title: title(7, 'nothing from the program'), // RFC 9293 §3.4: a pure ACK or a FIN is TCP's own segment, with no data from the application.
         text: 'This segment is TCP’s own business (an acknowledgment or a FIN); the application adds nothing.',
       };
   }
 }
 
 function presentationDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
+  if (p.app?.kind === 'continuation') {
+    return {
+      title: title(6, 'nothing new'), // RFC 8446 §5.1: TLS records are cut into segments by TCP, not by TLS.
+      // RFC 8446 §5.1 (a record may span several TCP segments); RFC 9293 §3.7 (TCP cuts the write).
+      text: w?.tls
+        ? 'TLS sealed this write into its records when the program wrote it; this segment carries more of ' +
+          'those bytes. Nothing new at layer 6.'
+        : 'This segment carries more of a write made earlier. Nothing new at layer 6.',
+      curriculum: ['Q10', 'M6'],
+    };
+  }
   if (w?.tls && f.tls) return f.tls.tlsPresentationDown(p, w, f);
   if (
     w?.frame &&
@@ -169,16 +208,16 @@ function presentationDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Na
     w.frame.payload.length > 0 &&
     w.purpose === 'message'
   ) {
-    const { text, bytes } = payloadPreview(w);
-    const sample = bytes.subarray(0, 12);
+    const { text } = payloadPreview(w);
     return {
       title: title(6, 'UTF-8, no header'),
+      // CURRICULUM.md M6 (UTF-8 is an encoding, not a header); WHATWG WebSockets send() encodes before
+      // framing; RFC 8446 §5.1 (5-byte record header), §5.2 (1-byte inner content type, 16-byte AEAD tag).
       text:
-        `${quoted(text, 30)} is text; it is encoded as UTF-8: ${toHex(sample)}${bytes.length > 12 ? ' …' : ''} ` +
-        `(${bytesText(bytes.length)} for ${Array.from(text).length} characters). This layer adds no bytes: in ` +
-        'the Internet’s protocols, encoding is a job, not a header. Encryption does add bytes: on wss:// TLS puts ' +
-        // RFC 8446 §5.1 (5-byte record header), §5.2 (1-byte inner content type, 16-byte AEAD tag).
-        'each record behind a 5-byte header and adds 17 more (a content type and a 16-byte tag).' +
+        `Layer 6 adds no bytes. Its job here, turning ${quoted(text, 30)} into UTF-8 bytes, is already in the ` +
+        'frame: it was done before framing, since the payload length counts bytes. In the Internet’s ' +
+        'protocols, encoding is a job, not a header. Encryption does add bytes: on wss:// TLS puts each record ' +
+        'behind a 5-byte header and adds 17 more (a content type and a 16-byte tag).' +
         // CURRICULUM.md M10: compression is the WebSocket extension's (RFC 7692), not a presentation layer's.
         (w.inflated
           ? ' Nor is the compression in this frame a layer-6 job: the WebSocket extension permessage-deflate, ' +
@@ -190,7 +229,8 @@ function presentationDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Na
   }
   if (w && w.layer === 'http') {
     return {
-      title: title(6, 'plain ASCII text, no header'),
+      title: title(6, 'plain ASCII text, no header'), // CURRICULUM.md M6; RFC 9112 §2.2: an HTTP/1.1
+      // head is US-ASCII, a subset of UTF-8 (RFC 3629 §1).
       text:
         'HTTP headers are ASCII text, which is also valid UTF-8. Nothing is encrypted (ws://, not wss://). ' +
         'Layer 6 adds no bytes.',
@@ -200,43 +240,45 @@ function presentationDown(p: Packet, w: StoryWrite | undefined, f: RunFacts): Na
   }
   return {
     title: title(6, 'nothing to do'),
-    text: 'No text to encode and no encryption (ws://). Layer 6 adds no bytes: it has no header of its own here.',
+    // CURRICULUM.md M6: over ws:// nothing is added for layer 6; over wss:// TLS adds bytes only to what it
+    // carries (RFC 8446 §5), and a segment with no data carries nothing.
+    text: f.scenario.tls
+      ? 'No text to encode and nothing for TLS to encrypt: this segment carries no data. Layer 6 adds no bytes.'
+      : 'No text to encode and no encryption (ws://). Layer 6 adds no bytes: it has no header of its own here.',
     curriculum: ['Q10', 'M6'],
   };
 }
 
-/** Layer 5, down the sender or up the receiver: the WebSocket session, which has no header. */
+/**
+ * Layer 5, down the sender or up the receiver: the session, which has no header. The same sentence both ways:
+ * the session's work (the handshakes, heartbeats and close) is done by WebSocket or TLS, whose bytes are
+ * counted at their own layer.
+ */
 function session(p: Packet, w: StoryWrite | undefined, down: boolean): Narration {
   const role = packetRole(p, w);
-  if (!down) {
-    return {
-      title: title(5, 'no header'),
-      text:
-        role === 'syn'
-          ? 'No session exists yet; nothing to do at layer 5.'
-          : 'The bytes belong to the WebSocket session on this connection (found by its ports). No header to remove.',
-      curriculum: ['Q10', 'M6'],
-    };
-  }
+  // CURRICULUM.md M6: over ws:// nothing is added for layer 5.
+  const none = down ? 'layer 5 adds no bytes.' : 'layer 5 has no header to remove.';
   if (w?.tls && !w.tls.inner) {
     return {
-      title: title(5, 'the TLS session, no header'),
-      // RFC 8446 §1: TLS provides a secure channel between two peers; its state lives in each endpoint.
+      title: title(5, 'the TLS session, no header'), // RFC 8446 §1: TLS provides a secure channel between two peers; its state lives in each endpoint.
       text:
         'TLS’s handshake sets up the state both ends keep for this connection: the keys, the record numbers. ' +
-        'That is session-like work, but no layer-5 header exists: it all happens inside TLS’s own records.',
+        `That is session-like work, but it all happens inside TLS’s own records (layer 6 here): ${none}`,
       curriculum: ['Q10', 'M6'],
     };
   }
+  // RFC 6455 §1.3-1.4 (the opening handshake opens it, the closing handshake ends it), §5.5.2-5.5.3 (ping,
+  // pong); RFC 793 §1.5 (a pair of sockets, addresses and ports, identifies a connection: TCP's job, layer 4).
   const text =
     role === 'syn' || role === 'syn-ack' || role === 'handshake-ack'
       ? 'No session yet. The WebSocket session will live on this connection once the upgrade succeeds.'
       : role === 'upgrade-request' || role === 'upgrade-response'
         ? 'This request and its answer open the WebSocket session: from the 101 on, the connection carries frames, not HTTP.'
-        : 'The WebSocket session on this one connection: its frames, its ping/pong heartbeats, its closing handshake.';
+        : 'The WebSocket session on this one connection (TCP found it by its ports): its frames, its ping/pong ' +
+          'heartbeats, its closing handshake.';
   return {
-    title: title(5, 'the WebSocket session, no header'),
-    text: `${text} The session is kept by the WebSocket protocol itself; layer 5 adds no bytes.`,
+    title: title(5, 'the WebSocket session, no header'), // CURRICULUM.md M5/M6: the session is the dialogue, kept by WebSocket's own frames (layer 7).
+    text: `${text} WebSocket keeps the session with its own frames, counted at layer 7; ${none}`,
     curriculum: ['Q10', 'M6'],
   };
 }
@@ -246,28 +288,38 @@ function transportDown(p: Packet, w: StoryWrite | undefined): Narration {
   const hl = range(p, 'tcp');
   const syn = p.tcp.flags.includes('SYN');
   const ports = `ports ${p.tcp.srcPort} → ${p.tcp.dstPort}`;
-  if (syn && !p.tcp.flags.includes('ACK')) {
+  const tcpAt = p.layers.tcp?.start ?? 34;
+  const window = u16(p.frame, tcpAt + 14);
+  if (syn) {
+    const synAck = p.tcp.flags.includes('ACK');
     return {
-      title: title(4, 'a TCP SYN segment'),
+      title: title(4, synAck ? 'a TCP SYN-ACK segment' : 'a TCP SYN segment'),
+      // RFC 9293 §3.4 (the SYN occupies one sequence number), §3.4.1 and RFC 6528 (the ISN); RFC 7323 §2.2 (a
+      // SYN's window is never scaled); the window and options are Linux's, as the engine writes them
+      // (sim/engine/tcp.ts); CURRICULUM.md Q10 (the unit's name).
       text:
-        `TCP writes a ${hl}-byte header and no data: ${ports}, flag SYN, Seq = x = ${p.tcp.seq} (random), ` +
-        `window 64240, and options: MSS ${mss}, SACK permitted, timestamps, window scale 7. The SYN counts as ` +
-        'one sequence number. The unit is now a segment.',
+        `TCP writes a ${hl}-byte header and no data: ${ports}, ` +
+        (synAck
+          ? `flags SYN and ACK, Seq = y = ${p.tcp.seq} (its initial sequence number), Ack = ${p.tcp.ack}, `
+          : `flag SYN, Seq = x = ${p.tcp.seq} (its initial sequence number), `) +
+        `window ${window} (a SYN’s window is never scaled), and Linux’s options: MSS ${mss}, SACK permitted, ` +
+        'timestamps, window scale 7. The SYN counts as one sequence number. The unit is now a segment.',
       curriculum: ['Q10', 'Q11', 'M3'],
     };
   }
-  const tcpAt = p.layers.tcp?.start ?? 34;
-  const window = u16(p.frame, tcpAt + 14);
   const ts = p.fields.find((x) => x.key === 'optionTimestamps')?.value.replace(/^kind 8, length 10: /, '');
   return {
     title: title(4, `TCP adds ${bytesText(hl)}`),
+    // RFC 9293 §3.1 (the header), RFC 7323 §2.2-2.3 (window × 2^7, the scale both SYNs agreed: sim/engine/tcp.ts),
+    // §3 (timestamps); CURRICULUM.md Q10 (data + TCP header = a segment).
     text:
       `TCP puts a ${hl}-byte header in front of ${bytesText(p.tcp.len)} of data: ${ports}, Seq = ${p.tcp.seq} ` +
       `(${p.tcp.relSeq} relative), Ack = ${p.tcp.ack} (${p.tcp.relAck} relative), flags ${flagsText(p)}, ` +
       `window ${window} (× 128 = ${window * 128} bytes it can still receive)${ts ? `, timestamps ${ts}` : ''} ` +
       `and a checksum. Data + TCP header = a segment.` +
+      // RFC 9293 §3.7.1: a segment carries at most the MSS (less its options: 1448 here, sim/engine/tcp.ts).
       (w && p.app?.kind !== 'continuation' && p.tcp.len < w.bytes.length
-        ? ` The write is ${bytesText(w.bytes.length)}: more than one segment may carry, so this one takes the ` +
+        ? ` The write is ${bytesText(w.bytes.length)}, more than one segment can carry, so this one takes the ` +
           `first ${bytesText(p.tcp.len)} and the rest follow.`
         : ''),
     curriculum: ['Q10'],
@@ -280,8 +332,10 @@ function networkDown(p: Packet, f: RunFacts): Narration {
   const to = p.to === 'client' ? f.client.ip : f.server.ip;
   return {
     title: title(3, 'IPv4 adds 20 bytes'),
+    // RFC 791 §3.1 (the header; protocol 6 = TCP, IANA); TTL 64 is Linux's ip_default_ttl and DF its path MTU
+    // discovery (RFC 1191), as in chromium-ws.pcap frame 1; CURRICULUM.md Q10 (segment + IP header = packet).
     text:
-      `IPv4 writes from ${from} to ${to}, protocol 6 (TCP), TTL 64, don't fragment, identification ` +
+      `IPv4 writes from ${from} to ${to}, protocol 6 (TCP), TTL 64 and don't fragment (Linux's defaults), identification ` +
       `${hex4(u16(p.frame, ipAt + 4))}, header checksum ${hex4(u16(p.frame, ipAt + 10))}. Segment + IP header = a packet ` +
       `of ${bytesText(p.frame.length - 14)}.`,
     curriculum: ['Q10'],
@@ -304,10 +358,13 @@ function linkDown(p: Packet, f: RunFacts): Narration {
   const dst = macAt(p.frame, 0);
   const src = macAt(p.frame, 6);
   const peer = p.to === 'client' ? f.client : f.server;
+  // IEEE 802.3 §3.2.8: a frame shorter than the minimum is padded with zero bytes (60 + the 4-byte FCS).
   const pad = p.padding > 0 ? `, ${p.padding} zero bytes of padding to reach 60,` : '';
   const routed = (p.hops?.length ?? 0) > 0;
   return {
     title: title(2, 'Ethernet adds 14 + 4 bytes'),
+    // IEEE 802.3 §3.2 (addresses, type, padding to the 64-byte minimum with the FCS, §3.2.9 the CRC-32 FCS);
+    // type 0x0800 = IPv4 (IANA, RFC 894).
     text:
       `Ethernet writes 14 bytes in front (destination MAC ${dst}, source MAC ${src}, type 0x0800 = IPv4)${pad} ` +
       `and the card appends a 4-byte CRC-32 checksum (FCS 0x${p.fcs.toString(16).padStart(8, '0')}) at the end. ` +
@@ -327,11 +384,13 @@ function physicalDown(p: Packet): Narration {
   const bits = (total + 8) * 8;
   return {
     title: title(1, 'bits as a signal'),
+    // IEEE 802.3 §3.2.1-3.2.2 (7 bytes of preamble, a start-of-frame delimiter); the 100 Mbit/s link is
+    // Wirewalk's choice (sim/engine/network.ts).
     text:
       'The card sends 7 bytes of preamble and a start-of-frame byte (so the receiver can lock on), then the ' +
-      `${bytesText(total)} of the frame: ${bits} bits in all, as a signal on the cable. At 100 Mbit/s that ` +
-      `takes ${bits / 100} µs.`,
-    curriculum: ['Q10', 'M11'], // M11: the signal and its preamble (IEEE 802.3 §3.2.1-3.2.2)
+      `${bytesText(total)} of the frame: ${bits} bits in all, as a signal on the cable. At this simulated ` +
+      `link's 100 Mbit/s that takes ${bits / 100} µs.`,
+    curriculum: ['Q10', 'M11'], // M11: the signal and its preamble
     misconception: MISCONCEPTIONS.M11,
   };
 }
@@ -353,7 +412,8 @@ export function walkDown(
     ...(retransmission
       ? {
           ...l4,
-          title: title(4, 'TCP sends the same segment again'),
+          title: title(4, 'TCP sends the same segment again'), // RFC 9293 §3.8.1: TCP retransmits from its
+          // own queue; RFC 7323 §3: each segment a fresh TSval.
           text:
             'Layers 7 to 5 are not asked again: TCP kept a copy of every unacknowledged segment and resends it ' +
             `itself, with the same Seq = ${p.tcp.seq} and a fresh timestamp. ` +
@@ -369,21 +429,37 @@ export function walkDown(
   return steps;
 }
 
-/** Layer 7 up: the WebSocket frame the receiver reads. */
+/** Layer 7 up: the WebSocket frame the receiver reads, unmasks (where it was masked) and decodes. */
 function frameUp(role: PacketRole, w: StoryWrite, R: string): Narration {
   const repr = w.frame!;
+  const reader = R === 'The browser' ? 'The browser' : 'ws';
+  // RFC 6455 §5.3: the receiver unmasks with the key from the header (ws lib/receiver.js unmask).
+  const unmask =
+    repr.maskKey && repr.payload.length > 0
+      ? ` It unmasks them (XOR with ${toHex(repr.maskKey)}): ${toHex(repr.payload.subarray(0, 8))}` +
+        `${repr.payload.length > 8 ? ' …' : ''}.`
+      : '';
   // RFC 7692 §7.2.2: append 00 00 ff ff to the compressed payload and inflate it.
   const inflate =
     w.inflated && repr.rsv1 && repr.fin
-      ? `: RSV1 = 1, so it appends 00 00 ff ff and inflates them to ${bytesText(w.inflated.length)}, ` +
+      ? ` RSV1 = 1, so it appends 00 00 ff ff and inflates them to ${bytesText(w.inflated.length)} of UTF-8: ` +
         `${quoted(TEXT.decode(w.inflated), 30)}.`
       : null;
+  // WHATWG WebSockets (the browser UTF-8 decodes a text message for event.data); ws lib/receiver.js
+  // dataMessage checks isValidUTF8 and hands a Buffer to the program, whose 'message: ' + data decodes it.
+  const decoded =
+    role === 'message' && !w.inflated && !w.fragment
+      ? reader === 'ws'
+        ? ` It checks they are valid UTF-8; as text they read ${quoted(TEXT.decode(repr.payload), 30)}.`
+        : ` It decodes them as UTF-8: ${quoted(TEXT.decode(repr.payload), 30)}.`
+      : '';
   return {
     title: title(7, 'the WebSocket frame'),
+    // RFC 6455 §5.2 (the header fields), §5.4 (FIN = 0: more fragments follow).
     text:
-      `${R === 'The browser' ? 'The browser' : 'ws'} reads the frame: FIN = ${repr.fin ? 1 : 0}, opcode 0x${repr.opcode.toString(16)}, ` +
-      `${bytesText(repr.payload.length)} of payload` +
-      (inflate ?? (role === 'message' && !w.inflated ? `: ${quoted(TEXT.decode(repr.payload), 30)}.` : '.')) +
+      `${reader} reads the frame: FIN = ${repr.fin ? 1 : 0}, opcode 0x${repr.opcode.toString(16)}, ` +
+      `MASK = ${repr.maskKey ? 1 : 0}, ${bytesText(repr.payload.length)} of payload.${unmask}` +
+      (inflate ?? decoded) +
       (role === 'message' && !repr.fin ? ' More fragments must follow before the message is complete.' : ''),
     curriculum: w.inflated ? ['Q10', 'M10'] : ['Q10'],
   };
@@ -392,10 +468,22 @@ function frameUp(role: PacketRole, w: StoryWrite, R: string): Narration {
 function appUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
   const role = packetRole(p, w);
   const R = Who(p.to);
-  if (w && p.app?.kind !== 'continuation' && p.tcp.len < w.bytes.length) {
-    // The first segment of a longer write: the program sees nothing until the rest is in.
+  const whole = w !== undefined && expectedAfter(p, f) >= p.tcp.relSeq + w.bytes.length;
+  if (w && p.app?.kind !== 'continuation' && p.tcp.len < w.bytes.length && whole) {
     return {
-      title: title(7, 'the first piece only'),
+      title: title(7, 'the whole write, at last'), // RFC 9293 §3.10.7.4, RFC 6455 §6.2
+      // RFC 9293 §3.10.7.4 (the later segments were kept; this one fills the gap); RFC 6455 §6.2.
+      text:
+        `This first piece of ${bytesText(w.bytes.length)} arrived after the rest, which TCP had kept: the ` +
+        'whole write is now in, and goes up at once.',
+      curriculum: ['Q10'],
+    };
+  }
+  if (w && p.app?.kind !== 'continuation' && p.tcp.len < w.bytes.length) {
+    // The first segment of a longer write: the program sees nothing until the rest is in (RFC 6455 §6.2: a
+    // message is received once its frames are; ws lib/receiver.js waits for the whole frame).
+    return {
+      title: title(7, 'the first piece only'), // RFC 6455 §6.2
       text:
         `${R} has the first ${bytesText(p.tcp.len)} of ${bytesText(w.bytes.length)}; the rest follows in more ` +
         'segments. The program is told nothing until all of it has arrived.',
@@ -406,14 +494,18 @@ function appUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
     case 'syn':
       return {
         title: title(7, 'nothing yet'),
+        // ws lib/websocket-server.js: ws listens for the HTTP server's 'upgrade' event, not for TCP connections.
         text: 'server.js hears nothing yet: ws learns about a client only when its upgrade request arrives, after the handshake.',
       };
     case 'upgrade-request':
       return {
-        title: title(7, 'ws reads the upgrade request'),
+        title: title(7, 'ws reads the upgrade request'), // ws lib/websocket-server.js handleUpgrade
         text:
-          `ws parses the HTTP request: GET /chat, Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Version: 13, ` +
-          `Sec-WebSocket-Key: ${f.key ?? '?'}. All there, so it will answer 101 on this same connection. ` +
+          // Node's http server parses the head and emits 'upgrade' (Connection: Upgrade); ws
+          // lib/websocket-server.js handleUpgrade checks the method, Upgrade, the key and the version.
+          `Node's HTTP server parses the request (GET /chat, Connection: Upgrade) and hands it to ws, which ` +
+          `checks Upgrade: websocket, Sec-WebSocket-Version: 13 and Sec-WebSocket-Key: ${f.key ?? '?'}. All ` +
+          'there, so it will answer 101 on this same connection. ' +
           // ws lib/websocket-server.js handleUpgrade: the offer is read only when perMessageDeflate is on.
           (f.scenario.deflate
             ? "It also reads Chrome's Sec-WebSocket-Extensions offer: perMessageDeflate is on, so it will accept it."
@@ -423,7 +515,7 @@ function appUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
       };
     case 'upgrade-response':
       return {
-        title: title(7, 'the browser checks the 101'),
+        title: title(7, 'the browser checks the 101'), // RFC 6455 §4.1 (the client's checks of the response, Sec-WebSocket-Accept last), §4.2.2 (its value).
         text:
           'The browser reads HTTP/1.1 101 Switching Protocols and recomputes base64(SHA-1(key + GUID)) from the ' +
           'key it sent. It matches Sec-WebSocket-Accept, so the server really speaks WebSocket.',
@@ -437,71 +529,152 @@ function appUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
       return frameUp(role, w!, R);
     case 'continuation':
       return {
-        title: title(7, 'waiting for the rest'),
+        title: title(7, 'waiting for the rest'), // RFC 6455 §6.2: the frame is read once all its bytes are in.
         text: `${R} has part of a frame; the program sees nothing until all of it has arrived.`,
       };
     default:
-      return { title: title(7, 'nothing for the program'), text: 'Nothing here for the application.' };
+      return {
+        title: title(7, 'nothing for the program'), // RFC 9293 §3.4: a segment with no data carries nothing
+        // for the application.
+        text: 'Nothing here for the application.',
+      };
   }
 }
 
 function presentationUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): Narration {
   if (w?.tls && f.tls && p.tcp.len >= w.bytes.length) return f.tls.tlsPresentationUp(w);
   if (w?.frame && w.purpose === 'message' && w.frame.payload.length > 0 && p.tcp.len >= w.bytes.length) {
-    const { text } = payloadPreview(w);
     return {
-      title: title(6, w.frame.maskKey ? 'unmask, then UTF-8' : 'UTF-8 text'),
+      title: title(6, 'UTF-8, no header'),
+      // CURRICULUM.md M6 (an encoding, not a header); RFC 6455 §5.3 (the frame's masking is undone with the
+      // frame, layer 7); RFC 7692 §7.2.2 (inflating is the WebSocket extension's, layer 7).
       text:
-        (w.frame.maskKey
-          ? `The payload is unmasked (XOR with ${toHex(w.frame.maskKey)}), then read `
-          : 'The payload is read ') +
-        // RFC 7692 §7.2.2: the receiving WebSocket end inflates the message (layer 7), then it is UTF-8 text.
-        (w.inflated ? 'once WebSocket’s extension has inflated it (layer 7) ' : '') +
-        `as UTF-8 text: ${quoted(text, 30)}. No header to remove at this layer.`,
+        'Layer 6 has no header to remove (no TLS on ws://). Its job here, reading the payload as UTF-8 text, ' +
+        `comes with the frame: ${who(p.to) === 'the server' ? 'ws' : 'the browser'} ` +
+        (w.frame.maskKey ? 'unmasks the payload and ' : '') +
+        (w.inflated ? 'inflates it with the WebSocket extension, then ' : '') +
+        'decodes it at layer 7, the next step: the mirror of the sender encoding it before framing.',
       curriculum: ['Q10', 'M6'],
     };
   }
   return {
     title: title(6, 'nothing to remove'),
-    text: 'No header at layer 6; text stays text (no TLS on ws://).',
+    // CURRICULUM.md M6: over ws:// nothing is added for layer 6, so nothing is removed; RFC 8446 §5 (TLS reads
+    // only its records).
+    text: w?.tls
+      ? 'Part of a TLS record: TLS waits for the rest before it can check the tag and decrypt it.'
+      : f.scenario.tls
+        ? 'No header at layer 6: this segment carries no TLS record, so TLS has nothing to read.'
+        : 'No header at layer 6; text stays text (no TLS on ws://).',
     curriculum: ['Q10', 'M6'],
   };
 }
 
-function transportUp(p: Packet): Narration {
+/**
+ * The next byte `p`'s receiver expects when `p` arrives, relative to the sender's ISN: the end of what arrived
+ * before it without a gap (the SYN is byte 0), from the run's own packets.
+ */
+function expectedBefore(p: Packet, f: RunFacts): number {
+  const earlier = f.packets
+    .filter(
+      (q) =>
+        q.connection === p.connection &&
+        q.from === p.from &&
+        !q.lost &&
+        (q.arrivesAt < p.arrivesAt || (q.arrivesAt === p.arrivesAt && q.id < p.id)),
+    )
+    .map((q) => ({
+      start: q.tcp.relSeq,
+      end:
+        q.tcp.relSeq +
+        q.tcp.len +
+        (q.tcp.flags.includes('SYN') ? 1 : 0) +
+        (q.tcp.flags.includes('FIN') ? 1 : 0),
+    }))
+    .sort((x, y) => x.start - y.start);
+  let next = 0;
+  for (const r of earlier) if (r.start <= next && r.end > next) next = r.end;
+  return next;
+}
+
+/** The next byte expected once `p` has arrived too (it may fill a gap before segments kept out of order). */
+function expectedAfter(p: Packet, f: RunFacts): number {
+  return expectedBefore({ ...p, arrivesAt: p.arrivesAt, id: p.id + 0.5 }, f);
+}
+
+function transportUp(p: Packet, f: RunFacts): Narration {
   const hl = range(p, 'tcp');
   const ports = `${p.tcp.srcPort} → ${p.tcp.dstPort}`;
   if (p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('ACK')) {
     return {
-      title: title(4, `TCP: a SYN for port ${p.tcp.dstPort}`),
+      title: title(4, `TCP: a SYN for port ${p.tcp.dstPort}`), // RFC 9293 §3.10.7.2: a SYN to a LISTEN socket: note its sequence number, answer with SYN-ACK.
       text:
         `TCP checks the checksum, sees a SYN to port ${p.tcp.dstPort} where server.js listens, and notes the browser's ` +
         `number x = ${p.tcp.seq}. It will answer with its own SYN-ACK.`,
       curriculum: ['Q10', 'Q11'],
     };
   }
+  if (p.tcp.flags.includes('SYN')) {
+    return {
+      title: title(4, 'TCP: the SYN-ACK'),
+      // RFC 9293 §3.10.7.3 (SYN-SENT: the ACK of the SYN, the peer's ISN, then the handshake's last ACK).
+      text:
+        `TCP finds its connection by the ports (${ports}) and checks the checksum. Ack = ${p.tcp.ack} acknowledges ` +
+        `its SYN, and Seq = y = ${p.tcp.seq} is the server's initial sequence number. It will answer with the ` +
+        `handshake's last segment, an ACK of y + 1.`,
+      curriculum: ['Q10', 'Q11'],
+    };
+  }
   const fin = p.tcp.flags.includes('FIN');
+  // RFC 793 §1.5 (a pair of sockets, addresses and ports, identifies a connection); RFC 9293 §3.1 (checksum).
   const found = `TCP finds the connection by its ports (${ports}) and checks the checksum. `;
   if (p.tcp.len === 0 && !fin) {
     return {
-      title: title(4, `TCP reads an ACK (${bytesText(hl)})`),
+      title: title(4, `TCP reads an ACK (${bytesText(hl)})`), // RFC 9293 §3.4 (only data, SYN and FIN take sequence numbers, so a bare ACK is not acknowledged);
+      // RFC 6298 §5.2-5.3 (the timer stops when all is acknowledged, restarts when new data is).
       text:
         found +
         `Ack = ${p.tcp.relAck} (relative): everything it sent before that has arrived, so it can drop its ` +
-        'copies and stop the retransmission timer. An ACK carrying no data is never acknowledged itself.',
+        'copies of those bytes; its retransmission timer stops if nothing else is waiting for an ACK, or ' +
+        'starts again for what is. An ACK carrying no data is never acknowledged itself.',
       curriculum: ['Q10'],
     };
   }
-  const next = p.tcp.relSeq + p.tcp.len + (fin ? 1 : 0);
-  return {
-    title: title(4, `TCP removes ${bytesText(hl)}`),
-    text:
-      found +
+  const expected = expectedBefore(p, f);
+  const end = p.tcp.relSeq + p.tcp.len + (fin ? 1 : 0);
+  let text: string;
+  if (p.tcp.relSeq > expected) {
+    // RFC 9293 §3.10.7.4 (a segment beyond RCV.NXT is kept, if within the window, and RCV.NXT acknowledged);
+    // RFC 5681 §4.2 (an out-of-order segment is acknowledged at once: a duplicate ACK).
+    text =
+      `Seq = ${p.tcp.relSeq} (relative), but it expects ${expected}: the bytes in between are missing. It keeps ` +
+      `this segment and at once acknowledges ${expected} again (a duplicate ACK); nothing goes up until the gap is filled.`;
+  } else if (end <= expected) {
+    // RFC 9293 §3.10.7.4: a segment wholly below RCV.NXT is a duplicate; it is answered with an ACK.
+    text =
+      `Seq = ${p.tcp.relSeq} (relative): it already has these bytes (it expects ${expected}), so it drops the copy ` +
+      `and acknowledges ${expected} again.`;
+  } else {
+    // RFC 9293 §3.10.7.4: in-order data is delivered and RCV.NXT advances past it (and past what it joins up).
+    const next = Math.max(expectedAfter(p, f), end);
+    // RFC 9293 §3.10.7.4: the segment joins up with later data kept out of order; all of it goes up.
+    const joined =
+      next > end
+        ? ` It fills a gap: with the later bytes it kept, everything up to ${next} is in, and all of it goes up.`
+        : '';
+    // RFC 9293 §3.4 (the FIN takes one sequence number), §3.10.7.4 (in order: delivered and acknowledged).
+    text =
       `Seq = ${p.tcp.relSeq} (relative) is the next byte it expects. ` +
       (fin
         ? `${p.tcp.len > 0 ? `It takes ${bytesText(p.tcp.len)} and ` : 'It '}notes the FIN: the other side is done. ` +
           `It will acknowledge with Ack = ${next} (the FIN counts as one).`
-        : `It will acknowledge ${bytesText(p.tcp.len)} with Ack = ${next} and hands the data up.`),
+        : next > end
+          ? `It will acknowledge with Ack = ${next}.${joined}`
+          : `It will acknowledge ${bytesText(p.tcp.len)} with Ack = ${next} and hands the data up.`);
+  }
+  return {
+    title: title(4, `TCP removes ${bytesText(hl)}`),
+    text: found + text,
     curriculum: ['Q10'],
   };
 }
@@ -513,6 +686,7 @@ function networkUp(p: Packet, f: RunFacts): Narration {
   const routers = p.hops?.length ?? 0;
   return {
     title: title(3, 'IPv4 removes 20 bytes'),
+    // RFC 791 §3.1 and RFC 1122 §3.2.1 (checksum, own address, protocol 6 → TCP).
     text:
       `IPv4 checks the header checksum, sees its own address ${me} and protocol 6, and hands the segment to TCP.` +
       // RFC 1812 §5.3.1: each router decrements the TTL by one (and so recomputes the header checksum).
@@ -530,9 +704,12 @@ function linkUp(p: Packet): Narration {
   const routed = (p.hops?.length ?? 0) > 0;
   return {
     title: title(2, 'Ethernet removes 14 + 4 bytes'),
+    // IEEE 802.3 §3.2.9 (the FCS; a CRC-32 catches every burst of up to 32 changed bits, and misses other
+    // damage about once in 2^32: Koopman, DSN 2002), §3.2.3-3.2.6 (destination, type 0x0800 = IPv4).
     text:
-      `The card recomputes the CRC-32: 0x${ethernetFcs(frame).toString(16).padStart(8, '0')}, as in the FCS, so no bit ` +
-      `changed on the way. The destination is its own MAC (${me}) and the type 0x0800, so the packet goes to IPv4.` +
+      `The card recomputes the CRC-32: 0x${ethernetFcs(frame).toString(16).padStart(8, '0')}, the same as the FCS, ` +
+      'so the frame is taken as undamaged (a CRC-32 catches any burst of up to 32 changed bits, and misses ' +
+      `other damage only about once in 4 billion). The destination is its own MAC (${me}) and the type 0x0800, so the packet goes to IPv4.` +
       // The last router wrote this header (RFC 1812 §5.3.1 forwarding; sim/engine/router.ts).
       (routed ? ` The source, ${from}, is the router's card on this link, not the sender's.` : ''),
     curriculum: routed ? ['Q10', 'M12'] : ['Q10'],
@@ -542,6 +719,7 @@ function linkUp(p: Packet): Narration {
 function physicalUp(p: Packet): Narration {
   return {
     title: title(1, 'signal to bits'),
+    // IEEE 802.3 §3.2.1-3.2.2: the preamble lets the receiver lock on before the frame.
     text:
       `${Who(p.to)}'s card hears the preamble, locks onto it and turns the signal back into ` +
       `${bytesText(p.frame.length + p.padding + 4)}.`,
@@ -554,7 +732,7 @@ export function walkUp(p: Packet, w: StoryWrite | undefined, f: RunFacts): WalkS
     { ...physicalUp(p), layer: 1, kind: 'decapsulate' },
     { ...linkUp(p), layer: 2, kind: 'decapsulate' },
     { ...networkUp(p, f), layer: 3, kind: 'decapsulate' },
-    { ...transportUp(p), layer: 4, kind: 'decapsulate' },
+    { ...transportUp(p, f), layer: 4, kind: 'decapsulate' },
     { ...session(p, w, false), layer: 5, kind: 'decapsulate' },
     { ...presentationUp(p, w, f), layer: 6, kind: 'decapsulate' },
     { ...appUp(p, w, f), layer: 7, kind: 'decapsulate' },

@@ -7,20 +7,27 @@ import { maskPayload, type WsFrameRepr } from '../../protocol/websocket';
 import type { HostInfo } from '../types';
 
 export const MISCONCEPTIONS = {
+  // CURRICULUM.md M2; RFC 9293 §3.5 (TCP's three-way handshake), RFC 6455 §1.3 and §4 (one request, one response).
   M2:
     'Students often write that the WebSocket handshake is a three-way handshake. It is not: the three-way ' +
     "handshake is TCP's (layer 4) and is already over; the WebSocket handshake is one HTTP request and one " +
     'response (layer 7) on the connection TCP made.',
+  // CURRICULUM.md M3; RFC 9293 §3.4 (each SYN takes one number); chromium-ws.pcap frames 11-13 (Wireshark's
+  // relative numbers: the SYNs show Seq=0, the final ACK Seq=1 Ack=1).
   M3:
     'Students often write that the final ACK resets the sequence number to 0, or repeats the SYN number. It ' +
-    'does neither: it carries Seq = x+1 and Ack = y+1. Wireshark shows 0 and 1 only because it prints ' +
-    'numbers relative to each side’s ISN.',
+    'does neither: it carries Seq = x+1 and Ack = y+1. Wireshark shows the SYNs as 0 and this ACK as Seq=1, ' +
+    'Ack=1 only because it prints numbers relative to each side’s ISN.',
+  // CURRICULUM.md M6: in TCP/IP the headers come from the application protocol, TCP, IP and Ethernet.
   M6:
     'Students often write that every OSI layer adds a header. Here layers 6 and 5 add no bytes at all: the ' +
     'headers come from WebSocket or HTTP (7), TCP (4), IPv4 (3) and Ethernet (2).',
+  // CURRICULUM.md M7; RFC 6455 §7.1.2-7.1.4 (the closing handshake), §7.1.5 (1006: closed without a Close
+  // frame, by a crash, a broken path, or a proxy or NAT dropping an idle connection).
   M7:
     'Students often write that a WebSocket stays open forever. It stays open until one side sends a Close ' +
-    'frame (here 1000 "bye") or the network drops the connection.',
+    'frame, or the connection breaks: a crash, a broken path, or a proxy or NAT that drops an idle ' +
+    'connection.',
   // CURRICULUM.md M10; RFC 7692 §5 (negotiated in Sec-WebSocket-Extensions) and §6 (RSV1 marks it).
   M10:
     'Students often write that the presentation layer compresses. What compresses here is permessage-deflate, ' +
@@ -100,12 +107,16 @@ export function msText(ms: number): string {
 export function maskSentence(frame: WsFrameRepr | undefined, form: 'explained' | 'brief'): string {
   if (!frame) return '';
   const explained = form === 'explained';
+  // RFC 6455 §5.1: a server must not mask its frames.
   if (!frame.maskKey) return explained ? ' Not masked: servers never mask.' : ' Servers never mask.';
   const key = toHex(frame.maskKey);
   const sample = frame.payload.subarray(0, explained ? 8 : 6);
   const masked = toHex(maskPayload(sample, frame.maskKey));
+  // RFC 6455 §5.3: the payload XOR the 4-byte masking key.
   if (!explained) return ` Masked with the key ${key}: ${toHex(sample)}… travel as ${masked}….`;
   const more = frame.payload.length > 8 ? ' …' : '';
+  // RFC 6455 §5.3 (a fresh key for every frame), §10.3 (masking keeps a page from choosing the wire bytes
+  // that intermediaries see).
   return (
     ` Masked with the fresh key ${key}` +
     (frame.payload.length > 0

@@ -81,7 +81,9 @@ export function sendLines(
     }
     return;
   }
+  // Wirewalk's choice: past MAX_LITERAL_SENDS messages the program shows a loop, not one line each.
   b.add(`${indent}const messages = [/* the ${indices.length} messages of this link */];`);
+  // Wirewalk's choice (as above): the loop that sends them.
   const ref = b.add(`${indent}for (const text of messages) ${call}text);`);
   for (const i of indices) out.set(i, ref);
 }

@@ -136,7 +136,7 @@ export class StepRecorder {
       host: 'wire',
       layer: null,
       kind: 'state',
-      title: 'The simulation stops here',
+      title: 'The simulation stops here', // Wirewalk's choice: a run stops at its time and step limits.
       text: 'This scenario would run on for too long; the timeline ends here.',
     });
   }

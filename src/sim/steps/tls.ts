@@ -30,7 +30,7 @@ export function tlsDataSentence(w: StoryWrite): string {
   const plain = t.inner.bytes.length;
   const added = w.bytes.length - plain;
   const first = t.records[0]!;
-  // §5.2: type 23, legacy version 0x0303, length; AES-128-GCM over content + type; 16-byte tag.
+  // RFC 8446 §5.2: type 23, legacy version 0x0303, length; AES-128-GCM over content + type; 16-byte tag.
   return (
     ` TLS carries it: ${bytesText(plain)} became ${recordCount(t.records)} of ${bytesText(w.bytes.length)} ` +
     `(type 23 "application data", version 0x0303, the length, then ciphertext and a 16-byte tag: ` +
@@ -59,22 +59,25 @@ export function narrateTlsPacket(
       const end = ch ? ch.content.length - 13 : 0;
       const share = ch ? ch.content.subarray(end - 32, end) : null;
       return {
-        title: 'TLS ClientHello: "let’s encrypt"',
-        // RFC 8446 §4.1.2: the ClientHello and its extensions; RFC 6066 §3 SNI; RFC 7301 ALPN.
+        title: 'TLS ClientHello: "let’s encrypt"', // RFC 8446 §4.1.2
+        // RFC 8446 §4.1.2: the ClientHello and its extensions; RFC 6066 §3 SNI; RFC 7301 ALPN. One suite and one
+        // key share are Wirewalk's choice (sim/libs/tls/connection.ts); Chrome offers 15 suites and a hybrid
+        // post-quantum key share (chromium-wss.pcap frame 5).
         text:
           `${arrow}, on port ${p.tcp.dstPort}: the first bytes after TCP's handshake are not HTTP but TLS's ` +
           `ClientHello, ${size} in the clear. It offers TLS 1.3 (supported_versions) and the cipher suite ` +
           `TLS_AES_128_GCM_SHA256, a fresh random (${short(random)}), the browser's X25519 public key ` +
           `(${share ? short(share) : '32 bytes'}), ALPN http/1.1 and the name it wants, "server" (SNI): ` +
-          'anyone on the path can read that name.' +
+          'anyone on the path can read that name. (Wirewalk’s browser offers one cipher suite and one key; ' +
+          'Chrome offers many more, and a larger post-quantum key.)' +
           againText,
         curriculum: ['Q10'],
       };
     }
     case 'tls-server-hello':
       return {
-        title: 'TLS ServerHello … Finished: one flight',
-        // §4.1.3 ServerHello; §7.1 key schedule; §4.3.1 EncryptedExtensions; §4.4.2-4.4.4; Appendix D.4 CCS.
+        title: 'TLS ServerHello … Finished: one flight', // RFC 8446 §2, §4.1.3-4.4.4
+        // RFC 8446 §4.1.3 ServerHello; §7.1 key schedule; §4.3.1 EncryptedExtensions; §4.4.2-4.4.4; Appendix D.4 CCS.
         text:
           `${arrow}: ${size} in ${recordCount(records)}. The ServerHello (in the clear) picks TLS 1.3 and ` +
           'TLS_AES_128_GCM_SHA256 and carries the server’s X25519 public key. From the two public keys each side ' +
@@ -89,13 +92,13 @@ export function narrateTlsPacket(
       };
     case 'tls-client-finished':
       return {
-        title: 'TLS Finished: the handshake is done',
-        // §4.4.4 Finished; §2: a full handshake takes one round trip; Appendix D.4 CCS.
+        title: 'TLS Finished: the handshake is done', // RFC 8446 §4.4.4
+        // RFC 8446 §4.4.4 Finished; §2: a full handshake takes one round trip; §7.3 traffic keys; Appendix D.4 CCS.
         text:
           `${arrow}: ${size}: a ChangeCipherSpec (for middleboxes) and the browser’s Finished, encrypted. The ` +
           'browser checked the certificate, the signature and the server’s Finished; its own Finished proves it ' +
-          'saw the same handshake byte for byte. One round trip after the ClientHello, both sides switch to the ' +
-          'application traffic keys.' +
+          'saw the same handshake byte for byte. One round trip after the ClientHello, the handshake is over: ' +
+          'from here on both directions use the application traffic keys.' +
           againText,
         curriculum: ['Q10'],
       };
@@ -112,7 +115,7 @@ export function narrateTlsPacket(
     case 'tls-close-notify':
       return {
         title: 'TLS close_notify',
-        // §6.1: each party MUST send close_notify before closing its write side.
+        // RFC 8446 §6.1: each party MUST send close_notify before closing its write side (against truncation).
         text:
           `${arrow}: an encrypted alert, close_notify (${size}): "I will send nothing more". TLS sends it before ` +
           'TCP’s FIN so that a FIN forged by someone on the path cannot cut the data short unnoticed.' +
@@ -129,8 +132,8 @@ export function tlsPresentationDown(p: Packet, w: StoryWrite, f: RunFacts): Narr
   if (t.inner) {
     const r = t.records[0]!;
     return {
-      title: 'Layer 6 (presentation): TLS encrypts',
-      // §5.2 record protection; §5.3 per-record nonce.
+      title: 'Layer 6 (presentation): TLS encrypts', // RFC 8446 §5.2
+      // RFC 8446 §5.2 record protection; §5.3 per-record nonce; CURRICULUM.md M6 (the bytes TLS adds).
       text:
         `TLS takes the ${bytesText(t.inner.bytes.length)} and seals them into ${recordCount(t.records)}: the ` +
         'bytes plus one byte of their real type (23, application data) are encrypted with AES-128-GCM under ' +
@@ -143,7 +146,7 @@ export function tlsPresentationDown(p: Packet, w: StoryWrite, f: RunFacts): Narr
   const own = narrateTlsPacket(p, w, f, '');
   return {
     title: `Layer 6 (presentation): ${own ? own.title : 'TLS’s own records'}`,
-    // §4: handshake messages in records (§5.1) with a 5-byte header.
+    // RFC 8446 §4: handshake messages in records (§5.1) with a 5-byte header.
     text:
       (own ? own.text + ' ' : '') +
       `These ${bytesText(w.bytes.length)} are TLS’s own, in records with a 5-byte header each; layer 6 here ` +
@@ -157,18 +160,20 @@ export function tlsPresentationUp(w: StoryWrite): Narration {
   const t = w.tls!;
   if (t.inner) {
     return {
-      title: 'Layer 6 (presentation): TLS decrypts',
-      // §5.2: the tag is checked before anything is used; the inner type says what the record holds.
+      title: 'Layer 6 (presentation): TLS decrypts', // RFC 8446 §5.2
+      // RFC 8446 §5.2: the tag is checked before anything is used (bad_record_mac); the inner type says what the
+      // record holds. A forged tag passes only by a chance of about 2^-128 (RFC 5116 §2.2, NIST SP 800-38D).
       text:
-        `TLS checks each record’s 16-byte tag (one changed bit and it would reject the record: bad_record_mac), ` +
+        'TLS checks each record’s 16-byte tag (any changed bit makes it reject the record, bad_record_mac, ' +
+        'except by a chance too small to matter), ' +
         `decrypts it and finds inner type 23: ${bytesText(t.inner.bytes.length)} of application data, which it ` +
         'hands up.',
       curriculum: ['Q10', 'M6'],
     };
   }
   return {
-    title: 'Layer 6 (presentation): TLS reads its handshake',
-    // §4.1.2-4.1.3: the hellos are read in the clear.
+    title: 'Layer 6 (presentation): TLS reads its handshake', // RFC 8446 §4
+    // RFC 8446 §4.1.2-4.1.3: the hellos are read in the clear; no application data before the handshake ends.
     text: 'TLS reads its own handshake messages; nothing goes up to the program yet.',
     curriculum: ['Q10', 'M6'],
   };
@@ -178,8 +183,8 @@ export function tlsPresentationUp(w: StoryWrite): Narration {
 export function narrateTlsEstablished(role: 'client' | 'server', s: TlsSecrets | null): Narration {
   const keys = s?.application;
   return {
-    title: `${role === 'client' ? 'Browser' : 'Server'}: TLS keys ready`,
-    // §7.1 key schedule: (EC)DHE → Handshake Secret → Master Secret → traffic secrets; §7.3 keys and IVs.
+    title: `${role === 'client' ? 'Browser' : 'Server'}: TLS keys ready`, // RFC 8446 §7.1
+    // RFC 8446 §7.1 key schedule: (EC)DHE → Handshake Secret → Master Secret → traffic secrets; §7.3 keys and IVs.
     text:
       `${role === 'client' ? 'The browser' : 'The server'} has checked the other side’s Finished. Its key ` +
       `schedule ran: X25519 shared secret ${s?.sharedSecret ? short(s.sharedSecret) : '?'} → handshake secret ` +
@@ -209,16 +214,16 @@ export function tlsSessionInfo(connection: number, s: TlsSecrets, kit: TlsKit): 
       ['derived', hex(hs?.derivedEarly)],
       ['handshake secret', hex(hs?.handshakeSecret)],
       ['hash of ClientHello..ServerHello', hex(s.helloHash)],
-      ['client handshake traffic secret', hex(hs?.clientHandshakeTraffic)],
-      ['server handshake traffic secret', hex(hs?.serverHandshakeTraffic)],
+      ['client handshake traffic secret', hex(hs?.clientHandshakeTraffic)], // RFC 8446 §7.1
+      ['server handshake traffic secret', hex(hs?.serverHandshakeTraffic)], // RFC 8446 §7.1
       ['client handshake key', hex(hs?.client.key)],
       ['client handshake iv', hex(hs?.client.iv)],
       ['server handshake key', hex(hs?.server.key)],
       ['server handshake iv', hex(hs?.server.iv)],
       ['master secret', hex(ap?.masterSecret)],
-      ['hash of ClientHello..server Finished', hex(s.finishedHash)],
-      ['client application traffic secret', hex(ap?.clientApplicationTraffic)],
-      ['server application traffic secret', hex(ap?.serverApplicationTraffic)],
+      ['hash of ClientHello..server Finished', hex(s.finishedHash)], // RFC 8446 §7.1
+      ['client application traffic secret', hex(ap?.clientApplicationTraffic)], // RFC 8446 §7.1
+      ['server application traffic secret', hex(ap?.serverApplicationTraffic)], // RFC 8446 §7.1
       ['client application key', hex(ap?.client.key)],
       ['client application iv', hex(ap?.client.iv)],
       ['server application key', hex(ap?.server.key)],

@@ -33,10 +33,11 @@ import { runWebSocketStory } from './script';
 export const WEBSOCKET_CHAPTERS = [
   { id: 'tcp-handshake', title: 'TCP three-way handshake' },
   { id: 'tls-handshake', title: 'TLS 1.3 handshake' },
-  { id: 'ws-upgrade', title: 'HTTP upgrade to WebSocket' },
+  { id: 'ws-upgrade', title: 'HTTP upgrade to WebSocket' }, // RFC 6455 §4: the opening handshake
   { id: 'ws-data', title: 'WebSocket messages' },
   { id: 'ws-close', title: 'WebSocket closing handshake' },
-  { id: 'tcp-teardown', title: 'TCP teardown: FIN, ACK, FIN, ACK' },
+  // Three segments when a FIN carries the other's ACK (chromium-ws.pcap frames 33-35), four when it does not.
+  { id: 'tcp-teardown', title: 'TCP teardown: a FIN and an ACK each way' }, // RFC 9293 §3.6
 ] as const;
 
 /** Records the world's and the programs' events as steps. */
@@ -344,7 +345,10 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
       );
     } else if (e.kind === 'error') {
       this.rec.narrated(
-        { title: 'TLS failed', text: `TLS gave up on the connection: ${e.message}.` },
+        {
+          title: 'TLS failed',
+          text: `TLS gave up on the connection: ${e.message}.`, // RFC 8446 §6.2 (sim/libs/tls/connection.ts)
+        },
         { host: e.host.id, layer: 6, kind: 'state' },
       );
     }
@@ -371,7 +375,7 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
           out: `message: ${consoleText(e.text, true)}`,
         };
       case 'pong':
-        return { code: L.server.pong, out: 'pong: the client is alive' };
+        return { code: L.server.pong, out: 'pong: the client is alive' }; // sim/stories/websocket/programs.ts
       case 'close-start':
         return { code: client ? L.client.close : L.server.closeCall, out: null };
       case 'closed':
@@ -410,7 +414,9 @@ function messageOf(w: StoryWrite | undefined): number | undefined {
  */
 export function webSocketStory(tls: TlsSupport | null, deflate: DeflateKit | null = null): StoryBuilder {
   return (scenario: Scenario, options: BuildOptions): Timeline => {
+    // Wirewalk's choice: TLS and compression load as separate chunks (sim/tlsStories.ts); say which is missing.
     if (scenario.tls && !tls) throw new Error('the TLS part of the simulator is not loaded');
+    // Wirewalk's choice (as above), for the compression library.
     if (scenario.deflate && !deflate) throw new Error('the compression part of the simulator is not loaded');
     const programs = websocketPrograms(scenario);
     const steps = new WebSocketSteps(scenario, programs.lines);
