@@ -1,7 +1,7 @@
 /**
  * engine.io 6's server: the Server attached to an HTTP server at /socket.io/, one Socket (here
  * EioSession) per handshake, and its two transports, long-polling and WebSocket. How the protocol runs,
- * and the one simplification made (giving up on a silent peer aborts), are in ./transport.ts.
+ * and how a session that gives up closes, are in ./transport.ts.
  */
 import { utf8 } from '../../../protocol/bytes';
 import {
@@ -311,19 +311,20 @@ export class EioSession {
     };
   }
 
-  /** engine.io Socket#onClose; `ping timeout` gives up on the peer (see ./transport.ts). */
+  /**
+   * engine.io Socket#onClose (lib/socket.ts): whatever the reason, even 'ping timeout', clearTransport()
+   * closes the current transport the ordinary way ("ensure transport won't stay open": transport.close()).
+   * On the WebSocket transport that is ws's `socket.close()` (lib/transports/websocket.ts doClose): an empty
+   * Close frame, then ws's 30 s closeTimeout (sim/libs/websocket.ts). A polling transport that was
+   * discarded by the upgrade is not touched again.
+   */
   onClose(reason: string): void {
     if (this.readyState === 'closed') return;
     this.readyState = 'closed';
     this.pingIntervalTimer?.cancel();
     this.pingTimeoutTimer?.cancel();
     this.writeBuffer = [];
-    if (reason === 'ping timeout') {
-      this.transport.abort();
-      if (this.transport !== this.polling) this.polling.abort();
-    } else {
-      this.transport.close();
-    }
+    this.transport.close();
     this.server.sessions.delete(this.sid);
     this.hooks.close?.(reason);
   }
@@ -406,7 +407,11 @@ export class EngineServer implements HttpServerHandler {
       !session.upgrading &&
       !session.upgraded;
     if (!ok) return false;
-    const ws = new WsServerConnection({ host: this.host, writes: eioWsWrites(session.browser, true) });
+    const ws = new WsServerConnection({
+      host: this.host,
+      writes: eioWsWrites(session.browser, true),
+      timers: this.clock,
+    });
     const transport = new ServerWsTransport(session, ws);
     ws.accept(socket, key, rest);
     session.maybeUpgrade(transport);
