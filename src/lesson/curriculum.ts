@@ -94,6 +94,14 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     how: 'The summary: what Socket.IO added to a plain WebSocket, byte by byte, and when the standard protocol alone is the better choice.',
   },
   {
+    id: 'Q9',
+    text: 'When would you use plain WebSockets?',
+    lesson: 'socketio',
+    params: 'client=ws',
+    step: 17,
+    how: 'A plain browser WebSocket meets a Socket.IO server: it gets the raw Engine.IO open packet, and its "Hello" is a parse error (H is no packet type), so the server closes it.',
+  },
+  {
     id: 'Q10',
     text: 'The OSI model',
     lesson: 'osi',

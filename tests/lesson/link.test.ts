@@ -852,10 +852,17 @@ const everyParameter = (validOnly: boolean): fc.Arbitrary<readonly Given[]> =>
           : withHops;
       // offline=<step> outside the Socket.IO story likewise.
       const offline = withDeflate.find((g) => g.param.name === 'offline')!;
-      if (story !== 'socketio' && offline.valid && offline.values.at(-1) !== 'none') {
-        return withDeflate.map((g) => (g === offline ? { ...g, values: ['none'] } : g));
+      const withOffline =
+        story !== 'socketio' && offline.valid && offline.values.at(-1) !== 'none'
+          ? withDeflate.map((g) => (g === offline ? { ...g, values: ['none'] } : g))
+          : withDeflate;
+      // client=ws (the plain-WebSocket page) only on the Socket.IO story, and not with tls=1 (parse.ts).
+      const client = withOffline.find((g) => g.param.name === 'client')!;
+      const tlsOn = withOffline.some((g) => g.param.name === 'tls' && g.valid && g.values.at(-1) === '1');
+      if (client.valid && client.values.at(-1) === 'ws' && (story !== 'socketio' || tlsOn)) {
+        return withOffline.map((g) => (g === client ? { ...g, values: ['io'] } : g));
       }
-      return withDeflate;
+      return withOffline;
     });
 
 function linkOf(given: readonly Given[]): string {
@@ -933,9 +940,11 @@ describe('every parameter of LINK_PARAMS', () => {
             ? (part[g.param.field] ?? false)
             : g.param.name === 'offline'
               ? (part[g.param.field] ?? null)
-              : g.param.name === 'hops'
-                ? (part[g.param.field] ?? DEFAULT_HOPS)
-                : part[g.param.field];
+              : g.param.name === 'client'
+                ? (part[g.param.field] ?? 'io')
+                : g.param.name === 'hops'
+                  ? (part[g.param.field] ?? DEFAULT_HOPS)
+                  : part[g.param.field];
           expect(value, g.param.name).toEqual(expectedValue(g.param, g.values));
         }
       }),
