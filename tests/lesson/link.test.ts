@@ -856,11 +856,19 @@ const everyParameter = (validOnly: boolean): fc.Arbitrary<readonly Given[]> =>
         story !== 'socketio' && offline.valid && offline.values.at(-1) !== 'none'
           ? withDeflate.map((g) => (g === offline ? { ...g, values: ['none'] } : g))
           : withDeflate;
-      // client=ws (the plain-WebSocket page) only on the Socket.IO story, and not with tls=1 (parse.ts).
+      // client=ws (the plain-WebSocket page) only where parse.ts lets it run: a Socket.IO lesson with one
+      // browser, no drop or offline, transport=websocket and no TLS. Judge it on the scenario read without it.
       const client = withOffline.find((g) => g.param.name === 'client')!;
-      const tlsOn = withOffline.some((g) => g.param.name === 'tls' && g.valid && g.values.at(-1) === '1');
-      if (client.valid && client.values.at(-1) === 'ws' && (story !== 'socketio' || tlsOn)) {
-        return withOffline.map((g) => (g === client ? { ...g, values: ['io'] } : g));
+      if (client.valid && client.values.at(-1) === 'ws') {
+        const rest = parseLink(linkOf(withOffline.filter((g) => g !== client))).state.scenario;
+        const fits =
+          rest.story === 'socketio' &&
+          rest.clients === 1 &&
+          rest.drop === null &&
+          (rest.offline ?? null) === null &&
+          rest.transport === 'websocket' &&
+          !rest.tls;
+        if (!fits) return withOffline.map((g) => (g === client ? { ...g, values: ['io'] } : g));
       }
       return withOffline;
     });

@@ -116,6 +116,19 @@ describe('a plain WebSocket page and a Socket.IO server (client=ws)', () => {
     expect(parseLink('?lesson=websocket&client=ws').problems.map((p) => p.param)).toEqual(['client']);
     expect(parseLink('?lesson=websocket&client=ws').state.scenario.client).toBeUndefined();
     expect(parseLink('?lesson=socketio&client=ws&tls=1').problems.map((p) => p.param)).toEqual(['tls']);
+    // One page, no network failure, no long-polling: what the plain-WebSocket page models.
+    for (const link of [
+      '?lesson=emit&client=ws',
+      '?lesson=reconnect&client=ws',
+      '?lesson=socketio&client=ws&transport=polling',
+    ]) {
+      const { state, problems } = parseLink(link);
+      expect(
+        problems.map((p) => p.param),
+        link,
+      ).toEqual(['client']);
+      expect(state.scenario.client, link).toBeUndefined();
+    }
   });
 });
 

@@ -197,11 +197,19 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
   }
   const transport = r.choice('transport', base.transport);
   const clientAsked = r.choice('client', base.client ?? 'io');
-  // client=ws puts a plain browser WebSocket in front of the Socket.IO server (CURRICULUM Q9): only the
-  // Socket.IO lessons have that server.
-  const client = base.story === 'socketio' ? clientAsked : 'io';
+  // client=ws puts one plain browser WebSocket in front of the Socket.IO server (CURRICULUM Q9,
+  // sim/stories/socketio/plainClient.ts): only the Socket.IO lessons have that server, and the page models
+  // neither more browsers, a network failure nor long-polling.
+  const plainFits = clients === 1 && drop === null && offlineAsked === null && transport === 'websocket';
+  const client = base.story === 'socketio' && plainFits ? clientAsked : 'io';
   if (clientAsked !== client) {
-    known.add('client', `client=${clientAsked} applies to the Socket.IO lessons only; using io`, 'io');
+    known.add(
+      'client',
+      base.story === 'socketio'
+        ? `client=${clientAsked} needs one browser, no drop or offline and transport=websocket; using io`
+        : `client=${clientAsked} applies to the Socket.IO lessons only; using io`,
+      'io',
+    );
   }
   const interval = r.whole('interval', base.interval);
   const tlsAsked = r.flag('tls', base.tls ?? false);
