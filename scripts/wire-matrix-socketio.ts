@@ -15,7 +15,7 @@ import type { Scenario } from '../src/sim/scenario';
 import { buildTimeline, timelineKeyLog, timelinePcap } from '../src/sim/timeline';
 import { ALL_STORIES } from '../src/sim/stories';
 import { OCCURRENCES, tsharkColumns } from './tshark';
-import type { Timeline } from '../src/sim/types';
+import type { Packet, Timeline } from '../src/sim/types';
 
 const WARN = 6291456;
 const EXPLAINED_BY_LOSS =
@@ -146,11 +146,36 @@ function expected(t: Timeline, at: string): Map<string, string[]> {
   const ipOf = new Map(t.hosts.map((h) => [h.id, h.ip]));
   const delivered = (id: number): boolean =>
     !t.packets[id]!.lost || t.packets.some((q) => q.retransmissionOf === id && !q.lost);
+  /** When the card at `at` first captures a copy of packet `id` (the original, or the first retransmission to get there). */
+  const capturedAt = (id: number): number => {
+    const copies = t.packets.filter((q) => q.id === id || q.retransmissionOf === id);
+    const seen = copies.filter((q) => q.from === at || !q.lost);
+    return Math.min(...seen.map((q) => (q.from === at ? q.sentAt : q.arrivesAt)));
+  };
+  /**
+   * Wireshark flags a segment as a retransmission, and does not dissect its data, when the card has already
+   * captured a later sequence number from that sender: here, when the copies sent before were lost on the way
+   * and a later segment (ws's FIN after closeTimeout, sim/libs/websocket.ts) reached the card first. The text
+   * is then in the capture but not decoded; the judge leaves it out rather than miscount.
+   */
+  const hiddenByLaterSeq = (p: Packet): boolean => {
+    if (p.from === at) return false;
+    const when = capturedAt(p.id);
+    return t.packets.some(
+      (q) =>
+        q.connection === p.connection &&
+        q.from === p.from &&
+        !q.lost &&
+        q.arrivesAt < when &&
+        q.tcp.relSeq > p.tcp.relSeq,
+    );
+  };
   const out = new Map<string, string[]>();
   for (const p of t.packets) {
     if (p.retransmissionOf !== undefined || !p.app) continue;
     if (at !== 'server' && p.from !== at && p.to !== at) continue;
     if (p.from !== at && !delivered(p.id)) continue;
+    if (hiddenByLaterSeq(p)) continue;
     let text: string | null = null;
     if (p.app.kind === 'engineio') text = p.app.packets.join('\x1e');
     else if (p.app.kind === 'ws-frame' && p.app.opcode === 1) text = p.app.text;

@@ -76,7 +76,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'Q8',
     text: 'When would you use Socket.IO?',
     lesson: 'reconnect',
-    step: 147,
+    step: 172,
     how: "After a network drop the Manager reconnects by itself ('reconnect' after 2 attempts) and then sends what was emitted offline.",
   },
   {
@@ -92,6 +92,14 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     lesson: 'socketio',
     step: 118,
     how: 'The summary: what Socket.IO added to a plain WebSocket, byte by byte, and when the standard protocol alone is the better choice.',
+  },
+  {
+    id: 'Q9',
+    text: 'When would you use plain WebSockets?',
+    lesson: 'socketio',
+    params: 'client=ws',
+    step: 17,
+    how: 'A plain browser WebSocket meets a Socket.IO server: it gets the raw Engine.IO open packet, and its "Hello" is a parse error (H is no packet type), so the server closes it.',
   },
   {
     id: 'Q10',
@@ -299,7 +307,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     text: '"TCP guarantees accurate delivery"',
     lesson: 'reconnect',
     step: 123,
-    how: 'Retransmissions of the ping (after 1, 2, 4, 8 s) cannot cross the broken path; the connection fails and is aborted with a RST that never arrives.',
+    how: "The ping's retransmissions (after 1, 2, 4, 8 s) never cross the broken path; engine.io gives up and ws.close() sends a Close frame, lost like them. No RST.",
   },
 ];
 

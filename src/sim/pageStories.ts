@@ -4,12 +4,13 @@
  * with `tlsStories.ts`, only when a wss:// or https:// scenario opens.
  */
 import { buildCompareTimeline } from './stories/compare/timeline';
+import { withPlainClient } from './stories/socketio/plainClient';
 import { buildSocketIoTimeline } from './stories/socketio/timeline';
 import { WEBSOCKET_STORY } from './stories/websocket/timeline';
 import type { StoryBuilders } from './types';
 
 export const PAGE_STORIES: StoryBuilders = {
   ...WEBSOCKET_STORY,
-  socketio: buildSocketIoTimeline,
+  socketio: withPlainClient(buildSocketIoTimeline),
   compare: buildCompareTimeline,
 };

@@ -15,6 +15,8 @@ export interface ScenarioMessage {
 export type Story = 'websocket' | 'socketio' | 'compare';
 
 export type EmitKind = 'socket' | 'broadcast' | 'io' | 'room';
+/** Who talks to the Socket.IO server: socket.io-client (`io()`), or a plain browser `WebSocket` (CURRICULUM Q9). */
+export type SioClientKind = 'io' | 'ws';
 export type Transport = 'websocket' | 'polling';
 
 /** Which packets get the seven-layer walk down the client and up the server. */
@@ -68,6 +70,11 @@ export interface Scenario {
    * DEFAULT_HOPS (1): the reference capture's path, one Linux router.
    */
   readonly hops?: number;
+  /**
+   * The Socket.IO lessons' page: `io` (socket.io-client, the default) or `ws`, a plain browser WebSocket opened
+   * to the Socket.IO server's /socket.io/ URL, which cannot talk to it (CURRICULUM Q9). Absent means `io`, like tls.
+   */
+  readonly client?: SioClientKind;
 }
 
 /** Routers on the path when a scenario says nothing: one, as the reference capture (sim/engine/router.ts). */

@@ -6,6 +6,7 @@
 import { DEFLATE_KIT } from './libs/deflate';
 import { TLS_KIT } from './libs/tls/kit';
 import { TLS_STEPS, type TlsSupport } from './steps/tls';
+import { withPlainClient } from './stories/socketio/plainClient';
 import { socketIoStory } from './stories/socketio/timeline';
 import { webSocketStory } from './stories/websocket/timeline';
 import type { StoryBuilders } from './types';
@@ -14,5 +15,5 @@ const TLS: TlsSupport = { kit: TLS_KIT, steps: TLS_STEPS };
 
 export const TLS_STORIES: StoryBuilders = {
   websocket: webSocketStory(TLS, DEFLATE_KIT),
-  socketio: socketIoStory(TLS),
+  socketio: withPlainClient(socketIoStory(TLS)),
 };

@@ -37,6 +37,8 @@ export const EXTRA_CASES: readonly Omit<GoldenCase, 'text'>[] = [
   { name: 'ws-deflate', link: 'lesson=websocket&deflate=1&m=c:Hello&m=c:Hello&m=s:Hi!&m=c:&frag=4' },
   { name: 'ws-deflate-tls', link: 'lesson=websocket&deflate=1&tls=1' },
   { name: 'sio-offline', link: 'lesson=socketio&offline=81&m=c:Hello&m=c:Are%20you%20there%3F' },
+  { name: 'sio-client-ws', link: 'lesson=socketio&client=ws' },
+  { name: 'sio-client-ws-silent', link: 'lesson=socketio&client=ws&m=' },
 ];
 
 export const GOLDEN_CASES: readonly GoldenCase[] = [

@@ -852,10 +852,25 @@ const everyParameter = (validOnly: boolean): fc.Arbitrary<readonly Given[]> =>
           : withHops;
       // offline=<step> outside the Socket.IO story likewise.
       const offline = withDeflate.find((g) => g.param.name === 'offline')!;
-      if (story !== 'socketio' && offline.valid && offline.values.at(-1) !== 'none') {
-        return withDeflate.map((g) => (g === offline ? { ...g, values: ['none'] } : g));
+      const withOffline =
+        story !== 'socketio' && offline.valid && offline.values.at(-1) !== 'none'
+          ? withDeflate.map((g) => (g === offline ? { ...g, values: ['none'] } : g))
+          : withDeflate;
+      // client=ws (the plain-WebSocket page) only where parse.ts lets it run: a Socket.IO lesson with one
+      // browser, no drop or offline, transport=websocket and no TLS. Judge it on the scenario read without it.
+      const client = withOffline.find((g) => g.param.name === 'client')!;
+      if (client.valid && client.values.at(-1) === 'ws') {
+        const rest = parseLink(linkOf(withOffline.filter((g) => g !== client))).state.scenario;
+        const fits =
+          rest.story === 'socketio' &&
+          rest.clients === 1 &&
+          rest.drop === null &&
+          (rest.offline ?? null) === null &&
+          rest.transport === 'websocket' &&
+          !rest.tls;
+        if (!fits) return withOffline.map((g) => (g === client ? { ...g, values: ['io'] } : g));
       }
-      return withDeflate;
+      return withOffline;
     });
 
 function linkOf(given: readonly Given[]): string {
@@ -933,9 +948,11 @@ describe('every parameter of LINK_PARAMS', () => {
             ? (part[g.param.field] ?? false)
             : g.param.name === 'offline'
               ? (part[g.param.field] ?? null)
-              : g.param.name === 'hops'
-                ? (part[g.param.field] ?? DEFAULT_HOPS)
-                : part[g.param.field];
+              : g.param.name === 'client'
+                ? (part[g.param.field] ?? 'io')
+                : g.param.name === 'hops'
+                  ? (part[g.param.field] ?? DEFAULT_HOPS)
+                  : part[g.param.field];
           expect(value, g.param.name).toEqual(expectedValue(g.param, g.values));
         }
       }),

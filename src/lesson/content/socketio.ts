@@ -23,6 +23,9 @@ import { bytes, span } from './wording';
 
 /** Socket.IO vs WebSocket: HTTP first, the handshake JSON, packets inside frames, Engine.IO's own heartbeat. */
 function socketioAside(step: Step, t: Timeline): string | undefined {
+  // client=ws (sim/stories/socketio/plainClient.ts): no socket.io-client on the page, so these asides about io()
+  // do not apply; that story's own steps say what each one shows.
+  if (t.scenario.client === 'ws') return undefined;
   const p = firstSendingOf(step, t);
   if (!p || !onWire(step)) return undefined;
   const firstApp = t.packets.find((q) => q.app !== undefined);

@@ -1,7 +1,14 @@
 /**
  * The link's parameters: LINK_PARAMS, the one list of what each parameter accepts, and the limits it names.
  */
-import { LIMITS, type EmitKind, type Side, type Transport, type WalkMode } from '../../sim/scenario';
+import {
+  LIMITS,
+  type EmitKind,
+  type Side,
+  type SioClientKind,
+  type Transport,
+  type WalkMode,
+} from '../../sim/scenario';
 import { SIO_RESERVED_EVENTS } from '../../protocol/socketio';
 
 /** 2^32 - 1: the top of the knobs that have no smaller bound of their own (seed, frag, drop, step...). */
@@ -16,6 +23,7 @@ const CLOSE_SIDES: readonly Side[] = ['c', 's'];
 const WALK_MODES: readonly WalkMode[] = ['default', 'all', 'none'];
 const EMIT_KINDS: readonly EmitKind[] = ['socket', 'broadcast', 'io', 'room'];
 const TRANSPORTS: readonly Transport[] = ['websocket', 'polling'];
+const SIO_CLIENTS: readonly SioClientKind[] = ['io', 'ws'];
 
 /**
  * What one link parameter accepts. `whole`: a whole number in [min, max], and with `none` also the word
@@ -83,6 +91,7 @@ export const LINK_PARAMS = [
   { name: 'drop', part: 'scenario', field: 'drop', kind: 'whole', min: 1, max: MAX_UINT32, none: true },
   { name: 'offline', part: 'scenario', field: 'offline', kind: 'whole', min: 1, max: MAX_UINT32, none: true },
   { name: 'transport', part: 'scenario', field: 'transport', kind: 'choice', options: TRANSPORTS },
+  { name: 'client', part: 'scenario', field: 'client', kind: 'choice', options: SIO_CLIENTS },
   {
     name: 'interval',
     part: 'scenario',

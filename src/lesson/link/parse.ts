@@ -196,12 +196,30 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
     );
   }
   const transport = r.choice('transport', base.transport);
+  const clientAsked = r.choice('client', base.client ?? 'io');
+  // client=ws puts one plain browser WebSocket in front of the Socket.IO server (CURRICULUM Q9,
+  // sim/stories/socketio/plainClient.ts): only the Socket.IO lessons have that server, and the page models
+  // neither more browsers, a network failure nor long-polling.
+  const plainFits = clients === 1 && drop === null && offlineAsked === null && transport === 'websocket';
+  const client = base.story === 'socketio' && plainFits ? clientAsked : 'io';
+  if (clientAsked !== client) {
+    known.add(
+      'client',
+      base.story === 'socketio'
+        ? `client=${clientAsked} needs one browser, no drop or offline and transport=websocket; using io`
+        : `client=${clientAsked} applies to the Socket.IO lessons only; using io`,
+      'io',
+    );
+  }
   const interval = r.whole('interval', base.interval);
   const tlsAsked = r.flag('tls', base.tls ?? false);
   // TLS runs under the WebSocket and Socket.IO stories (sim/tlsStories.ts); the polling comparison measures
   // plain http:// polling against ws://, so a tls=1 there would be silently ignored: say so.
-  const tls = tlsAsked && base.story !== 'compare';
-  if (tlsAsked && !tls) {
+  const tls = tlsAsked && base.story !== 'compare' && client === 'io';
+  if (tlsAsked && !tls && client !== 'io') {
+    // Wirewalk's choice: the plain-WebSocket page (client=ws, sim/stories/socketio/plainClient.ts) runs over ws:// only.
+    known.add('tls', 'tls=1 is not modelled with client=ws (a plain WebSocket over ws://); using tls=0', '0');
+  } else if (tlsAsked && !tls) {
     known.add(
       'tls',
       'tls=1 has no effect on the polling comparison (it compares plain http:// polling with ws://); using tls=0',
@@ -232,12 +250,20 @@ function readLink(input: string): { state: LinkState; problems: readonly LinkPro
   }
   const messages = readMessages(r, base.messages);
   const view = readView(r);
-  const { tls: _baseTls, deflate: _baseDeflate, offline: _baseOffline, hops: _baseHops, ...untouched } = base;
+  const {
+    tls: _baseTls,
+    deflate: _baseDeflate,
+    offline: _baseOffline,
+    hops: _baseHops,
+    client: _baseClient,
+    ...untouched
+  } = base;
   const scenario: Scenario = {
     ...untouched,
     ...(tls ? { tls: true } : {}),
     ...(deflate ? { deflate: true } : {}),
     ...(offline !== null ? { offline } : {}),
+    ...(client !== 'io' ? { client } : {}),
     // Absent when the default, like tls: a scenario that does not ask for another path is the same data.
     ...(hops !== DEFAULT_HOPS ? { hops } : {}),
     messages,

@@ -66,6 +66,7 @@ export function scenarioQuery(scenario: Scenario): { readonly lesson: string; re
   if (s.drop !== base.drop) put('drop', nullable(s.drop));
   if ((s.offline ?? null) !== (base.offline ?? null)) put('offline', nullable(s.offline ?? null));
   if (s.transport !== base.transport) put('transport', s.transport);
+  if ((s.client ?? 'io') !== (base.client ?? 'io')) put('client', s.client ?? 'io');
   if (s.interval !== base.interval) put('interval', String(s.interval));
   if ((s.tls ?? false) !== (base.tls ?? false)) put('tls', s.tls ? '1' : '0');
   if ((s.deflate ?? false) !== (base.deflate ?? false)) put('deflate', s.deflate ? '1' : '0');

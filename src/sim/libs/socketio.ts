@@ -44,6 +44,8 @@ export const SIO_DEFAULTS = {
   reconnectionDelayMaxMs: 5000,
   randomizationFactor: 0.5,
   connectTimeoutMs: 20_000,
+  /** The server's connectTimeout (socket.io lib/index.ts default 45000): lib/client.ts closes a client without a namespace. */
+  serverConnectTimeoutMs: 45_000,
 } as const;
 
 // ---- What the programs do, for the timeline ----
@@ -210,6 +212,11 @@ export class SioServer {
   readonly http: HttpServer | null;
   private socketCount = 0;
   app: SioServerApp = { connection: () => {}, event: () => {}, disconnect: () => {} };
+  /**
+   * socket.io's connectTimeout (lib/client.ts setup): a session that has joined no namespace after this long is
+   * closed ("forced close"). Off unless set, so that the stories whose clients CONNECT at once keep no timer.
+   */
+  connectTimeoutMs: number | null = null;
 
   constructor(
     readonly clock: Clock,
@@ -232,6 +239,14 @@ export class SioServer {
 
   private onSession(session: EioSession): void {
     let socket: SioServerSocket | null = null;
+    const timeout = this.connectTimeoutMs;
+    // lib/client.ts setup(): `if (this.nsps.size === 0) this.close()`, which closes the Engine.IO socket.
+    const connectTimer =
+      timeout === null
+        ? null
+        : this.clock.timer(timeout * NS_PER_MS, () => {
+            if (!socket && session.readyState === 'open') session.close();
+          });
     session.hooks = {
       message: (data) => {
         const d = decodeSioPacket(data);
@@ -243,6 +258,7 @@ export class SioServer {
             // socket.io runs the namespace's middlewares first (a promise): the answer comes a turn later.
             this.clock.nextTurn(() => {
               if (session.readyState !== 'open' || socket) return;
+              connectTimer?.cancel();
               socket = this.connect(session);
             });
             break;
@@ -268,6 +284,7 @@ export class SioServer {
         }
       },
       close: (reason) => {
+        connectTimer?.cancel();
         if (socket?.connected) this.onclose(socket, reason);
       },
     };

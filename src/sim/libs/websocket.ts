@@ -18,6 +18,15 @@
  *   "the underlying TCP connection, in most normal cases, SHOULD be closed first by the server, so
  *   that it holds the TIME_WAIT state"); the browser closes its side when it sees the server's FIN and
  *   then fires `onclose`. `ws` emits 'close' once TCP has closed.
+ * - A Close frame that is never answered (the path died): each end gives up after its own timer and closes
+ *   its socket, given `timers` (the Engine.IO transports, where giving up happens). ws: `close()` starts
+ *   `closeTimeout` (30 s), then `socket.destroy()` (lib/websocket.js close → setCloseTimer). Chrome: the
+ *   closing handshake timeout of 60 s, then the channel drops its connection (net/websockets/
+ *   websocket_channel.cc kClosingHandshakeTimeoutSeconds). Either way the program closes its file
+ *   descriptor, and Linux then sends a FIN, not a RST: tcp_close (net/ipv4/tcp.c __tcp_close) resets only
+ *   when unread data is waiting in the receive buffer (data_was_unread; RFC 2525 §2.17) or SO_LINGER is 0,
+ *   and neither ws nor Chrome leaves data unread (both read as soon as data comes). On a dead path that
+ *   FIN is retransmitted and lost like the Close frame before it.
  * - A handshake the browser rejects, or a frame that does not decode, fails the connection (§7.1.7).
  * - permessage-deflate (RFC 7692), when the server was created with ws's `perMessageDeflate: true` and the
  *   browser offered it: each end compresses a whole message with its own deflate stream, kept from message
@@ -58,7 +67,14 @@ import {
   type DeflateParams,
 } from '../../protocol/wsExtensions';
 import { ByteQueue } from '../engine/byteQueue';
-import type { Socket, SocketHandlers, StreamSocket, World } from '../engine/network';
+import type { SimTimer } from '../engine/clock';
+import {
+  NS_PER_MS,
+  type Socket,
+  type SocketHandlers,
+  type StreamSocket,
+  type World,
+} from '../engine/network';
 import type { AppWrite } from '../engine/packet';
 import type { Rng } from '../engine/rng';
 import type { HostInfo, WsReadyState } from '../types';
@@ -314,7 +330,17 @@ interface WsEndOptions {
    * server with a kit is a ws server created with `perMessageDeflate: true`.
    */
   readonly deflate?: DeflateKit;
+  /**
+   * setTimeout for the close timer (ws's closeTimeout, Chrome's closing handshake timeout); without it an
+   * unanswered Close frame waits forever (the stories whose peers always answer).
+   */
+  readonly timers?: { timer(delayNs: number, fn: () => void): SimTimer };
 }
+
+/** ws's closeTimeout default: 30 s (lib/websocket.js CLOSE_TIMEOUT, used by setCloseTimer). */
+export const WS_CLOSE_TIMEOUT_NS = 30_000 * NS_PER_MS;
+/** Chrome's kClosingHandshakeTimeoutSeconds = 60 (net/websockets/websocket_channel.cc). */
+export const CHROME_CLOSING_HANDSHAKE_TIMEOUT_NS = 60_000 * NS_PER_MS;
 
 /** permessage-deflate's two halves, one stream per direction (RFC 7692 §7.2). */
 export interface DeflateKit {
@@ -361,8 +387,11 @@ abstract class WsEnd {
   /** permessage-deflate, once both ends agreed on it in the opening handshake. */
   deflate: DeflateAtWork | null = null;
   hooks: WsHooks = {};
+  private readonly timers: WsEndOptions['timers'];
+  private closeTimer: SimTimer | null = null;
 
   constructor(o: WsEndOptions, role: 'client' | 'server') {
+    this.timers = o.timers;
     this.host = o.host;
     this.role = role;
     this.observer = o.observer ?? SILENT;
@@ -558,6 +587,24 @@ abstract class WsEnd {
     this.emit({ kind: 'close-start', host: this.host, code: code ?? 1005, reason });
     const payload = code === undefined ? new Uint8Array(0) : encodeClosePayload(code, reason);
     this.writeFrame(dataFrame(WS_OPCODES.close, true, payload, this.maskKey()), 'close');
+    // ws lib/websocket.js close(): setCloseTimer(this) right after the Close frame; Chrome's
+    // WebSocketChannel::StartClosingHandshake starts its closing handshake timer the same way.
+    const wait = this.role === 'server' ? WS_CLOSE_TIMEOUT_NS : CHROME_CLOSING_HANDSHAKE_TIMEOUT_NS;
+    this.closeTimer = this.timers?.timer(wait, () => this.closeTimedOut()) ?? null;
+  }
+
+  /**
+   * The Close frame was never answered: ws calls `socket.destroy()` (lib/websocket.js setCloseTimer), Chrome
+   * drops the connection (websocket_channel.cc CloseTimeout). Closing the descriptor makes Linux send a FIN
+   * (tcp_close: no unread data, so no RST; RFC 2525 §2.17), which is what `end()` puts on the wire.
+   * Wirewalk's simplification: the simulated TCP keeps the half-closed connection's receive side open, where
+   * Linux would answer later data to the closed socket with a RST.
+   */
+  private closeTimedOut(): void {
+    this.closeTimer = null;
+    if (this.readyState === 'CLOSED') return;
+    this.socket?.end();
+    this.finish(false);
   }
 
   /** Drop the connection without a closing handshake (RFC 9293 §3.10.5: a RST when synchronized). */
@@ -571,6 +618,8 @@ abstract class WsEnd {
     // No WebSocket object exists before the upgrade on the server: nothing to close there.
     if (this.readyState === 'CLOSED' || this.readyState === undefined) return;
     this.readyState = 'CLOSED';
+    this.closeTimer?.cancel();
+    this.closeTimer = null;
     const code = clean ? (this.closeReceived?.code ?? 1005) : 1006;
     this.emit({
       kind: 'closed',

@@ -1,7 +1,7 @@
 /**
  * engine.io-client 6 in the browser: its Socket with the upgrade mechanism (SocketWithUpgrade) and its
- * two transports, long-polling (XHR) and WebSocket. How the protocol runs, and the one simplification
- * made (giving up on a silent peer aborts), are in ./transport.ts.
+ * two transports, long-polling (XHR) and WebSocket. How the protocol runs, and how a session that gives
+ * up closes, are in ./transport.ts.
  */
 import { utf8 } from '../../../protocol/bytes';
 import {
@@ -217,6 +217,7 @@ class ClientWsTransport implements EioTransport {
       keyBytes: rngStream(e.clock.world.seed, `ws-key:${e.host.id}:${e.n}:${n}`).bytes(16),
       masks: rngStream(e.clock.world.seed, `mask:${e.host.id}:${e.n}:${n}`),
       writes: eioWsWrites(e.host.id, true),
+      timers: e.clock,
       // https:// pages open wss:// WebSockets (engine.io-client builds the URL from the page's scheme).
       ...(e.http.secure ? { secure: (tcp: Socket) => e.http.secure!.client(tcp) } : {}),
     });
@@ -456,7 +457,16 @@ export class EngineClient {
     this.onClose('transport error', true);
   }
 
-  onClose(reason: string, abort = reason === 'ping timeout'): void {
+  /**
+   * engine.io-client Socket#_onClose (lib/socket.ts): for every reason, 'ping timeout' included, "ensure
+   * transport won't stay open": `this.transport.close()`. On the WebSocket transport that is the browser's
+   * `ws.close()` without a code (lib/transports/websocket.ts doClose, after setting onclose to a no-op): an
+   * empty masked Close frame; Chrome then waits 60 s for the answer (sim/libs/websocket.ts). On polling it
+   * is the `1` close packet in a POST, when the transport is open (lib/transports/polling.ts doClose).
+   * `abort` (drop the connections, a RST each) is Wirewalk's simplification for a transport error and the
+   * Manager's connect timeout, stated in ./transport.ts.
+   */
+  onClose(reason: string, abort = false): void {
     if (this.readyState === 'closed') return;
     this.pingTimer?.cancel();
     this.readyState = 'closed';

@@ -1,7 +1,7 @@
 /**
  * engine.io 6's server: the Server attached to an HTTP server at /socket.io/, one Socket (here
  * EioSession) per handshake, and its two transports, long-polling and WebSocket. How the protocol runs,
- * and the one simplification made (giving up on a silent peer aborts), are in ./transport.ts.
+ * and how a session that gives up closes, are in ./transport.ts.
  */
 import { utf8 } from '../../../protocol/bytes';
 import {
@@ -157,6 +157,8 @@ class ServerWsTransport implements EioTransport {
   writable = true;
   /** Packets arriving before the upgrade completes go to the probe handler. */
   onPacket: ((p: EioPacketRepr) => void) | null = null;
+  /** A frame that is no Engine.IO packet, during the upgrade (the probe handler's "else" branch). */
+  onBadPacket: (() => void) | null = null;
 
   constructor(
     private readonly s: EioSession,
@@ -166,6 +168,11 @@ class ServerWsTransport implements EioTransport {
       message: (text) => {
         const p = decodeEioPacket(text);
         if (p.ok) (this.onPacket ?? ((q) => this.s.onPacket(q)))(p.repr);
+        // engine.io-parser lib/decodePacket.ts: a first character that is no packet type gives ERROR_PACKET,
+        // { type: "error", data: "parser error" }; engine.io lib/socket.ts onPacket: case "error" →
+        // onClose("parse error"). During an upgrade the probe handler closes the new transport instead.
+        else if (this.onPacket) this.onBadPacket?.();
+        else if (this.s.transport === this) this.s.onClose('parse error');
       },
       closed: () => {
         if (this.s.transport === this) this.s.onClose('transport close');
@@ -208,11 +215,18 @@ export class EioSession {
     this.transport = this.polling;
   }
 
+  /** A handshake made over a WebSocket (no polling first): the session's transport from the start. */
+  useWebSocket(ws: EioTransport): void {
+    this.transport = ws;
+  }
+
   get handshake(): EioHandshake {
     const o = this.server.options;
     return {
       sid: this.sid,
-      upgrades: o.transports.includes('websocket') ? ['websocket'] : [],
+      // Socket#getAvailableUpgrades (lib/socket.ts): server.upgrades(transport.name); polling upgrades to
+      // websocket, websocket to nothing (lib/transports/websocket.ts has no upgradesTo).
+      upgrades: o.transports.includes('websocket') && this.transport.name === 'polling' ? ['websocket'] : [],
       pingInterval: o.pingIntervalMs,
       pingTimeout: o.pingTimeoutMs,
       maxPayload: o.maxPayload,
@@ -277,6 +291,7 @@ export class EioSession {
       check?.cancel();
       timeout.cancel();
       ws.onPacket = null;
+      ws.onBadPacket = null;
     };
     const timeout = this.server.clock.timer(UPGRADE_TIMEOUT_NS, () => {
       cleanup();
@@ -290,6 +305,10 @@ export class EioSession {
         }
         if (this.upgrading) tick();
       });
+    };
+    ws.onBadPacket = () => {
+      cleanup();
+      ws.close();
     };
     ws.onPacket = (p) => {
       if (p.type === 'ping' && p.data === PROBE) {
@@ -311,19 +330,25 @@ export class EioSession {
     };
   }
 
-  /** engine.io Socket#onClose; `ping timeout` gives up on the peer (see ./transport.ts). */
+  /**
+   * engine.io Socket#onClose (lib/socket.ts): whatever the reason, even 'ping timeout', clearTransport()
+   * closes the current transport the ordinary way ("ensure transport won't stay open": transport.close()).
+   * On the WebSocket transport that is ws's `socket.close()` (lib/transports/websocket.ts doClose): an empty
+   * Close frame, then ws's 30 s closeTimeout (sim/libs/websocket.ts). A polling transport that was
+   * discarded by the upgrade is not touched again.
+   */
+  /** engine.io Socket#close (lib/socket.ts): closeTransport → transport.close(), then onClose("forced close"). */
+  close(): void {
+    this.onClose('forced close');
+  }
+
   onClose(reason: string): void {
     if (this.readyState === 'closed') return;
     this.readyState = 'closed';
     this.pingIntervalTimer?.cancel();
     this.pingTimeoutTimer?.cancel();
     this.writeBuffer = [];
-    if (reason === 'ping timeout') {
-      this.transport.abort();
-      if (this.transport !== this.polling) this.polling.abort();
-    } else {
-      this.transport.close();
-    }
+    this.transport.close();
     this.server.sessions.delete(this.sid);
     this.hooks.close?.(reason);
   }
@@ -396,6 +421,17 @@ export class EngineServer implements HttpServerHandler {
   upgrade(req: HttpRequestIn, socket: StreamSocket, rest: Uint8Array): boolean {
     const { path, query } = parseQuery(req.repr.target);
     const key = headerValue(req.repr.headers, 'Sec-WebSocket-Key');
+    if (
+      query.get('sid') === undefined &&
+      path === EIO_PATH &&
+      query.get('EIO') === String(EIO_PROTOCOL) &&
+      query.get('transport') === 'websocket' &&
+      this.options.transports.includes('websocket') &&
+      key !== undefined
+    ) {
+      this.handshakeOverWebSocket(socket, key, rest);
+      return true;
+    }
     const session = this.sessions.get(query.get('sid') ?? '');
     const ok =
       path === EIO_PATH &&
@@ -406,11 +442,36 @@ export class EngineServer implements HttpServerHandler {
       !session.upgrading &&
       !session.upgraded;
     if (!ok) return false;
-    const ws = new WsServerConnection({ host: this.host, writes: eioWsWrites(session.browser, true) });
+    const ws = new WsServerConnection({
+      host: this.host,
+      writes: eioWsWrites(session.browser, true),
+      timers: this.clock,
+    });
     const transport = new ServerWsTransport(session, ws);
     ws.accept(socket, key, rest);
     session.maybeUpgrade(transport);
     return true;
+  }
+
+  /**
+   * engine.io Server#onWebSocket (lib/server.ts) with no sid in the URL: `this.handshake("websocket", req)`, a new
+   * session whose transport is the WebSocket itself; Socket#onOpen sends the open packet on it at once.
+   */
+  private handshakeOverWebSocket(socket: StreamSocket, key: string, rest: Uint8Array): void {
+    const browser = this.browserOf(socket);
+    const session = new EioSession(this, this.newSid(), browser);
+    const ws = new WsServerConnection({
+      host: this.host,
+      writes: eioWsWrites(browser, true),
+      timers: this.clock,
+    });
+    const transport = new ServerWsTransport(session, ws);
+    session.useWebSocket(transport);
+    // A browser sends no frame before the 101 (RFC 6455 §4.1): `rest` is empty in practice.
+    ws.accept(socket, key, rest);
+    this.sessions.set(session.sid, session);
+    this.hooks.connection(session);
+    session.open();
   }
 
   /** engine.io's error answer: 400 with `{"code":…,"message":…}` (Server#handleRequest → abortRequest). */

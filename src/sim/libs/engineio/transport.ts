@@ -16,10 +16,19 @@
  *   no `3` comes back within pingTimeout; the client closes it when nothing (no ping) has come for
  *   pingInterval + pingTimeout.
  * - Closing: the client sends a `1` (polling) or closes the WebSocket.
+ * - Giving up on a silent peer (ping timeout) closes the ordinary way on both sides, as the libraries do:
+ *   engine.io's Socket#onClose → clearTransport() → transport.close() (lib/socket.ts), which on the
+ *   WebSocket transport is ws's `socket.close()` (lib/transports/websocket.ts doClose): an empty Close
+ *   frame; engine.io-client's Socket#_onClose → transport.close() (lib/socket.ts), the browser's
+ *   `ws.close()` (lib/transports/websocket.ts doClose): an empty masked Close frame. On a dead path both
+ *   frames are retransmitted by TCP and lost; ws gives up after its closeTimeout (30 s) and Chrome after
+ *   its closing handshake timeout (60 s), and each then closes its socket: a FIN (sim/libs/websocket.ts).
+ *   No RST is sent by a program that gives up; a RST comes only from a TCP that receives a segment for a
+ *   connection it no longer has (RFC 9293 §3.10.7.1).
  *
- * Simplification, stated: a program that gives up on a silent peer (ping timeout, connect timeout)
- * aborts the TCP connections of that session at once (RFC 9293 §3.10.5: a RST when synchronized)
- * instead of letting the kernel retransmit a close for minutes; the stalled request is aborted too.
+ * Simplification, stated (Wirewalk's): a transport error and the Manager's connect timeout abort the
+ * session's TCP connections at once (RFC 9293 §3.10.5: a RST when synchronized), where engine.io-client
+ * calls transport.close() and leaves a stalled request to the browser.
  */
 import type { EioPacketRepr } from '../../../protocol/engineio';
 

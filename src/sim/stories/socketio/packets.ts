@@ -34,6 +34,31 @@ import {
   type SioFacts,
 } from './phrases';
 
+/** RFC 6455 §5.5.1: a Close frame (opcode 8). */
+function isCloseFrame(p: Packet | undefined): boolean {
+  return p?.app?.kind === 'ws-frame' && p.app.opcode === 0x8;
+}
+
+/** Whether a Close frame from the other side of `p`'s connection had arrived by the time `p` was first sent. */
+function peerCloseArrived(p: Packet, f: SioFacts): boolean {
+  const first = p.retransmissionOf !== undefined ? (f.packets[p.retransmissionOf] ?? p) : p;
+  return f.packets.some(
+    (q) =>
+      q.connection === p.connection &&
+      q.from === p.to &&
+      !q.lost &&
+      isCloseFrame(q) &&
+      q.arrivesAt <= first.sentAt,
+  );
+}
+
+/** Whether `p`'s sender had sent a Close frame on this connection before `p`. */
+function ownCloseSent(p: Packet, f: SioFacts): boolean {
+  return f.packets.some(
+    (q) => q.connection === p.connection && q.from === p.from && isCloseFrame(q) && q.id < p.id,
+  );
+}
+
 export function narrateSioPacket(p: Packet, w: EioWrite | undefined, f: SioFacts): Narration {
   const again = p.retransmissionOf !== undefined;
   const prefix = again ? 'Again: ' : '';
@@ -124,8 +149,29 @@ function narrateTcpOnly(p: Packet, w: EioWrite | undefined, f: SioFacts): Narrat
             'not in a TCP connection.'
           : 'The server closed its side, so the browser closes its side too.'
         : fromServer
-          ? 'Both Close frames have crossed, so the server closes the TCP connection first (RFC 6455 §7.1.1).'
-          : 'The browser closes its side of the WebSocket connection after the server did.';
+          ? peerCloseArrived(p, f) || !ownCloseSent(p, f)
+            ? // RFC 6455 §7.1.1: the server closes TCP first; ws lib/websocket.js (socket.end() once both crossed).
+              'Both Close frames have crossed, so the server closes the TCP connection first (RFC 6455 §7.1.1).'
+            : // ws lib/websocket.js close() → setCloseTimer: closeTimeout 30 s, then socket.destroy(); Linux's
+              // tcp_close (net/ipv4/tcp.c) sends a FIN, a RST only with unread data waiting (RFC 2525 §2.17).
+              'No answer to the server’s Close frame has reached it, and ws waits for one only 30 s ' +
+              '(its closeTimeout). Then it destroys the socket; with no unread data waiting, Linux closes with ' +
+              'a FIN, not a RST.'
+          : ownCloseSent(p, f) &&
+              !f.packets.some(
+                (q) =>
+                  q.connection === p.connection &&
+                  q.from === p.to &&
+                  q.tcp.flags.includes('FIN') &&
+                  !q.lost &&
+                  q.arrivesAt <= p.sentAt,
+              )
+            ? // Chrome: kClosingHandshakeTimeoutSeconds = 60 (net/websockets/websocket_channel.cc), then the
+              // channel drops its connection; Linux's tcp_close sends a FIN (nothing unread, RFC 2525 §2.17).
+              'No answer to the browser’s Close frame has reached it; Chrome waits 60 s for one, then drops ' +
+              'the connection, and Linux closes it with a FIN.'
+            : // RFC 6455 §7.1.1 (the client waits for the server's FIN); chromium-ws.pcap frames 33-35.
+              'The browser closes its side of the WebSocket connection after the server did.';
     return {
       title: `FIN: ${label(f, p.from)} closes ${connName(c, f, p.from === c?.browser)}`,
       text: `${a}: [FIN, ACK]. ${text}`,
@@ -280,7 +326,10 @@ function narrateWrite(p: Packet, w: EioWrite, f: SioFacts): Narration {
         // §7.1.2: the Close frame and its answer, then TCP closes.
         text:
           `${a}: a Close frame ${code === undefined ? 'with no status code (engine.io closes with ws.close())' : `with ${code}`}` +
-          (p.from === f.server.id ? ', the answer to the browser’s.' : '.') +
+          // RFC 6455 §5.5.1: the endpoint that receives a Close frame answers with one.
+          (peerCloseArrived(p, f)
+            ? `, the answer to the ${p.from === f.server.id ? 'browser’s' : 'server’s'}.`
+            : '.') +
           ' The WebSocket closing handshake; then TCP closes.',
       };
     }
@@ -492,6 +541,49 @@ function narrateFrame(p: Packet, w: EioWrite, f: SioFacts): Narration {
 export function narrateSioDrop(p: Packet, w: EioWrite | undefined, f: SioFacts, outage: boolean): Narration {
   const what = narrateSioPacket(p, w, f).title;
   const rst = p.tcp.flags.includes('RST');
+  const wsClose = isCloseFrame(p) && !peerCloseArrived(p, f);
+  const pollClose = w?.layer === 'http' && w.packets.some((x) => x.type === 'close');
+  if (outage && p.retransmissionOf === undefined && (wsClose || pollClose)) {
+    const server = p.from === f.server.id;
+    const why = server
+      ? // engine.io lib/socket.ts schedulePing/resetPingTimeout → onClose("ping timeout").
+        'No pong came back within pingTimeout, so the server’s engine.io gives up on the session. '
+      : f.browserOffline
+        ? // engine.io-client lib/socket.ts: the "offline" listener calls _onClose("transport close") at once.
+          'The browser fired "offline", and engine.io-client closes the session at once. '
+        : // engine.io-client lib/socket.ts _resetPingTimeout → _onClose("ping timeout").
+          'No ping came for pingInterval + pingTimeout, so engine.io-client gives up on the session. ';
+    const how = wsClose
+      ? server
+        ? // engine.io lib/socket.ts onClose → clearTransport() → transport.close(); lib/transports/websocket.ts
+          // doClose → ws socket.close() without a code: an empty Close frame (ws lib/sender.js close).
+          'It does not cut the connection: it closes it the ordinary way, and ws sends this empty Close frame. '
+        : // engine.io-client lib/socket.ts _onClose → transport.close(); lib/transports/websocket.ts doClose →
+          // the browser's ws.close() without a code: an empty Close frame, masked as every client frame (RFC 6455 §5.3).
+          'It does not cut the connection: it closes its WebSocket the ordinary way, and ws.close() sends this ' +
+          'empty, masked Close frame. '
+      : server
+        ? // engine.io lib/transports/polling.ts doClose: a writable poll is answered with the close packet.
+          'It closes the long-polling transport the ordinary way: the waiting poll is answered with the close packet 1. '
+        : // engine.io-client lib/transports/polling.ts doClose: write([{ type: "close" }]) when open.
+          'It closes the long-polling transport the ordinary way: a POST carrying the close packet 1. ';
+    // Wirewalk's scenario: offline= takes the browser's own link down, drop= breaks the path (CURRICULUM M7).
+    const broken = f.browserOffline
+      ? 'the browser’s own network is down'
+      : `the path between ${mid(f, 'client')} and the server is broken`;
+    return {
+      title: `Lost: ${what}`,
+      text:
+        `Packet #${p.wireIndex} (${p.summary}) goes nowhere: ${broken}. ${why}${how}` +
+        // RFC 9293 §3.8.1: retransmission on timeout; every copy is lost while the path is down.
+        'TCP will resend it like the segments before it, and while the path stays down every copy is lost: ' +
+        'retransmissions cannot deliver anything over a broken path. No RST is sent: a program that gives up ' +
+        'closes politely.',
+      // M15: a retransmitted segment that never arrives; the program gives up before TCP does (RFC 9293 §3.8.1).
+      curriculum: f.browserOffline ? ['M7'] : ['M7', 'M15'],
+      ...(f.browserOffline ? {} : { misconception: MISCONCEPTIONS.M15 }),
+    };
+  }
   if (outage) {
     if (p.retransmissionOf !== undefined) {
       return {
@@ -513,15 +605,11 @@ export function narrateSioDrop(p: Packet, w: EioWrite | undefined, f: SioFacts, 
             `Packet #${p.wireIndex} (${p.summary}) goes nowhere: the path between ${mid(f, 'client')} and the ` +
             'server is broken. Nobody is told. ') +
         (rst
-          ? 'A reset is never acknowledged or sent again: the other side will simply never hear it. ' +
-            // The retransmissions above (RFC 9293 §3.8.1) went unanswered; the program gives up first, before
-            // Linux's own limit (tcp_retries2 = 15): socket.io's choice, through Engine.IO's pingTimeout.
-            'TCP resent the lost segments, but no retransmission crosses a broken path: the data never arrived and the connection fails.'
-          : // RFC 6298 §5.5: each retransmission timeout doubles.
+          ? // RFC 9293 §3.10.5 / §3.10.7: a RST is never acknowledged, so never retransmitted.
+            'A reset is never acknowledged or sent again: the other side will simply never hear it.'
+          : // RFC 9293 §3.8.1 / RFC 6298 §5.5: retransmission on timeout, the timer doubled each time.
             'TCP will notice only that no acknowledgment comes back, and will send it again, waiting longer each time.'),
-      // M15: TCP's retransmissions went unanswered and the connection is given up (RFC 9293 §3.8.3, §3.10.7).
-      curriculum: rst ? ['M7', 'M15'] : ['M7'],
-      ...(rst ? { misconception: MISCONCEPTIONS.M15 } : {}),
+      curriculum: ['M7'],
     };
   }
   return {
