@@ -76,7 +76,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'Q8',
     text: 'When would you use Socket.IO?',
     lesson: 'reconnect',
-    step: 172,
+    step: 165,
     how: "After a network drop the Manager reconnects by itself ('reconnect' after 2 attempts) and then sends what was emitted offline.",
   },
   {
@@ -140,7 +140,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'Q13',
     text: "Socket.IO's reserved events",
     lesson: 'reconnect',
-    step: 124,
+    step: 126,
     how: "reconnect_attempt 1: a Manager event (socket.io.on), fired after the socket's 'disconnect' (ping timeout).",
   },
   {
@@ -234,14 +234,14 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'M7',
     text: '"A WebSocket stays open forever"',
     lesson: 'reconnect',
-    step: 118,
+    step: 123,
     how: "The network drops; no packet says so; after pingInterval + pingTimeout the heartbeat gives up: 'disconnect' (ping timeout), then Socket.IO reconnects.",
   },
   {
     id: 'M8',
     text: '"Ping/Reconnect/Join/Leave/connect_timeout are socket events"',
     lesson: 'reconnect',
-    step: 124,
+    step: 126,
     how: "reconnect_attempt is the Manager's event (socket.io.on('reconnect_attempt')), not the socket's; connect_timeout no longer exists in v4.",
   },
   {
@@ -306,7 +306,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'M15',
     text: '"TCP guarantees accurate delivery"',
     lesson: 'reconnect',
-    step: 123,
+    step: 119,
     how: "The ping's retransmissions (after 1, 2, 4, 8 s) never cross the broken path; engine.io gives up and ws.close() sends a Close frame, lost like them. No RST.",
   },
 ];

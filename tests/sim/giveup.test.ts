@@ -63,21 +63,30 @@ describe('a ping timeout on a broken path (lesson=reconnect)', () => {
     }
   });
 
-  it("ends the server's side with a FIN 30 s after its Close frame (ws closeTimeout, then socket.destroy())", () => {
+  it("closes the server's socket 30 s after its Close frame (ws closeTimeout, then socket.destroy()): no RST until data meets it", () => {
+    // ws lib/websocket.js setCloseTimer: destroy() 30 s after the Close frame. Linux's tcp_close queues a FIN
+    // behind the unacknowledged frames (a window of one segment after the timeouts, tcp_cwnd_test), so none
+    // leaves on the broken path; the browser's next retransmission after the path is back meets the closed
+    // socket and is answered with a reset (RFC 1122 §4.2.2.13).
     const server = firstCloses.find((p) => p.from === 'server')!;
-    const fin = t.packets.find(
-      (p) =>
-        p.connection === wsConn &&
-        p.from === 'server' &&
-        p.tcp.flags.includes('FIN') &&
-        p.retransmissionOf === undefined,
-    )!;
-    expect(fin).toBeDefined();
-    expect(fin.sentAt - server.sentAt).toBeCloseTo(30_000, 0);
-    expect(t.packets.some((p) => p.connection === wsConn && p.tcp.flags.includes('RST'))).toBe(false);
-    const step = t.steps.find((s) => s.packet === fin.id)!;
-    expect(step.text).toMatch(/30 s/);
-    expect(step.text).not.toMatch(/Both Close frames have crossed/);
+    const inConn = t.packets.filter((p) => p.connection === wsConn);
+    const resets = inConn.filter((p) => p.tcp.flags.includes('RST'));
+    expect(resets.length).toBeGreaterThan(0);
+    const reset = resets[0]!;
+    expect(reset.from).toBe('server');
+    expect(reset.sentAt - server.sentAt).toBeGreaterThan(30_000);
+    expect(reset.sentAt).toBeGreaterThan(back.time);
+    const cause = inConn
+      .filter((p) => p.from === 'client' && p.tcp.len > 0 && p.arrivesAt <= reset.sentAt)
+      .at(-1)!;
+    expect(cause.retransmissionOf).toBeDefined();
+    expect(reset.tcp.seq).toBe(cause.tcp.ack);
+    // No FIN from the server while its frames wait for an acknowledgment that cannot come.
+    expect(
+      inConn.some((p) => p.from === 'server' && p.tcp.flags.includes('FIN') && p.sentAt < reset.sentAt),
+    ).toBe(false);
+    const step = t.steps.find((s) => s.packet === reset.id)!;
+    expect(step.text).toMatch(/closed its socket/);
   });
 
   it('narrates the lost Close frame as the program giving up politely (M15), not as a reset', () => {

@@ -160,9 +160,13 @@ export class Socket implements StreamSocket {
     this.world.batch(this, () => this.tcp.close());
   }
 
-  /** Abort the connection (RFC 9293 §3.10.5 ABORT): a RST if synchronized, then CLOSED. */
+  /**
+   * The program gives up on the connection and closes its socket (Node's destroy(), xhr.abort(), Chrome
+   * dropping a WebSocket): a FIN, not a RST, because nothing received is left unread (tcp_close, RFC 1122
+   * §4.2.2.13); data arriving later is answered with a reset (TcpEndpoint.closeByProgram).
+   */
   abort(): void {
-    this.world.batch(this, () => this.tcp.abortByUser(this.world.now));
+    this.world.batch(this, () => this.tcp.closeByProgram());
   }
 }
 

@@ -356,6 +356,8 @@ export class TcpEndpoint {
   private pendingResends = 0;
   private synQueued = false;
   private finQueued = false;
+  /** The program closed its socket (not only its sending side): later data is answered with a reset. */
+  private orphaned = false;
   private finSent = false;
   private finRel = -1;
   private lastSynAckAt = -Infinity;
@@ -452,34 +454,6 @@ export class TcpEndpoint {
   }
 
   /**
-   * ABORT (RFC 9293 §3.10.5): drop every queued and unacknowledged segment and delete the connection. In
-   * SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1/2 and CLOSE-WAIT a reset <SEQ=SND.NXT><CTL=RST> tells the peer
-   * (Linux sends it as RST+ACK, with the timestamps option); in the other states nothing is sent.
-   */
-  abortByUser(now: number): void {
-    const tellPeer =
-      this.stateName === 'SYN_RECEIVED' ||
-      this.stateName === 'ESTABLISHED' ||
-      this.stateName === 'FIN_WAIT_1' ||
-      this.stateName === 'FIN_WAIT_2' ||
-      this.stateName === 'CLOSE_WAIT';
-    if (this.stateName === 'CLOSED') return;
-    if (tellPeer) {
-      this.env.transmit({
-        seq: u32(this.iss + this.sndMax),
-        ack: u32(this.irs + this.rcvNxt),
-        flags: ['RST', 'ACK'],
-        window: this.advertisedWindow(),
-        options: this.tsOptions(now),
-        payload: new Uint8Array(0),
-        relSeq: this.sndMax,
-        relAck: this.rcvNxt,
-      });
-    }
-    this.dropConnection();
-  }
-
-  /**
    * Delete the connection (RFC 9293 §3.10.5 ABORT, §3.10.7.3 on a reset): every queued, unsent and
    * unacknowledged segment is dropped, the timers stop, and the state is CLOSED.
    */
@@ -495,6 +469,18 @@ export class TcpEndpoint {
     this.ackNow = false;
     this.ackScheduled = false;
     this.setState('CLOSED');
+  }
+
+  /**
+   * The program closes its socket (Node's socket.destroy(), a browser dropping a connection): Linux's
+   * tcp_close sends a FIN after what was written, as CLOSE does, and a RST instead only when received data
+   * is still unread (RFC 1122 §4.2.2.13, RFC 2525 §2.17); the simulated programs read everything at once,
+   * so it is always the FIN. Data that arrives afterwards has no reader and is answered with a reset
+   * (tcp_rcv_state_process, FIN_WAIT1/2 with RCV_SHUTDOWN, net/ipv4/tcp_input.c).
+   */
+  closeByProgram(): void {
+    this.orphaned = true;
+    this.close();
   }
 
   /** CLOSE: no more data from this side; the FIN follows everything already written. */
@@ -687,6 +673,18 @@ export class TcpEndpoint {
       }
     }
 
+    // RFC 1122 §4.2.2.13: new data for a program that closed its socket is lost, and a reset says so
+    // (Linux's tcp_rcv_state_process in FIN_WAIT1/2 with RCV_SHUTDOWN: tcp_reset, then tcp_v4_send_reset).
+    if (
+      this.orphaned &&
+      (this.stateName === 'FIN_WAIT_1' || this.stateName === 'FIN_WAIT_2') &&
+      payload.length > 0 &&
+      rel + payload.length > this.rcvNxt
+    ) {
+      this.replyReset(seg);
+      this.dropConnection();
+      return;
+    }
     // Seventh, the segment text; eighth, the FIN.
     if (!RECEIVING.has(this.stateName) || segLen === 0) return;
     if (rel > this.rcvNxt) {
@@ -1223,7 +1221,21 @@ export class TcpEndpoint {
     }
     const finState =
       this.stateName === 'FIN_WAIT_1' || this.stateName === 'LAST_ACK' || this.stateName === 'CLOSING';
-    if (this.finQueued && !this.finSent && finState && this.writeHead >= this.writes.length) {
+    // A FIN on its own is a segment too: Linux counts its congestion window in segments (tcp_cwnd_test), so
+    // after a timeout (a window of one segment, RFC 5681 §3.1) the FIN waits behind the retransmission.
+    const segmentRoom = (): boolean => {
+      if (this.inFlight === 0) return true;
+      let segments = 0;
+      for (let i = this.rtxHead; i < this.rtx.length; i++) if (this.rtx[i]!.inFlight) segments++;
+      return segments < Math.max(1, Math.floor(this.cwnd / this.smss));
+    };
+    if (
+      this.finQueued &&
+      !this.finSent &&
+      finState &&
+      this.writeHead >= this.writes.length &&
+      segmentRoom()
+    ) {
       const o = queued(now, this.sndMax, 1, { fin: true });
       this.finSent = true;
       this.finRel = o.rel;

@@ -596,18 +596,20 @@ abstract class WsEnd {
   /**
    * The Close frame was never answered: ws calls `socket.destroy()` (lib/websocket.js setCloseTimer), Chrome
    * drops the connection (websocket_channel.cc CloseTimeout). Closing the descriptor makes Linux send a FIN
-   * (tcp_close: no unread data, so no RST; RFC 2525 §2.17), which is what `end()` puts on the wire.
-   * Wirewalk's simplification: the simulated TCP keeps the half-closed connection's receive side open, where
-   * Linux would answer later data to the closed socket with a RST.
+   * after what is still unacknowledged (tcp_close: no unread data, so no RST; RFC 2525 §2.17), and answer
+   * data that arrives later with a RST (RFC 1122 §4.2.2.13): StreamSocket.abort() in sim/engine/network.ts.
    */
   private closeTimedOut(): void {
     this.closeTimer = null;
     if (this.readyState === 'CLOSED') return;
-    this.socket?.end();
+    this.socket?.abort();
     this.finish(false);
   }
 
-  /** Drop the connection without a closing handshake (RFC 9293 §3.10.5: a RST when synchronized). */
+  /**
+   * Drop the connection without a closing handshake: the program closes its socket (a FIN, and a RST for
+   * data that arrives later: StreamSocket.abort() in sim/engine/network.ts).
+   */
   abort(): void {
     if (this.readyState === 'CLOSED') return;
     this.socket?.abort();

@@ -81,24 +81,17 @@ function narrateTcpOnly(p: Packet, w: EioWrite | undefined, f: SioFacts): Narrat
       text: `${a}: ${bytesText(p.tcp.len)} more of the ${bytesText(w.bytes.length)} the program wrote; TCP cuts long writes into segments.`,
     };
   }
-  if (flags.includes('RST') && !flags.includes('ACK')) {
-    return {
-      // RFC 9293 §3.10.7.1: the CLOSED state answers with a reset.
-      title: `RST: ${label(f, p.from)} no longer knows ${connName(c, f, p.from === c?.browser)}`,
-      // RFC 9293 §3.10.7.1: a segment for a connection that does not exist (CLOSED) is answered with a reset.
-      text:
-        `${a}: [RST]. A segment arrived for a connection this side has already dropped, so its TCP answers ` +
-        'with a reset (RFC 9293 §3.10.7.1) and the other side gives up on it too.',
-    };
-  }
   if (flags.includes('RST')) {
     return {
-      title: `RST: ${label(f, p.from)} aborts ${connName(c, f, p.from === c?.browser)}`,
-      // RFC 9293 §3.10.5 (ABORT: a reset is sent and the connection deleted); when a program aborts is the
-      // simulation's model of the libraries (sim/engine/tcp.ts abort(), sim/libs/).
+      // RFC 1122 §4.2.2.13 (data for a closed socket) and RFC 9293 §3.10.7.1 (a segment for no connection).
+      title: `RST: ${label(f, p.from)} has closed ${connName(c, f, p.from === c?.browser)}`,
+      // RFC 1122 §4.2.2.13 / Linux tcp_rcv_state_process: new data for a socket its program closed is answered
+      // with a reset; RFC 9293 §3.10.7.1: so is any segment once the connection is gone (CLOSED); §3.10.7.4:
+      // the side that receives the reset drops the connection too.
       text:
-        `${a}: [RST, ACK]. The program gave up on this connection (its peer went silent), so TCP drops ` +
-        'it at once instead of closing it politely; a RST tells the other side, if it can still hear.',
+        `${a}: [${flags.join(', ')}]. A segment arrived that no program will ever read: this side's program ` +
+        'has closed its socket, or the connection is already gone. Its TCP answers with a reset, and the ' +
+        'other side drops the connection too.',
     };
   }
   if (flags.includes('SYN') && !flags.includes('ACK')) {
