@@ -29,7 +29,7 @@ const TABLE = {
     start: 0,
     end: 6,
     // IEEE 802.3 §3.2.3: the destination address names one station, or a group (multicast or broadcast);
-    // §4.2.9: a receiver passes up only frames addressed to it.
+    // §4.2.4 (frame reception): a receiver passes up only frames whose destination it recognizes.
     meaning:
       'The network card (or group of cards) this frame is for on the local link; cards it does not name ignore it.',
   },

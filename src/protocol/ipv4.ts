@@ -118,8 +118,8 @@ const TABLE = {
     start: 6,
     end: 7,
     bits: { start: 1, end: 2 },
-    // RFC 791 §3.1 and §3.2: DF forbids fragmentation; RFC 1191 §1: a router that must drop it sends an ICMP
-    // "fragmentation needed" message, which path MTU discovery uses; RFC 1812 §4.2.2.7 (routers).
+    // RFC 791 §3.1 and §3.2: DF forbids fragmentation; RFC 1191 §4: a router that must drop it for the next-hop
+    // MTU sends an ICMP "fragmentation needed and DF set" message (RFC 792), which path MTU discovery uses.
     meaning:
       'Routers must not split this packet; if it is too big for the next link they drop it and send back an ICMP message saying so (path MTU discovery).',
   },

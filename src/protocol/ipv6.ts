@@ -53,9 +53,9 @@ const TABLE = {
     start: 1,
     end: 4,
     bits: { start: 4, end: 24 },
-    // RFC 6437 §2 and §3: the source labels the packets of one flow (0 if it labels none); RFC 6438 §3: a router
-    // spreading traffic over several paths may hash it to keep one flow on one path. Linux labels per socket
-    // (net/ipv6/ip6_output.c, ip6_make_flowlabel()).
+    // RFC 6437 §2 and §3: the source labels the packets of one flow (0 if it labels none), and a router spreading
+    // traffic over several paths may use it to keep one flow on one path. Linux derives it from a hash of the
+    // flow's addresses and ports (include/net/ipv6.h ip6_make_flowlabel()).
     meaning:
       'A number the sender picks per flow (for example one connection), so routers can keep its packets on one path (RFC 6437); 0 means no label.',
   },

@@ -334,7 +334,7 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
       else return fail('bad-magic', `pcapng byte-order magic ${hex32(bom)} is wrong`, at + 8);
       interfaces = [];
     } else if (at === 0) {
-      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.1: a file starts with a Section Header Block.
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.4: the file MUST begin with a Section Header Block.
       return fail('bad-magic', 'pcapng file does not start with a section header', 0);
     }
     const length = dv.getUint32(at + 4, le);
@@ -512,7 +512,7 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
     fields.push(...blockFields(type, at, length, inner));
     at += length;
   }
-  // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.2: packets need an Interface Description Block.
+  // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.2: packet blocks need an Interface Description Block.
   if (first === undefined) return fail('no-interface', 'pcapng file describes no interface', bytes.length);
   return {
     ok: true,

@@ -175,7 +175,7 @@ const FLAG_INFO: { readonly [F in TcpFlagName]: { readonly name: string; readonl
   },
   URG: {
     name: 'URG (Urgent)',
-    // RFC 9293 §3.1 (URG); RFC 6093 §6: new applications should not use the urgent mechanism.
+    // RFC 9293 §3.1 (URG); RFC 6093 recommends that new applications not use the urgent mechanism.
     meaning: 'The urgent pointer is valid. Almost never used today.',
   },
   ACK: {

@@ -78,7 +78,7 @@ export function websocketPrograms(scenario: Scenario): WebSocketPrograms {
     s.add("import { readFileSync } from 'node:fs';");
     // Node lib/https.js createServer().
     s.add("import { createServer } from 'node:https';");
-    // ws index.js exports WebSocketServer (ws lib/websocket-server.js).
+    // ws wrapper.mjs exports WebSocketServer (ws lib/websocket-server.js).
     s.add("import { WebSocketServer } from 'ws';");
     s.add('');
     // Node lib/https.js createServer({ cert, key }): the TLS certificate and its key (RFC 8446 §4.4.2).
@@ -87,7 +87,7 @@ export function websocketPrograms(scenario: Scenario): WebSocketPrograms {
     s.add("const wss = new WebSocketServer({ server, path: '/chat' });");
     listen = s.add('server.listen(443);');
   } else {
-    // ws index.js exports WebSocketServer (ws lib/websocket-server.js).
+    // ws wrapper.mjs exports WebSocketServer (ws lib/websocket-server.js).
     s.add("import { WebSocketServer } from 'ws';");
     s.add('');
     // ws lib/websocket-server.js: the `port` option makes ws create its own http server (RFC 6455 §3: ws:// on 80).
