@@ -236,7 +236,7 @@ const TAIL = {
     // RFC 9293 §3.1: Window, the bytes the sender accepts beginning with the acknowledged one; RFC 7323 §2.2 and
     // §2.3: scaled only when both SYNs carried the option, and never in a SYN itself.
     meaning:
-      'How many more bytes, from the acknowledgment number on, the sender can accept right now (flow control). If both sides sent the window scale option, it is multiplied by 2^shift on every segment but the SYN.',
+      'How many more bytes, from the acknowledgment number on, the sender can accept right now (flow control). If both sides sent the window scale option, it is multiplied by 2^shift on every segment without the SYN flag.',
   },
   checksum: {
     name: 'Checksum',
