@@ -28,18 +28,23 @@ const TABLE = {
     name: 'Destination MAC',
     start: 0,
     end: 6,
-    meaning: 'The network card this frame is for on the local link; every other card ignores it.',
+    // IEEE 802.3 §3.2.3: the destination address names one station, or a group (multicast or broadcast);
+    // §4.2.4 (frame reception): a receiver passes up only frames whose destination it recognizes.
+    meaning:
+      'The network card (or group of cards) this frame is for on the local link; cards it does not name ignore it.',
   },
   src: {
     name: 'Source MAC',
     start: 6,
     end: 12,
-    meaning: 'The network card that sent this frame.',
+    // IEEE 802.3 §3.2.3: the source address identifies the station sending the frame on this link.
+    meaning: 'The network card that sent this frame onto this link.',
   },
   etherType: {
     name: 'EtherType',
     start: 12,
     end: 14,
+    // IEEE 802.3 §3.2.6: a value of 0x0600 or more is a Type naming the client protocol (IEEE 802 EtherTypes).
     meaning: 'Which protocol the payload belongs to, so the receiver knows who to hand it to.',
   },
 } as const satisfies FieldTable<string>;
@@ -75,6 +80,7 @@ export function parseMac(s: string): Uint8Array {
 
 /** Six bytes as lower-case `02:00:00:00:00:0a`. Throws RangeError for any other length. */
 export function formatMac(b: Uint8Array): string {
+  // IEEE 802.3 §3.2.3: an address field is 48 bits.
   if (b.length !== 6) throw new RangeError(`a MAC address has 6 bytes, got ${b.length}`);
   return toHex(b, ':');
 }
@@ -96,6 +102,7 @@ function macBytes(s: string): Uint8Array {
 export function writeEthernetHeader(out: Uint8Array, at: number, repr: EthernetRepr): number {
   const { etherType } = repr;
   if (!Number.isInteger(etherType) || etherType < MIN_ETHER_TYPE || etherType > 0xffff) {
+    // IEEE 802.3 §3.2.6: values below 0x0600 are lengths, not types.
     throw new RangeError(`EtherType must be 0x0600..0xffff, got ${etherType}`);
   }
   const dst = macBytes(repr.dst);
@@ -115,6 +122,7 @@ export function encodeEthernet(repr: EthernetRepr, payload: Uint8Array): Uint8Ar
 }
 
 function macMeaning(mac: Uint8Array, base: string): string {
+  // IEEE 802.3 §3.2.3: the all-ones address is the broadcast address, for every station on the link.
   if (mac.every((b) => b === 0xff)) return `${base} All ones: broadcast, every card on the link accepts it.`;
   // IEEE 802 §8.2: the least significant bit of the first octet is the individual/group bit.
   if ((mac[0]! & 1) === 1) return `${base} The group bit is set: a multicast address.`;
@@ -123,6 +131,7 @@ function macMeaning(mac: Uint8Array, base: string): string {
 
 export function decodeEthernet(bytes: Uint8Array): DecodeResult<EthernetRepr> {
   if (bytes.length < ETHERNET_HEADER_LENGTH) {
+    // IEEE 802.3 §3.2: destination (6), source (6), length/type (2).
     return fail(
       'truncated',
       `Ethernet header needs ${ETHERNET_HEADER_LENGTH} bytes, got ${bytes.length}`,
@@ -131,6 +140,7 @@ export function decodeEthernet(bytes: Uint8Array): DecodeResult<EthernetRepr> {
   }
   const etherType = view(bytes).getUint16(TABLE.etherType.start);
   if (etherType < MIN_ETHER_TYPE) {
+    // IEEE 802.3 §3.2.6: below 0x0600 the field is a length (an 802.3 frame with an LLC header, IEEE 802.2).
     return fail(
       'not-ethernet-ii',
       `type/length field ${hex16(etherType)} is an IEEE 802.3 length, not an Ethernet II EtherType`,
@@ -193,6 +203,10 @@ export function ethernetTrailerFields(frame: Uint8Array): FieldAnnotation[] {
       start: frame.length,
       end: frame.length + padding,
       value: `${padding} zero byte${padding === 1 ? '' : 's'}`,
+      // IEEE 802.3 §4.2.3.3 and §4.4.2: minFrameSize 512 bits (64 bytes with the FCS), one slot time, so a sender
+      // still sending can see a collision; §3.2.8: the pad fills a short frame. Linux pads with zeros
+      // (include/linux/skbuff.h skb_put_padto, called by the driver); a capture on the sender is taken before that,
+      // when the packet is handed to the driver (Linux net/core/dev.c dev_queue_xmit_nit).
       meaning:
         `Ethernet frames must be at least ${ETHERNET_MIN_FRAME} bytes before the checksum (64 with it) so a ` +
         'collision can be detected while the frame is still being sent; the card adds zeros. ' +
@@ -207,6 +221,7 @@ export function ethernetTrailerFields(frame: Uint8Array): FieldAnnotation[] {
     start: frame.length + padding,
     end: frame.length + padding + FCS_LENGTH,
     // Wireshark shows these four bytes in wire order; the CRC value itself is the reverse.
+    // IEEE 802.3 §3.2.9: the CRC's bits go out x^31 first, so its bytes read least significant first.
     value: `${toHex(fcsBytes(fcs))} (CRC-32 0x${fcs.toString(16).padStart(8, '0')}, least significant byte first)`,
     // IEEE 802.3 §3.2.9: the CRC-32 covers the frame from the destination address to the end of the padding;
     // a mismatch is an invalid frame (§3.4). A CRC-32 catches every error burst of up to 32 bits and misses

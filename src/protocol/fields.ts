@@ -173,6 +173,7 @@ export function namesByValue<N extends string>(table: { readonly [P in N]: numbe
 export function uintChecker(layer: string): (name: string, value: number, max: number) => void {
   return (name, value, max) => {
     if (!Number.isInteger(value) || value < 0 || value > max) {
+      // The widths are the standards' own (RFC 791 §3.1, RFC 8200 §3, RFC 9293 §3.1, libpcap/pcap/pcap.h).
       throw new RangeError(`${layer} ${name} must be an integer 0..${max}, got ${value}`);
     }
   };
@@ -193,6 +194,7 @@ export function wordCountedLength(
   const words = readBits(bytes, field.start, field.bits);
   const length = words * 4;
   if (length < minimum) {
+    // RFC 791 §3.1 (IHL) and RFC 9293 §3.1 (Data Offset): a length in 32-bit words, at least 5.
     return fail(
       code,
       `${label} ${words} is below the minimum of ${minimum / 4} (${minimum} bytes)`,
@@ -200,6 +202,7 @@ export function wordCountedLength(
     );
   }
   if (length > bytes.length) {
+    // RFC 791 §3.1 and RFC 9293 §3.1: the header is as long as this field says.
     return fail(
       'truncated',
       `${label} ${words} says ${length} header bytes, only ${bytes.length} present`,

@@ -63,6 +63,7 @@ const TABLE = {
     start: 0,
     end: 1,
     bits: { start: 0, end: 4 },
+    // RFC 791 §3.1: Version, 4 bits.
     meaning: 'Always 4 for IPv4: tells the receiver how to read the rest of the header.',
   },
   ihl: {
@@ -70,6 +71,7 @@ const TABLE = {
     start: 0,
     end: 1,
     bits: { start: 4, end: 8 },
+    // RFC 791 §3.1: IHL, the header length in 32-bit words; 5 is the minimum.
     meaning: 'Header length in 32-bit words; 5 means the usual 20 bytes with no options.',
   },
   dscp: {
@@ -77,6 +79,7 @@ const TABLE = {
     start: 1,
     end: 2,
     bits: { start: 0, end: 6 },
+    // RFC 2474 §3: the DS field selects a per-hop behaviour; §4.1: codepoint 0 is the default (best effort).
     meaning: 'Differentiated Services: a traffic class routers may use to prioritise (0 = best effort).',
   },
   ecn: {
@@ -84,18 +87,22 @@ const TABLE = {
     start: 1,
     end: 2,
     bits: { start: 6, end: 8 },
-    meaning: 'Explicit Congestion Notification: routers can mark congestion here instead of dropping.',
+    // RFC 3168 §5: only a packet the sender marked ECN-capable (ECT) may be marked CE instead of dropped.
+    meaning:
+      'Explicit Congestion Notification: if the sender marked the packet ECN-capable, a congested router can mark it here instead of dropping it.',
   },
   totalLength: {
     name: 'Total length',
     start: 2,
     end: 4,
+    // RFC 791 §3.1: Total Length counts header and data; IEEE 802.3 §3.2.8: the pad follows the client data.
     meaning: 'Bytes in this IP packet, header plus data. Anything after it (Ethernet padding) is not IP.',
   },
   identification: {
     name: 'Identification',
     start: 4,
     end: 6,
+    // RFC 791 §3.1: Identification, assigned by the sender to aid in assembling the fragments.
     meaning: 'A number shared by all fragments of one packet, so the receiver can put them back together.',
   },
   reservedFlag: {
@@ -103,6 +110,7 @@ const TABLE = {
     start: 6,
     end: 7,
     bits: { start: 0, end: 1 },
+    // RFC 791 §3.1: Flags bit 0, reserved, must be zero.
     meaning: 'Reserved; must be zero (RFC 791).',
   },
   dontFragment: {
@@ -110,14 +118,17 @@ const TABLE = {
     start: 6,
     end: 7,
     bits: { start: 1, end: 2 },
+    // RFC 791 §3.1 and §3.2: DF forbids fragmentation; RFC 1191 §4: a router that must drop it for the next-hop
+    // MTU sends an ICMP "fragmentation needed and DF set" message (RFC 792), which path MTU discovery uses.
     meaning:
-      'Routers must not split this packet; if it is too big they drop it and say so (path MTU discovery).',
+      'Routers must not split this packet; if it is too big for the next link they drop it and send back an ICMP message saying so (path MTU discovery).',
   },
   moreFragments: {
     name: 'More fragments (MF)',
     start: 6,
     end: 7,
     bits: { start: 2, end: 3 },
+    // RFC 791 §3.2: MF is set on every fragment but the last; an unfragmented packet has it clear.
     meaning: 'Set on every fragment except the last one.',
   },
   fragmentOffset: {
@@ -125,38 +136,45 @@ const TABLE = {
     start: 6,
     end: 8,
     bits: { start: 3, end: 16 },
+    // RFC 791 §3.1: Fragment Offset, measured in units of 8 octets.
     meaning: "Where this fragment's data belongs in the original packet, in units of 8 bytes.",
   },
   ttl: {
     name: 'Time to live',
     start: 8,
     end: 9,
+    // RFC 791 §3.1 (Time to Live) and RFC 1812 §5.3.1: each router decrements it and discards the packet at 0.
     meaning: 'Each router subtracts 1 and drops the packet at 0, so a routing loop cannot keep it forever.',
   },
   protocol: {
     name: 'Protocol',
     start: 9,
     end: 10,
+    // RFC 791 §3.1: Protocol; the numbers are IANA's (Assigned Internet Protocol Numbers: 6 TCP, 17 UDP).
     meaning: 'Which protocol the data belongs to (6 = TCP, 17 = UDP).',
   },
   checksum: {
     name: 'Header checksum',
     start: 10,
     end: 12,
+    // RFC 791 §3.1: the 16-bit one's complement of the one's complement sum of the header, recomputed wherever
+    // the header changes (the TTL); RFC 1812 §5.2.2 (routers verify it) and §5.3.1 (update after the TTL).
     meaning:
-      "One's-complement sum of the header only; every router checks it and recomputes it after changing the TTL.",
+      "A checksum of the header only (the one's complement of its one's-complement sum); every router checks it, and updates it after lowering the TTL.",
   },
   src: {
     name: 'Source address',
     start: 12,
     end: 16,
+    // RFC 791 §3.1: Source Address.
     meaning: 'The IP address of the sender.',
   },
   dst: {
     name: 'Destination address',
     start: 16,
     end: 20,
-    meaning: 'The IP address the packet is going to; routers look only at this to pick the next hop.',
+    // RFC 1812 §5.2.4.3: a router chooses the next hop by the longest match on the destination address.
+    meaning: 'The IP address the packet is going to; routers normally pick the next hop from this alone.',
   },
 } as const satisfies FieldTable<string>;
 
@@ -196,6 +214,7 @@ function parseIpv4OrNull(s: string): Uint8Array | null {
 /** Parse dotted-quad `192.0.2.10`. Throws RangeError on anything else. */
 export function parseIpv4Address(s: string): Uint8Array {
   const out = parseIpv4OrNull(s);
+  // RFC 791 §2.3 (32-bit addresses), written as four decimal bytes (RFC 1123 §2.1).
   if (out === null) throw new RangeError(`not an IPv4 address: ${JSON.stringify(s)}`);
   return out;
 }
@@ -218,6 +237,7 @@ export function ipv4AddressBytes(s: string): Uint8Array {
 
 /** Four bytes as dotted-quad. Throws RangeError for any other length. */
 export function formatIpv4Address(b: Uint8Array): string {
+  // RFC 791 §2.3: an address is 32 bits.
   if (b.length !== 4) throw new RangeError(`an IPv4 address has 4 bytes, got ${b.length}`);
   return Array.from(b).join('.');
 }
@@ -254,6 +274,7 @@ function checkIpv4(repr: Ipv4Repr, payloadLength: number): number {
   checkUint('ecn', repr.ecn, 3);
   const totalLength = MIN_HEADER + payloadLength;
   if (totalLength > MAX_TOTAL_LENGTH) {
+    // RFC 791 §3.1: Total Length is 16 bits.
     throw new RangeError(`IPv4 packet of ${totalLength} bytes exceeds ${MAX_TOTAL_LENGTH}`);
   }
   return totalLength;
@@ -302,6 +323,7 @@ export function encodeIpv4(repr: Ipv4Repr, payload: Uint8Array): Uint8Array {
 export function decodeIpv4(bytes: Uint8Array): DecodeResult<Ipv4Decoded> {
   const T = TABLE;
   if (bytes.length < MIN_HEADER) {
+    // RFC 791 §3.1: the header without options is 20 bytes.
     return fail('truncated', `IPv4 header needs ${MIN_HEADER} bytes, got ${bytes.length}`, bytes.length);
   }
   const version = readBits(bytes, T.version.start, T.version.bits);
@@ -312,6 +334,7 @@ export function decodeIpv4(bytes: Uint8Array): DecodeResult<Ipv4Decoded> {
   const dv = view(bytes);
   const totalLength = dv.getUint16(T.totalLength.start);
   if (totalLength < headerLength) {
+    // RFC 791 §3.1: Total Length includes the header.
     return fail(
       'bad-total-length',
       `total length ${totalLength} is shorter than the ${headerLength}-byte header`,
@@ -319,6 +342,7 @@ export function decodeIpv4(bytes: Uint8Array): DecodeResult<Ipv4Decoded> {
     );
   }
   if (totalLength > bytes.length) {
+    // RFC 791 §3.1: Total Length counts every byte of the packet.
     return fail(
       'truncated',
       `total length says ${totalLength} bytes, only ${bytes.length} present`,
@@ -376,7 +400,9 @@ export function decodeIpv4(bytes: Uint8Array): DecodeResult<Ipv4Decoded> {
       start: MIN_HEADER,
       end: headerLength,
       value: toHex(bytes.subarray(MIN_HEADER, headerLength)),
-      meaning: 'Rarely used extras (RFC 791 §3.1), e.g. record route; most routers ignore or drop them.',
+      // RFC 791 §3.1 (options); RFC 7126 §4: many networks filter packets that carry options.
+      meaning:
+        'Rarely used extras (RFC 791 §3.1), for example record route; many networks drop packets that carry them.',
     });
   }
   return { ok: true, repr, payload: bytes.subarray(headerLength, totalLength), fields, length: totalLength };

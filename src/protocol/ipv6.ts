@@ -45,6 +45,7 @@ const TABLE = {
     start: 0,
     end: 2,
     bits: { start: 4, end: 12 },
+    // RFC 8200 §7: the Traffic Class carries DSCP (RFC 2474) and ECN (RFC 3168), as IPv4's former TOS byte.
     meaning: 'DSCP and ECN, as in the IPv4 type-of-service byte (RFC 8200 §7).',
   },
   flowLabel: {
@@ -52,32 +53,45 @@ const TABLE = {
     start: 1,
     end: 4,
     bits: { start: 4, end: 24 },
+    // RFC 6437 §2 and §3: the source labels the packets of one flow (0 if it labels none), and a router spreading
+    // traffic over several paths may use it to keep one flow on one path. Linux derives it from a hash of the
+    // flow's addresses and ports (include/net/ipv6.h ip6_make_flowlabel()).
     meaning:
-      'A number the sender picks per connection so routers can keep its packets on one path (RFC 6437).',
+      'A number the sender picks per flow (for example one connection), so routers can keep its packets on one path (RFC 6437); 0 means no label.',
   },
   payloadLength: {
     name: 'Payload length',
     start: 4,
     end: 6,
+    // RFC 8200 §3: Payload Length, the rest of the packet after this header, extension headers included.
     meaning: 'Bytes after this 40-byte header (extension headers included). Anything after that is not IP.',
   },
   nextHeader: {
     name: 'Next header',
     start: 6,
     end: 7,
+    // RFC 8200 §3 (Next Header) and §4; the values are IANA's Assigned Internet Protocol Numbers (6 TCP).
     meaning: 'What follows this header: an extension header or the transport protocol (6 = TCP).',
   },
   hopLimit: {
     name: 'Hop limit',
     start: 7,
     end: 8,
+    // RFC 8200 §3: Hop Limit, decremented by 1 by each node that forwards the packet; discarded at zero.
     meaning: "IPv6's TTL: each router subtracts 1 and drops the packet at 0.",
   },
-  src: { name: 'Source address', start: 8, end: 24, meaning: 'The IPv6 address of the sender.' },
+  src: {
+    name: 'Source address',
+    start: 8,
+    end: 24,
+    // RFC 8200 §3: Source Address.
+    meaning: 'The IPv6 address of the sender.',
+  },
   dst: {
     name: 'Destination address',
     start: 24,
     end: 40,
+    // RFC 8200 §3: Destination Address.
     meaning: 'The IPv6 address the packet is going to.',
   },
 } as const satisfies FieldTable<string>;
@@ -107,6 +121,7 @@ export type Ipv6Decoded = Ipv6Repr & {
 
 /** RFC 5952 §4: lower case, leading zeros dropped, the longest run (≥ 2) of zero groups as `::`. */
 export function formatIpv6Address(b: Uint8Array): string {
+  // RFC 8200 §3 and RFC 4291 §2: an address is 128 bits.
   if (b.length !== 16) throw new RangeError(`an IPv6 address has 16 bytes, got ${b.length}`);
   const groups: number[] = [];
   for (let i = 0; i < 16; i += 2) groups.push((b[i]! << 8) | b[i + 1]!);
@@ -174,6 +189,7 @@ export function encodeIpv6(repr: Ipv6Repr, payload: Uint8Array): Uint8Array {
   checkUint('payload length', payload.length, 0xffff);
   const src = tryParseIpv6Address(repr.src);
   const dst = tryParseIpv6Address(repr.dst);
+  // RFC 4291 §2.2: the text forms of an IPv6 address.
   if (src === null || dst === null) throw new RangeError(`not an IPv6 address: ${repr.src} / ${repr.dst}`);
   const out = new Uint8Array(IPV6_HEADER_LENGTH + payload.length);
   const T = TABLE;
@@ -208,6 +224,7 @@ export function decodeIpv6(
 ): DecodeResult<Ipv6Decoded> {
   const T = TABLE;
   if (bytes.length < IPV6_HEADER_LENGTH) {
+    // RFC 8200 §3: the fixed header is 40 bytes.
     return fail(
       'truncated',
       `IPv6 header needs ${IPV6_HEADER_LENGTH} bytes, got ${bytes.length}`,
@@ -220,6 +237,7 @@ export function decodeIpv6(
   const payloadLength = dv.getUint16(T.payloadLength.start);
   const declaredEnd = IPV6_HEADER_LENGTH + payloadLength;
   if (declaredEnd > bytes.length && !opts?.allowShort) {
+    // RFC 8200 §3: Payload Length counts every byte after the fixed header.
     return fail(
       'truncated',
       `payload length says ${payloadLength} bytes, only ${bytes.length - 40} present`,
@@ -253,6 +271,7 @@ export function decodeIpv6(
     const kind = SKIPPABLE[next];
     if (next === IPV6_NEXT_HEADERS.Fragment) {
       // RFC 8200 §4.5: next header, reserved, offset (13 bits) + 2 reserved + M, identification: 8 bytes.
+      // RFC 8200 §4.5: the Fragment header is 8 bytes.
       if (at + 8 > end) return fail('truncated', 'IPv6 fragment header cut short', end);
       const offAndM = dv.getUint16(at + 2);
       fragment = { offset: offAndM >> 3, more: (offAndM & 1) === 1, id: dv.getUint32(at + 4) };
@@ -263,6 +282,7 @@ export function decodeIpv6(
         start: at,
         end: at + 8,
         value: `next ${formatNextHeader(bytes[at]!)}, offset ${fragment.offset * 8}, ${fragment.more ? 'more fragments' : 'last fragment'}, id ${fragment.id}`,
+        // RFC 8200 §4.5: only the source fragments in IPv6; routers never do.
         meaning: 'This packet is one piece of a larger one, split by its sender (RFC 8200 §4.5).',
       });
       extensions.push('Fragment');
@@ -271,9 +291,11 @@ export function decodeIpv6(
       break;
     }
     if (kind === undefined) break;
+    // RFC 8200 §4.3: next header and length are the first two bytes.
     if (at + 2 > end) return fail('truncated', `IPv6 ${formatNextHeader(next)} header cut short`, end);
     // RFC 8200 §4.3: length in 8-byte units not counting the first 8; RFC 4302 §2.2: AH counts 4-byte units minus 2.
     const length = kind === 'ah' ? (bytes[at + 1]! + 2) * 4 : (bytes[at + 1]! + 1) * 8;
+    // RFC 8200 §4: an extension header lies inside the payload length.
     if (at + length > end)
       return fail('truncated', `IPv6 ${formatNextHeader(next)} header runs past the packet`, end);
     fields.push({
@@ -283,6 +305,7 @@ export function decodeIpv6(
       start: at,
       end: at + length,
       value: `next ${formatNextHeader(bytes[at]!)}, ${length} bytes`,
+      // RFC 8200 §4.3–4.6 (length in 8-byte units) and RFC 4302 §2.2 (AH).
       meaning: 'An extension header (RFC 8200 §4); its length byte lets a receiver step over it.',
     });
     extensions.push(IPV6_NEXT_HEADER_NAMES[next] ?? String(next));

@@ -12,6 +12,8 @@ const TABLE = {
     name: 'Address family',
     start: 0,
     end: 4,
+    // libpcap/pcap/dlt.h DLT_NULL and tcpdump.org LINKTYPE_NULL: AF_INET 2; AF_INET6 24 (NetBSD, OpenBSD),
+    // 28 (FreeBSD), 30 (macOS).
     meaning:
       'Which protocol follows, as a BSD AF_ number: 2 = IPv4; 24, 28 or 30 = IPv6 (by operating system).',
   },
@@ -33,6 +35,7 @@ export interface LoopbackRepr {
  */
 export function decodeLoopback(bytes: Uint8Array, network: boolean): DecodeResult<LoopbackRepr> {
   if (bytes.length < LOOPBACK_HEADER_LENGTH) {
+    // libpcap/pcap/dlt.h DLT_NULL and DLT_LOOP: a 4-byte family.
     return fail(
       'truncated',
       `loopback header needs ${LOOPBACK_HEADER_LENGTH} bytes, got ${bytes.length}`,

@@ -45,6 +45,7 @@ const FILE_HEADER = {
     name: 'Magic number',
     start: 0,
     end: 4,
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §4: Magic Number, 0xA1B2C3D4 or 0xA1B23C4D; its byte order tells the writer's.
     meaning: 'Identifies a pcap file and, by the order of its bytes, which byte order the rest uses.',
   },
   versionMajor: { name: 'Major version', start: 4, end: 6, meaning: 'File format version 2.4.' },
@@ -53,19 +54,28 @@ const FILE_HEADER = {
     name: 'Time zone',
     start: 8,
     end: 12,
-    meaning: 'Unused; always 0 (timestamps are UTC).',
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §4: Reserved1 (once "time zone offset"): writers SHOULD put 0, readers MUST ignore it; §5: UTC.
+    meaning: 'Unused: writers put 0 and readers ignore it (timestamps are UTC).',
   },
-  sigfigs: { name: 'Timestamp accuracy', start: 12, end: 16, meaning: 'Unused; always 0.' },
+  sigfigs: {
+    name: 'Timestamp accuracy',
+    start: 12,
+    end: 16,
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §4: Reserved2 (once "accuracy of timestamps"): writers SHOULD put 0, readers MUST ignore it.
+    meaning: 'Unused: writers put 0 and readers ignore it.',
+  },
   snaplen: {
     name: 'Snapshot length',
     start: 16,
     end: 20,
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §4: SnapLen, the most octets captured from each packet.
     meaning: 'No packet in the file was captured longer than this.',
   },
   network: {
     name: 'Link type',
     start: 20,
     end: 24,
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §4: LinkType; LINKTYPE_ETHERNET is 1 (libpcap/pcap/dlt.h DLT_EN10MB).
     meaning: 'What every packet starts with; 1 means an Ethernet header.',
   },
 } as const satisfies FieldTable<string>;
@@ -76,18 +86,21 @@ const RECORD_HEADER = {
     name: 'Timestamp (fraction)',
     start: 4,
     end: 8,
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §5: microseconds or nanoseconds, as the magic number says.
     meaning: 'Microseconds (or nanoseconds, by the magic number) within that second.',
   },
   inclLen: {
     name: 'Captured length',
     start: 8,
     end: 12,
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §5: Captured Packet Length, the length of the Packet Data.
     meaning: 'How many bytes of the packet follow in the file.',
   },
   origLen: {
     name: 'Original length',
     start: 12,
     end: 16,
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §5: Original Packet Length, the length when transmitted; more than captured if truncated.
     meaning: 'How long the packet was on the wire (more than captured if cut at the snapshot length).',
   },
 } as const satisfies FieldTable<string>;
@@ -122,6 +135,7 @@ export function encodePcap(records: readonly PcapRecord[], opts?: { readonly sna
     const orig = r.originalLength ?? r.data.length;
     checkUint('originalLength', orig, MAX_U32);
     if (orig < r.data.length) {
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §5: the original length MUST NOT be less than the captured length.
       throw new RangeError(`originalLength ${orig} is less than the ${r.data.length} bytes given`);
     }
     dv.setUint32(at + RECORD_HEADER.tsSec.start, Math.floor(r.timestampUs / US_PER_S), LE);
@@ -144,6 +158,7 @@ function hex32(n: number): string {
 
 function decodeClassic(bytes: Uint8Array): DecodeResult<PcapFile> {
   if (bytes.length < FILE_HEADER_LENGTH) {
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §4: the File Header is 24 octets.
     return fail('truncated', `pcap file header needs ${FILE_HEADER_LENGTH} bytes`, bytes.length);
   }
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -169,6 +184,7 @@ function decodeClassic(bytes: Uint8Array): DecodeResult<PcapFile> {
   while (at < bytes.length) {
     const n = records.length + 1;
     if (at + RECORD_HEADER_LENGTH > bytes.length) {
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §5: a Packet Record begins with a 16-octet header.
       return fail('truncated', `record ${n}: header cut short`, bytes.length);
     }
     const sec = u32(at + RECORD_HEADER.tsSec.start);
@@ -177,6 +193,7 @@ function decodeClassic(bytes: Uint8Array): DecodeResult<PcapFile> {
     const orig = u32(at + RECORD_HEADER.origLen.start);
     const dataStart = at + RECORD_HEADER_LENGTH;
     if (incl > bytes.length - dataStart) {
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §5: the Packet Data is Captured Packet Length bytes.
       return fail('truncated', `record ${n}: ${incl} captured bytes, file ends first`, bytes.length);
     }
     const timestampUs = sec * US_PER_S + (nano ? Math.floor(frac / 1000) : frac);
@@ -201,6 +218,7 @@ function decodeClassic(bytes: Uint8Array): DecodeResult<PcapFile> {
       start: dataStart,
       end: dataStart + incl,
       value: `${incl} bytes`,
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §5: Packet Data, including link-layer headers.
       meaning: 'The captured packet, starting with the link-layer header.',
     });
     at = dataStart + incl;
@@ -261,7 +279,9 @@ function blockFields(
   });
   const innerEnd = inner.reduce((m, x) => Math.max(m, x.end), start + 8);
   const out = [
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.1: Block Type.
     f('blockType', 'type', start, start + 4, hex32(type), 'What kind of pcapng block this is.'),
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.1: Block Total Length.
     f('blockLength', 'length', start + 4, start + 8, String(length), 'Total bytes in this block.'),
     ...inner,
   ];
@@ -273,6 +293,7 @@ function blockFields(
         innerEnd,
         start + length - 4,
         `${start + length - 4 - innerEnd} bytes`,
+        // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.1 (Block Body) and §3.5 (options).
         'Block contents and options.',
       ),
     );
@@ -284,6 +305,7 @@ function blockFields(
       start + length - 4,
       start + length,
       String(length),
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.1: the length is duplicated to permit backward file navigation.
       'Repeated so the file can be read backwards.',
     ),
   );
@@ -299,25 +321,32 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
   let le = true;
   let at = 0;
   while (at < bytes.length) {
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.1: a block has at least 12 octets.
     if (at + 12 > bytes.length) return fail('truncated', 'pcapng block header cut short', bytes.length);
     const type = dv.getUint32(at, le);
     if (type === BLOCK_SHB) {
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.1: the Section Header Block has at least 28 octets.
       if (at + 28 > bytes.length) return fail('truncated', 'pcapng section header cut short', bytes.length);
       const bom = dv.getUint32(at + 8, true);
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.1: Byte-Order Magic is 0x1A2B3C4D.
       if (bom === BYTE_ORDER_MAGIC) le = true;
       else if (dv.getUint32(at + 8, false) === BYTE_ORDER_MAGIC) le = false;
       else return fail('bad-magic', `pcapng byte-order magic ${hex32(bom)} is wrong`, at + 8);
       interfaces = [];
     } else if (at === 0) {
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.4: the file MUST begin with a Section Header Block.
       return fail('bad-magic', 'pcapng file does not start with a section header', 0);
     }
     const length = dv.getUint32(at + 4, le);
     if (length < 12 || length % 4 !== 0) {
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.1: the Block Total Length is a multiple of 4, at least 12.
       return fail('bad-length', `pcapng block length ${length} is not a multiple of 4 ≥ 12`, at + 4);
     }
+    // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.1: Block Total Length counts the whole block.
     if (length > bytes.length - at)
       return fail('truncated', `pcapng block of ${length} bytes cut short`, bytes.length);
     if (dv.getUint32(at + length - 4, le) !== length) {
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.1: the trailing Block Total Length repeats the first.
       return fail('bad-length', 'pcapng block length trailer does not match its header', at + length - 4);
     }
     const bodyEnd = at + length - 4;
@@ -335,6 +364,7 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
     };
 
     if (type === BLOCK_IDB) {
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.2: the Interface Description Block has at least 20 octets.
       if (length < 20) return fail('bad-length', 'interface description block too short', at + 4);
       const linkType = dv.getUint16(at + 8, le);
       const snaplen = dv.getUint32(at + 12, le);
@@ -344,6 +374,7 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
         const code = dv.getUint16(o, le);
         const len = dv.getUint16(o + 2, le);
         if (code === OPT_ENDOFOPT) break;
+        // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.5: an option's length counts its value, which stays inside the block.
         if (o + 4 + len > bodyEnd)
           return fail('bad-length', `interface option ${code} runs past its block`, o + 2);
         if (code === IF_TSRESOL && len >= 1) {
@@ -359,6 +390,8 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
       interfaces.push(iface);
       if (first === undefined) first = iface;
       else if (first.linkType !== linkType) {
+        // Wirewalk's choice: a capture read here has one link type (draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md
+        // §4.2 lets each interface have its own).
         return fail(
           'mixed-link-types',
           `interfaces use link types ${first.linkType} and ${linkType}`,
@@ -371,7 +404,8 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
         at + 8,
         at + 10,
         String(linkType),
-        'What every packet starts with; 1 = Ethernet.',
+        // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.2: LinkType of this interface; LINKTYPE_ETHERNET 1 (libpcap/pcap/dlt.h DLT_EN10MB).
+        'What every packet from this interface starts with; 1 = Ethernet.',
       );
       note('reserved', 'reserved', at + 10, at + 12, hex16(dv.getUint16(at + 10, le)), 'Unused.');
       note(
@@ -380,21 +414,25 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
         at + 12,
         at + 16,
         String(snaplen),
-        'No packet was captured longer than this.',
+        // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.2: SnapLen, the most octets captured from each packet; 0 means no limit.
+        'No packet from this interface was captured longer than this (0: no limit).',
       );
     } else if (type === BLOCK_EPB || type === BLOCK_OPB || type === BLOCK_SPB) {
       const simple = type === BLOCK_SPB;
       const dataStart = at + (simple ? 12 : 28);
+      // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.3 and §4.4: an Enhanced Packet Block has a 28-octet head, a Simple one 12.
       if (dataStart > bodyEnd) return fail('bad-length', 'packet block too short', at + 4);
       const ifaceId = simple ? 0 : type === BLOCK_OPB ? dv.getUint16(at + 8, le) : dv.getUint32(at + 8, le);
       const iface = interfaces[ifaceId];
       if (iface === undefined)
+        // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.3: the Interface ID names an Interface Description Block of the section.
         return fail('no-interface', `packet refers to interface ${ifaceId}, not described`, at + 8);
       const orig = dv.getUint32(at + (simple ? 8 : 24), le);
       const incl = simple
         ? Math.min(orig, iface.snaplen || orig, bodyEnd - dataStart)
         : dv.getUint32(at + 20, le);
       if (incl > bodyEnd - dataStart) {
+        // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.3: the Packet Data is Captured Packet Length bytes.
         return fail('bad-length', `packet of ${incl} captured bytes runs past its block`, at + 20);
       }
       let timestampUs = 0;
@@ -408,6 +446,7 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
           at + 8,
           at + 12,
           String(ifaceId),
+          // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.3: Interface ID.
           'Which described interface captured it.',
         );
         note(
@@ -416,7 +455,8 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
           at + 12,
           at + 16,
           String(dv.getUint32(at + 12, le)),
-          'Upper 32 bits of the capture time.',
+          // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.3: Timestamp (Upper), in the interface's units (§4.2 if_tsresol: microseconds by default).
+          'Upper 32 bits of the capture time, counted in units the interface sets (microseconds by default).',
         );
         note(
           'timestampLow',
@@ -424,6 +464,7 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
           at + 16,
           at + 20,
           String(dv.getUint32(at + 16, le)),
+          // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.3: Timestamp (Lower).
           'Lower 32 bits of the capture time.',
         );
         note(
@@ -432,6 +473,7 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
           at + 20,
           at + 24,
           String(incl),
+          // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.3: Captured Packet Length.
           'Bytes of the packet in the file.',
         );
         note(
@@ -440,6 +482,7 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
           at + 24,
           at + 28,
           String(orig),
+          // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.3: Original Packet Length, the length when transmitted.
           'Bytes of the packet on the wire.',
         );
       } else {
@@ -449,6 +492,7 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
           at + 8,
           at + 12,
           String(orig),
+          // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.4: Original Packet Length.
           'Bytes of the packet on the wire.',
         );
       }
@@ -461,12 +505,14 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
         at + 8,
         at + 12,
         le ? 'little-endian' : 'big-endian',
+        // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.1: Byte-Order Magic, written in the section's byte order.
         'Tells which byte order the section uses.',
       );
     }
     fields.push(...blockFields(type, at, length, inner));
     at += length;
   }
+  // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §3.2: packet blocks need an Interface Description Block.
   if (first === undefined) return fail('no-interface', 'pcapng file describes no interface', bytes.length);
   return {
     ok: true,
@@ -482,12 +528,14 @@ function decodePcapng(bytes: Uint8Array): DecodeResult<PcapFile> {
  * `repr.records`.
  */
 export function decodePcap(bytes: Uint8Array): DecodeResult<PcapFile> {
+  // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §4 and draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.1: both formats start with a 4-byte magic number.
   if (bytes.length < 4) return fail('truncated', 'no capture file magic number', bytes.length);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = dv.getUint32(0, false);
   if (magic === BLOCK_SHB) return decodePcapng(bytes);
   const le = dv.getUint32(0, true);
   if ([magic, le].some((m) => m === PCAP_MAGIC || m === PCAP_MAGIC_NANO)) return decodeClassic(bytes);
+  // draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcap.md §4 (0xA1B2C3D4, 0xA1B23C4D) and draft-ietf-opsawg-pcap/draft-ietf-opsawg-pcapng.md §4.1 (0x0A0D0D0A).
   return fail('bad-magic', `not a capture file: magic ${toHex(bytes.subarray(0, 4))}`, 0);
 }
 

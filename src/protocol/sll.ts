@@ -19,31 +19,41 @@ const SLL = {
     name: 'Packet type',
     start: 0,
     end: 2,
-    meaning: 'Which way the packet went, as Linux saw it: to this host, broadcast, multicast, or sent by it.',
+    // tcpdump.org LINKTYPE_LINUX_SLL "packet type" and Linux include/uapi/linux/if_packet.h: 0 PACKET_HOST,
+    // 1 BROADCAST, 2 MULTICAST, 3 OTHERHOST (seen in promiscuous mode), 4 OUTGOING.
+    meaning:
+      'Which way the packet went, as Linux saw it: to this host, broadcast, multicast, to another host (seen only when listening to everything), or sent by this host.',
   },
   arphrd: {
     name: 'Link-layer address type',
     start: 2,
     end: 4,
+    // tcpdump.org LINKTYPE_LINUX_SLL; Linux include/uapi/linux/if_arp.h: ARPHRD_ETHER 1, ARPHRD_LOOPBACK 772.
     meaning: 'The kind of interface (ARPHRD_ type): 1 = Ethernet, 772 = loopback.',
   },
   addressLength: {
     name: 'Link-layer address length',
     start: 4,
     end: 6,
-    meaning: "How many of the next 8 bytes hold the sender's address (6 for a MAC, 0 on loopback).",
+    // tcpdump.org LINKTYPE_LINUX_SLL (sll_halen, from Linux net/packet/af_packet.c dev_parse_header()); Linux's
+    // loopback uses Ethernet's header ops (drivers/net/loopback.c), so lo gives 6 zero bytes.
+    meaning:
+      "How many of the next 8 bytes hold the sender's address (6 for a MAC; on loopback too, all zeros).",
   },
   address: {
     name: 'Source address',
     start: 6,
     end: 14,
-    meaning: "The sending interface's link-layer address (a MAC on Ethernet), padded to 8 bytes.",
+    // libpcap/pcap/sll.h (tcpdump.org LINKTYPE_LINUX_SLL): the source link-layer address, in 8 bytes.
+    meaning: "The link-layer address of the packet's sender (a MAC on Ethernet), padded to 8 bytes.",
   },
   protocol: {
     name: 'Protocol',
     start: 14,
     end: 16,
-    meaning: 'An EtherType, as in an Ethernet header: what the payload is (0x0800 IPv4, 0x86dd IPv6).',
+    // libpcap/pcap/sll.h: an Ethernet protocol field, except for a few values (LINUX_SLL_P_802_2, _CAN …).
+    meaning:
+      'Usually an EtherType, as in an Ethernet header: what the payload is (0x0800 IPv4, 0x86dd IPv6).',
   },
 } as const satisfies FieldTable<string>;
 
@@ -54,6 +64,8 @@ const SLL2 = {
     name: 'Interface index',
     start: 4,
     end: 8,
+    // tcpdump.org LINKTYPE_LINUX_SLL2 "interface index"; Linux registers lo first in a network namespace
+    // (drivers/net/loopback.c loopback_net_init()), so it usually gets index 1.
     meaning: "Linux's number for the interface the packet crossed (`ip link` lists them; 1 is usually lo).",
   },
   arphrd: { ...SLL.arphrd, start: 8, end: 10 },
@@ -90,6 +102,7 @@ export function decodeSll(bytes: Uint8Array, version: 1 | 2): DecodeResult<SllRe
   const T = version === 1 ? SLL : SLL2;
   const length = version === 1 ? SLL_HEADER_LENGTH : SLL2_HEADER_LENGTH;
   if (bytes.length < length) {
+    // libpcap/pcap/sll.h: SLL_HDR_LEN 16, SLL2_HDR_LEN 20.
     return fail(
       'truncated',
       `Linux cooked header (SLL${version === 2 ? '2' : ''}) needs ${length} bytes, got ${bytes.length}`,
@@ -128,5 +141,6 @@ export function decodeSll(bytes: Uint8Array, version: 1 | 2): DecodeResult<SllRe
 
 export function describeSll(repr: SllRepr): string {
   const from = repr.address === '' ? '' : ` from ${repr.address}`;
+  // libpcap/pcap/sll.h: packet type, source address, protocol.
   return `Linux cooked (SLL${repr.version === 2 ? '2' : ''}) ${SLL_PACKET_TYPES[repr.packetType] ?? 'packet'}${from}, type ${formatEtherType(repr.protocol)}`;
 }

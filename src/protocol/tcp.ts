@@ -109,31 +109,41 @@ const FIXED = {
     name: 'Source port',
     start: 0,
     end: 2,
-    meaning: 'The port of the program that sent this segment (for a browser, a random "ephemeral" port).',
+    // RFC 9293 §3.1 (Source Port); RFC 6056 §2 and §3: the client's "ephemeral" port, picked by the operating
+    // system (Linux: net/ipv4/inet_hashtables.c __inet_hash_connect(), from ip_local_port_range 32768-60999).
+    meaning:
+      'The port of the program that sent this segment (for a browser, an "ephemeral" port the operating system picks at random from a range).',
   },
   dstPort: {
     name: 'Destination port',
     start: 2,
     end: 4,
+    // RFC 9293 §3.1 (Destination Port); RFC 9110 §4.2.1 and §4.2.2: http defaults to 80, https to 443.
     meaning: 'The port of the program this segment is for (80 for HTTP, 443 for HTTPS).',
   },
   seq: {
     name: 'Sequence number',
     start: 4,
     end: 8,
-    meaning: 'Number of the first data byte in this segment. Each side starts from a random number.',
+    // RFC 9293 §3.1 (Sequence Number: on a SYN it is the ISN, and the first data byte is ISN+1); §3.4.1 and
+    // RFC 6528: each side's initial number comes from a clock plus a keyed hash, so outsiders cannot guess it.
+    meaning:
+      'Number of the first data byte in this segment (on a SYN: the initial number, and the first data byte is one more). Each side starts from a number outsiders cannot guess.',
   },
   ack: {
     name: 'Acknowledgment number',
     start: 8,
     end: 12,
-    meaning: 'The next byte the sender expects from the other side: "I have everything before this".',
+    // RFC 9293 §3.1: Acknowledgment Number, valid when ACK is set: the next sequence number expected.
+    meaning:
+      'When ACK is set: the next byte the sender expects from the other side: "I have everything before this".',
   },
   dataOffset: {
     name: 'Data offset',
     start: 12,
     end: 13,
     bits: { start: 0, end: 4 },
+    // RFC 9293 §3.1: Data Offset, the number of 32-bit words in the TCP header.
     meaning: 'Header length in 32-bit words (5 = 20 bytes, no options); the data starts after it.',
   },
   reserved: {
@@ -141,6 +151,7 @@ const FIXED = {
     start: 12,
     end: 13,
     bits: { start: 4, end: 8 },
+    // RFC 9293 §3.1: Rsrvd, must be zero in generated segments and ignored in received ones.
     meaning: 'Reserved for future use, sent as zero (RFC 9293 §3.1).',
   },
 } as const satisfies FieldTable<string>;
@@ -150,36 +161,47 @@ const FLAGS_BYTE = 13;
 
 const FLAG_INFO: { readonly [F in TcpFlagName]: { readonly name: string; readonly meaning: string } } = {
   CWR: {
+    // RFC 3168 §6.1: the flag's name.
     name: 'CWR (Congestion Window Reduced)',
+    // RFC 3168 §6.1.2: CWR tells the other side the sender reduced its congestion window after an ECE.
     meaning: 'The sender slowed down after the other side echoed a congestion mark (RFC 3168).',
   },
   ECE: {
     name: 'ECE (ECN-Echo)',
-    meaning: 'A router marked congestion on the way here; on a SYN it offers ECN instead (RFC 3168).',
+    // RFC 3168 §6.1.3: a receiver that got a CE-marked packet sets ECE on its ACKs; §6.1.1: ECE with CWR on a
+    // SYN offers ECN.
+    meaning:
+      'A router marked congestion on a packet this side received, and this side echoes it to the sender; on a SYN it offers ECN instead (RFC 3168).',
   },
   URG: {
     name: 'URG (Urgent)',
+    // RFC 9293 §3.1 (URG); RFC 6093 recommends that new applications not use the urgent mechanism.
     meaning: 'The urgent pointer is valid. Almost never used today.',
   },
   ACK: {
     name: 'ACK (Acknowledgment)',
+    // RFC 9293 §3.1: "once a connection is established, this is always sent"; §3.5: only the first SYN lacks it.
     meaning: 'The acknowledgment number is valid. Set on every segment after the very first SYN.',
   },
   PSH: {
     name: 'PSH (Push)',
+    // RFC 9293 §3.9.1 (SEND's PUSH): a receiver seeing PSH must not wait for more data before passing it on.
     meaning: 'Hand the data to the application now instead of waiting for more.',
   },
   RST: {
     name: 'RST (Reset)',
+    // RFC 9293 §3.5.2: a segment for a connection that does not exist (no listener) is answered with RST.
     meaning: 'Abort the connection at once (for example: nobody listens on that port).',
   },
   SYN: {
     name: 'SYN (Synchronize)',
+    // RFC 9293 §3.4 and §3.5: SYN synchronizes the initial sequence numbers and occupies one sequence number.
     meaning:
       'Opens a connection and carries the initial sequence number; counts as one byte of sequence space.',
   },
   FIN: {
     name: 'FIN (Finish)',
+    // RFC 9293 §3.6: FIN means no more data from the sender; §3.4: it occupies one sequence number.
     meaning: 'The sender has no more data to send; counts as one byte of sequence space.',
   },
 };
@@ -211,20 +233,25 @@ const TAIL = {
     name: 'Window',
     start: 14,
     end: 16,
+    // RFC 9293 §3.1: Window, the bytes the sender accepts beginning with the acknowledged one; RFC 7323 §2.2 and
+    // §2.3: scaled only when both SYNs carried the option, and never in a SYN itself.
     meaning:
-      'How many more bytes the sender can accept right now (flow control); multiplied by 2^scale after the handshake.',
+      'How many more bytes, from the acknowledgment number on, the sender can accept right now (flow control). If both sides sent the window scale option, it is multiplied by 2^shift on every segment without the SYN flag.',
   },
   checksum: {
     name: 'Checksum',
     start: 16,
     end: 18,
+    // RFC 9293 §3.1: the one's complement of the one's complement sum over the pseudo-header (source, destination,
+    // zero, protocol, TCP length), the header and the data.
     meaning:
-      "One's-complement sum over a pseudo-header (both IP addresses, protocol, length), the TCP header and the data.",
+      "A checksum (the one's complement of the one's-complement sum) over a pseudo-header (both IP addresses, protocol, TCP length), the TCP header and the data.",
   },
   urgent: {
     name: 'Urgent pointer',
     start: 18,
     end: 20,
+    // RFC 9293 §3.1: the urgent pointer, read only when URG is set, points just past the urgent data.
     meaning: 'Only meaningful with the URG flag: where urgent data ends. Normally 0.',
   },
 } as const satisfies FieldTable<string>;
@@ -257,6 +284,7 @@ function encodeOption(o: TcpOption): Uint8Array {
       return Uint8Array.of(TCP_OPTION_KINDS.SACK_PERM, 2);
     case 'sack': {
       if (o.blocks.length < 1 || o.blocks.length > MAX_SACK_BLOCKS) {
+        // RFC 2018 §3: at most 4 blocks fit in the 40 bytes of options.
         throw new RangeError(`a SACK option carries 1 to ${MAX_SACK_BLOCKS} blocks, not ${o.blocks.length}`);
       }
       const out = new Uint8Array(2 + 8 * o.blocks.length);
@@ -281,9 +309,11 @@ function encodeOption(o: TcpOption): Uint8Array {
     case 'unknown': {
       checkUint('option kind', o.type, 0xff);
       if (o.type <= TCP_OPTION_KINDS.NOP || OPTION_LENGTHS[o.type] !== undefined) {
+        // RFC 9293 §3.2: kinds 0 and 1 are single bytes; the kinds above have fixed lengths (RFC 7323, RFC 2018).
         throw new RangeError(`option kind ${o.type} has its own representation; it cannot be 'unknown'`);
       }
       if (o.data.length > MAX_HEADER - MIN_HEADER - 2) {
+        // RFC 9293 §3.1: options fit in a 60-byte header.
         throw new RangeError(`option kind ${o.type} data of ${o.data.length} bytes does not fit`);
       }
       return concatBytes(Uint8Array.of(o.type, o.data.length + 2), o.data);
@@ -295,11 +325,13 @@ function encodeOption(o: TcpOption): Uint8Array {
 function encodeOptions(options: readonly TcpOption[]): Uint8Array {
   const eol = options.findIndex((o) => o.kind === 'eol');
   if (eol !== -1 && eol !== options.length - 1) {
+    // RFC 9293 §3.2: End of Option List ends the options.
     throw new RangeError('no TCP option may follow End of Option List');
   }
   const raw = concatBytes(...options.map(encodeOption));
   const padded = Math.ceil(raw.length / 4) * 4;
   if (padded > MAX_HEADER - MIN_HEADER) {
+    // RFC 9293 §3.1: Data Offset is 4 bits, so the header is at most 60 bytes.
     throw new RangeError(`TCP options take ${padded} bytes; at most ${MAX_HEADER - MIN_HEADER} fit`);
   }
   return concatBytes(raw, new Uint8Array(padded - raw.length));
@@ -343,6 +375,7 @@ export function planTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeader
   const headerLength = MIN_HEADER + options.length;
   const length = headerLength + payload.length;
   if (length > MAX_SEGMENT) {
+    // RFC 791 §3.1: an IPv4 packet is at most 65535 bytes.
     throw new RangeError(`TCP segment of ${length} bytes does not fit in an IPv4 packet`);
   }
   return { repr, payload, src, dst, options, headerLength, length };
@@ -384,44 +417,59 @@ export function encodeTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHead
 /** How the inspector names and explains each option it decodes, and the padding after End of Option List. */
 const OPTION_INFO = {
   optionEol: {
+    // RFC 9293 §3.2: kind 0, End of Option List.
     name: 'Option: End of Option List',
+    // RFC 9293 §3.2 (End of Option List) and §3.1 (Padding).
     meaning: 'Marks the end of the options; everything after it up to the data is padding.',
   },
   optionsPadding: {
     name: 'Padding',
+    // RFC 9293 §3.1 "Padding": zeros so the header ends on a 32-bit boundary.
     meaning: 'Zeros that make the header a multiple of 4 bytes, as the data offset counts 32-bit words.',
   },
   optionNop: {
     name: 'Option: No-Operation',
-    meaning: 'A filler byte so the next option starts on a 4-byte boundary.',
+    // RFC 9293 §3.2: No-Operation may be used between options, for example to align the next one.
+    meaning: 'A filler byte, usually so the next option starts on a 4-byte boundary.',
   },
   optionMss: {
+    // RFC 9293 §3.2: kind 2, Maximum Segment Size.
     name: 'Option: Maximum segment size',
-    meaning: 'The most data bytes this side wants in one segment (usually the link MTU minus 40).',
+    // RFC 9293 §3.7.1: the largest segment this side can receive; RFC 6691 §2: MTU minus the fixed IP and TCP
+    // headers (20 + 20 for IPv4), options not counted, so 1460 on Ethernet (chromium-ws.pcap frame 1).
+    meaning:
+      'The most data bytes this side can receive in one segment, options not counted: usually its link MTU minus 40 (20 for IPv4, 20 for TCP), so 1460 on Ethernet.',
   },
   optionWindowScale: {
     name: 'Option: Window scale',
+    // RFC 7323 §2.2 and §2.3: in effect only if both SYNs carry it; the window of a SYN is never scaled.
     meaning:
-      'After the handshake, window values from this side are multiplied by 2^shift, so windows can exceed 64 KiB (RFC 7323).',
+      'If both sides send this option, window values from this side are multiplied by 2^shift on every segment after its SYN, so windows can exceed 64 KiB (RFC 7323).',
   },
   optionSackPermitted: {
     name: 'Option: SACK permitted',
+    // RFC 2018 §2: sent on a SYN; SACK is used only if both sides sent it.
     meaning:
-      'This side understands selective acknowledgments: it can report exactly which blocks arrived (RFC 2018).',
+      'This side understands selective acknowledgments; if both sides send this on their SYN, each may report exactly which blocks arrived (RFC 2018).',
   },
   optionSack: {
     name: 'Option: SACK',
+    // RFC 2018 §3: left edge = first sequence number of the block, right edge = the one just after it; §1: the
+    // sender can then retransmit only the missing segments.
     meaning:
-      'Selective acknowledgment: blocks of data that arrived beyond the acknowledged number (left edge, and the first number after the block), so the sender resends only the holes (RFC 2018).',
+      'Selective acknowledgment: blocks of data that arrived beyond the acknowledged number (left edge, and the first number after the block), so the sender can resend only the holes (RFC 2018).',
   },
   optionTimestamps: {
     name: 'Option: Timestamps',
+    // RFC 7323 §3: TSval is the sender's timestamp clock, TSecr echoes a TSval received (§4.3 says which);
+    // §4 measures round-trip time with them and §5 (PAWS) rejects old duplicates.
     meaning:
-      "The sender's clock tick and the last one it received, to measure round-trip time and reject old duplicates (RFC 7323).",
+      "The sender's clock tick and an echo of a recent tick from the other side, to measure round-trip time and reject old duplicates (RFC 7323).",
   },
   optionUnknown: {
     // Replaced by `describeUnknownOption`'s name, which says the kind.
     name: 'Option',
+    // RFC 9293 §3.2: every option but kinds 0 and 1 has a length byte; unknown options must be ignored.
     meaning: 'An option this inspector does not explain; its length byte lets receivers skip it.',
   },
 } as const satisfies { readonly [key: string]: { readonly name: string; readonly meaning: string } };
@@ -486,13 +534,16 @@ function decodeOptions(bytes: Uint8Array, headerLength: number): OptionsResult {
       continue;
     }
     if (i + 1 >= headerLength) {
+      // RFC 9293 §3.2: options other than kinds 0 and 1 have a length byte.
       return fail('bad-option-length', `TCP option kind ${kind} has no length byte`, i);
     }
     const len = bytes[i + 1]!;
     if (len < 2) {
+      // RFC 9293 §3.2: the length counts the kind and length bytes.
       return fail('bad-option-length', `TCP option kind ${kind} has length ${len}; the minimum is 2`, i + 1);
     }
     if (i + len > headerLength) {
+      // RFC 9293 §3.1: options end where the data offset says.
       return fail(
         'bad-option-length',
         `TCP option kind ${kind} of length ${len} runs past the end of the header`,
@@ -501,6 +552,7 @@ function decodeOptions(bytes: Uint8Array, headerLength: number): OptionsResult {
     }
     const expected = OPTION_LENGTHS[kind];
     if (expected !== undefined && len !== expected) {
+      // RFC 9293 §3.2 (MSS 4), RFC 7323 §2.2 and §3 (WS 3, TS 10), RFC 2018 §2 (SACK permitted 2).
       return fail(
         'bad-option-length',
         `TCP option kind ${kind} must have length ${expected}, has ${len}`,
@@ -560,6 +612,7 @@ function decodeOptions(bytes: Uint8Array, headerLength: number): OptionsResult {
         const tsecr = dv.getUint32(i + 6);
         options.push({ kind: 'timestamps', tsval, tsecr });
         fields.push(
+          // RFC 7323 §3: kind 8, length 10, TSval and TSecr.
           optionAnnotation('optionTimestamps', i, end, `kind 8, length 10: TSval ${tsval}, TSecr ${tsecr}`),
         );
         break;
@@ -579,6 +632,7 @@ function decodeOptions(bytes: Uint8Array, headerLength: number): OptionsResult {
 export function decodeTcp(bytes: Uint8Array, pseudo?: PseudoHeader): DecodeResult<TcpDecoded> {
   const T = TABLE;
   if (bytes.length < MIN_HEADER) {
+    // RFC 9293 §3.1: the header without options is 20 bytes.
     return fail('truncated', `TCP header needs ${MIN_HEADER} bytes, got ${bytes.length}`, bytes.length);
   }
   const offsetField = wordCountedLength(
@@ -603,6 +657,7 @@ export function decodeTcp(bytes: Uint8Array, pseudo?: PseudoHeader): DecodeResul
   const dst = pseudo && tryParseIpv4Address(pseudo.dst);
   const initial = src && dst ? pseudoHeaderSum(src, dst, bytes.length) : null;
   let checksumOk: boolean | null = null;
+  // RFC 9293 §3.1: the checksum covers a pseudo-header of IP addresses, so it cannot be checked without them.
   let checksumValue = `${hex16(checksum)} (not verified: no IP addresses given)`;
   if (initial !== null) {
     // The pseudo-header is part of what the checksum covers (RFC 9293 §3.1).
@@ -630,12 +685,14 @@ export function decodeTcp(bytes: Uint8Array, pseudo?: PseudoHeader): DecodeResul
     srcPort: String(repr.srcPort),
     dstPort: String(repr.dstPort),
     seq: String(repr.seq),
+    // RFC 9293 §3.1: the acknowledgment number counts only when ACK is set, the urgent pointer only with URG.
     ack: hasAck ? String(repr.ack) : `${repr.ack} (ignored: ACK not set)`,
     dataOffset: `${dataOffset} (${headerLength} bytes)`,
     reserved: reserved === 0 ? '0000' : `${reserved.toString(2).padStart(4, '0')} (should be 0)`,
     ...flagValues,
     window: String(repr.window),
     checksum: checksumValue,
+    // RFC 9293 §3.1: the urgent pointer is read only when URG is set.
     urgent: flags.includes('URG') ? String(repr.urgent) : `${repr.urgent} (ignored: URG not set)`,
   });
   fields.push(...opts.fields);
