@@ -360,7 +360,6 @@ export function clipText(s: string, max = 60): string {
 /** `Engine.IO message 42["chat message","Hello"]`, `Engine.IO ping probe`, `Engine.IO noop`. */
 export function describeEioPacket(p: EioPacketRepr): string {
   if (p.binary !== undefined) return `Engine.IO message <${p.binary.length} bytes binary>`; // engine.io-parser lib/commons.ts
-
   return `Engine.IO ${p.type}${p.data ? ' ' + clipText(p.data) : ''}`;
 }
 

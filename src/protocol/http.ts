@@ -454,7 +454,6 @@ export function websocketKey(random16: Uint8Array): string {
   if (random16.length !== 16)
     // RFC 6455 §4.1 item 7: the nonce is 16 bytes.
     throw new RangeError(`Sec-WebSocket-Key needs 16 bytes, got ${random16.length}`);
-
   return base64(random16);
 }
 
