@@ -364,8 +364,11 @@ function frameRuleViolation(
   if (f.opcode & CONTROL_BIT) {
     // §5.5: control frames must not be fragmented and carry at most 125 bytes.
     if (!f.fin) {
-      // RFC 6455 §5.5: control frames MUST NOT be fragmented.
-      return { code: 'control-fragmented', message: 'a control frame must have FIN set', field: 'fin' };
+      return {
+        code: 'control-fragmented',
+        message: 'a control frame must have FIN set', // RFC 6455 §5.5: control frames MUST NOT be fragmented
+        field: 'fin',
+      };
     }
     if (f.payloadLength > MAX_CONTROL_PAYLOAD) {
       return {
