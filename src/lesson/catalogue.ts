@@ -18,7 +18,12 @@ export interface LessonDef {
   readonly defaults: Partial<Scenario>;
 }
 
-/** The `loss` lesson's long message: long enough that TCP must split it at mss=200. */
+/**
+ * The `loss` lesson's long message: long enough that TCP must split it at mss=200. What it says: RFC 9293
+ * §3.7.1 (the MSS bounds a segment's data) and §3.4 (every byte numbered); RFC 5681 §4.2 (a duplicate ACK for
+ * every out-of-order segment) and §3.2 (fast retransmit after the third); tests/lesson/catalogue.test.ts checks
+ * the four segments and the lost first one against the run.
+ */
 export const LOSS_MESSAGE =
   'This chat message is long on purpose. The link sets the MSS to 200 bytes, so TCP cannot send it in one ' +
   'segment: it cuts the WebSocket frame into four pieces and numbers every byte. The first piece is lost on ' +
@@ -46,7 +51,7 @@ const ONE_LAYER = { ping: false, walk: 'none' } as const;
 /** A live football ticker: ten pieces of news the server has for the page, at irregular times. */
 const TICKER: readonly ScenarioMessage[] = [
   'Kick-off!',
-  "12' Corner for the home side",
+  "12' Corner for the home side", // Wirewalk's choice: sample chat text
   "23' GOAL! 1-0",
   "31' Yellow card",
   "45' Half-time: 1-0",
@@ -61,7 +66,8 @@ const TICKER: readonly ScenarioMessage[] = [
 export const LESSONS: readonly LessonDef[] = [
   {
     id: 'websocket',
-    title: 'What is a WebSocket? The whole story',
+    title: 'What is a WebSocket? The whole story', // RFC 6455 §1.2
+    // RFC 6455 §1.2 (one HTTP request and one response), §5 (frames either way) and §7 (the close).
     summary:
       'A browser opens a TCP connection, turns it from HTTP into a WebSocket with one request and one ' +
       'response, and then both sides send frames whenever they like until one of them closes it.',
@@ -70,7 +76,8 @@ export const LESSONS: readonly LessonDef[] = [
   },
   {
     id: 'osi',
-    title: 'OSI encapsulation: one message down and up the layers',
+    title: 'OSI encapsulation: one message down and up the layers', // ISO/IEC 7498-1
+    // ISO/IEC 7498-1 (the seven layers and their units); the walk is sim/steps/osi.ts.
     summary:
       'Follow one "Hello" down the browser\'s seven layers, across the wire, and up the server\'s: what each ' +
       'layer adds or removes, and what the unit is called there.',
@@ -79,7 +86,7 @@ export const LESSONS: readonly LessonDef[] = [
   },
   {
     id: 'tcp',
-    title: 'The TCP three-way handshake and the goodbye',
+    title: 'The TCP three-way handshake and the goodbye', // RFC 9293 §3.5 and §3.6
     // The goodbye: RFC 9293 §3.6; three segments when the second FIN carries the ACK (Linux's tcp_fin,
     // chromium-ws.pcap frames 33-35).
     summary:
@@ -90,7 +97,8 @@ export const LESSONS: readonly LessonDef[] = [
   },
   {
     id: 'upgrade',
-    title: 'The WebSocket upgrade and the accept key',
+    title: 'The WebSocket upgrade and the accept key', // RFC 6455 §4.2.2
+    // RFC 6455 §4.1, §4.2.2 (the 101 and the Sec-WebSocket-Accept computation, item 5.4).
     summary:
       "After TCP's handshake, one HTTP request and one 101 response turn the connection into a WebSocket; " +
       'the Sec-WebSocket-Accept value is computed from the key step by step.',
@@ -99,16 +107,18 @@ export const LESSONS: readonly LessonDef[] = [
   },
   {
     id: 'frames',
-    title: 'Full-duplex frames and server push',
+    title: 'Full-duplex frames and server push', // RFC 6455 §1.1 and §5.2
+    // RFC 6455 §5.2: a 2-byte base header, 0, 2 or 8 bytes of extended length and 0 or 4 of masking key.
     summary:
       'The server speaks first, unasked; then the browser; then the server again. Each message is one frame ' +
       'with a 2 to 14 byte header, and nobody waits for a request.',
     story: 'websocket',
-    defaults: { messages: [s('Welcome! 3 people are online.'), c('Hello'), s('Hi!')], ...ONE_LAYER },
+    defaults: { messages: [s('Welcome! 3 people are online.'), c('Hello'), s('Hi!')], ...ONE_LAYER }, // Wirewalk's choice: sample chat text
   },
   {
     id: 'masking',
-    title: 'Masking: why every browser frame is scrambled',
+    title: 'Masking: why every browser frame is scrambled', // RFC 6455 §5.3 and §10.3
+    // RFC 6455 §5.1 (client frames masked, server frames never) and §5.3 (a fresh key per frame).
     summary:
       'The browser XORs every frame it sends with a fresh 4-byte key; the server never does. The same text ' +
       'twice gives different bytes on the wire.',
@@ -117,7 +127,9 @@ export const LESSONS: readonly LessonDef[] = [
   },
   {
     id: 'close',
-    title: 'The close handshake and its status codes',
+    title: 'The close handshake and its status codes', // RFC 6455 §5.5.1 and §7.4
+    // RFC 6455 §5.5.1 (the echoed Close), §7.1.1 (the server closes TCP first) and §7.4.1 (1005 and 1006
+    // MUST NOT be set as a status code in a Close frame).
     summary:
       'The server closes with status 1000; the browser echoes it; only then does TCP say goodbye. Codes 1005 ' +
       'and 1006 are never sent on the wire.',
@@ -126,7 +138,8 @@ export const LESSONS: readonly LessonDef[] = [
   },
   {
     id: 'wss',
-    title: 'What TLS adds to a WebSocket (wss://)',
+    title: 'What TLS adds to a WebSocket (wss://)', // RFC 8446 §2; RFC 6455 §3
+    // RFC 8446 §2 (the 1-RTT handshake) and §5.2 (5-byte header + 1 byte of content type + 16-byte tag = 22).
     summary:
       "The same chat over wss://: a TLS 1.3 handshake after TCP's, a certificate and keys agreed in one round " +
       'trip, then every HTTP and WebSocket byte inside encrypted records, 22 bytes more each.',
@@ -135,7 +148,8 @@ export const LESSONS: readonly LessonDef[] = [
   },
   {
     id: 'socketio',
-    title: 'Socket.IO: a protocol on top of the transport',
+    title: 'Socket.IO: a protocol on top of the transport', // socket.io-parser lib/index.ts
+    // engine.io lib/socket.ts (the polling handshake and the upgrade); socket.io-parser lib/index.ts (42[…]).
     summary:
       'The same chat with Socket.IO: Engine.IO opens a session over HTTP long-polling, upgrades it to a ' +
       'WebSocket, and carries named events such as 42["chat message","Hello"] inside the frames.',
@@ -144,7 +158,8 @@ export const LESSONS: readonly LessonDef[] = [
   },
   {
     id: 'emit',
-    title: 'socket.emit vs broadcast vs rooms',
+    title: 'socket.emit vs broadcast vs rooms', // socket.io lib/broadcast-operator.ts
+    // socket.io lib/broadcast-operator.ts (broadcast, to) and lib/socket.ts (emit); CURRICULUM M1.
     summary:
       'Three browsers are connected; the server answers a message with socket.broadcast.emit. Who receives ' +
       'it, and who would with socket.emit, io.emit or io.to(room).emit?',
@@ -153,16 +168,18 @@ export const LESSONS: readonly LessonDef[] = [
   },
   {
     id: 'reconnect',
-    title: 'Reconnection: when the network drops',
+    title: 'Reconnection: when the network drops', // socket.io-client lib/manager.ts
+    // engine.io-client lib/socket.ts (ping timeout); socket.io-client lib/manager.ts (reconnect with backoff)
+    // and lib/socket.ts (sendBuffer: events emitted while disconnected are sent on reconnect).
     summary:
-      "Browser 1's network goes away. Missed heartbeats end the session, the Manager retries with backoff, " +
+      "The browser's network goes away. Missed heartbeats end the session, the Manager retries with backoff, " +
       'a new session starts, and events sent while offline are delivered afterwards.',
     story: 'socketio',
-    defaults: { messages: [c('Hello'), c('Are you still there?')], drop: 81 },
+    defaults: { messages: [c('Hello'), c('Are you still there?')], drop: 81 }, // Wirewalk's choice: sample chat text
   },
   {
     id: 'polling-vs-websocket',
-    title: 'Why not just poll? HTTP polling next to a WebSocket',
+    title: 'Why not just poll? HTTP polling next to a WebSocket', // RFC 6202 §2 (HTTP polling)
     summary:
       // RFC 6455 §5.2: the server's frames are never masked, so their header is 2 to 10 bytes.
       'Repeated HTTP requests, each with full headers, next to server frames with a 2 to 10 byte header: ' +
@@ -172,7 +189,8 @@ export const LESSONS: readonly LessonDef[] = [
   },
   {
     id: 'loss',
-    title: 'Packet loss and retransmission',
+    title: 'Packet loss and retransmission', // RFC 5681 §3.2; RFC 6298
+    // RFC 5681 §3.2 (fast retransmit after three duplicate ACKs); RFC 6298 §5 (the retransmission timer).
     summary:
       'A long message is cut into four segments and the first one is lost: three duplicate ACKs trigger a fast ' +
       'retransmit. Later a FIN is lost, and only the timer can bring it back.',

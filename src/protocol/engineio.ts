@@ -35,13 +35,18 @@ export const EIO_PACKET_NAMES: { readonly [code: number]: EioPacketType | undefi
 
 /** What each packet type is for, in words a student can follow. */
 export const EIO_PACKET_MEANINGS: { readonly [T in EioPacketType]: string } = {
+  // engine.io-parser lib/commons.ts (PACKET_TYPES); engine.io lib/socket.ts onOpen (the handshake fields).
   open: 'Engine.IO open packet: the server accepts the session and sends the handshake (session id, upgrades, heartbeat timing)',
-  close: 'Engine.IO close packet: ends the Engine.IO session',
+  close: 'Engine.IO close packet: ends the Engine.IO session', // engine.io lib/socket.ts onPacket ("close")
+  // engine.io lib/socket.ts schedulePing: in protocol v4 the server pings every pingInterval.
   ping: 'Engine.IO ping packet: in v4 the server sends one every pingInterval ms to check the client is still there',
+  // engine.io lib/socket.ts resetPingTimeout: no pong within pingTimeout closes the socket ("ping timeout").
   pong: 'Engine.IO pong packet: the answer to a ping; without it within pingTimeout ms the server drops the session',
-  message: 'Engine.IO message packet: carries one Socket.IO packet',
+  message: 'Engine.IO message packet: carries one Socket.IO packet', // socket.io lib/client.ts (ondata)
+  // engine.io-client lib/socket.ts probe(): 2probe, 3probe, then 5 (upgrade).
   upgrade:
     'Engine.IO upgrade packet: the client moves the session from HTTP long-polling to the WebSocket it has just probed',
+  // engine.io lib/socket.ts maybeUpgrade: a noop flushes the pending polling request.
   noop: 'Engine.IO noop packet: does nothing; the server uses it to end a pending long-polling request during the upgrade',
 };
 
@@ -143,6 +148,7 @@ export function parseHandshake(data: string): EioHandshake | null {
  * hence their `AAAA` ending. Throws RangeError unless `random12` holds exactly 12 bytes.
  */
 export function base64Id(random12: Uint8Array, sequence = 0): string {
+  // base64id lib/base64id.js generateId: 12 random bytes and a 3-byte counter.
   if (random12.length !== 12) throw new RangeError(`base64Id needs 12 random bytes, got ${random12.length}`);
   const raw = new Uint8Array(15);
   raw.set(random12);
@@ -166,14 +172,17 @@ function dataMeaning(type: EioPacketType, data: string): { value: string; meanin
       if (!h) {
         return {
           value: data,
+          // engine.io lib/socket.ts onOpen: the handshake object.
           meaning:
             'Handshake data; engine.io sends a JSON object with sid, upgrades, pingInterval, pingTimeout and maxPayload',
         };
       }
       return {
+        // engine.io lib/socket.ts onOpen: sid, upgrades, pingInterval, pingTimeout, maxPayload.
         value:
           `sid=${h.sid}, upgrades=[${h.upgrades.join(', ')}], pingInterval=${h.pingInterval} ms, ` +
           `pingTimeout=${h.pingTimeout} ms, maxPayload=${h.maxPayload} bytes`,
+        // engine.io lib/socket.ts onOpen (the handshake) and resetPingTimeout (pingTimeout waits for the pong).
         meaning:
           'Handshake (JSON): the session id (sid) the client repeats in every later request, the transports it may ' +
           'upgrade to, how often the server pings (pingInterval), how long it waits for the pong (pingTimeout) and ' +
@@ -185,27 +194,30 @@ function dataMeaning(type: EioPacketType, data: string): { value: string; meanin
       return data === PROBE
         ? {
             value: data,
+            // engine.io-client lib/socket.ts probe(); engine.io lib/socket.ts maybeUpgrade (answers 3probe).
             meaning:
               'probe: sent on the new WebSocket before the upgrade; the server answers 3probe, proving the WebSocket ' +
               'works, and the client then sends 5 (upgrade)',
           }
         : {
             value: data,
+            // engine.io lib/socket.ts schedulePing sends "ping" with no data; engine.io-client answers "pong" alone.
             meaning:
               'Unexpected data: socket.io 4 heartbeats are a bare 2 and 3; only the upgrade probe carries data',
           };
     case 'message':
       return {
         value: data,
-        meaning: 'The Socket.IO packet this message carries, as text (decoded at the next layer up)',
+        meaning: 'The Socket.IO packet this message carries, as text (decoded at the next layer up)', // socket.io lib/client.ts
       };
     default:
-      return { value: data, meaning: `Unexpected data: a ${type} packet normally carries none` };
+      return { value: data, meaning: `Unexpected data: a ${type} packet normally carries none` }; // engine.io lib/socket.ts
   }
 }
 
 /** Decode one packet (one WebSocket text frame, or one record of a polling body). Never throws. */
 export function decodeEioPacket(text: string): DecodeResult<EioPacketRepr> {
+  // engine.io-parser lib/decodePacket.ts: the first character is the type.
   if (text.length === 0) return fail('empty', 'empty Engine.IO packet: it needs at least a type digit', 0);
   const total = utf8(text).length;
   const first = text[0]!;
@@ -213,6 +225,7 @@ export function decodeEioPacket(text: string): DecodeResult<EioPacketRepr> {
   if (first === BINARY_MARKER) {
     const encoded = text.slice(1);
     const binary = fromBase64(encoded);
+    // engine.io-parser lib/decodePacket.ts: "b" + base64.
     if (binary === null)
       return fail('bad-base64', 'binary Engine.IO packet: the text after b is not base64', 1);
     const fields: FieldAnnotation[] = [
@@ -223,6 +236,7 @@ export function decodeEioPacket(text: string): DecodeResult<EioPacketRepr> {
         start: 0,
         end: 1,
         value: 'b (binary message)',
+        // engine.io-parser lib/encodePacket.ts (binary without binary support: "b" + base64) and lib/index.ts encodePayload.
         meaning:
           "'b' replaces the type digit: a binary message (type 4) sent as base64 text, because an HTTP long-polling body is text",
       },
@@ -235,7 +249,7 @@ export function decodeEioPacket(text: string): DecodeResult<EioPacketRepr> {
         start: 1,
         end: total,
         value: `${binary.length} bytes: ${toHex(binary.subarray(0, 16))}${binary.length > 16 ? ' …' : ''}`,
-        meaning: "The message's bytes in base64 (RFC 4648 §4): 4 characters for every 3 bytes",
+        meaning: "The message's bytes in base64 (RFC 4648 §4): 4 characters for every 3 bytes", // RFC 4648 §4
       });
     }
     return { ok: true, repr: { type: 'message', binary }, payload: binary, fields, length: total };
@@ -243,6 +257,7 @@ export function decodeEioPacket(text: string): DecodeResult<EioPacketRepr> {
 
   const type = EIO_PACKET_NAMES[text.charCodeAt(0) - 0x30];
   if (type === undefined) {
+    // engine.io-parser lib/commons.ts (types 0-6) and lib/decodePacket.ts (an unknown type is an error packet).
     return fail(
       'unknown-type',
       `unknown Engine.IO packet type ${showChar(first)}: expected a digit 0-6 or b`,
@@ -301,6 +316,7 @@ export function separatorField(at: number): FieldAnnotation {
     start: at,
     end: at + 1,
     value: '0x1e',
+    // engine.io-parser lib/index.ts: SEPARATOR = String.fromCharCode(30).
     meaning:
       'Record separator (ASCII RS, 0x1e): ends one packet and starts the next in an HTTP long-polling body',
   };
@@ -343,7 +359,7 @@ export function clipText(s: string, max = 60): string {
 
 /** `Engine.IO message 42["chat message","Hello"]`, `Engine.IO ping probe`, `Engine.IO noop`. */
 export function describeEioPacket(p: EioPacketRepr): string {
-  if (p.binary !== undefined) return `Engine.IO message <${p.binary.length} bytes binary>`;
+  if (p.binary !== undefined) return `Engine.IO message <${p.binary.length} bytes binary>`; // engine.io-parser lib/commons.ts
   return `Engine.IO ${p.type}${p.data ? ' ' + clipText(p.data) : ''}`;
 }
 

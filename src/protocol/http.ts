@@ -65,6 +65,7 @@ const VERSION_PART: Omit<StartLinePart, 'delimiter'> = {
   key: 'version',
   name: 'HTTP version',
   pattern: VERSION,
+  // RFC 9112 §2.3 (HTTP-version); RFC 6455 §4.1 item 2: the version MUST be at least 1.1.
   meaning: 'Which version of HTTP this message speaks; WebSocket upgrades need HTTP/1.1.',
 };
 
@@ -75,6 +76,7 @@ const REQUEST_LINE: readonly StartLinePart[] = [
     name: 'Method',
     delimiter: ' ',
     pattern: TOKEN,
+    // RFC 9110 §9.1 (method); RFC 6455 §4.1 item 2: the method MUST be GET.
     meaning: 'What the client asks the server to do; a WebSocket handshake is always GET.',
   },
   {
@@ -82,7 +84,8 @@ const REQUEST_LINE: readonly StartLinePart[] = [
     name: 'Request target',
     delimiter: ' ',
     pattern: TARGET,
-    meaning: 'Which resource on the server the request is for (the path of the URL).',
+    // RFC 9112 §3.2.1: origin-form = absolute-path [ "?" query ].
+    meaning: 'Which resource on the server the request is for (the path and query of the URL).',
   },
   { ...VERSION_PART, delimiter: CRLF },
 ];
@@ -95,46 +98,62 @@ const STATUS_LINE: readonly StartLinePart[] = [
     name: 'Status code',
     delimiter: ' ',
     pattern: STATUS,
+    // RFC 9110 §15: the five classes; §15.2.2: 101 Switching Protocols.
     meaning:
-      'Three digits telling the outcome: 1xx informational (101 = switching protocols), 2xx success, 4xx client error, 5xx server error.',
+      'Three digits telling the outcome: 1xx informational (101 = switching protocols), 2xx success, 3xx redirection, 4xx client error, 5xx server error.',
   },
   {
     key: 'reason',
     name: 'Reason phrase',
     delimiter: CRLF,
     pattern: REASON,
+    // RFC 9112 §4: a client SHOULD ignore the reason-phrase content.
     meaning: 'Words for people; programs go by the status code only.',
   },
 ];
 
 const HEADER_MEANINGS: { readonly [lowerCaseName: string]: string } = {
-  host: 'Which server (name and port) the client wants; required in every HTTP/1.1 request.',
+  // RFC 9110 §7.2 (Host = uri-host [ ":" port ]); RFC 9112 §3.2: a client MUST send Host in every HTTP/1.1 request.
+  host: 'Which server (name, and port if not the default) the client wants; required in every HTTP/1.1 request.',
+  // RFC 9110 §7.8; RFC 6455 §4.1 item 5 and §4.2.2 item 5.2.
   upgrade: 'The protocol to switch this connection to: websocket.',
-  connection: 'Upgrade means: this connection is about to change protocol (hop-by-hop).',
+  // RFC 9110 §7.6.1 (hop-by-hop options) and §7.8 (a sender of Upgrade also sends Connection: upgrade).
+  connection: 'Options for this hop only; Upgrade means this connection is about to change protocol.',
+  // RFC 6455 §4.1 item 7: a randomly selected 16-byte value, base64-encoded; §4.2.2 item 5.4.
   'sec-websocket-key':
-    'A random 16-byte nonce in base64, chosen by the client; the server must answer with a value derived from it.',
+    'A random 16-byte value in base64, chosen by the client; the server must answer with a value derived from it.',
+  // RFC 6455 §4.1 item 9: the value MUST be 13.
   'sec-websocket-version': 'The WebSocket protocol version; 13 is RFC 6455.',
+  // RFC 6455 §4.2.2 item 5.4 (the computation) and §1.3 (the server proves it received the handshake).
   'sec-websocket-accept':
     'base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11)): proves the server understood the WebSocket handshake.',
+  // RFC 6455 §4.1 item 10 and §4.2.2 item 5.5.
   'sec-websocket-protocol': 'Subprotocols the client offers, or the one the server picked.',
-  'sec-websocket-extensions': 'Extensions such as permessage-deflate compression.',
+  // RFC 6455 §9.1; RFC 7692 §5 (permessage-deflate).
+  'sec-websocket-extensions':
+    'Extensions the client offers, or those the server accepted, such as permessage-deflate compression.',
+  // RFC 6454 §7 (the Origin header); RFC 6455 §4.1 item 8 and §10.2 (the server may refuse an origin).
   origin:
     'The page (scheme, host, port) whose script opened the connection; the server may refuse foreign origins.',
-  'content-length': 'How many bytes of body follow the blank line.',
-  'content-type': 'What kind of data the body holds.',
-  'transfer-encoding': 'How the body is framed instead of Content-Length (for example chunked).',
-  'user-agent': 'Which program sent the request.',
-  accept: 'Which kinds of response the client can use.',
-  'cache-control': 'Whether and how long the message may be cached.',
-  pragma: 'An HTTP/1.0 caching hint.',
-  cookie: 'Cookies the browser stored for this server, sent back with every request.',
-  'set-cookie': 'A cookie the server asks the browser to store.',
-  date: 'When the message was generated.',
-  server: 'Which software answered.',
+  'content-length': 'How many bytes of body follow the blank line.', // RFC 9110 §8.6
+  'content-type': 'What kind of data the body holds.', // RFC 9110 §8.3
+  'transfer-encoding': 'How the body is framed instead of Content-Length (for example chunked).', // RFC 9112 §6.1
+  'user-agent': 'Which program sent the request.', // RFC 9110 §10.1.5
+  accept: 'Which kinds of response the client can use.', // RFC 9110 §12.5.1
+  'cache-control': 'Whether and how long the message may be cached.', // RFC 9111 §5.2
+  pragma: 'An HTTP/1.0 caching hint.', // RFC 9111 §5.4
+  // RFC 6265 §5.4: only the cookies whose domain, path and flags match the request.
+  cookie: 'Cookies the browser stored for this server, sent back with its requests to it.',
+  'set-cookie': 'A cookie the server asks the browser to store.', // RFC 6265 §4.1
+  date: 'When the message was generated.', // RFC 9110 §6.6.1
+  server: 'Which software answered.', // RFC 9110 §10.2.4
+  // RFC 2068 §19.7.1.1 (HTTP/1.0 persistent connections; the timeout parameter).
   'keep-alive': 'How long an idle connection stays open.',
+  // WHATWG Fetch §3.2.3 (HTTP responses of the CORS protocol).
   'access-control-allow-origin': 'Which page origins may read this response (CORS).',
 };
 
+// RFC 9110 §5 (fields: name, colon, value).
 const GENERIC_HEADER_MEANING = 'A header field: extra information about the message, as name: value.';
 
 function latin1Decode(bytes: Uint8Array): string {
@@ -150,6 +169,7 @@ function latin1Encode(text: string, what: string): Uint8Array {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c > 0xff)
+      // RFC 9110 §5.5: field values are octets; one character must fit one byte.
       throw new RangeError(`${what}: character U+${c.toString(16)} cannot be sent in an HTTP head`);
     out[i] = c;
   }
@@ -168,12 +188,15 @@ function encodeHead(parts: readonly string[], line: readonly StartLinePart[], he
   line.forEach((part, i) => {
     const value = parts[i] ?? '';
     if (!part.pattern.test(value))
+      // RFC 9112 §3 and §4: the grammar of the start line.
       throw new RangeError(`HTTP ${part.name} is malformed: ${JSON.stringify(value)}`);
     head += value + part.delimiter;
   });
   for (const [name, value] of headers) {
+    // RFC 9110 §5.1: a field name is a token.
     if (!TOKEN.test(name)) throw new RangeError(`HTTP header name is malformed: ${JSON.stringify(name)}`);
     if (!FIELD_VALUE.test(value) || value !== value.replace(OWS, '')) {
+      // RFC 9110 §5.5: no CR, LF or NUL in a value, and no whitespace at its ends.
       throw new RangeError(`HTTP header ${name} has a malformed value: ${JSON.stringify(value)}`);
     }
     head += name + HEADER_SEPARATOR + value + CRLF;
@@ -189,7 +212,7 @@ function checkBody(headers: HttpHeaders, body: Uint8Array): void {
   if (body.length === 0) return;
   const declared = headerValue(headers, 'Content-Length');
   if (declared !== String(body.length)) {
-    throw new RangeError(`HTTP body of ${body.length} bytes needs Content-Length: ${body.length}`);
+    throw new RangeError(`HTTP body of ${body.length} bytes needs Content-Length: ${body.length}`); // RFC 9112 §6.2
   }
 }
 
@@ -218,6 +241,7 @@ type HeadResult = { readonly ok: true; readonly head: ParsedHead } | ReturnType<
 function parseHead(bytes: Uint8Array, line: readonly StartLinePart[], what: string): HeadResult {
   const text = latin1Decode(bytes);
   const headEnd = text.indexOf(HEAD_END);
+  // RFC 9112 §2.1: the head ends with an empty line.
   if (headEnd < 0)
     return fail('incomplete', `${what} head is not complete (no blank line yet)`, bytes.length);
   const fields: FieldAnnotation[] = [];
@@ -229,6 +253,7 @@ function parseHead(bytes: Uint8Array, line: readonly StartLinePart[], what: stri
     const part = line[i]!;
     const last = i === line.length - 1;
     const stop = last ? lineEnd : text.indexOf(part.delimiter, at);
+    // RFC 9112 §3 and §4: the parts of the start line are separated by single spaces.
     if (stop < 0 || stop > lineEnd)
       return fail('bad-start-line', `${what}: ${part.name} is not followed by a space`, at);
     const value = text.slice(at, stop);
@@ -266,6 +291,7 @@ function parseHead(bytes: Uint8Array, line: readonly StartLinePart[], what: stri
       return fail('bad-header', `${what}: malformed header name ${JSON.stringify(name)}`, at);
     const rawValue = raw.slice(colon + 1);
     if (!FIELD_VALUE.test(rawValue)) {
+      // RFC 9110 §5.5: no CR, LF or NUL in a field value.
       return fail('bad-header', `${what}: header ${name} holds a control character`, at + colon + 1);
     }
     const value = rawValue.replace(OWS, '');
@@ -291,7 +317,7 @@ function parseHead(bytes: Uint8Array, line: readonly StartLinePart[], what: stri
     start: at,
     end: at + CRLF.length,
     value: '\\r\\n',
-    meaning: 'An empty line (CR LF) ends the head; whatever follows is the body.',
+    meaning: 'An empty line (CR LF) ends the head; whatever follows is the body.', // RFC 9112 §2.1
   });
   return { ok: true, head: { parts, headers, fields, bodyStart: at + CRLF.length } };
 }
@@ -305,6 +331,7 @@ function bodyLength(
   offset: number,
 ): { ok: true; length: number } | ReturnType<typeof fail> {
   if (headerValue(headers, 'Transfer-Encoding') !== undefined) {
+    // RFC 9112 §6.1: Transfer-Encoding framing, which this decoder does not model (src/capture/decode/http.ts does).
     return fail('unsupported-transfer-encoding', 'Transfer-Encoding bodies are not supported', offset);
   }
   const declared = headerValue(headers, 'Content-Length');
@@ -312,6 +339,7 @@ function bodyLength(
   const values = new Set(declared.split(',').map((v) => v.trim()));
   const [only] = values;
   if (values.size !== 1 || only === undefined || !/^[0-9]{1,15}$/.test(only)) {
+    // RFC 9110 §8.6: Content-Length = 1*DIGIT; differing repeated values are an error.
     return fail(
       'bad-content-length',
       `Content-Length ${JSON.stringify(declared.slice(0, 40))} is not one number`,
@@ -330,6 +358,7 @@ function withBody<R>(
 ): DecodeResult<R> {
   const end = head.bodyStart + length;
   if (bytes.length < end) {
+    // RFC 9112 §6.2: the body is exactly Content-Length bytes.
     return fail(
       'incomplete',
       `${what} body needs ${length} bytes, ${bytes.length - head.bodyStart} there`,
@@ -345,7 +374,7 @@ function withBody<R>(
       start: head.bodyStart,
       end,
       value: `${length} bytes`,
-      meaning: 'The content carried by the message; Content-Length says how long it is.',
+      meaning: 'The content carried by the message; Content-Length says how long it is.', // RFC 9112 §6.2
     });
   }
   return { ok: true, repr, payload: bytes.subarray(head.bodyStart, end), fields, length: end };
@@ -423,6 +452,7 @@ function headOnly<R>(repr: R, head: ParsedHead): DecodeResult<R> {
 /** RFC 6455 §4.1: the key is 16 random bytes, base64-encoded (always 24 characters). */
 export function websocketKey(random16: Uint8Array): string {
   if (random16.length !== 16)
+    // RFC 6455 §4.1 item 7: the nonce is 16 bytes.
     throw new RangeError(`Sec-WebSocket-Key needs 16 bytes, got ${random16.length}`);
   return base64(random16);
 }

@@ -38,16 +38,24 @@ export const SIO_PACKET_NAMES: { readonly [code: number]: SioPacketTypeName | un
   namesByValue(SIO_PACKET_TYPES);
 
 export const SIO_PACKET_MEANINGS: { readonly [T in SioPacketTypeName]: string } = {
+  // socket.io-parser lib/index.ts (PacketType); socket.io lib/socket.ts _onconnect (CONNECT {sid}) and
+  // lib/namespace.ts _doConnect (then "connection").
   CONNECT:
     'Socket.IO CONNECT: the client asks to join a namespace; the server answers CONNECT with the socket id, and io.on("connection") runs',
+  // socket.io lib/socket.ts disconnect() and onclose; socket.io-client lib/socket.ts ondisconnect.
   DISCONNECT:
     'Socket.IO DISCONNECT: one side leaves the namespace (socket.disconnect()); the other side fires "disconnect"',
-  EVENT: 'Socket.IO EVENT: a named event with its arguments, what socket.emit(name, ...args) sends',
+  EVENT: 'Socket.IO EVENT: a named event with its arguments, what socket.emit(name, ...args) sends', // socket.io lib/socket.ts emit
+  // socket.io lib/socket.ts ack() and onack.
   ACK: 'Socket.IO ACK: the reply to an EVENT that asked for an acknowledgement (the callback passed to emit)',
+  // socket.io lib/namespace.ts _doConnect (a middleware error) and lib/client.ts connect ("Invalid namespace");
+  // socket.io-client lib/socket.ts onpacket emits "connect_error".
   CONNECT_ERROR:
-    'Socket.IO CONNECT_ERROR: the server refused the namespace connection (a middleware called next(err)); the client fires "connect_error"',
+    'Socket.IO CONNECT_ERROR: the server refused the namespace connection (a middleware called next(err), or no such namespace); the client fires "connect_error"',
+  // socket.io-parser lib/binary.ts deconstructPacket and lib/index.ts Encoder.
   BINARY_EVENT:
     'Socket.IO BINARY_EVENT: an EVENT with binary arguments; the bytes follow as separate attachments',
+  // socket.io-parser lib/binary.ts deconstructPacket and lib/index.ts Encoder.
   BINARY_ACK: 'Socket.IO BINARY_ACK: an ACK with binary arguments; the bytes follow as separate attachments',
 };
 
@@ -141,20 +149,20 @@ function payloadProblem(type: number, data: unknown): { code: string; message: s
         ? null
         : {
             code: 'bad-payload',
-            message: 'CONNECT data must be a JSON object (auth, or {sid} from the server)',
+            message: 'CONNECT data must be a JSON object (auth, or {sid} from the server)', // socket.io-parser lib/index.ts isPayloadValid
           };
     case SIO_PACKET_TYPES.DISCONNECT:
-      return { code: 'bad-payload', message: 'DISCONNECT carries no data' };
+      return { code: 'bad-payload', message: 'DISCONNECT carries no data' }; // socket.io-parser lib/index.ts isPayloadValid
     case SIO_PACKET_TYPES.CONNECT_ERROR:
       return typeof data === 'string' || isPlainObject(data)
         ? null
-        : { code: 'bad-payload', message: 'CONNECT_ERROR data must be a JSON object or string' };
+        : { code: 'bad-payload', message: 'CONNECT_ERROR data must be a JSON object or string' }; // socket.io-parser lib/index.ts
     case SIO_PACKET_TYPES.EVENT:
     case SIO_PACKET_TYPES.BINARY_EVENT: {
       if (!Array.isArray(data) || data.length === 0) {
         return {
           code: 'bad-payload',
-          message: `${name} data must be a JSON array starting with the event name`,
+          message: `${name} data must be a JSON array starting with the event name`, // socket.io-parser lib/index.ts
         };
       }
       const event: unknown = data[0];
@@ -162,12 +170,13 @@ function payloadProblem(type: number, data: unknown): { code: string; message: s
       if (typeof event !== 'string') {
         return {
           code: 'bad-payload',
-          message: `${name} name must be a string (or a number), not ${typeof event}`,
+          message: `${name} name must be a string (or a number), not ${typeof event}`, // socket.io-parser lib/index.ts
         };
       }
       if ((SIO_RESERVED_EVENTS as readonly string[]).includes(event)) {
         return {
           code: 'reserved-event',
+          // socket.io-parser lib/index.ts RESERVED_EVENTS and isPayloadValid.
           message: `"${event}" is reserved: Socket.IO fires it itself, an EVENT packet may not carry it`,
         };
       }
@@ -176,40 +185,48 @@ function payloadProblem(type: number, data: unknown): { code: string; message: s
     default:
       return Array.isArray(data)
         ? null
-        : { code: 'bad-payload', message: `${name} data must be a JSON array` };
+        : { code: 'bad-payload', message: `${name} data must be a JSON array` }; // socket.io-parser lib/index.ts
   }
 }
 
 function dataMeaning(type: number, data: unknown): string {
   switch (type) {
     case SIO_PACKET_TYPES.CONNECT:
+      // socket.io-client lib/socket.ts onopen (sends auth); socket.io lib/socket.ts _onconnect (sends {sid}).
       return 'JSON object: from the client, its auth payload (io(url, { auth })); from the server, {sid}: the id of the new socket in this namespace (socket.id)';
     case SIO_PACKET_TYPES.CONNECT_ERROR:
-      return 'Why the server refused the connection: {message, data?} from the Error a middleware passed to next()';
+      // socket.io lib/namespace.ts _doConnect (err.message, err.data) and lib/client.ts ("Invalid namespace").
+      return 'Why the server refused the connection: {message, data?}, for example from the Error a middleware passed to next()';
     case SIO_PACKET_TYPES.EVENT:
     case SIO_PACKET_TYPES.BINARY_EVENT: {
       const list = data as readonly unknown[];
       const args = list.length - 1;
+      // socket.io-parser lib/binary.ts _deconstructPacket: { _placeholder: true, num }.
       const binary = isBinaryType(type)
         ? '; binary arguments are {"_placeholder":true,"num":n} stand-ins'
         : '';
       const event = clipText(JSON.stringify(list[0]) ?? '', 40);
+      // socket.io lib/socket.ts emit: [name, ...args].
       return `JSON array: the event name ${event}, then ${args} argument${args === 1 ? '' : 's'}, as passed to emit()${binary}`;
     }
     default: {
+      // socket.io-parser lib/binary.ts _deconstructPacket: { _placeholder: true, num }.
       const binary = isBinaryType(type) ? '; binary values are {"_placeholder":true,"num":n} stand-ins' : '';
-      return `JSON array: the values the receiver passed to the acknowledgement callback${binary}`;
+      // socket.io lib/socket.ts ack(): the ACK carries the arguments given to the callback.
+      return `JSON array: the values the event's receiver passed to the acknowledgement callback${binary}`;
     }
   }
 }
 
 /** Decoder#decodeString of socket.io-parser, as a total function with byte-offset field annotations. */
 export function decodeSioPacket(text: string): DecodeResult<SioPacketRepr> {
+  // socket.io-parser lib/index.ts decodeString: the first character is the type.
   if (text.length === 0) return fail('empty', 'empty Socket.IO packet: it needs at least a type digit', 0);
   const at = (i: number): number => utf8(text.slice(0, i)).length;
   const type = text.charCodeAt(0) - 0x30;
   const typeName = SIO_PACKET_NAMES[type];
   if (typeName === undefined) {
+    // socket.io-parser lib/index.ts decodeString: "unknown packet type".
     return fail(
       'unknown-type',
       `unknown Socket.IO packet type ${showChar(text[0]!)}: expected a digit 0-6`,
@@ -234,6 +251,7 @@ export function decodeSioPacket(text: string): DecodeResult<SioPacketRepr> {
     const m = /^(\d+)-/.exec(text.slice(i));
     const n = m ? Number(m[1]) : NaN;
     if (!m || n < 1 || n > SIO_MAX_ATTACHMENTS) {
+      // socket.io-parser lib/index.ts decodeString ("Illegal attachments") and maxAttachments.
       return fail(
         'bad-attachments',
         `${typeName} needs its attachment count, 1 to ${SIO_MAX_ATTACHMENTS}, then '-'`,
@@ -248,6 +266,7 @@ export function decodeSioPacket(text: string): DecodeResult<SioPacketRepr> {
       start: at(i),
       end: at(i + m[0].length),
       value: `${n} attachment${n === 1 ? '' : 's'}`,
+      // socket.io-parser lib/index.ts Encoder (attachments + "-"); engine.io-parser lib/encodePacket.ts (b + base64).
       meaning:
         "How many binary attachments follow this packet as separate frames (WebSocket binary frames, or b… records when polling); '-' ends the count",
     });
@@ -258,6 +277,7 @@ export function decodeSioPacket(text: string): DecodeResult<SioPacketRepr> {
   if (text[i] === '/') {
     const comma = text.indexOf(',', i);
     if (comma === -1) {
+      // socket.io-parser lib/index.ts decodeString: the namespace runs to ','.
       return fail('bad-namespace', `namespace ${clipText(text.slice(i), 30)} is not followed by ','`, at(i));
     }
     nsp = text.slice(i, comma);
@@ -268,7 +288,7 @@ export function decodeSioPacket(text: string): DecodeResult<SioPacketRepr> {
       start: at(i),
       end: at(comma + 1),
       value: nsp,
-      meaning: `Namespace ${nsp}, ended by ','. Packets for the main namespace / leave it out`,
+      meaning: `Namespace ${nsp}, ended by ','. Packets for the main namespace / leave it out`, // socket.io-parser lib/index.ts
     });
     i = comma + 1;
   }
@@ -277,12 +297,14 @@ export function decodeSioPacket(text: string): DecodeResult<SioPacketRepr> {
   // socket.io-parser starts an ack id at any character c with Number(c) == c, which whitespace also
   // passes (it reads as 0): refuse what it would misread instead of decoding it differently.
   if (/^\s/.test(text.slice(i, i + 1))) {
+    // socket.io-parser lib/index.ts decodeString; refusing is Wirewalk's choice.
     return fail('bad-ack-id', 'whitespace where the ack id or the data should start', at(i));
   }
   const digits = /^\d+/.exec(text.slice(i));
   if (digits) {
     id = Number(digits[0]);
     if (!Number.isSafeInteger(id)) {
+      // ECMA-262 Number.MAX_SAFE_INTEGER; refusing is Wirewalk's choice.
       return fail('bad-ack-id', `ack id ${clipText(digits[0], 30)} is larger than 2^53 - 1`, at(i));
     }
     const isAck = type === SIO_PACKET_TYPES.ACK || type === SIO_PACKET_TYPES.BINARY_ACK;
@@ -293,6 +315,7 @@ export function decodeSioPacket(text: string): DecodeResult<SioPacketRepr> {
       start: at(i),
       end: at(i + digits[0].length),
       value: String(id),
+      // socket.io lib/socket.ts emit (a callback gets the next id) and onack (runs it).
       meaning: isAck
         ? `Id of the EVENT being acknowledged: the sender's callback number ${id} runs with the data that follows`
         : `Acknowledgement id: the sender passed a callback to emit(); the receiver answers with an ACK (type 3) carrying id ${id}`,
@@ -306,6 +329,7 @@ export function decodeSioPacket(text: string): DecodeResult<SioPacketRepr> {
     try {
       data = JSON.parse(text.slice(i));
     } catch (e) {
+      // socket.io-parser lib/index.ts tryParse ("invalid payload").
       return fail(
         'bad-json',
         `packet data is not JSON: ${e instanceof Error ? e.message : String(e)}`,
@@ -324,7 +348,7 @@ export function decodeSioPacket(text: string): DecodeResult<SioPacketRepr> {
       meaning: dataMeaning(type, data),
     });
   } else if (type !== SIO_PACKET_TYPES.CONNECT && type !== SIO_PACKET_TYPES.DISCONNECT) {
-    return fail('bad-payload', `${typeName} needs its JSON data`, at(i));
+    return fail('bad-payload', `${typeName} needs its JSON data`, at(i)); // socket.io-parser lib/index.ts isPayloadValid
   }
 
   const repr: SioPacketRepr = {
@@ -357,6 +381,7 @@ export function decodeSioOverEio(text: string): DecodeResult<SioOverEioRepr> {
     return { ...eio, repr: { eio: p, sio: null } };
   }
   const sio = decodeSioPacket(p.data ?? '');
+  // socket.io-parser lib/index.ts Decoder#add: a message's text is a Socket.IO packet.
   if (!sio.ok)
     return fail(
       sio.error.code,

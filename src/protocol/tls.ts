@@ -140,20 +140,20 @@ const RECORD_HEADER = {
     start: 0,
     end: 1,
     meaning:
-      'What the record carries: 22 handshake, 20 change_cipher_spec, 21 alert, 23 application_data. Every encrypted record says 23; its real type is hidden inside (RFC 8446 §5.2).',
+      'What the record carries: 22 handshake, 20 change_cipher_spec, 21 alert, 23 application_data. Every encrypted record says 23; its real type is hidden inside (RFC 8446 §5.2).', // RFC 8446 §5.2
   },
   version: {
     name: 'Legacy record version',
     start: 1,
     end: 3,
     meaning:
-      'Always 0x0303 ("TLS 1.2") for middleboxes that would drop anything new; the real version is agreed in supported_versions (RFC 8446 §5.1).',
+      '0x0303 ("TLS 1.2") on every record but a first ClientHello, which may say 0x0301 ("TLS 1.0"): old values for middleboxes that would drop anything new; the real version is agreed in supported_versions (RFC 8446 §5.1).', // RFC 8446 §5.1
   },
   length: {
     name: 'Length',
     start: 3,
     end: 5,
-    meaning: 'How many bytes of fragment follow: at most 16384, or 16640 when encrypted (RFC 8446 §5.1-5.2).',
+    meaning: 'How many bytes of fragment follow: at most 16384, or 16640 when encrypted (RFC 8446 §5.1-5.2).', // RFC 8446 §5.1-5.2
   },
 } as const satisfies FieldTable<string>;
 
@@ -168,7 +168,7 @@ export interface TlsRecordRepr {
 
 export function encodeTlsRecord(r: TlsRecordRepr): Uint8Array {
   if (r.fragment.length > TLS_MAX_CIPHERTEXT) {
-    throw new RangeError(`TLS record fragment of ${r.fragment.length} bytes exceeds ${TLS_MAX_CIPHERTEXT}`);
+    throw new RangeError(`TLS record fragment of ${r.fragment.length} bytes exceeds ${TLS_MAX_CIPHERTEXT}`); // RFC 8446 §5.2: at most 2^14 + 256 bytes
   }
   const out = new Uint8Array(TLS_RECORD_HEADER_LENGTH + r.fragment.length);
   out[0] = r.type;
@@ -186,22 +186,22 @@ export function encodeTlsRecord(r: TlsRecordRepr): Uint8Array {
  */
 export function decodeTlsRecord(bytes: Uint8Array): DecodeResult<TlsRecordRepr> {
   if (bytes.length < TLS_RECORD_HEADER_LENGTH) {
-    return fail('truncated', `a TLS record header is 5 bytes, only ${bytes.length} present`, bytes.length);
+    return fail('truncated', `a TLS record header is 5 bytes, only ${bytes.length} present`, bytes.length); // RFC 8446 §5.1: type, version, length
   }
   const type = bytes[0]!;
   const version = (bytes[1]! << 8) | bytes[2]!;
   const length = (bytes[3]! << 8) | bytes[4]!;
   if (CONTENT_TYPE_NAMES[type] === undefined) {
-    return fail('bad-content-type', `TLS content type ${type} is not one RFC 8446 §5.1 defines`, 0);
+    return fail('bad-content-type', `TLS content type ${type} is not one RFC 8446 §5.1 defines`, 0); // RFC 8446 §5.1 (ContentType)
   }
   if (length > TLS_MAX_CIPHERTEXT) {
-    return fail('record-overflow', `TLS record length ${length} exceeds 2^14 + 256 (RFC 8446 §5.2)`, 3);
+    return fail('record-overflow', `TLS record length ${length} exceeds 2^14 + 256 (RFC 8446 §5.2)`, 3); // RFC 8446 §5.2
   }
   const end = TLS_RECORD_HEADER_LENGTH + length;
   if (bytes.length < end) {
     return fail(
       'truncated',
-      `TLS record says ${length} bytes, only ${bytes.length - 5} present`,
+      `TLS record says ${length} bytes, only ${bytes.length - 5} present`, // RFC 8446 §5.1 (length)
       bytes.length,
     );
   }
@@ -221,7 +221,7 @@ export function decodeTlsRecord(bytes: Uint8Array): DecodeResult<TlsRecordRepr> 
         end: end - TLS_AEAD_TAG_LENGTH,
         value: `${length - TLS_AEAD_TAG_LENGTH} bytes`,
         meaning:
-          'AES-128-GCM ciphertext of the inner plaintext: the content, then one byte of its real content type (RFC 8446 §5.2). Without the keys it looks random.',
+          'Ciphertext of the inner plaintext (AES-128-GCM in Wirewalk’s connections): the content, one byte of its real content type, then any zero padding (RFC 8446 §5.2). Without the keys it looks random.', // RFC 8446 §5.2
       },
       {
         layer: 'tls',
@@ -231,7 +231,7 @@ export function decodeTlsRecord(bytes: Uint8Array): DecodeResult<TlsRecordRepr> 
         end,
         value: toHex(fragment.subarray(length - TLS_AEAD_TAG_LENGTH), ''),
         meaning:
-          'The 16-byte GCM tag over the ciphertext and the 5-byte header: one changed bit anywhere and the receiver rejects the record (bad_record_mac, RFC 8446 §5.2).',
+          'The 16-byte AEAD tag over the ciphertext and the 5-byte header: one changed bit anywhere and the receiver rejects the record (bad_record_mac, RFC 8446 §5.2).', // RFC 8446 §5.2
       },
     );
   } else if (length > 0) {
@@ -242,7 +242,10 @@ export function decodeTlsRecord(bytes: Uint8Array): DecodeResult<TlsRecordRepr> 
       start: TLS_RECORD_HEADER_LENGTH,
       end,
       value: `${length} bytes`,
-      meaning: 'The record’s content, sent in the clear because no keys exist yet (RFC 8446 §5.1).',
+      meaning:
+        type === TLS_CONTENT_TYPES.change_cipher_spec
+          ? 'The record’s content, sent in the clear: TLS 1.3 never encrypts a change_cipher_spec record (RFC 8446 §5).' // RFC 8446 §5
+          : 'The record’s content, sent in the clear because no keys exist yet (RFC 8446 §5.1).', // RFC 8446 §5.1
     });
   }
   return { ok: true, repr: { type, version, fragment }, payload: fragment, fields, length: end };
@@ -278,7 +281,7 @@ export function decodeInnerPlaintext(bytes: Uint8Array): DecodeResult<InnerPlain
   let i = bytes.length - 1;
   while (i >= 0 && bytes[i] === 0) i--;
   if (i < 0) {
-    return fail('no-content-type', 'the inner plaintext is all zeros: no content type (RFC 8446 §5.4)', 0);
+    return fail('no-content-type', 'the inner plaintext is all zeros: no content type (RFC 8446 §5.4)', 0); // RFC 8446 §5.4
   }
   const type = bytes[i]!;
   const padding = bytes.length - 1 - i;
@@ -292,7 +295,7 @@ export function decodeInnerPlaintext(bytes: Uint8Array): DecodeResult<InnerPlain
       start: 0,
       end: i,
       value: `${i} bytes`,
-      meaning: 'What the record protects: handshake messages, an alert, or the application’s bytes.',
+      meaning: 'What the record protects: handshake messages, an alert, or the application’s bytes.', // RFC 8446 §5.2
     });
   }
   fields.push({
@@ -303,7 +306,7 @@ export function decodeInnerPlaintext(bytes: Uint8Array): DecodeResult<InnerPlain
     end: i + 1,
     value: `${type} (${CONTENT_TYPE_NAMES[type] ?? 'unknown'})`,
     meaning:
-      'The record’s real content type, encrypted with it so an observer cannot tell handshake from data (RFC 8446 §5.2).',
+      'The record’s real content type, encrypted with it so an observer cannot tell handshake from data (RFC 8446 §5.2).', // RFC 8446 §5.2
   });
   if (padding > 0) {
     fields.push({
@@ -313,7 +316,7 @@ export function decodeInnerPlaintext(bytes: Uint8Array): DecodeResult<InnerPlain
       start: i + 1,
       end: bytes.length,
       value: `${padding} zero bytes`,
-      meaning: 'Optional zeros that hide the true length (RFC 8446 §5.4).',
+      meaning: 'Optional zeros that hide the true length (RFC 8446 §5.4).', // RFC 8446 §5.4
     });
   }
   return { ok: true, repr: { content, type, padding }, payload: content, fields, length: bytes.length };
@@ -326,13 +329,13 @@ const ALERT_TABLE = {
     name: 'Alert level',
     start: 0,
     end: 1,
-    meaning: '1 warning, 2 fatal; TLS 1.3 ignores it and goes by the description (RFC 8446 §6).',
+    meaning: '1 warning, 2 fatal; TLS 1.3 ignores it and goes by the description (RFC 8446 §6).', // RFC 8446 §6
   },
   description: {
     name: 'Alert description',
     start: 1,
     end: 2,
-    meaning: 'What happened: 0 close_notify means "I will send nothing more" (RFC 8446 §6.1).',
+    meaning: 'What happened: 0 close_notify means "I will send nothing more" (RFC 8446 §6.1).', // RFC 8446 §6.1
   },
 } as const satisfies FieldTable<string>;
 
@@ -347,7 +350,7 @@ export function encodeTlsAlert(a: TlsAlertRepr): Uint8Array {
 
 export function decodeTlsAlert(bytes: Uint8Array): DecodeResult<TlsAlertRepr> {
   if (bytes.length < 2)
-    return fail('truncated', `an alert is 2 bytes, ${bytes.length} present`, bytes.length);
+    return fail('truncated', `an alert is 2 bytes, ${bytes.length} present`, bytes.length); // RFC 8446 §6 (level, description)
   const level = bytes[0]!;
   const description = bytes[1]!;
   return {
@@ -379,7 +382,7 @@ export function changeCipherSpecFields(): FieldAnnotation[] {
       end: 1,
       value: '1',
       meaning:
-        'A dummy message TLS 1.3 no longer needs: sent only so that middleboxes expecting TLS 1.2 let the connection through (RFC 8446 Appendix D.4).',
+        'A dummy message TLS 1.3 no longer needs: sent only so that middleboxes expecting TLS 1.2 let the connection through (RFC 8446 Appendix D.4).', // RFC 8446 Appendix D.4
     },
   ];
 }
@@ -482,7 +485,7 @@ class Writer {
   /** A vector with a `width`-byte length prefix. */
   vec(width: 1 | 2 | 3, b: Uint8Array): this {
     const max = 2 ** (8 * width) - 1;
-    if (b.length > max) throw new RangeError(`TLS vector of ${b.length} bytes exceeds ${max}`);
+    if (b.length > max) throw new RangeError(`TLS vector of ${b.length} bytes exceeds ${max}`); // RFC 8446 §3.4: the length prefix bounds the vector
     if (width === 1) this.u8(b.length);
     else if (width === 2) this.u16(b.length);
     else this.u24(b.length);
@@ -549,7 +552,7 @@ function encodeBody(m: HandshakeRepr): Uint8Array {
 /** §4: msg_type (1 byte), length (3 bytes), body. */
 export function encodeHandshake(m: HandshakeRepr): Uint8Array {
   if (m.kind === 'client_hello' || m.kind === 'server_hello') {
-    if (m.random.length !== 32) throw new RangeError(`TLS random must be 32 bytes, got ${m.random.length}`);
+    if (m.random.length !== 32) throw new RangeError(`TLS random must be 32 bytes, got ${m.random.length}`); // RFC 8446 §4.1.2: Random is 32 bytes
   }
   const body = encodeBody(m);
   return new Writer().u8(TLS_HANDSHAKE_TYPES[m.kind]).vec(3, body).done();
@@ -580,7 +583,7 @@ class Reader {
     if (this.pos + n > this.end) {
       this.error = {
         code: 'truncated',
-        message: `${what} needs ${n} bytes at offset ${this.pos + this.base}, only ${Math.max(0, this.end - this.pos)} left`,
+        message: `${what} needs ${n} bytes at offset ${this.pos + this.base}, only ${Math.max(0, this.end - this.pos)} left`, // RFC 8446 §3.4 (vectors) and §4
         offset: this.pos + this.base,
       };
       return false;
@@ -624,7 +627,7 @@ class Reader {
     const n = this.uint(width, {
       key: `${leaf.key}Length`,
       name: `${leaf.name} length`,
-      meaning: `How many bytes of ${leaf.name.toLowerCase()} follow.`,
+      meaning: `How many bytes of ${leaf.name.toLowerCase()} follow.`, // RFC 8446 §3.4: a vector starts with its length
     });
     return this.raw(n, leaf, show);
   }
@@ -648,7 +651,7 @@ class Reader {
     if (!this.error && this.pos !== end) {
       this.error = {
         code: 'trailing-bytes',
-        message: `${end - this.pos} unread bytes inside a length-prefixed vector at offset ${this.pos + this.base}`,
+        message: `${end - this.pos} unread bytes inside a length-prefixed vector at offset ${this.pos + this.base}`, // RFC 8446 §3.4
         offset: this.pos + this.base,
       };
     }
@@ -716,29 +719,29 @@ function extensionValue(type: number, data: Uint8Array, from: 'client' | 'server
 
 const EXTENSION_MEANINGS: { readonly [type: number]: string } = {
   [TLS_EXTENSIONS.server_name]:
-    'Server Name Indication: which site the client wants, in the clear, so one IP address can serve many certificates (RFC 6066 §3).',
+    'Server Name Indication: which site the client wants, in the clear, so one IP address can serve many certificates (RFC 6066 §3).', // RFC 6066 §3
   [TLS_EXTENSIONS.application_layer_protocol_negotiation]:
-    'ALPN: the application protocols the client can speak over this connection; http/1.1 is the one a WebSocket upgrade needs (RFC 7301).',
+    'ALPN: the application protocols the client offers, or the one the server picks; http/1.1 is the one a WebSocket upgrade needs (RFC 7301 §3.1, RFC 6455 §4.1).', // RFC 7301 §3.1; RFC 6455 §4.1
   [TLS_EXTENSIONS.supported_versions]:
-    'The TLS versions on offer (client) or chosen (server): 0x0304 is TLS 1.3 (RFC 8446 §4.2.1).',
+    'The TLS versions on offer (client) or chosen (server): 0x0304 is TLS 1.3 (RFC 8446 §4.2.1).', // RFC 8446 §4.2.1
   [TLS_EXTENSIONS.supported_groups]:
-    'The key-exchange groups the sender can use, best first (RFC 8446 §4.2.7).',
+    'The key-exchange groups the sender can use, best first (RFC 8446 §4.2.7).', // RFC 8446 §4.2.7
   [TLS_EXTENSIONS.signature_algorithms]:
-    'The signature schemes the client accepts in CertificateVerify (RFC 8446 §4.2.3).',
+    'The signature schemes the client accepts, in CertificateVerify and in certificates (RFC 8446 §4.2.3).', // RFC 8446 §4.2.3
   [TLS_EXTENSIONS.psk_key_exchange_modes]:
-    'How a resumed session may use its ticket: psk_dhe_ke means "with a fresh key exchange" (RFC 8446 §4.2.9).',
+    'How a resumed session may use its ticket: psk_dhe_ke means "with a fresh key exchange" (RFC 8446 §4.2.9).', // RFC 8446 §4.2.9
   [TLS_EXTENSIONS.key_share]:
-    'The sender’s ephemeral public key: X25519 is 32 bytes. Both sides combine theirs with the other’s into the shared secret (RFC 8446 §4.2.8).',
-  [TLS_EXTENSIONS.record_size_limit]: 'The largest record the sender will accept (RFC 8449).',
+    'The sender’s ephemeral public key: X25519 is 32 bytes. Each side combines its own private key with the other’s public key into the same shared secret (RFC 8446 §4.2.8, §7.4.2).', // RFC 8446 §4.2.8, §7.4.2
+  [TLS_EXTENSIONS.record_size_limit]: 'The largest record the sender will accept (RFC 8449).', // RFC 8449
   [TLS_EXTENSIONS.early_data]:
-    'Data sent before the handshake completes, under a resumption key (RFC 8446 §4.2.10).',
+    'Data sent before the handshake completes, under a resumption key (RFC 8446 §4.2.10).', // RFC 8446 §4.2.10
 };
 
 function readExtensions(r: Reader, from: 'client' | 'server', prefix = ''): TlsExtension[] {
   const end = r.vecEnd(2, {
     key: `${prefix}extensionsLength`,
     name: 'Extensions length',
-    meaning: 'How many bytes of extensions follow (RFC 8446 §4.2).',
+    meaning: 'How many bytes of extensions follow (RFC 8446 §4.2).', // RFC 8446 §4.2
   });
   const out: TlsExtension[] = [];
   r.within(end, () => {
@@ -751,7 +754,7 @@ function readExtensions(r: Reader, from: 'client' | 'server', prefix = ''): TlsE
         {
           key: `ext.${name}.type`,
           name: `Extension: ${name}`,
-          meaning: EXTENSION_MEANINGS[type] ?? 'An extension this picture does not explain (RFC 8446 §4.2).',
+          meaning: EXTENSION_MEANINGS[type] ?? 'An extension this picture does not explain (RFC 8446 §4.2).', // RFC 8446 §4.2
         },
         (v) => `${v} (${name})`,
       );
@@ -774,29 +777,29 @@ const LEAVES = {
   legacyVersion: {
     key: 'legacyVersion',
     name: 'Legacy version',
-    meaning: 'Frozen at 0x0303 (TLS 1.2); the real version is in supported_versions (RFC 8446 §4.1.2).',
+    meaning: 'Frozen at 0x0303 (TLS 1.2); the real version is in supported_versions (RFC 8446 §4.1.2).', // RFC 8446 §4.1.2
   },
   random: {
     key: 'random',
     name: 'Random',
     meaning:
-      '32 fresh random bytes; they go into the transcript hash, so every handshake derives different keys (RFC 8446 §4.1.2).',
+      '32 fresh random bytes; they go into the transcript hash, so every handshake derives different keys (RFC 8446 §4.1.2).', // RFC 8446 §4.1.2
   },
   sessionId: {
     key: 'sessionId',
     name: 'Legacy session ID',
     meaning:
-      'Random bytes a TLS 1.3 client sends for middlebox compatibility; the server echoes them (RFC 8446 §4.1.2, Appendix D.4).',
+      'Random bytes a TLS 1.3 client sends for middlebox compatibility; the server echoes them (RFC 8446 §4.1.2, Appendix D.4).', // RFC 8446 §4.1.2 and Appendix D.4
   },
   cipherSuites: {
     key: 'cipherSuites',
     name: 'Cipher suites',
-    meaning: 'The AEAD + hash pairs the client offers, best first (RFC 8446 §4.1.2, §B.4).',
+    meaning: 'The AEAD + hash pairs the client offers, best first (RFC 8446 §4.1.2, §B.4).', // RFC 8446 §4.1.2, §B.4
   },
   compression: {
     key: 'compressionMethods',
     name: 'Compression methods',
-    meaning: 'Always exactly one byte 0: TLS 1.3 has no compression (RFC 8446 §4.1.2).',
+    meaning: 'Always exactly one byte 0: TLS 1.3 has no compression (RFC 8446 §4.1.2).', // RFC 8446 §4.1.2
   },
 } as const;
 
@@ -831,14 +834,14 @@ function decodeBody(type: number, r: Reader): HandshakeRepr | null {
       const random = r.raw(32, LEAVES.random);
       const sessionId = r.vec(1, {
         ...LEAVES.sessionId,
-        meaning: 'The client’s legacy session ID, echoed (RFC 8446 §4.1.3).',
+        meaning: 'The client’s legacy session ID, echoed (RFC 8446 §4.1.3).', // RFC 8446 §4.1.3
       });
       const cipherSuite = r.uint(
         2,
         {
           key: 'cipherSuite',
           name: 'Cipher suite',
-          meaning: 'The one suite the server picked from the client’s list (RFC 8446 §4.1.3).',
+          meaning: 'The one suite the server picked from the client’s list (RFC 8446 §4.1.3).', // RFC 8446 §4.1.3
         },
         (v) => `${hex16(v)} (${nameOr(SUITE_NAMES, v, 4)})`,
       );
@@ -864,12 +867,12 @@ function decodeBody(type: number, r: Reader): HandshakeRepr | null {
       const context = r.vec(1, {
         key: 'certificateRequestContext',
         name: 'Certificate request context',
-        meaning: 'Empty in a server’s Certificate (RFC 8446 §4.4.2).',
+        meaning: 'Empty in a server’s Certificate (RFC 8446 §4.4.2).', // RFC 8446 §4.4.2
       });
       const end = r.vecEnd(3, {
         key: 'certificateListLength',
         name: 'Certificate list length',
-        meaning: 'How many bytes of certificates follow (RFC 8446 §4.4.2).',
+        meaning: 'How many bytes of certificates follow (RFC 8446 §4.4.2).', // RFC 8446 §4.4.2
       });
       const entries: CertificateEntry[] = [];
       r.within(end, () => {
@@ -881,6 +884,7 @@ function decodeBody(type: number, r: Reader): HandshakeRepr | null {
               key: `certificate${n}`,
               name: n === 0 ? 'Certificate (DER)' : `Certificate ${n + 1} (DER)`,
               meaning:
+                // RFC 5280; sim/libs/tls/certificate.ts: Wirewalk's server certificate is self-signed.
                 'An X.509 certificate in DER: the server’s public key and name, signed by an issuer. This one is self-signed: only a client told to trust it accepts it (RFC 8446 §4.4.2, RFC 5280).',
             },
             (b) => `${b.length} bytes of X.509`,
@@ -898,7 +902,7 @@ function decodeBody(type: number, r: Reader): HandshakeRepr | null {
         {
           key: 'signatureScheme',
           name: 'Signature scheme',
-          meaning: 'How the signature was made (RFC 8446 §4.2.3).',
+          meaning: 'How the signature was made (RFC 8446 §4.2.3).', // RFC 8446 §4.2.3
         },
         (v) => `${hex16(v)} (${nameOr(SCHEME_NAMES, v, 4)})`,
       );
@@ -906,7 +910,7 @@ function decodeBody(type: number, r: Reader): HandshakeRepr | null {
         key: 'signature',
         name: 'Signature',
         meaning:
-          'The server’s signature, with the certificate’s private key, over the hash of every handshake message so far: proof that it holds that key (RFC 8446 §4.4.3).',
+          'The server’s signature, with the certificate’s private key, over the hash of every handshake message so far: proof that it holds that key (RFC 8446 §4.4.3).', // RFC 8446 §4.4.3
       });
       return { kind: 'certificate_verify', scheme, signature };
     }
@@ -917,7 +921,7 @@ function decodeBody(type: number, r: Reader): HandshakeRepr | null {
           key: 'verifyData',
           name: 'Verify data',
           meaning:
-            'HMAC-SHA256 over the hash of the whole handshake, keyed from this side’s handshake secret: proves nobody changed a byte of it (RFC 8446 §4.4.4).',
+            'An HMAC (SHA-256 with this suite) over the hash of the handshake so far, keyed from this side’s handshake secret: proves nobody changed a byte of it (RFC 8446 §4.4.4).', // RFC 8446 §4.4.4
         },
         (b) => toHex(b, ''),
       );
@@ -929,24 +933,24 @@ function decodeBody(type: number, r: Reader): HandshakeRepr | null {
         {
           key: 'ticketLifetime',
           name: 'Ticket lifetime',
-          meaning: 'Seconds the ticket may be used to resume (at most 7 days, RFC 8446 §4.6.1).',
+          meaning: 'Seconds the ticket may be used to resume (at most 7 days, RFC 8446 §4.6.1).', // RFC 8446 §4.6.1
         },
         (v) => `${v} s`,
       );
       const ageAdd = r.uint(4, {
         key: 'ticketAgeAdd',
         name: 'Ticket age add',
-        meaning: 'A random number that hides the ticket’s age when it is used (RFC 8446 §4.6.1).',
+        meaning: 'A random number that hides the ticket’s age when it is used (RFC 8446 §4.6.1).', // RFC 8446 §4.6.1
       });
       const nonce = r.vec(1, {
         key: 'ticketNonce',
         name: 'Ticket nonce',
-        meaning: 'Makes each ticket’s resumption key different (RFC 8446 §4.6.1).',
+        meaning: 'Makes each ticket’s resumption key different (RFC 8446 §4.6.1).', // RFC 8446 §4.6.1
       });
       const ticket = r.vec(2, {
         key: 'ticket',
         name: 'Ticket',
-        meaning: 'An opaque label the server recognises when the client comes back (RFC 8446 §4.6.1).',
+        meaning: 'An opaque label the server recognises when the client comes back (RFC 8446 §4.6.1).', // RFC 8446 §4.6.1
       });
       const extensions = readExtensions(r, 'server', 'ticket.');
       return { kind: 'new_session_ticket', lifetime, ageAdd, nonce, ticket, extensions };
@@ -961,26 +965,26 @@ const HANDSHAKE_HEADER: readonly [Leaf, Leaf] = [
     key: 'handshakeType',
     name: 'Handshake type',
     meaning:
-      'Which handshake message: 1 ClientHello, 2 ServerHello, 8 EncryptedExtensions, 11 Certificate, 15 CertificateVerify, 20 Finished, 4 NewSessionTicket (RFC 8446 §4).',
+      'Which handshake message: 1 ClientHello, 2 ServerHello, 8 EncryptedExtensions, 11 Certificate, 15 CertificateVerify, 20 Finished, 4 NewSessionTicket (RFC 8446 §4).', // RFC 8446 §4
   },
   {
     key: 'handshakeLength',
     name: 'Handshake length',
-    meaning: 'How many bytes of message follow (RFC 8446 §4).',
+    meaning: 'How many bytes of message follow (RFC 8446 §4).', // RFC 8446 §4
   },
 ];
 
 /** One handshake message from the start of `bytes` (§4: type, 24-bit length, body). */
 export function decodeHandshake(bytes: Uint8Array): DecodeResult<HandshakeRepr> {
   if (bytes.length < 4) {
-    return fail('truncated', `a handshake header is 4 bytes, only ${bytes.length} present`, bytes.length);
+    return fail('truncated', `a handshake header is 4 bytes, only ${bytes.length} present`, bytes.length); // RFC 8446 §4: type (1 byte) and length (3 bytes)
   }
   const type = bytes[0]!;
   const length = (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!;
   if (bytes.length < 4 + length) {
     return fail(
       'truncated',
-      `handshake message says ${length} bytes, only ${bytes.length - 4} present`,
+      `handshake message says ${length} bytes, only ${bytes.length - 4} present`, // RFC 8446 §4 (length)
       bytes.length,
     );
   }
@@ -989,10 +993,10 @@ export function decodeHandshake(bytes: Uint8Array): DecodeResult<HandshakeRepr> 
   r.uint(3, HANDSHAKE_HEADER[1]);
   const repr = decodeBody(type, r);
   if (repr === null)
-    return fail('unknown-handshake-type', `handshake type ${type} is not one this decoder knows`, 0);
+    return fail('unknown-handshake-type', `handshake type ${type} is not one this decoder knows`, 0); // RFC 8446 §4 (HandshakeType); Wirewalk decodes only the types of a full handshake
   if (r.error) return fail(r.error.code, r.error.message, r.error.offset);
   if (r.pos !== 4 + length) {
-    return fail('trailing-bytes', `${4 + length - r.pos} unread bytes at the end of the ${repr.kind}`, r.pos);
+    return fail('trailing-bytes', `${4 + length - r.pos} unread bytes at the end of the ${repr.kind}`, r.pos); // RFC 8446 §4: a message is exactly its length
   }
   return { ok: true, repr, payload: bytes.subarray(4 + length), fields: r.fields, length: 4 + length };
 }

@@ -49,7 +49,7 @@ export const CLOSE_CODES: { readonly [code: number]: string } = Object.freeze({
   1003: 'Unsupported Data',
   1005: 'No Status Received',
   1006: 'Abnormal Closure',
-  1007: 'Invalid Frame Payload Data',
+  1007: 'Invalid Frame Payload Data', // IANA WebSocket Close Code Number Registry; RFC 6455 §11.7
   1008: 'Policy Violation',
   1009: 'Message Too Big',
   1010: 'Mandatory Extension',
@@ -83,35 +83,37 @@ const WS_HEADER = {
     start: 0,
     end: 1,
     bits: { start: 0, end: 1 },
-    meaning: '1 if this frame ends its message; 0 if more fragments follow.',
+    meaning: '1 if this frame ends its message; 0 if more fragments follow.', // RFC 6455 §5.2 (FIN)
   },
   rsv1: {
     name: 'RSV1',
     start: 0,
     end: 1,
     bits: { start: 1, end: 2 },
+    // RFC 6455 §5.2 (RSV1-3); RFC 7692 §6: the "Per-Message Compressed" bit, on a message's first frame.
     meaning:
-      'Reserved for extensions (permessage-deflate uses it to mark compression); must be 0 when none is agreed.',
+      'Reserved for extensions (permessage-deflate sets it on the first frame of a compressed message); must be 0 when none is agreed.',
   },
   rsv2: {
     name: 'RSV2',
     start: 0,
     end: 1,
     bits: { start: 2, end: 3 },
-    meaning: 'Reserved for extensions; must be 0 when none is agreed.',
+    meaning: 'Reserved for extensions; must be 0 when none is agreed.', // RFC 6455 §5.2 (RSV1-3)
   },
   rsv3: {
     name: 'RSV3',
     start: 0,
     end: 1,
     bits: { start: 3, end: 4 },
-    meaning: 'Reserved for extensions; must be 0 when none is agreed.',
+    meaning: 'Reserved for extensions; must be 0 when none is agreed.', // RFC 6455 §5.2 (RSV1-3)
   },
   opcode: {
     name: 'Opcode',
     start: 0,
     end: 1,
     bits: { start: 4, end: 8 },
+    // RFC 6455 §5.2 (Opcode) and §11.8.
     meaning:
       'What the frame carries: 0x1 text, 0x2 binary, 0x0 continuation of a message; 0x8 close, 0x9 ping, 0xA pong.',
   },
@@ -120,6 +122,7 @@ const WS_HEADER = {
     start: 1,
     end: 2,
     bits: { start: 0, end: 1 },
+    // RFC 6455 §5.1 (a client masks every frame, a server never) and §5.3.
     meaning:
       'Set on every frame a client sends (the payload is XOR-masked); never set on frames from the server.',
   },
@@ -128,6 +131,7 @@ const WS_HEADER = {
     start: 1,
     end: 2,
     bits: { start: 1, end: 8 },
+    // RFC 6455 §5.2 (Payload length).
     meaning: '0-125 is the payload length itself; 126 means a 16-bit length follows, 127 a 64-bit one.',
   },
 } as const satisfies FieldTable<string>;
@@ -165,6 +169,7 @@ function wsLayout(lengthCode: number, masked: boolean): WsLayout {
             name: 'Extended payload length',
             start: BASE_HEADER_LENGTH,
             end: keyStart,
+            // RFC 6455 §5.2: 16 or 64 bits in network byte order, the minimal number of bytes.
             meaning: `The payload length as a ${extBytes * 8}-bit big-endian number, because it does not fit in 7 bits.`,
           },
     maskingKey: masked
@@ -172,6 +177,7 @@ function wsLayout(lengthCode: number, masked: boolean): WsLayout {
           name: 'Masking key',
           start: keyStart,
           end: headerLength,
+          // RFC 6455 §5.3 (fresh key, j = i MOD 4) and §10.3 (attacks on infrastructure).
           meaning:
             'Four fresh random bytes from the client; payload byte i is XORed with key byte i mod 4, so a web page cannot choose the exact bytes on the wire and fool proxies (RFC 6455 §10.3).',
         }
@@ -193,7 +199,7 @@ export function wsHeaderLength(payloadLength: number, masked: boolean): number {
 /** §5.3: out[i] = data[i] XOR key[i mod 4]; applying it twice gives the data back. */
 export function maskPayload(data: Uint8Array, key: Uint8Array): Uint8Array {
   if (key.length !== MASKING_KEY_LENGTH)
-    throw new RangeError(`masking key must be 4 bytes, got ${key.length}`);
+    throw new RangeError(`masking key must be 4 bytes, got ${key.length}`); // RFC 6455 §5.2
   const out = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) out[i] = data[i]! ^ key[i & 3]!;
   return out;
@@ -231,10 +237,10 @@ function readUint(bytes: Uint8Array, spec: FieldSpec): number {
  */
 export function encodeWsFrame(repr: WsFrameRepr): Uint8Array {
   if (!Number.isInteger(repr.opcode) || repr.opcode < 0 || repr.opcode > 0xf) {
-    throw new RangeError(`opcode must be 0-15, got ${repr.opcode}`);
+    throw new RangeError(`opcode must be 0-15, got ${repr.opcode}`); // RFC 6455 §5.2: 4 bits
   }
   if (repr.maskKey && repr.maskKey.length !== MASKING_KEY_LENGTH) {
-    throw new RangeError(`masking key must be 4 bytes, got ${repr.maskKey.length}`);
+    throw new RangeError(`masking key must be 4 bytes, got ${repr.maskKey.length}`); // RFC 6455 §5.2
   }
   const masked = repr.maskKey !== null;
   const n = repr.payload.length;
@@ -275,6 +281,7 @@ const CLOSE_CODE_FIELD: FieldSpec = {
   name: 'Status code',
   start: 0,
   end: 2,
+  // RFC 6455 §5.5.1 and §7.4.1 (defined status codes).
   meaning:
     'Why the connection is closing: 1000 normal, 1001 going away, 1002 protocol error, 1007 invalid data...',
 };
@@ -282,7 +289,7 @@ const CLOSE_CODE_FIELD: FieldSpec = {
 /** §5.5.1: a 2-byte big-endian status code, then a UTF-8 reason. Any 16-bit code is encoded, valid or not. */
 export function encodeClosePayload(code: number, reason: string): Uint8Array {
   if (!Number.isInteger(code) || code < 0 || code > 0xffff)
-    throw new RangeError(`close code must be 16-bit, got ${code}`);
+    throw new RangeError(`close code must be 16-bit, got ${code}`); // RFC 6455 §5.5.1
   const out = concatBytes(new Uint8Array(2), new TextEncoder().encode(reason));
   writeUint(out, CLOSE_CODE_FIELD, code);
   return out;
@@ -296,14 +303,17 @@ export function decodeClosePayload(
   | { readonly ok: false; readonly error: DecodeError } {
   if (payload.length === 0) return { ok: true, code: null, reason: '' };
   if (payload.length < CLOSE_CODE_FIELD.end) {
+    // RFC 6455 §5.5.1: if there is a body, its first two bytes are the status code.
     return fail('close-payload-1-byte', 'a close payload of 1 byte cannot hold a status code', 0, 1002);
   }
   const code = readUint(payload, CLOSE_CODE_FIELD);
   if (!isValidCloseCode(code)) {
+    // RFC 6455 §7.4.1 and §7.4.2 (1005, 1006, 1015 and unassigned codes are never sent).
     return fail('invalid-close-code', `close code ${code} may not be sent on the wire`, 0, 1002);
   }
   const reason = strictUtf8(payload.subarray(CLOSE_CODE_FIELD.end));
   if (reason === null) {
+    // RFC 6455 §5.5.1: the reason is UTF-8; §8.1: invalid UTF-8 fails the connection.
     return fail('invalid-utf8', 'the close reason is not valid UTF-8', CLOSE_CODE_FIELD.end, 1007);
   }
   return { ok: true, code, reason };
@@ -338,7 +348,8 @@ function frameRuleViolation(
   if (rsv.length > 0) {
     return {
       code: 'reserved-bits',
-      message: `${rsv.map((k) => k.toUpperCase()).join(', ')} set but no extension was negotiated`,
+      // RFC 6455 §5.2: nonzero and no negotiated extension defines it; RFC 7692 §6.1 for RSV1.
+      message: `${rsv.map((k) => k.toUpperCase()).join(', ')} set, but no negotiated extension gives it a meaning here`,
       field: rsv[0]!,
     };
   }
@@ -353,12 +364,16 @@ function frameRuleViolation(
   if (f.opcode & CONTROL_BIT) {
     // §5.5: control frames must not be fragmented and carry at most 125 bytes.
     if (!f.fin) {
-      return { code: 'control-fragmented', message: 'a control frame must have FIN set', field: 'fin' };
+      return {
+        code: 'control-fragmented',
+        message: 'a control frame must have FIN set', // RFC 6455 §5.5: control frames MUST NOT be fragmented
+        field: 'fin',
+      };
     }
     if (f.payloadLength > MAX_CONTROL_PAYLOAD) {
       return {
         code: 'control-too-long',
-        message: `a control frame may carry at most 125 bytes, not ${f.payloadLength}`,
+        message: `a control frame may carry at most 125 bytes, not ${f.payloadLength}`, // RFC 6455 §5.5
         field: 'payloadLength',
       };
     }
@@ -397,6 +412,7 @@ function closeCodeText(code: number): string {
 function payloadFields(repr: WsFrameRepr, start: number, end: number): FieldAnnotation[] {
   if (start === end) return [];
   const masked = repr.maskKey !== null;
+  // RFC 6455 §5.3: the masked payload is what travels; the inspector shows it unmasked (Wirewalk's choice).
   const maskNote = masked
     ? ' On the wire these bytes are masked (XOR with the masking key); shown here unmasked.'
     : '';
@@ -422,15 +438,21 @@ function payloadFields(repr: WsFrameRepr, start: number, end: number): FieldAnno
         start: start + CLOSE_CODE_FIELD.end,
         end,
         value: close.ok ? quote(close.reason) : preview(repr.payload.subarray(2), false),
-        meaning: 'Optional UTF-8 text for people explaining the close.' + maskNote,
+        // RFC 6455 §5.5.1: the reason is UTF-8, not necessarily human readable, for debugging.
+        meaning: 'Optional UTF-8 text explaining the close, for debugging rather than for users.' + maskNote,
       });
     }
     return fields;
   }
+  // RFC 6455 §5.5.2 and §5.5.3 (a pong echoes the ping's data); §5.2 (payload data); RFC 7692 §6 (RSV1: compressed).
   const meaning =
-    repr.opcode === WS_OPCODES.ping || repr.opcode === WS_OPCODES.pong
+    repr.opcode === WS_OPCODES.ping
       ? 'Application data of the ping; the pong must echo it.'
-      : 'The application data: what the program sent.';
+      : repr.opcode === WS_OPCODES.pong
+        ? 'Application data of the pong: a copy of the ping it answers.'
+        : repr.rsv1
+          ? 'The application data, compressed with permessage-deflate: what the program sent, deflated.'
+          : 'The application data: what the program sent.';
   return [
     {
       layer: 'websocket',
@@ -500,7 +522,7 @@ export function decodeWsFrame(
   } = {},
 ): DecodeResult<WsFrameRepr> {
   if (bytes.length < BASE_HEADER_LENGTH) {
-    return fail('incomplete', `a frame header needs ${BASE_HEADER_LENGTH} bytes`, bytes.length);
+    return fail('incomplete', `a frame header needs ${BASE_HEADER_LENGTH} bytes`, bytes.length); // RFC 6455 §5.2
   }
   const bit = (key: HeaderKey): number => readBits(bytes, WS_HEADER[key].start, WS_HEADER[key].bits);
   const fin = bit('fin') === 1;
@@ -519,7 +541,7 @@ export function decodeWsFrame(
   if (opts.from === 'client' && !masked) {
     return fail(
       'mask-required',
-      'a client must mask every frame it sends (RFC 6455 §5.1)',
+      'a client must mask every frame it sends (RFC 6455 §5.1)', // RFC 6455 §5.1
       WS_HEADER.mask.start,
       1002,
     );
@@ -527,7 +549,7 @@ export function decodeWsFrame(
   if (opts.from === 'server' && masked) {
     return fail(
       'mask-forbidden',
-      'a server must not mask frames (RFC 6455 §5.1)',
+      'a server must not mask frames (RFC 6455 §5.1)', // RFC 6455 §5.1
       WS_HEADER.mask.start,
       1002,
     );
@@ -535,7 +557,7 @@ export function decodeWsFrame(
 
   const layout = wsLayout(lengthCode, masked);
   if (bytes.length < layout.headerLength) {
-    return fail('incomplete', `this frame header needs ${layout.headerLength} bytes`, bytes.length);
+    return fail('incomplete', `this frame header needs ${layout.headerLength} bytes`, bytes.length); // RFC 6455 §5.2
   }
   let payloadLength = lengthCode;
   if (layout.extendedLength) {
@@ -544,19 +566,20 @@ export function decodeWsFrame(
     if (ext.end - ext.start === 8 && bytes[ext.start]! & 0x80) {
       return fail(
         'length-msb',
-        'the 64-bit payload length has its most significant bit set',
+        'the 64-bit payload length has its most significant bit set', // RFC 6455 §5.2
         ext.start,
         1002,
       );
     }
     payloadLength = readUint(bytes, ext);
     if (payloadLength > Number.MAX_SAFE_INTEGER) {
+      // RFC 6455 §7.4.1: 1009, a message too big to process.
       return fail('too-big', `a payload of ${payloadLength} bytes is beyond any buffer`, ext.start, 1009);
     }
   }
   const end = layout.headerLength + payloadLength;
   if (bytes.length < end) {
-    return fail('incomplete', `this frame needs ${end} bytes, ${bytes.length} there`, bytes.length);
+    return fail('incomplete', `this frame needs ${end} bytes, ${bytes.length} there`, bytes.length); // RFC 6455 §5.2
   }
   const maskKey = layout.maskingKey ? bytes.slice(layout.maskingKey.start, layout.maskingKey.end) : null;
   const wire = bytes.subarray(layout.headerLength, end);
@@ -566,7 +589,7 @@ export function decodeWsFrame(
   // §8.1: a complete text message must be valid UTF-8; fragments are checked by reassemble(). A compressed
   // payload (RSV1, RFC 7692 §6) is deflate data: its text is checked once inflated.
   if (opcode === WS_OPCODES.text && fin && !rsv1 && strictUtf8(payload) === null) {
-    return fail('invalid-utf8', 'the text frame is not valid UTF-8', layout.headerLength, 1007);
+    return fail('invalid-utf8', 'the text frame is not valid UTF-8', layout.headerLength, 1007); // RFC 6455 §8.1
   }
   if (opcode === WS_OPCODES.close) {
     const close = decodeClosePayload(payload);
@@ -620,12 +643,13 @@ export function reassemble(
     }
     if (f.opcode === WS_OPCODES.continuation) {
       if (!current)
+        // RFC 6455 §5.4: a continuation frame only follows a fragmented message's first frame.
         return fail('orphan-continuation', 'a continuation frame with no message to continue', i, 1002);
     } else {
       if (current) {
         return fail(
           'expected-continuation',
-          'a new data frame arrived before the fragmented message ended',
+          'a new data frame arrived before the fragmented message ended', // RFC 6455 §5.4
           i,
           1002,
         );
@@ -641,7 +665,7 @@ export function reassemble(
       try {
         current.text.decode(f.payload, { stream: !f.fin });
       } catch {
-        return fail('invalid-utf8', 'the text message is not valid UTF-8', i, 1007);
+        return fail('invalid-utf8', 'the text message is not valid UTF-8', i, 1007); // RFC 6455 §8.1
       }
     }
     if (f.fin) {

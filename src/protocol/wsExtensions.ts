@@ -140,9 +140,13 @@ export function clientAcceptDeflate(
   | { readonly ok: false; readonly why: string } {
   if (header === undefined) return { ok: true, params: null };
   const answer = parseExtensions(header);
-  if (!answer) return { ok: false, why: 'the Sec-WebSocket-Extensions answer does not parse' };
+  if (!answer) return { ok: false, why: 'the Sec-WebSocket-Extensions answer does not parse' }; // RFC 6455 §9.1
   if (!offered || answer.length !== 1 || answer[0]!.name !== PERMESSAGE_DEFLATE) {
-    return { ok: false, why: `the server answered with an extension the browser did not offer (${header})` };
+    // An extension not requested fails the connection: RFC 6455 §4.1 item 6; RFC 7692 §7.1.
+    return {
+      ok: false,
+      why: `the server answered with an extension the browser did not offer (${header})`, // RFC 6455 §4.1
+    };
   }
   // §7.1.2.2: the server may name client_max_window_bits only with a value.
   const params = paramsOf(answer[0]!, false);
