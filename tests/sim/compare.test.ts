@@ -33,11 +33,12 @@ function methodPackets(m: ComparisonSeries['method']) {
 }
 
 describe('the polling-vs-websocket comparison', () => {
-  it('delivers the lesson’s ten messages by each of the four methods, in order', () => {
+  it('delivers the lesson’s ten messages by each of the five methods, in order', () => {
     expect(t.comparison!.messages).toBe(10);
     expect(t.comparison!.series.map((s) => s.method)).toEqual([
       'short-polling',
       'long-polling',
+      'sse',
       'websocket',
       'socketio',
     ]);
@@ -50,11 +51,11 @@ describe('the polling-vs-websocket comparison', () => {
     }
     const shown = t.steps.flatMap((s) => s.console ?? []).map((c) => c.text);
     const texts = lesson.messages.map((m) => m.text);
-    expect(shown).toEqual([...texts, ...texts, ...texts, ...texts]);
+    expect(shown).toEqual([...texts, ...texts, ...texts, ...texts, ...texts]);
   });
 
   it('counts every frame of a method, headers of every layer included, up to each delivery', () => {
-    for (const m of ['short-polling', 'long-polling', 'websocket', 'socketio'] as const) {
+    for (const m of ['short-polling', 'long-polling', 'sse', 'websocket', 'socketio'] as const) {
       const s = series(m);
       const pkts = methodPackets(m);
       const lastDelivery = t.steps.filter((x) => x.chapter === m && x.console).at(-1)!.time;
@@ -80,7 +81,7 @@ describe('the polling-vs-websocket comparison', () => {
     expect(perMessage('socketio')).toBeGreaterThan(perMessage('websocket'));
     const mean = (m: ComparisonSeries['method']) => series(m).delays.reduce((a, b) => a + b, 0) / 10;
     expect(mean('short-polling')).toBeGreaterThan(100);
-    for (const m of ['long-polling', 'websocket', 'socketio'] as const) {
+    for (const m of ['long-polling', 'sse', 'websocket', 'socketio'] as const) {
       for (const d of series(m).delays) expect(d).toBeGreaterThanOrEqual(5);
       expect(mean(m)).toBeLessThan(10);
     }
@@ -134,6 +135,7 @@ describe('the polling-vs-websocket comparison', () => {
       'intro',
       'short-polling',
       'long-polling',
+      'sse',
       'websocket',
       'socketio',
       'summary',

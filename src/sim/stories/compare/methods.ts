@@ -1,5 +1,5 @@
 /**
- * The polling-vs-websocket story's plan (CURRICULUM Q12): the four methods in the order they run, the
+ * The polling-vs-websocket story's plan (CURRICULUM Q12): the five methods in the order they run, the
  * story's chapters, its constants, and when each message becomes available on the server.
  */
 import { NS_PER_MS } from '../../engine/network';
@@ -33,14 +33,16 @@ export interface MethodSpec {
 export const METHODS: readonly MethodSpec[] = [
   { method: 'short-polling', label: 'Short polling', chapter: 'short-polling' },
   { method: 'long-polling', label: 'Long polling', chapter: 'long-polling' },
+  { method: 'sse', label: 'Server-Sent Events', chapter: 'sse' },
   { method: 'websocket', label: 'WebSocket', chapter: 'websocket' },
   { method: 'socketio', label: 'Socket.IO', chapter: 'socketio' },
 ];
 
 export const COMPARE_CHAPTERS: readonly ChapterSpec[] = [
-  { id: 'intro', title: 'The same messages, four ways' },
+  { id: 'intro', title: 'The same messages, five ways' },
   { id: 'short-polling', title: 'Short polling: ask every interval' },
   { id: 'long-polling', title: 'Long polling: the server holds the question' },
+  { id: 'sse', title: 'Server-Sent Events: one response that never ends' },
   { id: 'websocket', title: 'WebSocket: one connection, one frame per message' },
   { id: 'socketio', title: 'Socket.IO: handshake, upgrade, then events' },
   { id: 'summary', title: 'Bytes and delay, side by side' },
