@@ -118,6 +118,14 @@ describe('the polling-vs-websocket comparison', () => {
     );
     expect(polls.length).toBeGreaterThan(10);
     for (const p of polls) expect(Array.isArray(JSON.parse(p.text))).toBe(true);
+    // Server-Sent Events: one text/event-stream response, chunked, one chunk per message (protocol/sse.ts).
+    const streams = msgs.filter((m) => m.contentType === 'text/event-stream');
+    expect(streams).toHaveLength(1);
+    expect(streams[0]!.chunks).toEqual(
+      lesson.messages.map((m) => `event: ${COMPARE.event}\ndata: ${m.text}\n\n`),
+    );
+    const asks = msgs.filter((m) => m.kind === 'http-request' && m.client === streams[0]!.client);
+    expect(asks.map((m) => m.line)).toEqual(['GET /updates HTTP/1.1']);
     // The WebSocket run comes before the Socket.IO run: its ten frames are the first, plain text.
     const frames = msgs.filter((m) => m.kind === 'ws-text' && m.dir === 's2c');
     expect(frames.slice(0, 10).map((f) => f.text)).toEqual(lesson.messages.map((m) => m.text));
