@@ -118,8 +118,8 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     id: 'Q12',
     text: 'Why not just HTTP polling?',
     lesson: 'polling-vs-websocket',
-    step: 270,
-    how: 'The same 10 messages by short polling, long polling, WebSocket and Socket.IO: bytes on the wire (every header) and delay, as the chart and the totals.',
+    step: 322,
+    how: 'The same 10 messages by short polling, long polling, Server-Sent Events, WebSocket and Socket.IO: bytes on the wire (every header) and delay, as the chart and the totals.',
   },
   {
     id: 'Q13',
