@@ -128,6 +128,7 @@ export function phaseIntro(method: CompareMethod, scenario: Scenario, n: number)
       };
     case 'sse':
       return {
+        // WHATWG HTML §9.2.2: the EventSource constructor; the page's line in sim/stories/compare/programs.ts.
         title: `Server-Sent Events: new EventSource('${COMPARE.path}')`,
         // WHATWG HTML §9.2.2 (EventSource sends one GET), §9.2.5 (the event stream format); RFC 9112 §7.1 (chunked).
         text:

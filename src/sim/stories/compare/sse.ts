@@ -22,6 +22,7 @@ export function sseChunkWrite(text: string, event: string, browser: HostId): Eio
   const bytes = sseEventChunk(text, event);
   const size = bytes.length - bytes.indexOf(0x0a) - 1 - 2;
   const info: AppInfo = { kind: 'http-chunk', size, text };
+  // RFC 9112 §7.1 (the chunk's size) and WHATWG HTML §9.2.5 (its event and data lines).
   const summary = `HTTP chunk (${size} bytes): event: ${event}, data: ${JSON.stringify(clipText(text, 50))}`;
   const w = new EioWrite('http', bytes, info, summary, 'server', 'sse-chunk', browser, [], text);
   w.fields = sseChunkFields(bytes);
