@@ -155,6 +155,36 @@ describe('the polling-vs-websocket comparison', () => {
     expect(other.comparison!.series[0]!.delays).not.toEqual(t.comparison!.series[0]!.delays);
   });
 
+  it('streams a message longer than a segment as one chunk, read back whole (Server-Sent Events)', () => {
+    const long = 'x'.repeat(4000) + ' é ✓';
+    const x = build({
+      ...lesson,
+      messages: [
+        { from: 's', text: 'short' },
+        { from: 's', text: long },
+      ],
+    });
+    const sse = x.comparison!.series.find((s) => s.method === 'sse')!;
+    expect(sse.delays).toHaveLength(2);
+    const shown = x.steps.filter((s) => s.chapter === 'sse').flatMap((s) => s.console ?? []);
+    expect(shown.map((c) => c.text)).toEqual(['short', long]);
+    // The chunk left in several segments (MSS 1460): the first carries the size line, the rest continue it.
+    const chunkPkts = x.packets.filter((p) => p.app?.kind === 'http-chunk');
+    expect(chunkPkts.map((p) => (p.app?.kind === 'http-chunk' ? p.app.size : -1))).toEqual([
+      'event: news\ndata: short\n\n'.length,
+      new TextEncoder().encode(`event: news\ndata: ${long}\n\n`).length,
+    ]);
+    const msgs = captureMessages(timelinePcap(x)).filter((m) => m.contentType === 'text/event-stream');
+    expect(msgs[0]!.chunks).toEqual([`event: news\ndata: short\n\n`, `event: news\ndata: ${long}\n\n`]);
+    // The page closed the stream: its FIN, the server's FIN, no RST.
+    const conn = chunkPkts[0]!.connection;
+    const pieces = x.packets.filter((p) => p.connection === conn && p.app?.kind === 'continuation');
+    expect(pieces.length).toBeGreaterThanOrEqual(2);
+    const flags = x.packets.filter((p) => p.connection === conn).map((p) => p.tcp.flags);
+    expect(flags.some((f) => f.includes('RST'))).toBe(false);
+    expect(flags.filter((f) => f.includes('FIN'))).toHaveLength(2);
+  });
+
   it('copes with no messages and with a single one', () => {
     const none = build({ ...lesson, messages: [] });
     expect(none.comparison!.messages).toBe(0);

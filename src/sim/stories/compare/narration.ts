@@ -37,6 +37,7 @@ export function narrateComparePacket(
         ? ' Nothing new: the whole round trip carried no news.'
         : '') +
       ssePacketNote(w, method) +
+      sseCloseNote(p, fromBrowser, method) +
       (p.tcp.len === 0 && !p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('FIN')
         ? ' A bare acknowledgment: it carries no data but still costs a whole frame.'
         : ''),
@@ -73,6 +74,17 @@ function ssePacketNote(w: EioWrite | undefined, method: CompareMethod | undefine
     default:
       return '';
   }
+}
+
+/** The page's FIN that ends the Server-Sent Events run (empty for every other packet). */
+function sseCloseNote(p: Packet, fromBrowser: boolean, method: CompareMethod | undefined): string {
+  if (method !== 'sse' || !fromBrowser || !p.tcp.flags.includes('FIN')) return '';
+  // WHATWG HTML §9.2.2 close(); sim/libs/http.ts ExchangeHandle.close: Chrome closes a connection whose
+  // response it stopped reading (net/http/http_network_transaction.cc), with a FIN as nothing is unread.
+  return (
+    ' The page has all its messages and calls source.close(). The response never ended, so the ' +
+    'connection cannot carry another request: the browser closes it.'
+  );
 }
 
 /** The story's first step: what is about to happen. */
