@@ -7,6 +7,7 @@ import type { Scenario } from '../../src/sim/scenario';
 import { timelinePcap } from '../../src/sim/timeline';
 import type { ComparisonSeries, Timeline } from '../../src/sim/types';
 import { captureMessages, checkConnections, realEioPackets } from './socketio-capture';
+import { tilingProblems } from '../protocol/tiling';
 
 const lesson = lessonScenario('polling-vs-websocket');
 
@@ -183,6 +184,25 @@ describe('the polling-vs-websocket comparison', () => {
     const flags = x.packets.filter((p) => p.connection === conn).map((p) => p.tcp.flags);
     expect(flags.some((f) => f.includes('RST'))).toBe(false);
     expect(flags.filter((f) => f.includes('FIN'))).toHaveLength(2);
+  });
+
+  it('shows every byte of the event stream in the inspector: the head’s fields and each chunk’s', () => {
+    const conn = t.packets.find((p) => p.app?.kind === 'http-chunk')!.connection;
+    const carrying = t.packets.filter((p) => p.connection === conn && p.tcp.len > 0 && p.from === 'server');
+    expect(carrying).toHaveLength(1 + lesson.messages.length);
+    for (const p of carrying) {
+      const app = p.layers.http!;
+      expect(tilingProblems(p.fields, app.start, app.end), p.summary).toEqual([]);
+    }
+    const head = carrying[0]!.fields.filter((f) => f.layer === 'http').map((f) => f.name);
+    expect(head).toEqual(expect.arrayContaining(['Transfer-Encoding', 'Content-Type', 'Blank line']));
+    expect(carrying[1]!.fields.filter((f) => f.layer === 'http').map((f) => f.key)).toEqual([
+      'chunkSize',
+      'sse:event:1',
+      'sse:data:2',
+      'sseBlankLine',
+      'chunkEnd',
+    ]);
   });
 
   it('copes with no messages and with a single one', () => {
