@@ -33,7 +33,8 @@ export interface MethodSpec {
 export const METHODS: readonly MethodSpec[] = [
   { method: 'short-polling', label: 'Short polling', chapter: 'short-polling' },
   { method: 'long-polling', label: 'Long polling', chapter: 'long-polling' },
-  { method: 'sse', label: 'Server-Sent Events', chapter: 'sse' },
+  // The browser's API names the line, as for WebSocket: short enough for the chart's end labels.
+  { method: 'sse', label: 'EventSource', chapter: 'sse' },
   { method: 'websocket', label: 'WebSocket', chapter: 'websocket' },
   { method: 'socketio', label: 'Socket.IO', chapter: 'socketio' },
 ];

@@ -216,7 +216,7 @@ function sseSummary(scenario: Scenario): string {
   const first = scenario.messages[0]?.text ?? '';
   // RFC 9112 §7.1 and WHATWG HTML §9.2.5: the chunk's size line and event lines; figures from protocol/sse.ts.
   return (
-    'Server-Sent Events pay one request; after that each message leaves as soon as the server has it, ' +
+    'Server-Sent Events (EventSource) pay one request; after that each message leaves as soon as the server has it, ' +
     `with about ${bytesText(sseFraming(first))} of chunk and event lines around it. But the stream only runs ` +
     'from server to page. '
   );
