@@ -13,7 +13,7 @@
  *   answering is sent again on another connection (RFC 9112 §9.3.1; Chrome retries it).
  * - Messages are framed by Content-Length (RFC 9112 §6.3), except a streamed response (Server-Sent Events):
  *   Node writes a body whose length it does not know with `Transfer-Encoding: chunked` (RFC 9112 §7.1), and
- *   the browser hands each chunk to the page as it comes (sim/../protocol/sse.ts decodes them).
+ *   the browser hands each chunk to the page as it comes (src/protocol/sse.ts decodes them).
  * - `abort()` is the program dropping a request (xhr.abort(), or giving up on a dead peer): the
  *   connection is aborted (RFC 9293 §3.10.5), as a browser cannot reuse a connection whose response
  *   it stopped reading.
