@@ -156,9 +156,9 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM Q12: the question or misconception, word for word.
     text: 'Why not just HTTP polling?',
     lesson: 'polling-vs-websocket',
-    step: 270,
-    // CURRICULUM Q12 (what to show); RFC 6202 §2; RFC 6455 §5.2; tests/lesson/curriculum.test.ts finds it at the step.
-    how: 'The same 10 messages by short polling, long polling, WebSocket and Socket.IO: bytes on the wire (every header) and delay, as the chart and the totals.',
+    step: 322,
+    // CURRICULUM Q12 (what to show); RFC 6202 §2; WHATWG HTML §9.2; RFC 6455 §5.2; tests/lesson/curriculum.test.ts finds it at the step.
+    how: 'The same 10 messages by short polling, long polling, Server-Sent Events, WebSocket and Socket.IO: bytes on the wire (every header) and delay, as the chart and the totals.',
   },
   {
     id: 'Q13',

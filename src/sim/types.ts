@@ -43,6 +43,8 @@ export type AppInfo =
       readonly upgrade: boolean;
     }
   | { readonly kind: 'http-response'; readonly status: number; readonly reason: string }
+  /** One chunk of a chunked response body (RFC 9112 §7.1): its data size and, for an event stream, the text. */
+  | { readonly kind: 'http-chunk'; readonly size: number; readonly text: string }
   | {
       readonly kind: 'ws-frame';
       readonly opcode: number;
@@ -322,7 +324,7 @@ export interface TimelineCapture {
 }
 
 export interface ComparisonSeries {
-  readonly method: 'short-polling' | 'long-polling' | 'websocket' | 'socketio';
+  readonly method: 'short-polling' | 'long-polling' | 'sse' | 'websocket' | 'socketio';
   readonly label: string;
   /** Cumulative bytes on the wire (every layer's header) after each message is delivered. */
   readonly cumulativeBytes: readonly number[];

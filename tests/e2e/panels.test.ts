@@ -85,7 +85,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
       await page.getByRole('button', { name: 'Enlarge' }).click();
     }
     // The last step of the comparison: the chart open and the questions' button beside the tabs.
-    await open(page, 'lesson=polling-vs-websocket&step=270');
+    await open(page, 'lesson=polling-vs-websocket&step=322');
     await page.getByRole('tab', { name: 'Polling vs WebSocket' }).click();
     await page.getByRole('button', { name: /^Check yourself/ }).waitFor();
     expect(await tabProblems(page)).toEqual([]);
@@ -95,7 +95,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
 
   it('chart ticks, end labels and axis titles do not collide', async () => {
     const { page } = await e2e.page({ context });
-    await open(page, 'lesson=polling-vs-websocket&step=200');
+    await open(page, 'lesson=polling-vs-websocket&step=252');
     await page.getByRole('tab', { name: 'Polling vs WebSocket' }).click();
     await page.locator('.chart .tick-x').first().waitFor();
     for (const chart of [1, 2]) {
@@ -126,7 +126,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
 
   it('no layer row is cut, even under the longest narration', async () => {
     const { page } = await e2e.page({ context });
-    for (const query of ['lesson=websocket&step=60', 'lesson=polling-vs-websocket&step=270']) {
+    for (const query of ['lesson=websocket&step=60', 'lesson=polling-vs-websocket&step=322']) {
       await open(page, query);
       const cut = await page.evaluate(() => {
         const out: Rect[] = [];

@@ -87,11 +87,23 @@ describe('loss: the retransmission timer, counted from what started it', () => {
 });
 
 describe('polling-vs-websocket: HTTP can push one way', () => {
-  it('the introduction names Server-Sent Events (WHATWG HTML §9.2) and says this lesson does not run them', () => {
+  it('the introduction names Server-Sent Events (WHATWG HTML §9.2) among the five runs the lesson makes', () => {
     const intro = content('polling-vs-websocket').intro;
     expect(intro).toMatch(/Server-Sent Events \(EventSource\)/);
-    expect(intro).toMatch(/does not run them/);
+    expect(intro).toMatch(
+      /five ways: short polling, long polling, Server-Sent Events, a WebSocket and Socket\.IO/,
+    );
+    expect(intro).not.toMatch(/does not run them/);
     expect(intro).not.toMatch(/had to ask/);
+    // The runs the intro names are the runs the lesson makes (sim/stories/compare/methods.ts).
+    const t = run('lesson=polling-vs-websocket');
+    expect(t.comparison!.series.map((x) => x.method)).toEqual([
+      'short-polling',
+      'long-polling',
+      'sse',
+      'websocket',
+      'socketio',
+    ]);
   });
 });
 

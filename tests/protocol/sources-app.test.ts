@@ -14,6 +14,7 @@ const FILES = [
   'src/protocol/engineio.ts',
   'src/protocol/socketio.ts',
   'src/protocol/tls.ts',
+  'src/protocol/sse.ts',
   'src/lesson/catalogue.ts',
   'src/lesson/curriculum.ts',
 ];

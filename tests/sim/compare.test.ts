@@ -7,6 +7,7 @@ import type { Scenario } from '../../src/sim/scenario';
 import { timelinePcap } from '../../src/sim/timeline';
 import type { ComparisonSeries, Timeline } from '../../src/sim/types';
 import { captureMessages, checkConnections, realEioPackets } from './socketio-capture';
+import { tilingProblems } from '../protocol/tiling';
 
 const lesson = lessonScenario('polling-vs-websocket');
 
@@ -33,11 +34,12 @@ function methodPackets(m: ComparisonSeries['method']) {
 }
 
 describe('the polling-vs-websocket comparison', () => {
-  it('delivers the lesson’s ten messages by each of the four methods, in order', () => {
+  it('delivers the lesson’s ten messages by each of the five methods, in order', () => {
     expect(t.comparison!.messages).toBe(10);
     expect(t.comparison!.series.map((s) => s.method)).toEqual([
       'short-polling',
       'long-polling',
+      'sse',
       'websocket',
       'socketio',
     ]);
@@ -50,11 +52,11 @@ describe('the polling-vs-websocket comparison', () => {
     }
     const shown = t.steps.flatMap((s) => s.console ?? []).map((c) => c.text);
     const texts = lesson.messages.map((m) => m.text);
-    expect(shown).toEqual([...texts, ...texts, ...texts, ...texts]);
+    expect(shown).toEqual([...texts, ...texts, ...texts, ...texts, ...texts]);
   });
 
   it('counts every frame of a method, headers of every layer included, up to each delivery', () => {
-    for (const m of ['short-polling', 'long-polling', 'websocket', 'socketio'] as const) {
+    for (const m of ['short-polling', 'long-polling', 'sse', 'websocket', 'socketio'] as const) {
       const s = series(m);
       const pkts = methodPackets(m);
       const lastDelivery = t.steps.filter((x) => x.chapter === m && x.console).at(-1)!.time;
@@ -80,7 +82,7 @@ describe('the polling-vs-websocket comparison', () => {
     expect(perMessage('socketio')).toBeGreaterThan(perMessage('websocket'));
     const mean = (m: ComparisonSeries['method']) => series(m).delays.reduce((a, b) => a + b, 0) / 10;
     expect(mean('short-polling')).toBeGreaterThan(100);
-    for (const m of ['long-polling', 'websocket', 'socketio'] as const) {
+    for (const m of ['long-polling', 'sse', 'websocket', 'socketio'] as const) {
       for (const d of series(m).delays) expect(d).toBeGreaterThanOrEqual(5);
       expect(mean(m)).toBeLessThan(10);
     }
@@ -117,6 +119,14 @@ describe('the polling-vs-websocket comparison', () => {
     );
     expect(polls.length).toBeGreaterThan(10);
     for (const p of polls) expect(Array.isArray(JSON.parse(p.text))).toBe(true);
+    // Server-Sent Events: one text/event-stream response, chunked, one chunk per message (protocol/sse.ts).
+    const streams = msgs.filter((m) => m.contentType === 'text/event-stream');
+    expect(streams).toHaveLength(1);
+    expect(streams[0]!.chunks).toEqual(
+      lesson.messages.map((m) => `event: ${COMPARE.event}\ndata: ${m.text}\n\n`),
+    );
+    const asks = msgs.filter((m) => m.kind === 'http-request' && m.client === streams[0]!.client);
+    expect(asks.map((m) => m.line)).toEqual(['GET /updates HTTP/1.1']);
     // The WebSocket run comes before the Socket.IO run: its ten frames are the first, plain text.
     const frames = msgs.filter((m) => m.kind === 'ws-text' && m.dir === 's2c');
     expect(frames.slice(0, 10).map((f) => f.text)).toEqual(lesson.messages.map((m) => m.text));
@@ -134,6 +144,7 @@ describe('the polling-vs-websocket comparison', () => {
       'intro',
       'short-polling',
       'long-polling',
+      'sse',
       'websocket',
       'socketio',
       'summary',
@@ -143,6 +154,55 @@ describe('the polling-vs-websocket comparison', () => {
     expect(again.comparison).toEqual(t.comparison);
     const other = build({ ...lesson, seed: 7 });
     expect(other.comparison!.series[0]!.delays).not.toEqual(t.comparison!.series[0]!.delays);
+  });
+
+  it('streams a message longer than a segment as one chunk, read back whole (Server-Sent Events)', () => {
+    const long = 'x'.repeat(4000) + ' é ✓';
+    const x = build({
+      ...lesson,
+      messages: [
+        { from: 's', text: 'short' },
+        { from: 's', text: long },
+      ],
+    });
+    const sse = x.comparison!.series.find((s) => s.method === 'sse')!;
+    expect(sse.delays).toHaveLength(2);
+    const shown = x.steps.filter((s) => s.chapter === 'sse').flatMap((s) => s.console ?? []);
+    expect(shown.map((c) => c.text)).toEqual(['short', long]);
+    // The chunk left in several segments (MSS 1460): the first carries the size line, the rest continue it.
+    const chunkPkts = x.packets.filter((p) => p.app?.kind === 'http-chunk');
+    expect(chunkPkts.map((p) => (p.app?.kind === 'http-chunk' ? p.app.size : -1))).toEqual([
+      'event: news\ndata: short\n\n'.length,
+      new TextEncoder().encode(`event: news\ndata: ${long}\n\n`).length,
+    ]);
+    const msgs = captureMessages(timelinePcap(x)).filter((m) => m.contentType === 'text/event-stream');
+    expect(msgs[0]!.chunks).toEqual([`event: news\ndata: short\n\n`, `event: news\ndata: ${long}\n\n`]);
+    // The page closed the stream: its FIN, the server's FIN, no RST.
+    const conn = chunkPkts[0]!.connection;
+    const pieces = x.packets.filter((p) => p.connection === conn && p.app?.kind === 'continuation');
+    expect(pieces.length).toBeGreaterThanOrEqual(2);
+    const flags = x.packets.filter((p) => p.connection === conn).map((p) => p.tcp.flags);
+    expect(flags.some((f) => f.includes('RST'))).toBe(false);
+    expect(flags.filter((f) => f.includes('FIN'))).toHaveLength(2);
+  });
+
+  it('shows every byte of the event stream in the inspector: the head’s fields and each chunk’s', () => {
+    const conn = t.packets.find((p) => p.app?.kind === 'http-chunk')!.connection;
+    const carrying = t.packets.filter((p) => p.connection === conn && p.tcp.len > 0 && p.from === 'server');
+    expect(carrying).toHaveLength(1 + lesson.messages.length);
+    for (const p of carrying) {
+      const app = p.layers.http!;
+      expect(tilingProblems(p.fields, app.start, app.end), p.summary).toEqual([]);
+    }
+    const head = carrying[0]!.fields.filter((f) => f.layer === 'http').map((f) => f.name);
+    expect(head).toEqual(expect.arrayContaining(['Transfer-Encoding', 'Content-Type', 'Blank line']));
+    expect(carrying[1]!.fields.filter((f) => f.layer === 'http').map((f) => f.key)).toEqual([
+      'chunkSize',
+      'sse:event:1',
+      'sse:data:2',
+      'sseBlankLine',
+      'chunkEnd',
+    ]);
   });
 
   it('copes with no messages and with a single one', () => {

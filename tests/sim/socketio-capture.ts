@@ -6,7 +6,13 @@
  */
 import { concatBytes } from '../../src/protocol/bytes';
 import { decodeEthernet } from '../../src/protocol/ethernet';
-import { decodeHttpRequest, decodeHttpResponse, headerValue } from '../../src/protocol/http';
+import {
+  decodeHttpRequest,
+  decodeHttpResponse,
+  decodeHttpResponseHead,
+  headerValue,
+} from '../../src/protocol/http';
+import { ChunkedDecoder } from '../../src/protocol/sse';
 import { decodeIpv4 } from '../../src/protocol/ipv4';
 import { decodePcap } from '../../src/protocol/pcap';
 import { decodeTcp } from '../../src/protocol/tcp';
@@ -27,6 +33,8 @@ export interface WireMessage {
   readonly contentType?: string;
   /** HTTP body or WebSocket payload, as text. */
   readonly text: string;
+  /** A chunked response (RFC 9112 §7.1): each chunk's data as text, as far as the capture goes. */
+  readonly chunks?: readonly string[];
 }
 
 interface Segment {
@@ -86,6 +94,33 @@ export function captureMessages(pcap: Uint8Array, serverPort = 80): WireMessage[
     let upgraded = false;
     while (pos < stream.length) {
       const rest = stream.subarray(pos);
+      const head = c2s ? null : decodeHttpResponseHead(rest);
+      if (
+        !upgraded &&
+        head?.ok &&
+        /chunked/i.test(headerValue(head.repr.headers, 'Transfer-Encoding') ?? '')
+      ) {
+        // A streamed response: its chunks, to the end of the capture (the server never ends it).
+        const decoder = new ChunkedDecoder();
+        const chunks: string[] = [];
+        for (const item of decoder.push(rest.subarray(head.length))) {
+          if (item.kind === 'error') throw new Error(`${key}: chunked body: ${item.message}`);
+          if (item.kind === 'chunk') chunks.push(TEXT.decode(item.data));
+        }
+        const r = head.repr;
+        const ct = headerValue(r.headers, 'Content-Type');
+        out.push({
+          time: timeAt(stream.length),
+          client,
+          dir: 's2c',
+          kind: 'http-response',
+          line: `${r.version} ${r.status} ${r.reason}`,
+          ...(ct !== undefined ? { contentType: ct } : {}),
+          text: chunks.join(''),
+          chunks,
+        });
+        break;
+      }
       if (!upgraded) {
         const m = c2s ? decodeHttpRequest(rest) : decodeHttpResponse(rest);
         if (!m.ok) throw new Error(`${key}: HTTP at ${pos}: ${m.error.message}`);

@@ -13,6 +13,7 @@ const FILES = [
   'src/sim/stories/socketio/packets.ts',
   'src/sim/stories/socketio/programs.ts',
   'src/sim/stories/compare/narration.ts',
+  'src/sim/stories/compare/sse.ts',
   'src/sim/stories/compare/methods.ts',
   'src/sim/stories/compare/programs.ts',
 ];

@@ -263,6 +263,7 @@ describe('walk modes and losses', () => {
     expect(cmp.comparison?.series.map((s) => s.method)).toEqual([
       'short-polling',
       'long-polling',
+      'sse',
       'websocket',
       'socketio',
     ]);

@@ -96,14 +96,15 @@ export const COMPARE_LESSONS: readonly LessonContent[] = [
     id: 'polling-vs-websocket',
     // RFC 9112 §3-4: an HTTP response answers a request. RFC 6202 §1 (polling), §2.1 (long polling).
     // WHATWG HTML §9.2 "Server-sent events": EventSource, one response the server keeps writing to (RFC 6202
-    // §3's HTTP streaming). The four runs and what the chart counts: sim/stories/compare/timeline.ts.
+    // §3's HTTP streaming; RFC 9112 §7.1 chunks). The five runs and what the chart counts:
+    // sim/stories/compare/timeline.ts.
     intro:
       'With plain requests, a page gets news only by asking: again and again (short polling), or with a ' +
       'request the server holds until it has news (long polling). HTTP can push too, one way: with ' +
-      'Server-Sent Events (EventSource) one response stays open and carries each message as it comes; this ' +
-      'lesson does not run them. Here the same messages reach the browser four ways: short polling, long ' +
-      'polling, a WebSocket and Socket.IO, and the chart counts every byte of every captured frame and how ' +
-      'late each message arrives.',
+      'Server-Sent Events (EventSource) one response stays open and carries each message as it comes. Here ' +
+      'the same messages reach the browser five ways: short polling, long polling, Server-Sent Events, a ' +
+      'WebSocket and Socket.IO, and the chart counts every byte of every captured frame and how late each ' +
+      'message arrives.',
     checks: [
       {
         // RFC 9112 §3 and §4 (request and response each carry their headers); RFC 6202 §1.
@@ -159,12 +160,14 @@ export const COMPARE_LESSONS: readonly LessonContent[] = [
           'is why the WebSocket line on the chart stays flat while the polling line climbs.',
       },
     ],
-    // RFC 6202 §1 (the polling trade-off); WHATWG HTML §9.2 (Server-Sent Events); interval= is a link knob (src/lesson/link.ts).
+    // RFC 6202 §1 (the polling trade-off); WHATWG HTML §9.2 (Server-Sent Events; their bytes in the run:
+    // sim/stories/compare/timeline.ts); interval= is a link knob (src/lesson/link.ts).
     teacherNotes:
       'Start with a show of hands: "how would you build a chat with only HTTP?" Then open the chart. Ask ' +
       'which line climbs fastest and why (headers on every poll). Compare delays: short polling waits for the ' +
-      'next poll; long polling (with a request waiting) and WebSocket deliver at once. Mention Server-Sent ' +
-      'Events: the server can push over HTTP, one way. Change interval= in the link (e.g. 250 or 5000) to ' +
+      'next poll; long polling (with a request waiting), Server-Sent Events and WebSocket deliver at once. ' +
+      'Point at the Server-Sent Events line: the server pushes over HTTP, one way, nearly as cheaply as a ' +
+      'WebSocket. Change interval= in the link (e.g. 250 or 5000) to ' +
       'show the trade-off between delay and bytes.',
     aside: pollingAside,
   },

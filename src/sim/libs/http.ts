@@ -11,7 +11,9 @@
  *   `server.keepAliveTimeout` default) and says so in `Keep-Alive: timeout=5`; the browser then closes
  *   its side. A request the browser sent on a reused connection that the server closed before
  *   answering is sent again on another connection (RFC 9112 §9.3.1; Chrome retries it).
- * - Messages are framed by Content-Length (RFC 9112 §6.3); no chunked bodies are needed here.
+ * - Messages are framed by Content-Length (RFC 9112 §6.3), except a streamed response (Server-Sent Events):
+ *   Node writes a body whose length it does not know with `Transfer-Encoding: chunked` (RFC 9112 §7.1), and
+ *   the browser hands each chunk to the page as it comes (src/protocol/sse.ts decodes them).
  * - `abort()` is the program dropping a request (xhr.abort(), or giving up on a dead peer): the
  *   connection is aborted (RFC 9293 §3.10.5), as a browser cannot reuse a connection whose response
  *   it stopped reading.
@@ -20,6 +22,7 @@ import { utf8 } from '../../protocol/bytes';
 import {
   decodeHttpRequest,
   decodeHttpResponse,
+  decodeHttpResponseHead,
   type HttpHeaders,
   type HttpRequestRepr,
   type HttpResponseRepr,
@@ -29,6 +32,7 @@ import type { AppWrite } from '../engine/packet';
 import { ByteQueue } from '../engine/byteQueue';
 import type { HostInfo } from '../types';
 import type { WsRequest } from './websocket';
+import { ChunkedDecoder } from '../../protocol/sse';
 
 export const HTTP_TIMING = {
   /** Node's `http.Server#keepAliveTimeout` default. */
@@ -158,6 +162,45 @@ export function browserRequest(
 }
 
 /**
+ * Chrome's `new EventSource(path)` request: the XHR/fetch headers above with `Accept: text/event-stream`
+ * in Accept's place (WHATWG HTML §9.2.2 "The EventSource interface": the constructor sets it), and
+ * Pragma/Cache-Control `no-cache` because an EventSource request's cache mode is "no-store" (§9.2.2; the Fetch
+ * standard's "HTTP-network-or-cache fetch" then adds both, as for chromium-ws.pcap's upgrade request). Their
+ * place after Connection follows that upgrade request; the reference holds no EventSource request, so the
+ * order is Wirewalk's choice.
+ */
+export function browserEventSourceRequest(target: string): HttpRequestRepr {
+  const base = browserRequest('GET', target);
+  const headers: [string, string][] = [];
+  for (const [name, value] of base.headers) {
+    if (name === 'Accept') headers.push(['Accept', 'text/event-stream']);
+    else headers.push([name, value]);
+    if (name === 'Connection') headers.push(['Pragma', 'no-cache'], ['Cache-Control', 'no-cache']);
+  }
+  return { ...base, headers };
+}
+
+/**
+ * A streamed response as Node's `http` module writes it after `res.writeHead(status, headers)` and
+ * `res.flushHeaders()`: the program's headers in its order, then Date; no Keep-Alive when the program set
+ * Connection itself; and, as no Content-Length was set, `Transfer-Encoding: chunked` (Node's
+ * lib/_http_outgoing.js `_storeHeader`; checked against Node 20's bytes).
+ */
+export function nodeStreamResponse(
+  status: number,
+  reason: string,
+  headers: HttpHeaders,
+  nowNs: number,
+): HttpResponseRepr {
+  return {
+    version: 'HTTP/1.1',
+    status,
+    reason,
+    headers: [...headers, ['Date', httpDate(nowNs)], ['Transfer-Encoding', 'chunked']],
+  };
+}
+
+/**
  * A response as Node's `http` module writes it: the program's headers in its order, then Date,
  * Connection and Keep-Alive, which Node adds for a persistent connection.
  */
@@ -192,11 +235,14 @@ export interface HttpResponseIn {
 
 const LATIN1 = new TextDecoder('latin1');
 
-/** Cuts complete HTTP messages (head + Content-Length body) out of a connection's byte stream. */
+/**
+ * Cuts complete HTTP messages (head + Content-Length body) out of a connection's byte stream; a response
+ * head with `Transfer-Encoding: chunked` is handed out alone (`chunkedHead`), its body read as it streams.
+ */
 class MessageReader {
   private readonly rx = new ByteQueue();
   private searched = 0;
-  private head: { readonly length: number; readonly body: number } | null = null;
+  private head: { readonly length: number; readonly body: number; readonly chunked: boolean } | null = null;
 
   push(b: Uint8Array): void {
     this.rx.push(b);
@@ -206,23 +252,39 @@ class MessageReader {
     return this.rx.length;
   }
 
-  /** The bytes of the next complete message, or null while it is incomplete. */
-  next(): Uint8Array | null {
-    if (!this.head) {
-      if (this.rx.length === 0) return null;
-      const end = this.rx.headEnd(this.searched);
-      if (end < 0) {
-        this.searched = this.rx.length;
-        return null;
-      }
-      const m = /\r\ncontent-length:[ \t]*(\d+)/i.exec(LATIN1.decode(this.rx.peek(end)));
-      this.head = { length: end, body: m ? Number(m[1]) : 0 };
+  /** Reads the next message's head once it is complete; false while it is not. */
+  private readHead(): boolean {
+    if (this.head) return true;
+    if (this.rx.length === 0) return false;
+    const end = this.rx.headEnd(this.searched);
+    if (end < 0) {
+      this.searched = this.rx.length;
+      return false;
     }
+    const text = LATIN1.decode(this.rx.peek(end));
+    const m = /\r\ncontent-length:[ \t]*(\d+)/i.exec(text);
+    const chunked = /\r\ntransfer-encoding:[^\r]*chunked/i.test(text);
+    this.head = { length: end, body: m ? Number(m[1]) : 0, chunked };
+    return true;
+  }
+
+  /** The bytes of the next complete message, or null while it is incomplete (or chunked). */
+  next(): Uint8Array | null {
+    if (!this.readHead() || !this.head || this.head.chunked) return null;
     const total = this.head.length + this.head.body;
     if (this.rx.length < total) return null;
     this.head = null;
     this.searched = 0;
     return this.rx.take(total);
+  }
+
+  /** The head of a chunked message, once complete (its body follows in `rest()` and later bytes). */
+  chunkedHead(): Uint8Array | null {
+    if (!this.readHead() || !this.head?.chunked) return null;
+    const length = this.head.length;
+    this.head = null;
+    this.searched = 0;
+    return this.rx.take(length);
   }
 
   /** Whatever follows the last message (after an upgrade, the new protocol's first bytes). */
@@ -235,6 +297,10 @@ class MessageReader {
 
 export interface ExchangeHooks {
   response(res: HttpResponseIn): void;
+  /** A chunked response's head arrived; its body follows chunk by chunk (RFC 9112 §7.1). */
+  head?(repr: HttpResponseRepr): void;
+  /** One chunk's data, as it arrives. */
+  chunk?(data: Uint8Array): void;
   /** The connection closed or was aborted before the whole response came. */
   failed?(why: 'closed' | 'aborted'): void;
 }
@@ -259,6 +325,12 @@ interface PoolConn {
   used: boolean;
   /** Bytes of the current response have arrived. */
   answered: boolean;
+  /** A chunked response being read: its head and the decoder of its body. */
+  stream: {
+    readonly repr: HttpResponseRepr;
+    readonly decoder: ChunkedDecoder;
+    readonly body: Uint8Array[];
+  } | null;
   idleSince: number;
 }
 
@@ -272,6 +344,12 @@ interface Exchange {
 export interface ExchangeHandle {
   /** Give up on the request: the connection carrying it is aborted. */
   abort(): void;
+  /**
+   * Stop reading a streamed response (EventSource.close()): the connection cannot be reused, so the browser
+   * closes its socket; with nothing unread that is a FIN (Linux's close()), not a RST. Chrome's choice
+   * (net/http/http_network_transaction.cc: a stream that is not reusable is closed, not returned to the pool).
+   */
+  close(): void;
   readonly done: boolean;
 }
 
@@ -307,12 +385,13 @@ export class BrowserHttp {
       x.done = true;
       // The XHR's error event comes in a later turn, as a browser's events do.
       this.world.nextTurn(() => hooks.failed?.('aborted'));
-      return { abort: () => {}, done: true };
+      return { abort: () => {}, close: () => {}, done: true };
     }
     this.queue.push(x);
     this.dispatch(false);
     return {
       abort: () => this.abort(x),
+      close: () => this.close(x),
       get done() {
         return x.done;
       },
@@ -334,6 +413,17 @@ export class BrowserHttp {
     const i = this.queue.indexOf(x);
     if (i >= 0) this.queue.splice(i, 1);
     if (x.conn) this.kill(x.conn, true);
+  }
+
+  private close(x: Exchange): void {
+    if (x.done) return;
+    x.done = true;
+    const i = this.queue.indexOf(x);
+    if (i >= 0) this.queue.splice(i, 1);
+    const c = x.conn;
+    if (!c) return;
+    c.socket?.end();
+    this.drop(c);
   }
 
   private dispatch(retry: boolean): void {
@@ -370,6 +460,7 @@ export class BrowserHttp {
       reader: new MessageReader(),
       used: false,
       answered: false,
+      stream: null,
       idleSince: 0,
     };
     x.conn = c;
@@ -407,8 +498,26 @@ export class BrowserHttp {
   }
 
   private data(c: PoolConn, b: Uint8Array): void {
+    if (c.state === 'closed') return;
     c.answered = true;
+    if (c.stream) {
+      this.streamData(c, b);
+      return;
+    }
     c.reader.push(b);
+    const head = c.reader.chunkedHead();
+    if (head) {
+      const r = decodeHttpResponseHead(head);
+      if (!r.ok) {
+        this.kill(c, true);
+        return;
+      }
+      c.stream = { repr: r.repr, decoder: new ChunkedDecoder(), body: [] };
+      const x = c.exchange;
+      if (x && !x.done) x.hooks.head?.(r.repr);
+      this.streamData(c, c.reader.rest());
+      return;
+    }
     const bytes = c.reader.next();
     if (!bytes) return;
     const x = c.exchange;
@@ -425,8 +534,45 @@ export class BrowserHttp {
     this.dispatch(false);
   }
 
+  /** A chunked body's bytes: each chunk to the page as it comes; the last chunk completes the response. */
+  private streamData(c: PoolConn, b: Uint8Array): void {
+    const s = c.stream!;
+    for (const item of s.decoder.push(b)) {
+      const x = c.exchange;
+      if (item.kind === 'error') {
+        // RFC 9112 §7.1: a malformed chunked body cannot be read on; the connection is dropped.
+        this.kill(c, true);
+        return;
+      }
+      if (item.kind === 'chunk') {
+        s.body.push(item.data);
+        if (x && !x.done) x.hooks.chunk?.(item.data);
+        continue;
+      }
+      c.stream = null;
+      c.exchange = null;
+      c.used = true;
+      c.state = 'idle';
+      c.idleSince = this.world.now;
+      if (x && !x.done) {
+        x.done = true;
+        const body = new Uint8Array(s.body.reduce((n, d) => n + d.length, 0));
+        let at = 0;
+        for (const d of s.body) {
+          body.set(d, at);
+          at += d.length;
+        }
+        x.hooks.response({ repr: s.repr, body });
+      }
+      this.dispatch(false);
+      return;
+    }
+  }
+
   /** The server closed the connection (keep-alive timeout): close ours too. */
   private ended(c: PoolConn): void {
+    // The page closed this connection first (close()): TCP finishes the closing by itself.
+    if (c.state === 'closed') return;
     const x = c.exchange;
     c.socket?.end();
     this.drop(c);
@@ -483,9 +629,37 @@ export class HttpResponder {
   }
 
   send(write: AppWrite): void {
-    if (!this.open) return;
+    if (!this.open || this.streaming) return;
     this.sent = true;
     this.conn.socket.write(write.bytes, write);
+    this.conn.finished(this);
+  }
+
+  private streaming = false;
+
+  /** A body streamed in chunks has begun (Node's writeHead + flushHeaders); `end` finishes it. */
+  get isStreaming(): boolean {
+    return this.streaming && this.open;
+  }
+
+  /** Node's `res.writeHead(…)` + `res.flushHeaders()` for a chunked body: `head` is the head's write. */
+  stream(head: AppWrite): void {
+    if (!this.open || this.streaming) return;
+    this.streaming = true;
+    this.conn.socket.write(head.bytes, head);
+  }
+
+  /** Node's `res.write(data)` on a chunked body: `chunk` is one whole chunk (size line, data, CRLF). */
+  write(chunk: AppWrite): void {
+    if (!this.isStreaming) return;
+    this.conn.socket.write(chunk.bytes, chunk);
+  }
+
+  /** Node's `res.end()`: `last` is the last chunk (`0` CRLF CRLF); the connection is free again. */
+  end(last: AppWrite): void {
+    if (!this.isStreaming) return;
+    this.sent = true;
+    this.conn.socket.write(last.bytes, last);
     this.conn.finished(this);
   }
 

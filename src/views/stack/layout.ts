@@ -27,7 +27,8 @@ function appProtocol(timeline: Timeline, step: Step | undefined, host: HostId): 
   const story = timeline.scenario.story;
   const packet = step?.packet !== undefined ? timeline.packets[step.packet] : undefined;
   const app = packet?.app;
-  if (app?.kind === 'http-request' || app?.kind === 'http-response') return 'HTTP';
+  if (app?.kind === 'http-request' || app?.kind === 'http-response' || app?.kind === 'http-chunk')
+    return 'HTTP';
   if (app?.kind === 'engineio')
     return app.transport === 'polling' ? 'Socket.IO over HTTP' : 'Socket.IO over WebSocket';
   if (app?.kind === 'ws-frame') return story === 'socketio' ? 'Socket.IO over WebSocket' : 'WebSocket';

@@ -49,6 +49,7 @@ function dataDetail(packet: Packet): string | undefined {
   if (app.kind === 'ws-frame') return app.text;
   if (app.kind === 'http-request') return `${app.method} ${app.target}`;
   if (app.kind === 'http-response') return `${app.status} ${app.reason}`;
+  if (app.kind === 'http-chunk') return app.text;
   if (app.kind === 'engineio') return app.packets.join(' ');
   return undefined;
 }

@@ -35,7 +35,9 @@ export type EioWritePurpose =
   | 'ws-pong'
   | 'http-error'
   | 'http-request'
-  | 'http-response';
+  | 'http-response'
+  /** A chunk of a streamed (chunked) response: one Server-Sent Event (sim/stories/compare/sse.ts). */
+  | 'sse-chunk';
 
 const TEXT = new TextDecoder('utf-8');
 

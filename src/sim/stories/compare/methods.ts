@@ -1,5 +1,5 @@
 /**
- * The polling-vs-websocket story's plan (CURRICULUM Q12): the four methods in the order they run, the
+ * The polling-vs-websocket story's plan (CURRICULUM Q12): the five methods in the order they run, the
  * story's chapters, its constants, and when each message becomes available on the server.
  */
 import { NS_PER_MS } from '../../engine/network';
@@ -33,6 +33,8 @@ export interface MethodSpec {
 export const METHODS: readonly MethodSpec[] = [
   { method: 'short-polling', label: 'Short polling', chapter: 'short-polling' },
   { method: 'long-polling', label: 'Long polling', chapter: 'long-polling' },
+  // The browser's API names the line, as for WebSocket: short enough for the chart's end labels.
+  { method: 'sse', label: 'EventSource', chapter: 'sse' },
   { method: 'websocket', label: 'WebSocket', chapter: 'websocket' },
   { method: 'socketio', label: 'Socket.IO', chapter: 'socketio' },
 ];
@@ -40,8 +42,8 @@ export const METHODS: readonly MethodSpec[] = [
 export const COMPARE_CHAPTERS: readonly ChapterSpec[] = [
   {
     id: 'intro',
-    // CURRICULUM Q12; the four methods and their order are Wirewalk's choice (METHODS).
-    title: 'The same messages, four ways',
+    // CURRICULUM Q12; the five methods and their order are Wirewalk's choice (METHODS).
+    title: 'The same messages, five ways',
   },
   {
     id: 'short-polling',
@@ -52,6 +54,11 @@ export const COMPARE_CHAPTERS: readonly ChapterSpec[] = [
     id: 'long-polling',
     // RFC 6202 §2.1: with long polling the server holds each request until it has news.
     title: 'Long polling: the server holds the question',
+  },
+  {
+    id: 'sse',
+    // WHATWG HTML §9.2: an EventSource reads one response that the server keeps writing to.
+    title: 'Server-Sent Events: one response that never ends',
   },
   {
     id: 'websocket',

@@ -8,6 +8,8 @@ import type { Narration } from '../../steps/narration';
 import { bytesText, msText } from '../../steps/phrases';
 import type { ComparisonSeries, Packet } from '../../types';
 import { COMPARE, type CompareMethod } from './methods';
+import { utf8 } from '../../../protocol/bytes';
+import { sseEventChunk } from '../../../protocol/sse';
 
 function layerBreakdown(p: Packet): string {
   const tcp = p.layers.tcp ? p.layers.tcp.end - p.layers.tcp.start : 0;
@@ -38,6 +40,8 @@ export function narrateComparePacket(
         ? // sim/stories/compare/programs.ts answer(): the body [] when there is no news.
           ' Nothing new: the whole round trip carried no news.'
         : '') +
+      ssePacketNote(w, method) +
+      sseCloseNote(p, fromBrowser, method) +
       (p.tcp.len === 0 && !p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('FIN')
         ? // RFC 9293 §3.1: a segment with no data still carries the IP and TCP headers; IEEE 802.3: a frame.
           ' A bare acknowledgment: it carries no data but still costs a whole frame.'
@@ -45,18 +49,62 @@ export function narrateComparePacket(
   };
 }
 
+/** HTTP bytes around one message when it travels as one chunked event (protocol/sse.ts sseEventChunk). */
+function sseFraming(text: string): number {
+  return sseEventChunk(text, COMPARE.event).length - utf8(text).length;
+}
+
+/** What a packet of the Server-Sent Events run adds to its bytes (empty for the other methods). */
+function ssePacketNote(w: EioWrite | undefined, method: CompareMethod | undefined): string {
+  if (method !== 'sse' || !w) return '';
+  switch (w.purpose) {
+    case 'http-request':
+      // WHATWG HTML §9.2.2: the EventSource constructor fetches the URL with Accept: text/event-stream.
+      return ' EventSource asks once, with Accept: text/event-stream. This one request stays open for the whole run.';
+    case 'http-response':
+      // RFC 9112 §7.1 (chunked transfer coding); Node lib/_http_outgoing.js adds it when no Content-Length is set.
+      return (
+        ' The answer has no Content-Length. Transfer-Encoding: chunked says the body comes in pieces, each ' +
+        'with its own size, and this body never ends.'
+      );
+    case 'sse-chunk': {
+      const size = w.info.kind === 'http-chunk' ? w.info.size : 0;
+      // RFC 9112 §7.1 (chunk-size in hex, CRLF); WHATWG HTML §9.2.5 (event and data lines, a blank line ends the event).
+      return (
+        ` One chunk: its size in hexadecimal (${size.toString(16)} = ${size} bytes), the event ` +
+        `("event: ${COMPARE.event}", "data: …", a blank line), then CR LF. That is ` +
+        `${bytesText(sseFraming(w.text))} of HTTP around the message.`
+      );
+    }
+    default:
+      return '';
+  }
+}
+
+/** The page's FIN that ends the Server-Sent Events run (empty for every other packet). */
+function sseCloseNote(p: Packet, fromBrowser: boolean, method: CompareMethod | undefined): string {
+  if (method !== 'sse' || !fromBrowser || !p.tcp.flags.includes('FIN')) return '';
+  // WHATWG HTML §9.2.2 close(); sim/libs/http.ts ExchangeHandle.close: Chrome closes a connection whose
+  // response it stopped reading (net/http/http_network_transaction.cc), with a FIN as nothing is unread.
+  return (
+    ' The page has all its messages and calls source.close(). The response never ended, so the ' +
+    'connection cannot carry another request: the browser closes it.'
+  );
+}
+
 /** The story's first step: what is about to happen. */
 export function narratePlan(scenario: Scenario, n: number): Narration {
   return {
-    // CURRICULUM Q12: the four methods; their order is Wirewalk's choice (methods.ts METHODS).
-    title: `${n} messages, four ways`,
+    // CURRICULUM Q12: the five methods; their order is Wirewalk's choice (methods.ts METHODS).
+    title: `${n} messages, five ways`,
     // Wirewalk's choice (sim/stories/compare/methods.ts messageTimes()): gaps uniform in [0.2, 1.8] × interval;
     // the byte counts are the frames' lengths (sim/stories/compare/timeline.ts cumulativeBytes).
     text:
       `The server will have ${n} message${n === 1 ? '' : 's'} for the page, at irregular times ` +
       `(on average one every ${msText(scenario.interval)}). The page gets them by short polling (asking every ` +
-      `${msText(scenario.interval)}), by long polling, over a WebSocket and with Socket.IO, one method after ` +
-      'the other. For each, the chart counts every byte of every frame, headers of every layer included, and ' +
+      `${msText(scenario.interval)}), by long polling, with Server-Sent Events, over a WebSocket and with ` +
+      'Socket.IO, one method after the other. For each, the chart counts every byte of every frame, headers of ' +
+      'every layer included, and ' +
       'how long each message waited before the page saw it.',
     curriculum: ['Q12'],
   };
@@ -105,6 +153,19 @@ export function phaseIntro(method: CompareMethod, scenario: Scenario, n: number)
           'The page asks once; the server keeps the question open until it has news, then answers, and the ' +
           'page asks again at once. Messages arrive quickly, but each still costs a whole HTTP request and ' +
           'response with their headers.',
+        curriculum: ['Q12'],
+      };
+    case 'sse':
+      return {
+        // WHATWG HTML §9.2.2: the EventSource constructor; the page's line in sim/stories/compare/programs.ts.
+        title: `Server-Sent Events: new EventSource('${COMPARE.path}')`,
+        // WHATWG HTML §9.2.2 (EventSource sends one GET), §9.2.5 (the event stream format); RFC 9112 §7.1 (chunked).
+        text:
+          'The page sends one ordinary HTTP request. The server answers 200 OK with Content-Type: ' +
+          'text/event-stream and no Content-Length, so the answer never has to end: the body comes in chunks. ' +
+          `The server pushes each message as one chunk holding "event: ${COMPARE.event}" and "data: …" lines. ` +
+          // WHATWG HTML §9.2.2: EventSource has no send(); a message to the server is another request.
+          'It works in one direction only: the page cannot send on it, it would need a separate request.',
         curriculum: ['Q12'],
       };
     case 'websocket':
@@ -169,12 +230,23 @@ export function summaryNarration(series: readonly ComparisonSeries[], scenario: 
       series.map((s) => figures(s).line).join('; ') +
       `. Short polling pays full HTTP headers for every question, news or not, and makes each message wait up ` +
       `to ${msText(scenario.interval)}; asking more often cuts the wait but multiplies the bytes. Long polling ` +
-      'cuts the wait, but every message still costs a request and a response with headers. A WebSocket pays ' +
-      'its handshake once, then 2 to 10 bytes of frame header per message from the server, and the message ' +
-      'leaves as soon as the server has it. Socket.IO adds its handshake, upgrade and a few bytes per event to ' +
-      'that, in exchange for its features. Plain HTTP can push too, one way: with Server-Sent Events ' +
-      '(EventSource) the server keeps one response open and writes each message into it; this story does not ' +
-      'run that method.',
+      'cuts the wait, but every message still costs a request and a response with headers. ' +
+      sseSummary(scenario) +
+      // RFC 6455 §5.2: the server's frames are unmasked (§5.1), so 2 to 10 header bytes.
+      'A WebSocket pays its handshake once, then 2 to 10 bytes of frame header per message from the server, ' +
+      'and the message leaves as soon as the server has it. Socket.IO adds its handshake, upgrade and a few ' +
+      'bytes per event to that, in exchange for its features.',
     curriculum: ['Q12', 'Q9', 'Q8'],
   };
+}
+
+/** The summary's sentence on Server-Sent Events, with the framing of the first message. */
+function sseSummary(scenario: Scenario): string {
+  const first = scenario.messages[0]?.text ?? '';
+  // RFC 9112 §7.1 and WHATWG HTML §9.2.5: the chunk's size line and event lines; figures from protocol/sse.ts.
+  return (
+    'Server-Sent Events (EventSource) pay one request; after that each message leaves as soon as the server has it, ' +
+    `with about ${bytesText(sseFraming(first))} of chunk and event lines around it. But the stream only runs ` +
+    'from server to page. '
+  );
 }

@@ -1,6 +1,7 @@
 /**
- * The two programs of the polling-vs-websocket story: a page that gets the news four ways, one after
- * another, and a Node server that offers all four (an HTTP endpoint, a `ws` server, socket.io).
+ * The two programs of the polling-vs-websocket story: a page that gets the news five ways, one after
+ * another, and a Node server that offers all five (an HTTP endpoint, an event stream, a `ws` server,
+ * socket.io).
  */
 import type { Scenario } from '../../scenario';
 import { ProgramText } from '../../steps/programText';
@@ -25,7 +26,7 @@ export function comparePrograms(scenario: Scenario): {
   const sl = (line: string) => s.add(line);
   // Wirewalk's choice: the page (client.js) and the server (server.js) of this story, as the learner reads them;
   // sim/stories/compare/timeline.ts runs exactly this behaviour.
-  cl('// client.js: the page gets the news four ways, one after another');
+  cl('// client.js: the page gets the news five ways, one after another');
   cl('let since = 0;');
   // WHATWG Console console.log(): the page prints each message.
   cl('const show = (text) => console.log(text);');
@@ -46,13 +47,19 @@ export function comparePrograms(scenario: Scenario): {
   // WHATWG Fetch Body json().
   const lpRecv = cl('  for (const text of await res.json()) { since++; show(text); }');
   cl('}');
+  // WHATWG HTML §9.2: Server-Sent Events, one request whose response the server keeps writing to.
+  c.section('// 3. Server-Sent Events: one request; the server streams each message into the response');
+  // WHATWG HTML §9.2.2: new EventSource(url) sends one GET with Accept: text/event-stream.
+  const sseStart = cl(`const source = new EventSource('${COMPARE.path}');`);
+  // WHATWG HTML §9.2.6: an event named by its "event:" line reaches listeners of that name; event.data is its text.
+  const sseRecv = cl(`source.addEventListener('${COMPARE.event}', (event) => show(event.data));`);
   // RFC 6455 §1.2: one connection; §5: each message in frames.
-  c.section('// 3. WebSocket: one connection; the server sends each message as a frame');
+  c.section('// 4. WebSocket: one connection; the server sends each message as a frame');
   // WHATWG WebSockets new WebSocket(url): the opening handshake of RFC 6455 §4.1.
   const wsStart = cl(`const ws = new WebSocket('ws://server${COMPARE.path}');`);
   // WHATWG WebSockets onmessage: event.data holds the message's text.
   const wsRecv = cl('ws.onmessage = (event) => show(event.data);');
-  c.section('// 4. Socket.IO');
+  c.section('// 5. Socket.IO');
   const sioStart = cl('const socket = io();');
   // socket.io-client lib/socket.ts on(): a handler for the event name.
   const sioRecv = cl(`socket.on('${COMPARE.event}', show);`);
@@ -68,9 +75,24 @@ export function comparePrograms(scenario: Scenario): {
   sl('const news = [];');
   // RFC 6202 §2.1: long-poll requests held open until there is news.
   sl('const waiting = []; // long-poll answers held until there is news');
+  // WHATWG HTML §9.2: each EventSource holds one response open (Wirewalk's server keeps them in a list).
+  sl('const streams = []; // Server-Sent Events: responses that stay open');
   sl('');
   // Node lib/http.js createServer(): the handler runs for every request.
   const httpStart = sl('const httpServer = createServer((req, res) => {');
+  // WHATWG HTML §9.2.2: EventSource asks with Accept: text/event-stream; Node http res.writeHead() and
+  // flushHeaders() send the head at once; without Content-Length Node chunks the body (RFC 9112 §7.1).
+  const sseHead = sl("  if (req.headers.accept === 'text/event-stream') {");
+  sl('    res.writeHead(200, {');
+  sl("      'Content-Type': 'text/event-stream',");
+  sl("      'Cache-Control': 'no-cache',");
+  sl("      Connection: 'keep-alive',");
+  sl('    });');
+  sl('    res.flushHeaders(); // the head goes now; the body never ends'); // Node lib/_http_outgoing.js flushHeaders()
+  sl('    streams.push(res);');
+  sl("    req.on('close', () => streams.splice(streams.indexOf(res), 1));");
+  sl('    return;');
+  sl('  }');
   // WHATWG URL: the request target parsed against a base.
   sl("  const url = new URL(req.url, 'http://server');");
   // WHATWG URL searchParams.get().
@@ -106,6 +128,12 @@ export function comparePrograms(scenario: Scenario): {
   sl('  news.push(text);');
   // RFC 6202 §2.1: every held request is answered now (sim/stories/compare/timeline.ts publish()).
   sl('  for (const w of waiting.splice(0)) { clearTimeout(w.timer); answer(w.res, w.since); }');
+  // WHATWG HTML §9.2.6: each line of the text becomes a "data:" line; a blank line ends the event.
+  sl('  const lines = text.split(/\\r\\n|\\r|\\n/).map((line) => `data: ${line}\\n`);');
+  // Node http res.write(): one chunk per write (RFC 9112 §7.1).
+  const sseSend = sl(
+    `  for (const res of streams) res.write(\`event: ${COMPARE.event}\\n\${lines.join('')}\\n\`);`,
+  );
   // ws lib/websocket-server.js clients; lib/websocket.js send(): one frame per client.
   const wsSend = sl('  for (const ws of wss.clients) ws.send(text);');
   // socket.io lib/namespace.ts emit(): one EVENT to every socket.
@@ -119,12 +147,14 @@ export function comparePrograms(scenario: Scenario): {
       client: {
         'short-polling': { start: spStart, receive: spRecv },
         'long-polling': { start: lpStart, receive: lpRecv },
+        sse: { start: sseStart, receive: sseRecv },
         websocket: { start: wsStart, receive: wsRecv },
         socketio: { start: sioStart, receive: sioRecv },
       },
       server: {
         'short-polling': { start: httpStart, send: pollAnswer },
         'long-polling': { start: lpHold, send: lpSend },
+        sse: { start: sseHead, send: sseSend },
         websocket: { start: wssStart, send: wsSend },
         socketio: { start: io, send: sioSend },
       },

@@ -1,14 +1,17 @@
 /**
  * The polling-vs-websocket story (CURRICULUM Q12): the same N server messages, each becoming available
- * at a seeded, irregular time, delivered to one browser four ways, one after another on the same
+ * at a seeded, irregular time, delivered to one browser five ways, one after another on the same
  * simulated network:
  *
  * 1. short polling: the page asks `GET /updates?since=<n>` every `interval` ms; the server answers at
  *    once with what is new (a JSON array, often `[]`);
  * 2. long polling: the same request, but the server holds it until there is something new (or 25 s
  *    have passed), and the page asks again as soon as an answer comes;
- * 3. WebSocket: one upgrade to `ws://server/updates`, then one text frame per message;
- * 4. Socket.IO: io() (handshake, long-polling, upgrade), then `42["news",…]` per message.
+ * 3. Server-Sent Events: `new EventSource('/updates')` sends one GET; the server answers 200 with
+ *    `Content-Type: text/event-stream` and a chunked body that never ends, one chunk per message
+ *    (`event: news`, `data: …`; WHATWG HTML §9.2.5, RFC 9112 §7.1); the page closes it when it has all;
+ * 4. WebSocket: one upgrade to `ws://server/updates`, then one text frame per message;
+ * 5. Socket.IO: io() (handshake, long-polling, upgrade), then `42["news",…]` per message.
  *
  * Everything travels as real packets through the same TCP, HTTP and WebSocket code as the other
  * lessons, and `timeline.comparison` is measured from them: bytes are whole frames as captured
@@ -25,9 +28,11 @@ import { eioWsWrites, httpRequestWrite, httpResponseWrite, type EioWrite } from 
 import {
   BrowserHttp,
   HttpServer,
+  browserEventSourceRequest,
   browserRequest,
   browserWsRequest,
   nodeResponse,
+  nodeStreamResponse,
   type HttpResponder,
   type HttpRequestIn,
 } from '../../libs/http';
@@ -59,6 +64,8 @@ import {
   summaryNarration,
 } from './narration';
 import { comparePrograms, type CompareLines } from './programs';
+import { sseChunkWrite, sseHeadWrite } from './sse';
+import { SseParser } from '../../../protocol/sse';
 
 interface Delivery {
   readonly index: number;
@@ -178,6 +185,7 @@ function serveNews(world: World, clock: Clock): NewsServer {
   let news: string[] = [];
   let waiting: { res: HttpResponder; since: number; timer: { cancel(): void } }[] = [];
   const wsClients: WsServerConnection[] = [];
+  const streams: HttpResponder[] = [];
   const sio = new SioServer(
     clock,
     SERVER_HOST,
@@ -208,6 +216,23 @@ function serveNews(world: World, clock: Clock): NewsServer {
       const { path, query } = parseQuery(req.repr.target);
       if (path === EIO_PATH) {
         sio.engine.request(req, res);
+        return;
+      }
+      if (headerValue(req.repr.headers, 'Accept') === 'text/event-stream') {
+        // Server-Sent Events: the head now (res.flushHeaders()), then one chunk per message.
+        const head = nodeStreamResponse(
+          200,
+          'OK',
+          [
+            ['Content-Type', 'text/event-stream'],
+            ['Cache-Control', 'no-cache'],
+            ['Connection', 'keep-alive'],
+          ],
+          world.now,
+        );
+        res.stream(sseHeadWrite(head, CLIENT_HOST.id));
+        streams.push(res);
+        res.onClose = () => streams.splice(streams.indexOf(res) >>> 0, 1);
         return;
       }
       const since = Number(query.get('since') ?? '0');
@@ -251,6 +276,7 @@ function serveNews(world: World, clock: Clock): NewsServer {
         w.timer.cancel();
         answer(w.res, w.since);
       }
+      for (const res of streams) res.write(sseChunkWrite(text, COMPARE.event, CLIENT_HOST.id));
       for (const ws of wsClients) ws.send(text);
       sio.emitTo(sio.sockets, COMPARE.event, [text]);
     },
@@ -310,6 +336,19 @@ function startClient(
       return () => {
         live = false;
       };
+    }
+    case 'sse': {
+      // EventSource: one request; each chunk goes through the event-stream parser (WHATWG HTML §9.2.6).
+      const parser = new SseParser();
+      const repr = browserEventSourceRequest(COMPARE.path);
+      const exchange = http.request(httpRequestWrite(repr, '', 'http-request', CLIENT_HOST.id, []), {
+        chunk: (data) => {
+          for (const e of parser.push(data)) if (e.type === COMPARE.event && received() < n) deliver(e.data);
+        },
+        // The server never ends the stream; the page closes it.
+        response: () => {},
+      });
+      return () => exchange.close();
     }
     case 'websocket': {
       const ws = new BrowserWebSocket({
