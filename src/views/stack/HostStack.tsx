@@ -24,7 +24,7 @@ export function HostStack({ host, side }: { readonly host: HostInfo; readonly si
       <header className="card host-head">
         <h2 id={headingId} className="host-name">
           {host.label}
-          <span className="host-role">{host.role === 'server' ? ' (server)' : ' (client)'}</span>
+          <span className="host-role"> ({host.role})</span>
         </h2>
         <ul className="badges" aria-label={`${host.label} status`}>
           {badges.map((b) => (

@@ -21,6 +21,7 @@ import type { TlsClientSocket, TlsObserver, TlsStepEvent } from '../../libs/tls/
 import type { TlsSupport } from '../../steps/tls';
 import { walkDown, walkUp } from '../../steps/osi';
 import { DEFAULT_HOPS, type Scenario } from '../../scenario';
+import { routerHosts } from '../hosts';
 import type { SioAppEvent } from '../../libs/socketio';
 import {
   runSocketIoStory,
@@ -612,7 +613,12 @@ function buildSocketIo(scenario: Scenario, support: TlsSupport | null): Timeline
   world.run();
   recorder.rec.finish(world.truncated);
   recorder.summary();
-  const timeline = recorder.rec.timeline(scenario, hosts, world.packets, programs);
+  const timeline = recorder.rec.timeline(
+    scenario,
+    [...hosts, ...routerHosts(world.path)],
+    world.packets,
+    programs,
+  );
   if (!tls) return timeline;
   const sessions = opened.flatMap((s) => {
     const secrets = s.client.secrets();
