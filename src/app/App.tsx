@@ -38,6 +38,7 @@ import { PlaybackBar } from '../views/playback/PlaybackBar';
 import { Blackout } from '../views/presenter/Blackout';
 import { ClassroomControls, type ShellActions } from '../views/presenter/ClassroomControls';
 import { HostStack } from '../views/stack/HostStack';
+import { RouterStack } from '../views/stack/RouterStack';
 import { stageHosts } from '../views/stack/layout';
 import { layerCssVariables } from '../views/theme/layers';
 import { WireStrip } from '../views/wire/WireStrip';
@@ -75,25 +76,33 @@ function ThemeToggle() {
 }
 
 function Hosts({ show }: { readonly show: boolean }) {
+  // A path with routers draws a router's stack between the centre and the server's (styles.css).
+  const hasRouter = useWirewalk((s) => s.timeline.hosts.some((h) => h.role === 'router'));
   if (!show) {
     // Keeps the grid areas of the stage laid out before the stacks arrive (App's `staged` first frame).
     return (
       <>
         <div className="stage-left" />
         <div className="stage-right" />
+        {hasRouter ? <div className="stage-router" /> : null}
       </>
     );
   }
-  return <HostsShown />;
+  return <HostsShown hasRouter={hasRouter} />;
 }
 
-function HostsShown() {
+function HostsShown({ hasRouter }: { readonly hasRouter: boolean }) {
   const timeline = useWirewalk((s) => s.timeline);
   const step = useWirewalk(selectStep);
   const { left, right } = stageHosts(timeline, step);
   return (
     <>
       <div className="stage-left">{left ? <HostStack host={left} side="left" /> : null}</div>
+      {hasRouter ? (
+        <div className="stage-router">
+          <RouterStack />
+        </div>
+      ) : null}
       <div className="stage-right">{right ? <HostStack host={right} side="right" /> : null}</div>
     </>
   );
@@ -108,6 +117,7 @@ function HostsPanel() {
     <div className="hosts-panel">
       {left ? <HostStack host={left} side="left" /> : null}
       {right ? <HostStack host={right} side="right" /> : null}
+      <RouterStack />
     </div>
   );
 }

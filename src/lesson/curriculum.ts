@@ -55,7 +55,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM Q4: the question or misconception, word for word.
     text: 'What does `io.on()` do?',
     lesson: 'socketio',
-    step: 28,
+    step: 31,
     // CURRICULUM Q4 (what to show); socket.io lib/namespace.ts _doConnect; tests/lesson/curriculum.test.ts finds it at the step.
     how: 'io.on(\'connection\') runs once for the browser whose CONNECT (40) just arrived, hands over its socket (id from this run) and logs "a user connected".',
   },
@@ -64,7 +64,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM Q5: the question or misconception, word for word.
     text: 'Proof of life that the code works',
     lesson: 'socketio',
-    step: 68,
+    step: 74,
     // CURRICULUM Q5 (what to show); socket.io lib/socket.ts dispatch; tests/lesson/curriculum.test.ts finds it at the step.
     how: 'The server console logs "message: Hello" at the very step the 42["chat message","Hello"] frame is decoded.',
   },
@@ -73,7 +73,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM Q6: the question or misconception, word for word.
     text: 'What does `socket.emit()` do?',
     lesson: 'emit',
-    step: 143,
+    step: 149,
     // CURRICULUM Q6 (what to show); socket.io lib/broadcast-operator.ts; tests/lesson/curriculum.test.ts finds it at the step.
     how: 'With three browsers connected, socket.broadcast.emit sends the event to Browser 2 and Browser 3 only; the asides compare socket.emit, io.emit and rooms.',
   },
@@ -91,7 +91,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM Q8: the question or misconception, word for word.
     text: 'When would you use Socket.IO?',
     lesson: 'reconnect',
-    step: 165,
+    step: 174,
     // CURRICULUM Q8 (what to show); socket.io-client lib/manager.ts and lib/socket.ts (sendBuffer, acks); tests/lesson/curriculum.test.ts finds it at the step.
     how: "After a network drop the Manager reconnects by itself ('reconnect' after 2 attempts) and then sends what was emitted offline.",
   },
@@ -100,7 +100,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM Q8: the question or misconception, word for word.
     text: 'When would you use Socket.IO?',
     lesson: 'socketio',
-    step: 95,
+    step: 104,
     // CURRICULUM Q8 (what to show); socket.io-client lib/manager.ts and lib/socket.ts (sendBuffer, acks); tests/lesson/curriculum.test.ts finds it at the step.
     how: 'An acknowledgement: the server answers the emit 420["users online"] with 430[1], which runs the callback in the page.',
   },
@@ -109,7 +109,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM Q9: the question or misconception, word for word.
     text: 'When would you use plain WebSockets?',
     lesson: 'socketio',
-    step: 118,
+    step: 127,
     // CURRICULUM Q9 (what to show); RFC 6455 §1.1; tests/lesson/curriculum.test.ts finds it at the step.
     how: 'The summary: what Socket.IO added to a plain WebSocket, byte by byte, and when the standard protocol alone is the better choice.',
   },
@@ -165,7 +165,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM Q13: the question or misconception, word for word.
     text: "Socket.IO's reserved events",
     lesson: 'socketio',
-    step: 28,
+    step: 31,
     // CURRICULUM Q13 (what to show); socket.io lib/socket.ts and socket.io-client lib/manager.ts (v4 event names); tests/lesson/curriculum.test.ts finds it at the step.
     how: "The server's reserved 'connection' event fires for the new socket; 'disconnect' follows at the end of the lesson.",
   },
@@ -174,7 +174,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM Q13: the question or misconception, word for word.
     text: "Socket.IO's reserved events",
     lesson: 'reconnect',
-    step: 126,
+    step: 135,
     // CURRICULUM Q13 (what to show); socket.io lib/socket.ts and socket.io-client lib/manager.ts (v4 event names); tests/lesson/curriculum.test.ts finds it at the step.
     how: "reconnect_attempt 1: a Manager event (socket.io.on), fired after the socket's 'disconnect' (ping timeout).",
   },
@@ -184,7 +184,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     text: "Socket.IO's reserved events",
     lesson: 'emit',
     params: 'emit=room',
-    step: 205,
+    step: 214,
     // CURRICULUM Q13 (what to show); socket.io lib/socket.ts and socket.io-client lib/manager.ts (v4 event names); tests/lesson/curriculum.test.ts finds it at the step.
     how: "'disconnecting' fires on the server while socket.rooms still holds room1; the step lists every v4 reserved name (socket, io, Manager) in one place.",
   },
@@ -193,7 +193,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM M1: the question or misconception, word for word.
     text: '"`socket.emit()` sends a message to all connected clients"',
     lesson: 'emit',
-    step: 143,
+    step: 149,
     // CURRICULUM M1 (what to show); socket.io lib/socket.ts emit and lib/broadcast-operator.ts; tests/lesson/curriculum.test.ts finds it at the step.
     how: "Three browsers; the handler's socket.broadcast.emit reaches two of them and not the sender; socket.emit would reach one, io.emit all three.",
   },
@@ -203,7 +203,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     text: '"`socket.emit()` sends a message to all connected clients"',
     lesson: 'emit',
     params: 'emit=socket',
-    step: 143,
+    step: 149,
     // CURRICULUM M1 (what to show); socket.io lib/socket.ts emit and lib/broadcast-operator.ts; tests/lesson/curriculum.test.ts finds it at the step.
     how: 'The same three browsers with emit=socket: socket.emit answers Browser 1 alone, one 42[…] frame; Browsers 2 and 3 get nothing.',
   },
@@ -213,7 +213,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     text: '"`socket.emit()` sends a message to all connected clients"',
     lesson: 'emit',
     params: 'emit=io',
-    step: 143,
+    step: 149,
     // CURRICULUM M1 (what to show); socket.io lib/socket.ts emit and lib/broadcast-operator.ts; tests/lesson/curriculum.test.ts finds it at the step.
     how: 'The same three browsers with emit=io: io.emit writes the one 42[…] packet to all three sessions, the sender included: three frames.',
   },
@@ -249,7 +249,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM M4: the question or misconception, word for word.
     text: '"Socket.IO is an implementation of the WebSocket protocol"',
     lesson: 'socketio',
-    step: 22,
+    step: 25,
     // CURRICULUM M4 (what to show); engine.io lib/socket.ts; engine.io-parser lib/encodePacket.ts; tests/lesson/curriculum.test.ts finds it at the step.
     how: 'The session opens with plain HTTP long-polling: the answer 0{"sid":…} is Engine.IO\'s own protocol, before any WebSocket exists.',
   },
@@ -267,7 +267,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM M5: the question or misconception, word for word.
     text: '"The session layer includes DNS"',
     lesson: 'socketio',
-    step: 54,
+    step: 57,
     // CURRICULUM M5 (what to show); engine.io lib/socket.ts (sid, heartbeat); RFC 1035 (DNS); tests/lesson/curriculum.test.ts finds it at the step.
     how: 'Layer 5 here is the Engine.IO session (its sid and its heartbeat), which adds no header; DNS is an application-layer protocol.',
   },
@@ -294,7 +294,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM M7: the question or misconception, word for word.
     text: '"A WebSocket stays open forever"',
     lesson: 'reconnect',
-    step: 123,
+    step: 132,
     // CURRICULUM M7 (what to show); RFC 6455 §7; engine.io-client lib/socket.ts (ping timeout); tests/lesson/curriculum.test.ts finds it at the step.
     how: "The network drops; no packet says so; after pingInterval + pingTimeout the heartbeat gives up: 'disconnect' (ping timeout), then Socket.IO reconnects.",
   },
@@ -303,7 +303,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM M8: the question or misconception, word for word.
     text: '"Ping/Reconnect/Join/Leave/connect_timeout are socket events"',
     lesson: 'reconnect',
-    step: 126,
+    step: 135,
     // CURRICULUM M8 (what to show); socket.io-client lib/manager.ts (reconnect_*, ping); socket.io lib/socket.ts (disconnecting); tests/lesson/curriculum.test.ts finds it at the step.
     how: "reconnect_attempt is the Manager's event (socket.io.on('reconnect_attempt')), not the socket's; connect_timeout no longer exists in v4.",
   },
@@ -313,7 +313,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     text: '"Ping/Reconnect/Join/Leave/connect_timeout are socket events"',
     lesson: 'emit',
     params: 'emit=room',
-    step: 205,
+    step: 214,
     // CURRICULUM M8 (what to show); socket.io-client lib/manager.ts (reconnect_*, ping); socket.io lib/socket.ts (disconnecting); tests/lesson/curriculum.test.ts finds it at the step.
     how: "The v4 names side by side: the socket's disconnecting/disconnect, the Manager's ping and reconnect_*; join and leave are methods (socket.join('room1') earlier).",
   },
@@ -386,7 +386,7 @@ export const CURRICULUM_MAP: readonly CurriculumEntry[] = [
     // CURRICULUM M15: the question or misconception, word for word.
     text: '"TCP guarantees accurate delivery"',
     lesson: 'reconnect',
-    step: 119,
+    step: 128,
     // CURRICULUM M15 (what to show); RFC 6298 §5.5 (the doubling); engine.io lib/socket.ts onClose → ws
     // lib/websocket.js close(); RFC 1122 §4.2.2.13 (the later RST); tests/lesson/curriculum.test.ts finds it at the step.
     how: "The ping's retransmissions (after 1, 2, 4, 8 s) never cross the broken path; engine.io gives up and ws.close() sends a Close frame, lost like them. A RST comes only later, when data reaches the socket ws closed.",

@@ -25,8 +25,10 @@ export interface CardFrame {
 
 /** The cards a capture can be taken at, hosts first. */
 export function captureCards(t: Timeline): string[] {
+  // The routers are hosts of the timeline too (role 'router'); older timelines may lack them.
   const routers = pathPlan(t.scenario.hops, NETWORK.latencyNs).routers.map((r) => r.id);
-  return [...t.hosts.map((h) => h.id), ...routers];
+  const hosts = t.hosts.filter((h) => h.role !== 'router').map((h) => h.id);
+  return [...hosts, ...routers];
 }
 
 function padded(frame: Uint8Array): Uint8Array {

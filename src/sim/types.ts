@@ -5,15 +5,25 @@
 import type { FieldAnnotation, ProtoLayer } from '../protocol/fields';
 import type { Scenario, Story } from './scenario';
 
-export type HostId = string; // 'client', 'server', or 'client-2' … 'client-5' in multi-client lessons
+export type HostId = string; // 'client', 'server', 'client-2' … 'client-5' in multi-client lessons, 'router-1' …
+
+/** One network card: its IPv4 address and MAC. */
+export interface HostCard {
+  readonly ip: string;
+  readonly mac: string;
+}
 
 export interface HostInfo {
   readonly id: HostId;
-  /** Shown on screen: 'Browser', 'Server', 'Browser 2'. */
+  /** Shown on screen: 'Browser', 'Server', 'Browser 2', 'Router', 'Router 2'. */
   readonly label: string;
-  readonly role: 'client' | 'server';
+  /** A router forwards between its two cards and climbs only to layer 3 (sim/engine/router.ts). */
+  readonly role: 'client' | 'server' | 'router';
+  /** The host's card; a router's card towards the browsers. */
   readonly mac: string; // 02:00:00:00:00:0a
   readonly ip: string; // 192.0.2.10
+  /** A router's two cards: [towards the browsers, towards the server]. */
+  readonly cards?: readonly [HostCard, HostCard];
 }
 
 /** OSI layer number. 1 physical … 7 application. */

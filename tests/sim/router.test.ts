@@ -11,7 +11,7 @@ import { decodeTcp } from '../../src/protocol/tcp';
 import { parseLink } from '../../src/lesson/link';
 import { NETWORK } from '../../src/sim/engine/network';
 import { forwardFrame, pathPlan } from '../../src/sim/engine/router';
-import { framesAtCard } from '../../src/sim/cards';
+import { captureCards, framesAtCard } from '../../src/sim/cards';
 import { ALL_STORIES } from '../../src/sim/stories';
 import { buildTimeline } from '../../src/sim/timeline';
 import type { Packet, Timeline } from '../../src/sim/types';
@@ -199,4 +199,40 @@ describe('a lesson across routers', () => {
     }
     expect(framesAtCard(t, 'router-2')).toBeNull();
   });
+});
+
+describe('the routers are hosts of the timeline', () => {
+  it('hops=1: one router, "Router", with both cards; the router steps name it', () => {
+    const t = timeline('lesson=websocket');
+    const routers = t.hosts.filter((h) => h.role === 'router');
+    expect(routers.map((h) => [h.id, h.label, h.ip, h.mac])).toEqual([
+      ['router-1', 'Router', '192.0.2.1', '02:00:00:00:00:01'],
+    ]);
+    expect(routers[0]!.cards).toEqual([
+      { ip: '192.0.2.1', mac: '02:00:00:00:00:01' },
+      { ip: '198.51.100.1', mac: '02:00:00:00:00:02' },
+    ]);
+    // Every step happens at a host of the timeline (or on the wire): the router's included.
+    const ids = new Set(t.hosts.map((h) => h.id));
+    const atRouter = t.steps.filter((s) => s.host === 'router-1');
+    expect(atRouter.length).toBeGreaterThan(0);
+    for (const s of t.steps) if (s.host !== 'wire') expect(ids.has(s.host)).toBe(true);
+  });
+
+  for (const [link, labels] of [
+    ['lesson=websocket&hops=0', []],
+    ['lesson=websocket&hops=3', ['Router 1', 'Router 2', 'Router 3']],
+    ['lesson=socketio&hops=2', ['Router 1', 'Router 2']],
+    ['lesson=compare', ['Router']],
+  ] as const) {
+    it(`${link}: ${labels.length} router host(s), after the browsers and the server`, () => {
+      const t = timeline(link);
+      expect(t.hosts.filter((h) => h.role === 'router').map((h) => h.label)).toEqual(labels);
+      expect(t.hosts.slice(0, t.hosts.length - labels.length).every((h) => h.role !== 'router')).toBe(true);
+      expect(captureCards(t)).toEqual([
+        ...t.hosts.filter((h) => h.role !== 'router').map((h) => h.id),
+        ...labels.map((_, i) => `router-${i + 1}`),
+      ]);
+    });
+  }
 });

@@ -758,8 +758,10 @@ export function walkRouters(p: Packet, f: RunFacts): RouterWalk[] {
   const hops = p.hops ?? [];
   const plan = pathPlan(f.scenario.hops, NETWORK.latencyNs);
   const ipAt = p.layers.ipv4?.start ?? 14;
-  const dstIp = p.to === 'client' ? f.client.ip : f.server.ip;
-  const up = p.from !== 'server';
+  // The addresses as the sender wrote them (RFC 791 §3.1: source at 12, destination at 16): any browser's.
+  const srcIp = Array.from(p.frame.subarray(ipAt + 12, ipAt + 16)).join('.');
+  const dstIp = Array.from(p.frame.subarray(ipAt + 16, ipAt + 20)).join('.');
+  const up = p.from !== f.server.id;
   return hops.map((hop, i) => {
     const before = i === 0 ? p.frame : hops[i - 1]!.frame;
     const k = up ? i + 1 : plan.hops - i;
@@ -802,9 +804,9 @@ export function walkRouters(p: Packet, f: RunFacts): RouterWalk[] {
         title: title(2, `Ethernet adds a new header: from ${newSrc} to ${newDst}`),
         text:
           `A new frame on the other card: source ${newSrc} (the router's own card on that link), destination ` +
-          `${newDst} (${last ? (p.to === 'client' ? 'the browser' : 'the server') : 'the next router'}, found with ` +
+          `${newDst} (${last ? (up ? 'the server' : 'the browser') : 'the next router'}, found with ` +
           `ARP), a new FCS 0x${ethernetFcs(hop.frame).toString(16).padStart(8, '0')}. The MAC addresses changed ` +
-          `at this hop; the IP addresses (${p.from === 'client' ? f.client.ip : f.server.ip} → ${dstIp}) did not.`,
+          `at this hop; the IP addresses (${srcIp} → ${dstIp}) did not.`,
         curriculum: ['M12'],
         layer: 2,
         kind: 'encapsulate',

@@ -80,6 +80,7 @@ export function bytesText(n: number): string {
 
 export function who(h: HostInfo | string): string {
   const role = typeof h === 'string' ? h : h.role;
+  if (role === 'router' || role.startsWith('router-')) return 'the router';
   return role === 'client' ? 'the browser' : 'the server';
 }
 
@@ -88,9 +89,10 @@ export function Who(h: HostInfo | string): string {
   return w[0]!.toUpperCase() + w.slice(1);
 }
 
-/** 'Browser' or 'Server', for titles and arrows. */
+/** 'Browser', 'Server' or 'Router', for titles and arrows. */
 export function Label(h: HostInfo | string): string {
   const role = typeof h === 'string' ? h : h.role;
+  if (role === 'router' || role.startsWith('router-')) return 'Router';
   return role === 'client' ? 'Browser' : 'Server';
 }
 

@@ -6,7 +6,7 @@
  * these are the ones the lessons show.
  */
 import { NETWORK } from '../engine/network';
-import { pathPlan } from '../engine/router';
+import { pathPlan, type PathPlan } from '../engine/router';
 import type { HostInfo } from '../types';
 
 export const CLIENT_HOST: HostInfo = {
@@ -29,4 +29,20 @@ export const SERVER_HOST: HostInfo = {
 export function serverHost(hops: number | undefined): HostInfo {
   const ip = pathPlan(hops, NETWORK.latencyNs).serverIp;
   return ip === SERVER_HOST.ip ? SERVER_HOST : { ...SERVER_HOST, ip };
+}
+
+/**
+ * The routers of a path as hosts of the timeline ('router-1' …, role 'router', labelled 'Router' or 'Router 2'):
+ * the eyebrow, the stage's stacks and everything that looks a host up by id find them by their name. Their
+ * `ip` and `mac` are the card towards the browsers; `cards` has both (sim/engine/router.ts).
+ */
+export function routerHosts(plan: Pick<PathPlan, 'routers'>): HostInfo[] {
+  return plan.routers.map((r) => ({
+    id: r.id,
+    label: r.label,
+    role: 'router',
+    ip: r.ports[0].ip,
+    mac: r.ports[0].mac,
+    cards: [r.ports[0], r.ports[1]],
+  }));
 }

@@ -19,9 +19,20 @@ export interface FieldListProps {
   onHover(field: number | null): void;
   /** The box that scrolls the list (default: the list's parent). */
   readonly scrollBox?: RefObject<HTMLElement | null>;
+  /** Fields a router changed on the way, with the note shown beside them (hopCopy.ts). */
+  readonly changed?: ReadonlyMap<number, string>;
 }
 
-export function FieldList({ tree, fields, selected, hovered, onSelect, onHover, scrollBox }: FieldListProps) {
+export function FieldList({
+  tree,
+  fields,
+  selected,
+  hovered,
+  onSelect,
+  onHover,
+  scrollBox,
+  changed,
+}: FieldListProps) {
   const base = useId().replace(/:/g, '');
   const listRef = useRef<HTMLDivElement | null>(null);
   const order = tree.flatMap((t) => t.fields);
@@ -83,11 +94,15 @@ export function FieldList({ tree, fields, selected, hovered, onSelect, onHover, 
                   id={optionId(i)}
                   role="option"
                   aria-selected={selected === i}
-                  className={`field${selected === i ? ' is-selected' : ''}${hovered === i ? ' is-hovered' : ''}`}
+                  className={
+                    `field${selected === i ? ' is-selected' : ''}${hovered === i ? ' is-hovered' : ''}` +
+                    (changed?.has(i) ? ' is-changed' : '')
+                  }
                   onClick={() => onSelect(i)}
                   onMouseEnter={() => onHover(i)}
                 >
                   <span className="field-name">{f.name}:</span> <span className="field-value">{f.value}</span>
+                  {changed?.has(i) ? <span className="field-changed"> {changed.get(i)}</span> : null}
                 </div>
               );
             })}

@@ -7,8 +7,9 @@ import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } fro
 import { toHex } from '../../protocol/bytes';
 import { FCS_LENGTH } from '../../protocol/ethernet';
 import { useWirewalk } from '../../state/context';
-import { selectInspected } from '../../state/store';
+import { selectInspected, selectStep } from '../../state/store';
 import type { Packet, Timeline } from '../../sim/types';
+import { changedNote, copyAtStep, packetAsCopy, packetCopies } from './hopCopy';
 import { fieldBytes, fieldsAt, hexDump, trailerBytes } from '../hex/layout';
 import { useElementSize } from '../motion/useElementSize';
 import { layerColour, PROTO_LAYERS } from '../theme/layers';
@@ -35,18 +36,35 @@ const WORKED_FIELDS: Readonly<Record<string, string>> = {
 
 export function Inspector() {
   const timeline = useWirewalk((s) => s.timeline);
-  const packet = useWirewalk(selectInspected);
-  if (!packet) {
+  const inspected = useWirewalk(selectInspected);
+  const step = useWirewalk(selectStep);
+  if (!inspected) {
     return (
       <div className="inspector inspector-empty">
         <p>No packet has been sent yet. Step forward to see the first one.</p>
       </div>
     );
   }
-  return <InspectorBody timeline={timeline} packet={packet} />;
+  return <InspectorBody timeline={timeline} packet={inspected} stepCopy={copyAtStep(inspected, step)} />;
 }
 
-function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; readonly packet: Packet }) {
+function InspectorBody({
+  timeline,
+  packet: sent,
+  stepCopy,
+}: {
+  readonly timeline: Timeline;
+  readonly packet: Packet;
+  /** The copy the current step is about (hopCopy.ts copyAtStep). */
+  readonly stepCopy: number;
+}) {
+  // Across routers each card sees its own copy: the one the step is about, or the one the learner picked.
+  const copies = useMemo(() => packetCopies(timeline, sent), [timeline, sent]);
+  const [picked, setPicked] = useState<{ readonly packet: Packet; readonly copy: number } | null>(null);
+  const copyIndex = picked?.packet === sent ? picked.copy : stepCopy;
+  const copy = copies[Math.min(copyIndex, copies.length - 1)]!;
+  const view = useMemo(() => packetAsCopy(sent, copy), [sent, copy]);
+  const packet = view.packet;
   const [hexRef, hexSize] = useElementSize<HTMLDivElement>({ width: 380, height: 240 });
   // 16 bytes a row (as Wireshark) only when the enlarged panel leaves room for it.
   const bytesPerRow = hexSize.width >= 640 ? 16 : 8;
@@ -61,15 +79,20 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
   const [selected, setSelected] = useState<number | null>(null);
   const [hovered, setHovered] = useState<number | null>(null);
   // Another packet starts afresh: nothing selected, the field list and the dump at their top. (Not by remounting the body: that
-  // would rebuild every element and measure the boxes again on each step.)
-  const [shown, setShown] = useState(packet);
-  if (shown !== packet) {
-    setShown(packet);
+  // would rebuild every element and measure the boxes again on each step.) Another copy of the same packet
+  // keeps the selection: its fields sit at the same bytes.
+  const [shown, setShown] = useState(sent);
+  if (shown !== sent) {
+    setShown(sent);
     setSelected(null);
     setHovered(null);
   }
   const columnRef = useRef<HTMLDivElement | null>(null);
-  useScrollReset(columnRef, packet);
+  useScrollReset(columnRef, sent);
+  const changed = useMemo(
+    () => new Map([...view.changed].map(([i, was]) => [i, changedNote(copy, was)])),
+    [view, copy],
+  );
 
   const range = (field: number | null): readonly [number, number] | null => {
     if (field === null) return null;
@@ -122,6 +145,21 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
         <p className="inspector-summary" title={packet.summary}>
           {packet.summary}
         </p>
+        {copies.length > 1 ? (
+          <div className="copy-picker" role="radiogroup" aria-label="Which copy of the packet">
+            {copies.map((c) => (
+              <label key={c.index} className={`copy-choice${c.index === copy.index ? ' is-picked' : ''}`}>
+                <input
+                  type="radio"
+                  name="packet-copy"
+                  checked={c.index === copy.index}
+                  onChange={() => setPicked({ packet: sent, copy: c.index })}
+                />{' '}
+                {c.label} <span className="copy-ttl">(TTL {c.ttl})</span>
+              </label>
+            ))}
+          </div>
+        ) : null}
         <p className="inspector-size">
           {packet.captured
             ? `${packet.frame.length} B captured (record ${packet.captured.record}` +
@@ -162,6 +200,9 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
                 {/* The hint below promises what every field means: the sentence is shown for every field, the
                     masking and accept boxes add the worked example (tests/views/inspector/explained.test.ts). */}
                 <p className="field-detail-meaning">{field.meaning}</p>
+                {selected !== null && changed.has(selected) ? (
+                  <p className="field-detail-changed">{changed.get(selected)}</p>
+                ) : null}
               </>
             ) : (
               <p className="field-detail-hint">Select a field, or click a byte, to see what it means.</p>
@@ -183,6 +224,7 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
               onSelect={setSelected}
               onHover={setHovered}
               scrollBox={columnRef}
+              changed={changed}
             />
           </div>
         </div>
@@ -208,7 +250,7 @@ function InspectorBody({ timeline, packet }: { readonly timeline: Timeline; read
               onHoverByte={onHoverByte}
               scrollBox={hexRef}
               viewHeight={hexSize.height}
-              resetKey={packet}
+              resetKey={sent}
             />
           </div>
         </div>

@@ -8,7 +8,7 @@ import { useWirewalk } from '../../state/context';
 import { selectStep } from '../../state/store';
 import type { HostInfo } from '../../sim/types';
 import { layerColour } from '../theme/layers';
-import { hostBadges, stackRows } from './layout';
+import { hostBadges, stackRows, type StackRow } from './layout';
 import '../theme/surfaces.css';
 import './HostStack.css';
 
@@ -24,7 +24,7 @@ export function HostStack({ host, side }: { readonly host: HostInfo; readonly si
       <header className="card host-head">
         <h2 id={headingId} className="host-name">
           {host.label}
-          <span className="host-role">{host.role === 'server' ? ' (server)' : ' (client)'}</span>
+          <span className="host-role"> ({host.role})</span>
         </h2>
         <ul className="badges" aria-label={`${host.label} status`}>
           {badges.map((b) => (
@@ -42,40 +42,46 @@ export function HostStack({ host, side }: { readonly host: HostInfo; readonly si
       </header>
       <ol className="stack" aria-label={`${host.label}: the seven OSI layers`} reversed>
         {rows.map((r) => (
-          <li
-            key={r.osi}
-            className={
-              `layer layer-osi-${r.osi} colour-${r.colour}` +
-              (r.active ? ' is-active' : '') +
-              (r.passed ? ' is-passed' : '') +
-              (r.addsHeader ? '' : ' no-header')
-            }
-            style={layerColour(r.colour)}
-            value={r.osi}
-            title={`${r.name}: ${r.unit}, ${r.protocol}`}
-            aria-current={r.active ? 'step' : undefined}
-          >
-            <span className="layer-num" aria-hidden="true">
-              {r.osi}
-            </span>
-            <span className="layer-text">
-              <span className="layer-name">{r.name}</span>
-              <span className="layer-sub" title={`${r.unit}: ${r.detail}`}>
-                <span className="layer-unit">{r.unit}</span> <span className="layer-proto">{r.protocol}</span>
-                {r.addsHeader ? null : <span className="no-header-note"> · no header</span>}
-              </span>
-            </span>
-            {r.direction ? (
-              <span
-                className={`layer-dir dir-${r.direction}`}
-                aria-label={r.direction === 'down' ? 'going down' : 'going up'}
-              >
-                {r.direction === 'down' ? '▼' : '▲'}
-              </span>
-            ) : null}
-          </li>
+          <LayerRow key={r.osi} row={r} />
         ))}
       </ol>
     </section>
+  );
+}
+
+/** One layer of a stack: number, name, unit and protocol; outlined and arrowed when the step is here. */
+export function LayerRow({ row: r }: { readonly row: StackRow }) {
+  return (
+    <li
+      className={
+        `layer layer-osi-${r.osi} colour-${r.colour}` +
+        (r.active ? ' is-active' : '') +
+        (r.passed ? ' is-passed' : '') +
+        (r.addsHeader ? '' : ' no-header')
+      }
+      style={layerColour(r.colour)}
+      value={r.osi}
+      title={`${r.name}: ${r.unit}, ${r.protocol}`}
+      aria-current={r.active ? 'step' : undefined}
+    >
+      <span className="layer-num" aria-hidden="true">
+        {r.osi}
+      </span>
+      <span className="layer-text">
+        <span className="layer-name">{r.name}</span>
+        <span className="layer-sub" title={`${r.unit}: ${r.detail}`}>
+          <span className="layer-unit">{r.unit}</span> <span className="layer-proto">{r.protocol}</span>
+          {r.addsHeader ? null : <span className="no-header-note"> · no header</span>}
+        </span>
+      </span>
+      {r.direction ? (
+        <span
+          className={`layer-dir dir-${r.direction}`}
+          aria-label={r.direction === 'down' ? 'going down' : 'going up'}
+        >
+          {r.direction === 'down' ? '▼' : '▲'}
+        </span>
+      ) : null}
+    </li>
   );
 }

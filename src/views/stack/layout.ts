@@ -198,3 +198,47 @@ export function stageHosts(
   const server = servers.find((c) => involved.includes(c.id)) ?? servers[0];
   return { ...(left ? { left } : {}), ...(server ? { right: server } : {}) };
 }
+
+/**
+ * The router the stage shows between the two hosts: the one the current step happens at, else the one the
+ * step's packet is nearest to (the first on the browser's side), else the first. One router stack stands for
+ * the whole path (Wirewalk's choice: four stacks would not fit beside the panels); with several routers its
+ * heading says which one it is (`position` of `count`).
+ */
+export function stageRouter(
+  timeline: Timeline,
+  step: Step | undefined,
+): { router: HostInfo; position: number; count: number } | null {
+  const routers = timeline.hosts.filter((h) => h.role === 'router');
+  if (routers.length === 0) return null;
+  const at = routers.findIndex((r) => r.id === step?.host);
+  const i = at >= 0 ? at : 0;
+  return { router: routers[i]!, position: i + 1, count: routers.length };
+}
+
+/**
+ * A router's three rows (layers 3, 2, 1), lit as a host's are: IPv4 forwarding on its two cards, Ethernet on
+ * each, the signal. A router climbs only to layer 3 (RFC 1812 §5.2); sim/engine/router.ts forwards.
+ */
+export function routerRows(timeline: Timeline, step: Step | undefined, router: HostInfo): StackRow[] {
+  const cards = router.cards ?? [
+    { ip: router.ip, mac: router.mac },
+    { ip: router.ip, mac: router.mac },
+  ];
+  return stackRows(timeline, step, router)
+    .filter((r) => r.osi <= 3)
+    .map((r) =>
+      r.osi === 3
+        ? {
+            ...r,
+            protocol: 'IPv4 forwarding',
+            detail: `IPv4 on two cards, ${cards[0].ip} and ${cards[1].ip}: takes one from the TTL, recomputes the header checksum`,
+          }
+        : r.osi === 2
+          ? {
+              ...r,
+              detail: `Ethernet II on two cards, MAC addresses ${cards[0].mac} and ${cards[1].mac}: a new header on the way out`,
+            }
+          : r,
+    );
+}

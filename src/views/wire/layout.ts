@@ -168,7 +168,9 @@ export interface Box {
  */
 export function changeBox(lines: readonly string[], width: number, em: number): Box | null {
   if (lines.length === 0) return null;
-  const widest = Math.max(...lines.map((l) => l.length * Math.max(CAPTION_CHAR, 0.62 * em)));
+  // Bold text runs wider than the average character (DejaVu Sans Bold about 0.68 em): a box too wide only
+  // moves the "cable" label aside, one too narrow lets the two collide.
+  const widest = Math.max(...lines.map((l) => l.length * Math.max(CAPTION_CHAR, 0.68 * em)));
   return {
     left: width / 2 - widest / 2,
     right: width / 2 + widest / 2,
@@ -197,7 +199,8 @@ export function cableLabel(
 ): CableLabel | null {
   const y = height - 12;
   const w = 'cable'.length * 0.62 * 0.75 * em;
-  const boxAt = (left: number): Box => ({ left, right: left + w, top: y - 0.75 * em * 0.8, bottom: y + 3 });
+  // The label's box as the browser measures it: the font's ascent (about 0.93 em for DejaVu Sans) above y.
+  const boxAt = (left: number): Box => ({ left, right: left + w, top: y - 0.75 * em * 0.95, bottom: y + 3 });
   const overlaps = (a: Box, b: Box) =>
     a.left < b.right + 4 && b.left < a.right + 4 && a.top < b.bottom && b.top < a.bottom;
   const middle = boxAt(width / 2 - w / 2);

@@ -1,5 +1,5 @@
 import { FIXTURE, STEPS, WALK_START, CLIENT, SERVER } from '../fixture';
-import { hostBadges, stackRows, stageHosts } from '../../../src/views/stack/layout';
+import { hostBadges, routerRows, stackRows, stageHosts, stageRouter } from '../../../src/views/stack/layout';
 import type { Step } from '../../../src/sim/types';
 import { parseLink } from '../../../src/lesson/link';
 import { ALL_STORIES } from '../../../src/sim/stories';
@@ -75,5 +75,52 @@ describe('stageHosts', () => {
     expect(stageHosts(three, STEPS[0])).toMatchObject({ left: { id: 'client' }, right: { id: 'server' } });
     const s = { ...STEPS[0]!, host: 'client-2' };
     expect(stageHosts(three, s).left!.id).toBe('client-2');
+  });
+});
+
+describe('the router on the stage', () => {
+  const t = buildTimeline(parseLink('lesson=websocket&hops=3').state.scenario, ALL_STORIES);
+
+  it('shows the router the step is at (which of how many), else the first; none on one LAN', () => {
+    const at2 = t.steps.find((s) => s.host === 'router-2')!;
+    expect(stageRouter(t, at2)).toMatchObject({
+      router: { id: 'router-2', label: 'Router 2' },
+      position: 2,
+      count: 3,
+    });
+    expect(stageRouter(t, t.steps[0])).toMatchObject({ router: { id: 'router-1' }, position: 1, count: 3 });
+    const lan = buildTimeline(parseLink('lesson=websocket&hops=0').state.scenario, ALL_STORIES);
+    expect(stageRouter(lan, lan.steps[0])).toBeNull();
+  });
+
+  it('has layers 3, 2, 1 only, lit as the router walk climbs to 3 and goes back down', () => {
+    const router = t.hosts.find((h) => h.id === 'router-1')!;
+    const walk = t.steps.filter((s) => s.host === 'router-1' && s.packet === 0);
+    expect(walk.map((s) => [s.layer, s.kind])).toEqual([
+      [2, 'decapsulate'],
+      [3, 'decapsulate'],
+      [2, 'encapsulate'],
+    ]);
+    const lit = walk.map((s) =>
+      routerRows(t, s, router)
+        .filter((r) => r.active)
+        .map((r) => [r.osi, r.direction]),
+    );
+    expect(lit).toEqual([[[2, 'up']], [[3, 'up']], [[2, 'down']]]);
+    const rows = routerRows(t, walk[1], router);
+    expect(rows.map((r) => r.osi)).toEqual([3, 2, 1]);
+    expect(rows[0]!.protocol).toBe('IPv4 forwarding');
+    expect(rows[0]!.detail).toContain('192.0.2.1 and 203.0.113.1');
+    // The other routers and the hosts are dark at router 1's steps.
+    for (const s of walk) {
+      expect(
+        routerRows(
+          t,
+          s,
+          t.hosts.find((h) => h.id === 'router-2')!,
+        ).some((r) => r.active),
+      ).toBe(false);
+      expect(stackRows(t, s, t.hosts[0]!).some((r) => r.active)).toBe(false);
+    }
   });
 });

@@ -37,7 +37,7 @@ import {
   type HttpRequestIn,
 } from '../../libs/http';
 import { NS_PER_MS, World, type Socket, type WorldObserver } from '../../engine/network';
-import { CLIENT_HOST, SERVER_HOST } from '../hosts';
+import { CLIENT_HOST, routerHosts, SERVER_HOST } from '../hosts';
 import { narrateTcpEvent, runFacts, type RunFacts } from '../../steps/narration';
 import { LISTENING, StepRecorder, WalkLog } from '../../steps/recorder';
 import { rngStream } from '../../engine/rng';
@@ -495,7 +495,15 @@ export function buildCompareTimeline(scenario: Scenario): Timeline {
   clock.timer(0, startNext);
   world.run();
 
-  return { ...steps.rec.timeline(scenario, [CLIENT_HOST, SERVER_HOST], world.packets, prog), comparison };
+  return {
+    ...steps.rec.timeline(
+      scenario,
+      [CLIENT_HOST, SERVER_HOST, ...routerHosts(world.path)],
+      world.packets,
+      prog,
+    ),
+    comparison,
+  };
 }
 
 function seriesOf(ph: PhaseRecord, packets: readonly Packet[]): ComparisonSeries {

@@ -19,8 +19,9 @@ import { LISTENING, StepRecorder, WalkLog, consoleText, type ChapterSpec } from 
 import { NETWORK, World, type SecureTransport, type Socket, type WorldObserver } from '../../engine/network';
 import type { TlsClientSocket, TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
 import type { TlsSupport } from '../../steps/tls';
-import { walkDown, walkUp } from '../../steps/osi';
+import { walkDown, walkRouters, walkUp } from '../../steps/osi';
 import { DEFAULT_HOPS, type Scenario } from '../../scenario';
+import { routerHosts } from '../hosts';
 import type { SioAppEvent } from '../../libs/socketio';
 import {
   runSocketIoStory,
@@ -462,6 +463,12 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
         packet: p.id,
         code,
       });
+      // Through each router: up to layer 3 and down again, as in the WebSocket story (steps/osi.ts walkRouters).
+      for (const r of walkRouters(p, this.runFacts)) {
+        for (const { layer, kind, ...narration } of r.steps) {
+          this.rec.step({ ...narration, host: r.at, layer, kind, packet: p.id, code });
+        }
+      }
       return;
     }
     this.rec.step({ ...n, host: 'wire', layer: 1, kind: 'transmit', packet: p.id, code });
@@ -640,7 +647,12 @@ function buildSocketIo(scenario: Scenario, support: TlsSupport | null): Timeline
   world.run();
   recorder.rec.finish(world.truncated);
   recorder.summary();
-  const timeline = recorder.rec.timeline(scenario, hosts, world.packets, programs);
+  const timeline = recorder.rec.timeline(
+    scenario,
+    [...hosts, ...routerHosts(world.path)],
+    world.packets,
+    programs,
+  );
   if (!tls) return timeline;
   const sessions = opened.flatMap((s) => {
     const secrets = s.client.secrets();

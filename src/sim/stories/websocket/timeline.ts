@@ -4,7 +4,7 @@
  * with their console lines, and both hosts' states.
  */
 import { NETWORK, World, type Socket, type WorldObserver } from '../../engine/network';
-import { CLIENT_HOST, serverHost } from '../hosts';
+import { CLIENT_HOST, routerHosts, serverHost } from '../hosts';
 import type { TcpEvent } from '../../engine/tcp';
 import type { DeflateKit, StoryWrite, WsAppEvent, WsObserver } from '../../libs/websocket';
 import type { TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
@@ -326,12 +326,15 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
   tls(e: TlsStepEvent): void {
     if (e.kind === 'established') {
       const ep = e.endpoint;
-      this.rec.narrated(this.facts.tls!.narrateTlsEstablished(e.host.role, ep.secrets()), {
-        host: e.host.id,
-        layer: 6,
-        kind: 'state',
-        code: e.host.role === 'client' ? this.lines.client.create : this.lines.server.listen,
-      });
+      this.rec.narrated(
+        this.facts.tls!.narrateTlsEstablished(e.host.role === 'client' ? 'client' : 'server', ep.secrets()),
+        {
+          host: e.host.id,
+          layer: 6,
+          kind: 'state',
+          code: e.host.role === 'client' ? this.lines.client.create : this.lines.server.listen,
+        },
+      );
     } else if (e.kind === 'close-notify') {
       this.rec.narrated(
         {
@@ -438,7 +441,7 @@ export function webSocketStory(tls: TlsSupport | null, deflate: DeflateKit | nul
     steps.rec.finish(world.truncated);
     const timeline = steps.rec.timeline(
       scenario,
-      [CLIENT_HOST, serverHost(scenario.hops)],
+      [CLIENT_HOST, serverHost(scenario.hops), ...routerHosts(world.path)],
       world.packets,
       programs,
     );
