@@ -22,32 +22,27 @@ import {
 import { useActions, useWirewalk, useWirewalkStore } from '../state/context';
 import { lessonById } from '../state/lesson';
 import { absoluteLink, speakerQuery } from '../state/links';
-import { selectStep, type WirewalkStore } from '../state/store';
-import { CaptureBar } from '../views/capture/CaptureBar';
+import type { WirewalkStore } from '../state/store';
 import { CaptureDrop } from '../views/capture/CaptureDrop';
+import { LazyCaptureBar } from '../views/capture/lazy';
 import { CaptureInput, OpenCaptureButton } from '../views/capture/OpenCaptureButton';
 import { Composer } from '../views/composer/Composer';
 import { EmbedBar } from '../views/embed/EmbedBar';
-import { LessonCards } from '../views/lesson/LessonCards';
 import { LessonPicker } from '../views/lesson/LessonPicker';
 import { Narration, scrollNarration } from '../views/narration/Narration';
 import { ProblemNotice } from '../views/notice/ProblemNotice';
 import { afterNextPaint, useAfterFirstPaint } from '../views/panels/afterPaint';
-import { StagePanels } from '../views/panels/StagePanels';
 import { PlaybackBar } from '../views/playback/PlaybackBar';
 import { Blackout } from '../views/presenter/Blackout';
 import { ClassroomControls, type ShellActions } from '../views/presenter/ClassroomControls';
-import { HostStack } from '../views/stack/HostStack';
-import { RouterStack } from '../views/stack/RouterStack';
-import { stageHosts } from '../views/stack/layout';
 import { layerCssVariables } from '../views/theme/layers';
-import { WireStrip } from '../views/wire/WireStrip';
 import { watchReducedMotion } from './environment';
 import { exitFullscreen, toggleFullscreen } from './fullscreen';
 import { startPlaybackClock } from './playbackClock';
 import { syncUrl } from './urlSync';
 import { useCompactLayout } from './useCompactLayout';
 import { useKeyboard, type KeyEffects } from './useKeyboard';
+import { useStageBody, type StageBodyModule } from './loadStage';
 import { useSwipe } from './useSwipe';
 import './App.css';
 
@@ -75,50 +70,18 @@ function ThemeToggle() {
   );
 }
 
-function Hosts({ show }: { readonly show: boolean }) {
+/** The stacks' grid areas, empty until the stage's heavy half is drawn (App's `staged` first frame). */
+function Hosts({ body }: { readonly body: StageBodyModule | null }) {
   // A path with routers draws a router's stack between the centre and the server's (styles.css).
   const hasRouter = useWirewalk((s) => s.timeline.hosts.some((h) => h.role === 'router'));
-  if (!show) {
-    // Keeps the grid areas of the stage laid out before the stacks arrive (App's `staged` first frame).
-    return (
-      <>
-        <div className="stage-left" />
-        <div className="stage-right" />
-        {hasRouter ? <div className="stage-router" /> : null}
-      </>
-    );
-  }
-  return <HostsShown hasRouter={hasRouter} />;
-}
-
-function HostsShown({ hasRouter }: { readonly hasRouter: boolean }) {
-  const timeline = useWirewalk((s) => s.timeline);
-  const step = useWirewalk(selectStep);
-  const { left, right } = stageHosts(timeline, step);
+  if (body) return <body.StageHosts hasRouter={hasRouter} />;
+  // Keeps the grid areas of the stage laid out before the stacks arrive, so nothing moves when they do.
   return (
     <>
-      <div className="stage-left">{left ? <HostStack host={left} side="left" /> : null}</div>
-      {hasRouter ? (
-        <div className="stage-router">
-          <RouterStack />
-        </div>
-      ) : null}
-      <div className="stage-right">{right ? <HostStack host={right} side="right" /> : null}</div>
+      <div className="stage-left" />
+      <div className="stage-right" />
+      {hasRouter ? <div className="stage-router" /> : null}
     </>
-  );
-}
-
-/** Both stacks side by side, as the phone layout's "Layers" tab (the stacks have no room beside the panel). */
-function HostsPanel() {
-  const timeline = useWirewalk((s) => s.timeline);
-  const step = useWirewalk(selectStep);
-  const { left, right } = stageHosts(timeline, step);
-  return (
-    <div className="hosts-panel">
-      {left ? <HostStack host={left} side="left" /> : null}
-      {right ? <HostStack host={right} side="right" /> : null}
-      <RouterStack />
-    </div>
   );
 }
 
@@ -222,10 +185,15 @@ export function App({ syncAddressBar = true, staged = false, onStageDrawn }: App
   const dialog = useWirewalk((s) => s.dialog);
   const lesson = useWirewalk((s) => lessonById(s.scenario.lesson));
   const captureName = useWirewalk((s) => s.timeline.capture?.name);
+  const captureLine = useWirewalk((s) => s.captureStatus.kind !== 'idle' || s.timeline.capture !== undefined);
   const rootRef = useRef<HTMLDivElement | null>(null);
   const stageRef = useRef<HTMLElement | null>(null);
   const [speakerOpened, setSpeakerOpened] = useState(false);
-  const full = useAfterFirstPaint(staged);
+  const afterFirstPaint = useAfterFirstPaint(staged);
+  const stageBody = useStageBody();
+  // The stacks, the wire and the panels: drawn from the frame after the first paint, once their chunk is here.
+  const body = afterFirstPaint && stageBody.kind === 'ready' ? stageBody.body : null;
+  const full = body !== null;
   const compact = useCompactLayout();
 
   const shell = useMemo<ShellActions>(
@@ -301,20 +269,27 @@ export function App({ syncAddressBar = true, staged = false, onStageDrawn }: App
       {/* One row of the page's grid (styles.css): the link's problems, then the opened capture's line. */}
       <div className="app-notices">
         <ProblemNotice />
-        {embed ? null : <CaptureBar />}
+        {/* Fetched when first shown (views/capture/lazy.ts). */}
+        {embed || !captureLine ? null : (
+          <Suspense fallback={null}>
+            <LazyCaptureBar />
+          </Suspense>
+        )}
       </div>
       {embed || present ? null : <CaptureDrop />}
       {embed || present ? null : <CaptureInput />}
       <main ref={stageRef} className={`stage${expanded ? ' is-expanded' : ''}`}>
         <Narration />
-        <Hosts show={full && !compact} />
+        <Hosts body={compact ? null : body} />
         <div className="stage-centre" aria-busy={full ? undefined : true}>
-          {full ? (
-            <>
-              <WireStrip />
-              <StagePanels layers={compact ? <HostsPanel /> : undefined} />
-              {embed ? null : <LessonCards />}
-            </>
+          {body ? (
+            <body.StageCentre compact={compact} embed={embed} />
+          ) : afterFirstPaint && stageBody.kind === 'failed' ? (
+            // Wirewalk's wording, as for a story whose chunk could not be fetched (sim/timeline.ts).
+            <p className="stage-missing" role="alert">
+              The stacks, the wire and the panels could not be loaded (is the network down?). Reload the page
+              to try again.
+            </p>
           ) : null}
         </div>
       </main>

@@ -2,13 +2,14 @@ import './styles.css'; // first: it declares the order of the cascade layers (se
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { loadStoreFromLink } from '../state/boot';
-import { browserStorage } from '../state/checks';
+import { browserStorage } from '../state/storage';
 import { loadPrefs, rememberPrefs } from '../state/prefsStorage';
 import { StoreProvider } from '../state/context';
 import { loadLessonContent } from '../state/lesson';
 import { loadAllStories } from '../state/stories';
 import { withoutSpeaker } from '../state/links';
 import { App } from './App';
+import { loadStageBody } from './loadStage';
 import { initialPrefs } from './environment';
 import { afterNextPaint } from '../views/panels/afterPaint';
 import { registerServiceWorker } from './registerServiceWorker';
@@ -24,6 +25,9 @@ const root = document.getElementById('root');
 if (root) {
   // The query and the fragment: a long link keeps its scenario in `#z=…` (lesson/link/compact.ts).
   const { search, speaker } = withoutSpeaker(window.location.search + window.location.hash);
+  // The stacks, the wire and the panels are their own chunk (app/StageBody.tsx): fetched while the first step
+  // is simulated, drawn after the first paint. A failure shows in the stage (App) and is tried again there.
+  if (!speaker) void loadStageBody().catch(() => undefined);
   // The system's theme and motion, then what this browser remembers choosing (state/prefsStorage.ts).
   const prefs = { ...initialPrefs(window), ...loadPrefs(browserStorage()) };
   void loadStoreFromLink(search, prefs).then((store) => {

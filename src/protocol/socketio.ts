@@ -59,20 +59,9 @@ export const SIO_PACKET_MEANINGS: { readonly [T in SioPacketTypeName]: string } 
   BINARY_ACK: 'Socket.IO BINARY_ACK: an ACK with binary arguments; the bytes follow as separate attachments',
 };
 
-/**
- * Event names an EVENT packet may not carry (socket.io-parser's RESERVED_EVENTS): the library fires
- * them itself. Note what is absent: `ping`, `reconnect`, `join`, `leave` are ordinary names here; in v4
- * the heartbeat is the Engine.IO packets 2/3, reconnection belongs to the Manager, and join/leave are
- * server methods (socket.join(room)), none of them Socket.IO packets.
- */
-export const SIO_RESERVED_EVENTS = [
-  'connect',
-  'connect_error',
-  'disconnect',
-  'disconnecting',
-  'newListener',
-  'removeListener',
-] as const;
+// In its own module so that the link reader can check event names without loading this one (bundle size).
+export { SIO_RESERVED_EVENTS } from './socketioReserved';
+import { SIO_RESERVED_EVENTS } from './socketioReserved';
 
 /** socket.io-parser's Decoder default `maxAttachments`. */
 export const SIO_MAX_ATTACHMENTS = 10;

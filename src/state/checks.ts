@@ -12,6 +12,9 @@
  * windows, file://, quota): then answers last as long as the page.
  */
 import { rngStream } from '../sim/random';
+import type { AnswerStorage } from './storage';
+
+export { browserStorage, type AnswerStorage } from './storage';
 
 /** What the order needs of a question: its text (its id), how many choices, and which one is right. */
 export interface ShuffledQuestion {
@@ -53,13 +56,6 @@ export function lessonChoiceOrders(
   return orders;
 }
 
-/** The subset of the Web Storage API used here (a Map-backed fake in tests). */
-export interface AnswerStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
 /** Question text → the text of the choice picked. */
 export type Answers = Readonly<Record<string, string>>;
 
@@ -88,14 +84,5 @@ export function saveAnswers(storage: AnswerStorage | null, lesson: string, answe
     return true;
   } catch {
     return false;
-  }
-}
-
-/** window.localStorage, or null where reading it throws (sandboxed iframes, some file:// setups). */
-export function browserStorage(): AnswerStorage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
   }
 }

@@ -4,7 +4,7 @@
  * nothing is sent anywhere. Storage may be missing or refuse (private windows, file://, quota): then the
  * choices last as long as the page. What is read back is checked, so a hand-edited value cannot break the page.
  */
-import type { AnswerStorage } from './checks';
+import type { AnswerStorage } from './storage';
 import type { HideFuture } from './prefsSlice';
 import type { WirewalkStore } from './store';
 

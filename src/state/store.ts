@@ -14,7 +14,6 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_VIEW, stepProblems, type LinkProblem, type ViewState } from '../lesson/link';
 import type { Scenario } from '../sim/scenario';
 import { createCaptureSlice, type CaptureOpener, type CaptureSlice } from './captureSlice';
-import { workerCaptureOpener } from './captureWorker';
 import { createClassroomSlice, type ClassroomSlice } from './classroomSlice';
 import { clampToRange, stepRange } from './cursor';
 import { lessonStartCursor } from './lesson';
@@ -62,9 +61,33 @@ export interface StoreInit {
    * content loaded) rather than at the first step of the range. Links do; tests of other things need not.
    */
   readonly lessonStart?: boolean;
-  /** How an opened capture file is read: by default in a Web Worker (captureWorker.ts). */
+  /** How an opened capture file is read: by default in a Web Worker (captureWorker.ts, loaded on first use). */
   readonly openCapture?: CaptureOpener;
 }
+
+/**
+ * The app's reader (captureWorker.ts, or captureInline.ts in the single-file build), fetched with the first file
+ * opened rather than in the first download. Cancelling before it has arrived starts nothing.
+ */
+const lazyWorkerOpener: CaptureOpener = (files, events) => {
+  let cancelled = false;
+  let cancel: (() => void) | null = null;
+  import('./captureWorker').then(
+    (m) => {
+      if (!cancelled) cancel = m.workerCaptureOpener(files, events);
+    },
+    (err: unknown) => {
+      if (!cancelled)
+        events.failed(
+          `The capture reader could not be loaded (is the network down?): ${err instanceof Error ? err.message : String(err)}.`,
+        );
+    },
+  );
+  return () => {
+    cancelled = true;
+    cancel?.();
+  };
+};
 
 /**
  * The app makes one; tests make as many as they like. The cursor starts at `view.step` (1-based in links),
@@ -99,7 +122,7 @@ export function createWirewalkStore(init: StoreInit): WirewalkStore {
         ...(init.hideFuture ? { hideFuture: init.hideFuture } : {}),
       })(...a),
       ...createClassroomSlice(loader, init.intro ?? false)(...a),
-      ...createCaptureSlice(loader, init.openCapture ?? workerCaptureOpener)(...a),
+      ...createCaptureSlice(loader, init.openCapture ?? lazyWorkerOpener)(...a),
     };
   });
 }

@@ -5,7 +5,8 @@
  * `sim/tlsStories.ts`, only when a TLS scenario opens. Timelines are built with the stories loaded so far:
  * one that is not loaded yet is a one-step timeline saying so.
  */
-import { WEBSOCKET_STORY, buildTimeline } from '../sim/timeline';
+// Not from sim/timeline.ts, whose capture and text writers load with the export dialog.
+import { WEBSOCKET_STORY, buildTimeline } from '../sim/buildTimeline';
 import type { Scenario, Story } from '../sim/scenario';
 import type { StoryBuilders, Timeline } from '../sim/types';
 

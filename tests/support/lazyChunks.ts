@@ -6,10 +6,16 @@
  * what is already here. tests/support/lazyChunks.test.ts fails if the app gains an `import()` missing here.
  */
 
+import { loadStageBody } from '../../src/app/loadStage';
+import { LazyCaptureBar } from '../../src/views/capture/lazy';
+
 /** Keyed by the module's path under src/, as the completeness test finds it. */
 export const LAZY_CHUNKS: Readonly<Record<string, () => Promise<unknown>>> = {
   'app/presenterChannel.ts': () => import('../../src/app/presenterChannel'),
   'app/SpeakerApp.tsx': () => import('../../src/app/SpeakerApp'),
+  // Through the app's own loader, so that App finds the stage's heavy half already there on its first render.
+  'app/StageBody.tsx': () => loadStageBody(),
+  'views/capture/CaptureBar.tsx': () => LazyCaptureBar.preload(),
   'views/checks/SelfCheck.tsx': () => import('../../src/views/checks/SelfCheck'),
   'views/code/CodePanel.tsx': () => import('../../src/views/code/CodePanel'),
   'views/compare/ComparisonChart.tsx': () => import('../../src/views/compare/ComparisonChart'),

@@ -9,7 +9,7 @@ import {
   type Transport,
   type WalkMode,
 } from '../../sim/scenario';
-import { SIO_RESERVED_EVENTS } from '../../protocol/socketio';
+import { SIO_RESERVED_EVENTS } from '../../protocol/socketioReserved';
 
 /** 2^32 - 1: the top of the knobs that have no smaller bound of their own (seed, frag, drop, step...). */
 export const MAX_UINT32 = 0xffffffff;

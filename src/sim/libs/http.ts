@@ -31,8 +31,10 @@ import { NS_PER_MS, type SecureTransport, type StreamSocket, type World } from '
 import type { AppWrite } from '../engine/packet';
 import { ByteQueue } from '../engine/byteQueue';
 import type { HostInfo } from '../types';
-import type { WsRequest } from './websocket';
 import { ChunkedDecoder } from '../../protocol/sse';
+import { BROWSER_IDENTITY, pageOrigin } from './chromeUpgrade';
+
+export { BROWSER_IDENTITY, CHROME_DEFLATE_OFFER, browserWsRequest } from './chromeUpgrade';
 
 export const HTTP_TIMING = {
   /** Node's `http.Server#keepAliveTimeout` default. */
@@ -47,23 +49,6 @@ export const HTTP_TIMING = {
  */
 export const HTTP_EPOCH_MS = 1323561600 * 1000;
 
-/** The simulated browser, as its requests present it (a desktop Chrome on Linux). */
-export const BROWSER_IDENTITY = {
-  userAgent:
-    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-  /** The page was loaded from http://server/; requests go back to the same origin. */
-  origin: 'http://server',
-  referer: 'http://server/',
-  host: 'server',
-} as const;
-
-/** The page's origin and the Referer its requests carry: https:// when it was loaded over TLS. */
-function pageOrigin(secure: boolean): { readonly origin: string; readonly referer: string } {
-  return secure
-    ? { origin: 'https://server', referer: 'https://server/' }
-    : { origin: BROWSER_IDENTITY.origin, referer: BROWSER_IDENTITY.referer };
-}
-
 /**
  * The client hints Chrome adds for a secure origin, as Debian's Chromium 156 sent them
  * (../shared/reference/routed/chromium-wss.pcap frame 41, decrypted with chromium-wss.keys); the brand
@@ -74,47 +59,6 @@ const CLIENT_HINTS = {
   brands: ['sec-ch-ua', '"Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"'],
   mobile: ['sec-ch-ua-mobile', '?0'],
 } as const satisfies Record<string, readonly [string, string]>;
-
-/**
- * Chrome's WebSocket upgrade request to `path` on the page's server, given its Sec-WebSocket-Key: the
- * headers in the order Debian's Chromium 156 wrote them (../shared/reference/routed/chromium-ws.pcap, the
- * `GET /chat` frame; over TLS chromium-wss.pcap frame 39 has the same list), each from its source:
- * - Host, Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13, Sec-WebSocket-Key: RFC 6455
- *   §4.1 (the protocol's rule); Origin: RFC 6455 §4.1 item 8 and the Fetch standard (the page's origin).
- * - Pragma: no-cache, Cache-Control: no-cache: the Fetch standard, "HTTP-network-or-cache fetch": a request
- *   whose cache mode is "no-store" (every WebSocket request, "establish a WebSocket connection") gets both.
- * - User-Agent, Accept-Encoding, Accept-Language: Chrome's own, the values of its other requests (the
- *   capture's identity is HeadlessChrome/156; the simulated browser keeps BROWSER_IDENTITY's desktop string).
- *   Over TLS Chrome also offers br and zstd (chromium-wss.pcap frame 39). No Sec-Fetch-* or client hints on
- *   an upgrade request (the same frame).
- * - Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits: Chrome's compression offer
- *   (RFC 7692 §5, §7.1.2.2: a valueless client_max_window_bits says the server may ask for a smaller window).
- */
-export function browserWsRequest(path: string, secure = false): WsRequest {
-  const origin = pageOrigin(secure).origin;
-  return (key) => ({
-    method: 'GET',
-    target: path,
-    version: 'HTTP/1.1',
-    headers: [
-      ['Host', BROWSER_IDENTITY.host],
-      ['Connection', 'Upgrade'],
-      ['Pragma', 'no-cache'],
-      ['Cache-Control', 'no-cache'],
-      ['User-Agent', BROWSER_IDENTITY.userAgent],
-      ['Upgrade', 'websocket'],
-      ['Origin', origin],
-      ['Sec-WebSocket-Version', '13'],
-      ['Accept-Encoding', secure ? 'gzip, deflate, br, zstd' : 'gzip, deflate'],
-      ['Accept-Language', 'en-US,en;q=0.9'],
-      ['Sec-WebSocket-Key', key],
-      ['Sec-WebSocket-Extensions', CHROME_DEFLATE_OFFER],
-    ],
-  });
-}
-
-/** Chrome's permessage-deflate offer, as chromium-ws.pcap has it (RFC 7692 §7.1). */
-export const CHROME_DEFLATE_OFFER = 'permessage-deflate; client_max_window_bits';
 
 /** RFC 9110 §5.6.7 IMF-fixdate of a simulated instant, e.g. `Sun, 11 Dec 2011 00:00:00 GMT`. */
 export function httpDate(nowNs: number): string {

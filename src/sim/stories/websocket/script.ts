@@ -9,7 +9,7 @@
 import { NS_PER_MS, type World } from '../../engine/network';
 import { CLIENT_HOST, serverHost } from '../hosts';
 import { rngStream } from '../../engine/rng';
-import { browserWsRequest } from '../../libs/http';
+import { browserWsRequest } from '../../libs/chromeUpgrade';
 import { BrowserWebSocket, WsServerConnection, type DeflateKit, type WsObserver } from '../../libs/websocket';
 import type { TlsKit } from '../../libs/tls/kit';
 import type { TlsClientSocket, TlsObserver, TlsServerSocket } from '../../libs/tls/socket';
