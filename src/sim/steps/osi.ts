@@ -777,6 +777,7 @@ export function walkRouters(p: Packet, f: RunFacts): RouterWalk[] {
       {
         // RFC 1812 §5.2: a router takes the frame off the link layer and hands the packet to IP.
         title: title(2, 'Ethernet removes its header'),
+        // IEEE 802.3 §3.2.3 (the destination MAC) and §3.2.9 (the FCS); RFC 1812 §5.2 (up to IP, no higher).
         text:
           `The router's card ${inCard ? `${inCard.mac} (${inCard.ip})` : ''} sees its own MAC as the destination, ` +
           `checks the FCS (0x${ethernetFcs(before).toString(16).padStart(8, '0')}) and hands the packet to IPv4. ` +
@@ -789,6 +790,8 @@ export function walkRouters(p: Packet, f: RunFacts): RouterWalk[] {
         // RFC 1812 §5.2.1 (forwarding), §5.3.1 (TTL: decrement by one; 0 means drop); Linux ip_forward with
         // net.ipv4.ip_forward=1, as the reference router (routed/capture.sh).
         title: title(3, `IPv4: TTL ${ttlBefore} → ${hop.ttl}, checksum recomputed`),
+        // RFC 1812 §5.3.1 (TTL), §5.3.2 / RFC 791 §3.1 (the checksum changes with it), §5.2.4.3 (next hop from the
+        // destination); sim/engine/router.ts writes these bytes.
         text:
           `The destination, ${dstIp}, is not the router's own address, so it forwards the packet. It takes one ` +
           `from the TTL (${ttlBefore} → ${hop.ttl}; a packet whose TTL runs out is dropped, so a loop cannot ` +
@@ -802,6 +805,7 @@ export function walkRouters(p: Packet, f: RunFacts): RouterWalk[] {
       {
         // RFC 1812 §5.2 / RFC 826: a new link-layer header for the next hop, its MAC found with ARP.
         title: title(2, `Ethernet adds a new header: from ${newSrc} to ${newDst}`),
+        // RFC 1812 §5.2 and RFC 826 (the next hop's MAC); IEEE 802.3 §3.2.9 (a new FCS); sim/engine/router.ts.
         text:
           `A new frame on the other card: source ${newSrc} (the router's own card on that link), destination ` +
           `${newDst} (${last ? (up ? 'the server' : 'the browser') : 'the next router'}, found with ` +
