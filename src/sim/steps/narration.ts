@@ -71,6 +71,25 @@ export function runFacts(
   };
 }
 
+/**
+ * A connection leaves CLOSED or LISTEN: its ISNs and the browser's port are chosen now (RFC 9293 §3.4,
+ * sim/engine/tcp.ts), and the narration names them from here on.
+ */
+export function noteConnectionStart(
+  f: RunFacts,
+  host: HostInfo,
+  tcp: { readonly iss: number; readonly localPort: number },
+  e: TcpEvent,
+): void {
+  if (e.kind !== 'state' || (e.from !== 'CLOSED' && e.from !== 'LISTEN')) return;
+  if (host.role === 'client') {
+    f.clientIsn ??= tcp.iss;
+    f.clientPort ??= tcp.localPort;
+  } else {
+    f.serverIsn ??= tcp.iss;
+  }
+}
+
 // ---- TCP timers ----
 
 export function narrateTcpEvent(

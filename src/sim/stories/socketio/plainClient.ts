@@ -28,7 +28,13 @@ import { browserWsRequest } from '../../libs/http';
 import { SIO_DEFAULTS, SioServer } from '../../libs/socketio';
 import { BrowserWebSocket, type StoryWrite, type WsAppEvent, type WsObserver } from '../../libs/websocket';
 import { DEFAULT_HOPS, type Scenario } from '../../scenario';
-import { narrateTcpEvent, runFacts, type Narration, type RunFacts } from '../../steps/narration';
+import {
+  narrateTcpEvent,
+  noteConnectionStart,
+  runFacts,
+  type Narration,
+  type RunFacts,
+} from '../../steps/narration';
 import { LISTENING, StepRecorder, WalkLog, consoleText } from '../../steps/recorder';
 import type {
   BuildOptions,
@@ -457,14 +463,7 @@ class PlainClientSteps implements WorldObserver, WsObserver {
 
   tcp(host: HostInfo, socket: Socket, e: TcpEvent): void {
     this.rec.setTcp(host.id, socket.tcp.view());
-    if (e.kind === 'state' && (e.from === 'CLOSED' || e.from === 'LISTEN')) {
-      if (host.role === 'client') {
-        this.facts.clientIsn ??= socket.tcp.iss;
-        this.facts.clientPort ??= socket.tcp.localPort;
-      } else {
-        this.facts.serverIsn ??= socket.tcp.iss;
-      }
-    }
+    noteConnectionStart(this.facts, host, socket.tcp, e);
     if (e.kind === 'rto' || e.kind === 'fast-retransmit' || e.kind === 'aborted') {
       const packet = e.kind === 'aborted' ? undefined : e.packet;
       this.rec.step({

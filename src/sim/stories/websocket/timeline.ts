@@ -10,7 +10,13 @@ import type { DeflateKit, StoryWrite, WsAppEvent, WsObserver } from '../../libs/
 import type { TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
 import type { TlsSteps, TlsSupport } from '../../steps/tls';
 import { DEFAULT_HOPS, type Scenario } from '../../scenario';
-import { narrateTcpEvent, packetRole, runFacts, type RunFacts } from '../../steps/narration';
+import {
+  narrateTcpEvent,
+  noteConnectionStart,
+  packetRole,
+  runFacts,
+  type RunFacts,
+} from '../../steps/narration';
 import { walkDown, walkRouters, walkUp } from '../../steps/osi';
 import { LISTENING, StepRecorder, WalkLog, consoleText } from '../../steps/recorder';
 import type {
@@ -282,15 +288,7 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
 
   tcp(host: HostInfo, socket: Socket, e: TcpEvent): void {
     this.rec.setTcp(host.id, socket.tcp.view());
-    if (e.kind === 'state' && (e.from === 'CLOSED' || e.from === 'LISTEN')) {
-      // The ISNs and the port are chosen when the connection starts; the narration names them at once.
-      if (host.role === 'client') {
-        this.facts.clientIsn ??= socket.tcp.iss;
-        this.facts.clientPort ??= socket.tcp.localPort;
-      } else {
-        this.facts.serverIsn ??= socket.tcp.iss;
-      }
-    }
+    noteConnectionStart(this.facts, host, socket.tcp, e);
     if (e.kind === 'state') {
       if (e.to === 'FIN_WAIT_1' || e.to === 'CLOSE_WAIT') this.rec.advance('tcp-teardown');
       const handshake =
