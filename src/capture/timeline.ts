@@ -12,6 +12,7 @@
  * Chapters follow each TCP connection's phases: handshake, HTTP, upgrade, TLS, WebSocket, teardown.
  * A HAR has no packets: its timeline is the application layer only, and its first step says why.
  */
+import { WS_OPCODE_NAMES } from '../protocol/websocket';
 import type { FieldAnnotation, ProtoLayer } from '../protocol/fields';
 import { toHex } from '../protocol/bytes';
 import { SCENARIO_DEFAULTS, type Scenario } from '../sim/scenario';
@@ -491,15 +492,6 @@ function headerCount(headers: readonly (readonly [string, string])[]): string {
 function headerValue(headers: readonly (readonly [string, string])[], name: string): string | undefined {
   return headers.find(([k]) => k.toLowerCase() === name)?.[1];
 }
-
-const WS_OPCODE_NAMES: Readonly<Record<number, string>> = {
-  0: 'continuation',
-  1: 'text',
-  2: 'binary',
-  8: 'close',
-  9: 'ping',
-  10: 'pong',
-};
 
 /** What one application message says. Sources beside each case. */
 function messageText(m: CapturedMessage, where: string): { title: string; text: string } {

@@ -11,6 +11,7 @@
  * `MAX_WALKS_PER_CONNECTION` per connection and `MAX_WALKS` in the whole capture, so a capture of 30 000
  * records grows by at most MAX_WALKS × 14 steps.
  */
+import { WS_OPCODE_NAMES } from '../protocol/websocket';
 import { toHex } from '../protocol/bytes';
 import type { OsiLayer } from '../sim/types';
 import type { Capture, CapturedMessage, CapturedSegment, Endpoint, TcpStream } from './model';
@@ -155,15 +156,6 @@ function firstLine(b: Uint8Array | undefined): string | undefined {
   return new TextDecoder('utf-8').decode(b.subarray(0, end));
 }
 
-const OPCODES: Readonly<Record<number, string>> = {
-  0: 'continuation',
-  1: 'text',
-  2: 'binary',
-  8: 'close',
-  9: 'ping',
-  10: 'pong',
-};
-
 /** Whether the connection carries TLS (a TLS record or a message read from decrypted records). */
 export function streamIsTls(capture: Capture, stream: number): boolean {
   return capture.messages.some(
@@ -201,7 +193,7 @@ function application(capture: Capture, seg: CapturedSegment, choice: WalkChoice,
       const h = parsed && own2 && parsed.headerLength + parsed.length === own2.length ? parsed : undefined;
       // RFC 6455 §5.2: FIN, RSV1-3, opcode; MASK and payload length; the masking key when MASK = 1.
       const header = h
-        ? ` Its frame header is ${bytes(h.headerLength)} (RFC 6455 §5.2): FIN = ${h.fin}, opcode 0x${h.opcode.toString(16)} (${OPCODES[h.opcode] ?? 'reserved'}), MASK = ${h.mask}, payload length ${h.length}${h.mask ? ', then the 4-byte masking key' : ''}.`
+        ? ` Its frame header is ${bytes(h.headerLength)} (RFC 6455 §5.2): FIN = ${h.fin}, opcode 0x${h.opcode.toString(16)} (${WS_OPCODE_NAMES[h.opcode] ?? 'reserved'}), MASK = ${h.mask}, payload length ${h.length}${h.mask ? ', then the 4-byte masking key' : ''}.`
         : '';
       return `${verb} ${m.summary}.${header}`;
     }

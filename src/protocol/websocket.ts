@@ -29,7 +29,8 @@ export const WS_OPCODES = {
 } as const;
 export type WsOpcodeName = keyof typeof WS_OPCODES;
 
-const OPCODE_NAMES = namesByValue(WS_OPCODES);
+/** An opcode's name ('text', 'close', …), undefined for a reserved one (RFC 6455 §5.2). */
+export const WS_OPCODE_NAMES = namesByValue(WS_OPCODES);
 
 /** Wireshark's names, so the app and a real capture read the same. */
 const OPCODE_LABELS: { readonly [P in WsOpcodeName]: string } = {
@@ -354,7 +355,7 @@ function frameRuleViolation(
     };
   }
   // §5.2: opcodes 0x3-0x7 and 0xB-0xF are reserved.
-  if (OPCODE_NAMES[f.opcode] === undefined) {
+  if (WS_OPCODE_NAMES[f.opcode] === undefined) {
     return {
       code: 'reserved-opcode',
       message: `opcode 0x${f.opcode.toString(16)} is reserved`,
@@ -400,7 +401,7 @@ function preview(data: Uint8Array, asText: boolean): string {
 }
 
 function opcodeLabel(opcode: number): string {
-  const name = OPCODE_NAMES[opcode];
+  const name = WS_OPCODE_NAMES[opcode];
   return name ? OPCODE_LABELS[name] : `Reserved 0x${opcode.toString(16)}`;
 }
 

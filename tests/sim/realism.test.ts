@@ -17,6 +17,7 @@
  * header names in order and their values, and the text of every WebSocket message. Every difference found must
  * be one listed in EXPLAINED with its reason, and every one listed must still be found.
  */
+import { WS_OPCODE_NAMES } from '../../src/protocol/websocket';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,15 +51,6 @@ function referenceCapture(): Capture {
   return openCapture([{ name: 'chromium-ws.pcap', bytes: new Uint8Array(readFileSync(file)) }]);
 }
 
-const OPCODES: Record<number, string> = {
-  0: 'continuation',
-  1: 'text',
-  2: 'binary',
-  8: 'close',
-  9: 'ping',
-  10: 'pong',
-};
-
 /** What a message is, in the words the comparison uses. */
 function kindOf(m: CapturedMessage): string {
   const b = m.body;
@@ -68,7 +60,7 @@ function kindOf(m: CapturedMessage): string {
     case 'http-response':
       return `response ${b.status}`;
     case 'ws-frame':
-      return `ws ${OPCODES[b.opcode] ?? b.opcode}${b.fin ? ' FIN' : ''}${b.compressed ? ' RSV1' : ''}${b.masked ? ' masked' : ''}`;
+      return `ws ${WS_OPCODE_NAMES[b.opcode] ?? b.opcode}${b.fin ? ' FIN' : ''}${b.compressed ? ' RSV1' : ''}${b.masked ? ' masked' : ''}`;
     default:
       return b.kind;
   }
@@ -295,7 +287,7 @@ function differences(ref: Capture, sim: Capture): string[] {
     ms.flatMap((m) =>
       m.body.kind === 'ws-frame'
         ? [
-            `${m.from} ${OPCODES[m.body.opcode]} ${m.body.closeCode ?? ''} ${JSON.stringify(m.body.closeReason ?? m.body.text)}`,
+            `${m.from} ${WS_OPCODE_NAMES[m.body.opcode]} ${m.body.closeCode ?? ''} ${JSON.stringify(m.body.closeReason ?? m.body.text)}`,
           ]
         : [],
     );
