@@ -95,8 +95,13 @@ export function narrateArp(
     text:
       `${capital(sender)} sees its own address asked for. It notes the asker's pair from the request (so it ` +
       `will not need to ask back) and answers to the asker's MAC alone${number}: "${ip} is at ` +
-      `${senderMac(f)}". The asker keeps the answer in its ARP cache: this lesson never needs to ask again ` +
-      `(Linux keeps an entry while it is in use and checks it again after minutes).${lostText}`,
+      `${senderMac(f)}".` +
+      (f.lost
+        ? lostText
+        : // Linux net/core/neighbour.c: an entry is REACHABLE for 15-45 s (base_reachable_time_ms 30000),
+          // then STALE; used again, it is confirmed by TCP's progress or a unicast probe, not asked by broadcast.
+          ' The asker keeps the answer in its ARP cache: this lesson never needs to ask again (Linux keeps an ' +
+          'entry while it is in use, confirming it about every half minute without another broadcast).'),
     curriculum: ['M12'],
   };
 }
