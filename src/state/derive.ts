@@ -3,7 +3,7 @@
  * components can ask for them on every render without recomputing.
  */
 import { linkFrameOf } from '../sim/linkFrame';
-import type { ConsoleLine, LinkFrame, Packet, Timeline } from '../sim/types';
+import type { ConsoleLine, LinkFrame, Packet, Step, Timeline } from '../sim/types';
 
 interface TimelineIndex {
   /** For each step, the packet it concerns or else the latest packet any earlier step concerned; -1 before any. */
@@ -51,6 +51,14 @@ function indexOf(timeline: Timeline): TimelineIndex {
 export function inspectedPacket(timeline: Timeline, cursor: number): Packet | undefined {
   const id = indexOf(timeline).recentPacket[cursor];
   return id === undefined || id < 0 ? undefined : timeline.packets[id];
+}
+
+/** The ARP frame a step is about (`Step.link`), for the views (which take only types from sim). */
+export function stepLinkFrame(
+  timeline: Pick<Timeline, 'packets'>,
+  step: Step | undefined,
+): LinkFrame | undefined {
+  return step?.link && linkFrameOf(timeline, step.link);
 }
 
 /**
