@@ -191,6 +191,8 @@ export interface UnitView {
   readonly lost: boolean;
   /** Whether this step is part of a seven-layer walk (encapsulate/decapsulate), not a plain transmit. */
   readonly walking: boolean;
+  /** The packet never left its sender (`Packet.unresolved`: ARP got no answer); it stays there, crossed out. */
+  readonly unsent?: boolean;
 }
 
 /**
@@ -246,6 +248,18 @@ export function unitAt(timeline: Timeline, step: Step | undefined): UnitView | n
     case 'drop':
     case 'receive':
     case 'state':
+      if (packet.unresolved) {
+        // Never on the wire: the frame as its sender's layer 2 built it, dropped there (no signal).
+        return {
+          packet,
+          at: 'sender',
+          blocks: all.filter((b) => b.osi > 1).map((b) => ({ ...b, state: 'present' as const })),
+          bits: false,
+          lost: true,
+          walking: false,
+          unsent: true,
+        };
+      }
       return {
         packet,
         at,

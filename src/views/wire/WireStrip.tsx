@@ -116,7 +116,8 @@ export function WireStrip() {
         {unit && packet ? (
           <>
             <span className="wire-route">
-              {packet.wireIndex !== undefined ? `#${packet.wireIndex} ` : ''}
+              {/* A packet that never left has no number (wireIndex 0); nor has an ARP frame off the browsers' LAN. */}
+              {packet.wireIndex ? `#${packet.wireIndex} ` : ''}
               {fromLabel} → {toLabel}
               {link ? `: ${link.summary}` : ''}
             </span>
@@ -196,7 +197,7 @@ export function WireStrip() {
                   <path d="M-26,-26L26,26M-26,26L26,-26" />
                   {/* On the cross, haloed: below the bar it would run into the signal's labels. */}
                   <text y={7} textAnchor="middle">
-                    lost
+                    {unit.unsent ? 'not sent' : 'lost'}
                   </text>
                 </g>
               ) : null}
