@@ -109,4 +109,16 @@ describe('Inspector on an ARP step', () => {
     renderWithStore(<Inspector />, { timeline: arp.timeline, step: arp.request });
     expect(screen.getByRole('heading', { level: 3 }).textContent).toMatch(/^Packet \d+: Browser → Server$/);
   });
+
+  it('says a packet that never left (ARP got no answer) was never sent, without a wire number', () => {
+    const never = {
+      ...arp.timeline,
+      packets: arp.timeline.packets.map((p) => (p.id === 0 ? { ...p, unresolved: true, wireIndex: 0 } : p)),
+    };
+    const { container } = renderWithStore(<Inspector />, { timeline: never, step: arp.next + 1 });
+    expect(screen.getByRole('heading', { level: 3 }).textContent).toBe(
+      'Never sent: Browser → Servernever sent',
+    );
+    expect(container.querySelector('.inspector-title .tag-lost')!.textContent).toBe('never sent');
+  });
 });
