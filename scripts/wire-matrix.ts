@@ -90,6 +90,13 @@ function cases(): Case[] {
   out.push({ name: 'close=s', link: 'lesson=websocket&close=s' });
   const isSyn = (p: Packet): boolean => p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('ACK');
   const isSynAck = (p: Packet): boolean => p.tcp.flags.includes('SYN') && p.tcp.flags.includes('ACK');
+  // loss= counts the ARP frames on the browser's LAN too: 1 is the browser's first request.
+  out.push({ name: 'loss on the ARP request (asked again after 1 s)', link: 'lesson=websocket&loss=1' });
+  out.push({ name: 'loss on the ARP reply', link: 'lesson=websocket&loss=2' });
+  out.push({
+    name: 'three ARP requests lost (the SYN dropped, resent)',
+    link: 'lesson=websocket&loss=1,2,3',
+  });
   out.push({
     name: 'loss on the SYN',
     link: `lesson=websocket&loss=${wireIndexOf('lesson=websocket', isSyn)}`,

@@ -129,6 +129,10 @@ export interface PacketInput {
   readonly sentAtNs: number;
   readonly arrivesAtNs: number;
   readonly lost: boolean;
+  /** What `loss` counts (network.ts): 0 when the packet never left. */
+  readonly wireIndex: number;
+  /** It never left: ARP found no MAC for the next hop (network.ts ARP_POLICY). */
+  readonly unresolved?: boolean;
   readonly identification: number;
   readonly srcPort: number;
   readonly dstPort: number;
@@ -238,11 +242,15 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
   };
   // One literal per shape, no spreads (a literal with spreads and getters takes V8's slow path, and this
   // runs for every packet); the keys keep the order the timeline's JSON shows.
-  const packet: Omit<Packet, 'app' | 'summary'> & { app?: AppInfo; summary?: string } =
+  const packet: Omit<Packet, 'app' | 'summary' | 'unresolved'> & {
+    app?: AppInfo;
+    summary?: string;
+    unresolved?: boolean;
+  } =
     tx.retransmits === undefined
       ? {
           id: input.id,
-          wireIndex: input.id + 1,
+          wireIndex: input.wireIndex,
           from: from.id,
           to: to.id,
           connection: input.connection,
@@ -266,7 +274,7 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
         }
       : {
           id: input.id,
-          wireIndex: input.id + 1,
+          wireIndex: input.wireIndex,
           from: from.id,
           to: to.id,
           connection: input.connection,
@@ -290,6 +298,7 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
           tcp,
           ...(tx.ackWhy ? { ackWhy: tx.ackWhy } : {}),
         };
+  if (input.unresolved) packet.unresolved = true;
   if (app.info) packet.app = app.info;
   packet.summary = prefix + app.summary;
   // The receiver reads the segment's values; tests check that decoding the frame gives the same.
