@@ -113,9 +113,9 @@ function usePacketFrame(
     key: sent,
     source: packet,
     // A packet whose next hop never answered ARP never left (Packet.unresolved): it has no number on the wire.
-    title: packet.unresolved
-      ? `Never sent: ${hostLabel(timeline, packet.from)} → ${hostLabel(timeline, packet.to)}`
-      : `Packet ${packet.wireIndex}: ${hostLabel(timeline, packet.from)} → ${hostLabel(timeline, packet.to)}`,
+    title:
+      (packet.unresolved ? 'Packet' : `Packet ${packet.wireIndex}`) +
+      `: ${hostLabel(timeline, packet.from)} → ${hostLabel(timeline, packet.to)}`,
     tag: packet.unresolved ? 'never sent' : packet.lost ? 'lost' : null,
     summary: packet.summary,
     size: packet.captured

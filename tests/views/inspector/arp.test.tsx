@@ -8,7 +8,7 @@ import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ethernetFcs, fcsBytes } from '../../../src/protocol/ethernet';
 import { Inspector } from '../../../src/views/inspector/Inspector';
-import { withArpSteps } from '../../support/arpSteps';
+import { neverSent, withArpSteps } from '../../support/arpSteps';
 import { renderWithStore } from '../../support/renderWithStore';
 
 const hex = (bytes: Iterable<number>) => [...bytes].map((b) => b.toString(16).padStart(2, '0'));
@@ -77,7 +77,7 @@ describe('Inspector on an ARP step', () => {
   });
 
   it('marks a lost frame "lost"', () => {
-    const lost = withArpSteps(undefined, { lost: true });
+    const lost = withArpSteps({ lost: true });
     const { container } = renderWithStore(<Inspector />, { timeline: lost.timeline, step: lost.request + 1 });
     expect(container.querySelector('.inspector-title .tag-lost')!.textContent).toBe('lost');
   });
@@ -111,13 +111,13 @@ describe('Inspector on an ARP step', () => {
   });
 
   it('says a packet that never left (ARP got no answer) was never sent, without a wire number', () => {
-    const never = {
-      ...arp.timeline,
-      packets: arp.timeline.packets.map((p) => (p.id === 0 ? { ...p, unresolved: true, wireIndex: 0 } : p)),
-    };
-    const { container } = renderWithStore(<Inspector />, { timeline: never, step: arp.next + 1 });
-    expect(screen.getByRole('heading', { level: 3 }).textContent).toBe(
-      'Never sent: Browser → Servernever sent',
+    const never = neverSent();
+    const { container } = renderWithStore(<Inspector />, {
+      timeline: never.timeline,
+      step: never.dropped + 1,
+    });
+    expect(container.querySelector('.inspector-title')!.firstChild!.textContent).toBe(
+      'Packet: Browser → Server',
     );
     expect(container.querySelector('.inspector-title .tag-lost')!.textContent).toBe('never sent');
   });

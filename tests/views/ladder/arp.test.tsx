@@ -5,23 +5,15 @@
  * a packet that crossed no wire has no arrow.
  */
 import { act, screen } from '@testing-library/react';
-import type { Packet, Step, Timeline } from '../../../src/sim/types';
+import type { Timeline } from '../../../src/sim/types';
 import { LadderDiagram } from '../../../src/views/ladder/LadderDiagram';
 import { ladderIndex, ladderLayout } from '../../../src/views/ladder/layout';
-import { withArpSteps } from '../../support/arpSteps';
+import { neverSent, withArpSteps } from '../../support/arpSteps';
 import { renderWithStore } from '../../support/renderWithStore';
 
 const opts = { width: 600, top: 0, height: 100_000, rowHeight: 40, pad: 10, margin: 50, headerHeight: 20 };
 const arp = withArpSteps();
 const arrowsAt = (t: Timeline, cursor: number) => ladderLayout(t, { ...opts, cursor });
-
-/** `t` with packet `id` never sent: no wire number, as the engine marks it. */
-function unresolved(t: Timeline, id: number): Timeline {
-  const packets: Packet[] = t.packets.map((p) =>
-    p.id === id ? { ...p, unresolved: true, wireIndex: 0 } : p,
-  );
-  return { ...t, packets };
-}
 
 describe('ladder layout with ARP steps', () => {
   it("the browser's ARP steps sit just above the waiting packet's arrow, none current; its own step makes it current", () => {
@@ -37,28 +29,23 @@ describe('ladder layout with ARP steps', () => {
   });
 
   it("a router's ARP step keeps the packet on its way current", () => {
-    const hop = arp.timeline.packets[0]!.hops!.findIndex((h) => (h.arp?.length ?? 0) > 0);
-    const { link: _link, ...rest } = arp.timeline.steps[arp.request]!;
-    const steps: Step[] = arp.timeline.steps.map((s, i) =>
-      i === arp.request ? { ...rest, host: 'router-1', link: { packet: 0, hop, index: 0 } } : s,
-    );
-    const layout = arrowsAt({ ...arp.timeline, steps }, arp.request);
+    const routed = arp.timeline.steps.findIndex((s) => s.link?.packet === 0 && s.link.hop !== null);
+    expect(routed).toBeGreaterThan(arp.next);
+    const layout = arrowsAt(arp.timeline, routed);
     expect(layout.arrows.filter((a) => a.time === 'current').map((a) => a.packet)).toEqual([0]);
   });
 
   it('a packet that never left has no row and no arrow; its steps sit between rows', () => {
-    const t = unresolved(arp.timeline, 1);
+    const { timeline: t, dropped } = neverSent();
     const index = ladderIndex(t);
     expect(index.rowPacket).toHaveLength(t.packets.length - 1);
-    expect([...index.rowPacket]).not.toContain(1);
-    expect(index.packetRow[1]).toBe(-1);
+    expect([...index.rowPacket]).not.toContain(0);
+    expect(index.packetRow[0]).toBe(-1);
     const all = arrowsAt(t, 0).arrows;
-    expect(all.map((a) => a.packet)).not.toContain(1);
+    expect(all.map((a) => a.packet)).not.toContain(0);
     expect(all).toHaveLength(t.packets.length - 1);
-    const about = t.steps.findIndex((s) => s.packet === 1);
-    expect(about).toBeGreaterThanOrEqual(0);
-    expect(Number.isInteger(index.stepRow[about])).toBe(false);
-    expect(arrowsAt(t, about).arrows.filter((a) => a.time === 'current')).toEqual([]);
+    expect(Number.isInteger(index.stepRow[dropped])).toBe(false);
+    expect(arrowsAt(t, dropped).arrows.filter((a) => a.time === 'current')).toEqual([]);
   });
 });
 
@@ -66,13 +53,19 @@ describe('LadderDiagram with ARP steps', () => {
   const arrows = () => screen.getAllByRole('button', { name: /^Packet \d+/ });
 
   it('draws the packets, none current on an ARP step, and skips a packet that never left', () => {
-    const t = unresolved(arp.timeline, 1);
-    const { store } = renderWithStore(<LadderDiagram />, { timeline: t, step: arp.request + 1 });
-    // The diagram draws a screenful (virtualised): the first arrows, packet 1 (never sent) not among them.
+    const { store } = renderWithStore(<LadderDiagram />, { timeline: arp.timeline, step: arp.request + 1 });
+    // The diagram draws a screenful (virtualised): the first arrows.
     expect(arrows().length).toBeGreaterThan(2);
     expect(arrows().filter((a) => a.getAttribute('aria-current') === 'step')).toEqual([]);
-    expect(screen.queryByRole('button', { name: /^Packet 0\b/ })).toBeNull();
     act(() => store.getState().seek(arp.next));
     expect(arrows().filter((a) => a.getAttribute('aria-current') === 'step')).toHaveLength(1);
+  });
+
+  it('draws no arrow for a packet that never left (it would be "Packet 0")', () => {
+    const never = neverSent();
+    renderWithStore(<LadderDiagram />, { timeline: never.timeline, step: never.dropped + 1 });
+    expect(arrows().length).toBeGreaterThan(2);
+    expect(screen.queryByRole('button', { name: /^Packet 0\b/ })).toBeNull();
+    expect(arrows().filter((a) => a.getAttribute('aria-current') === 'step')).toEqual([]);
   });
 });

@@ -4,19 +4,15 @@
  * (`Packet.unresolved`) is said to be never sent, without a wire number; the wire strip keeps it at its
  * sender, crossed out, with no signal.
  */
-import type { Timeline } from '../../../src/sim/types';
 import { SpeakerView } from '../../../src/views/speaker/SpeakerView';
 import { WireStrip } from '../../../src/views/wire/WireStrip';
-import { withArpSteps } from '../../support/arpSteps';
+import { neverSent, withArpSteps } from '../../support/arpSteps';
 import { renderWithStore } from '../../support/renderWithStore';
 
 const arp = withArpSteps();
 
-/** Packet 0 never left: ARP got no answer. */
-const never: Timeline = {
-  ...arp.timeline,
-  packets: arp.timeline.packets.map((p) => (p.id === 0 ? { ...p, unresolved: true, wireIndex: 0 } : p)),
-};
+/** Packet 0 never left: its three ARP requests were lost. */
+const never = neverSent();
 
 describe('an ARP step and a packet never sent, beyond the inspector', () => {
   it('the speaker view names the ARP frame', () => {
@@ -26,16 +22,17 @@ describe('an ARP step and a packet never sent, beyond the inspector', () => {
   });
 
   it('the speaker view says a packet was never sent', () => {
-    renderWithStore(<SpeakerView />, { timeline: never, step: arp.next + 1 });
+    renderWithStore(<SpeakerView />, { timeline: never.timeline, step: never.dropped + 1 });
     const facts = document.querySelector('.speaker-facts')!.textContent;
     expect(facts).toContain('never sent: ARP got no answer');
     expect(facts).not.toContain('#0');
   });
 
   it('the wire strip keeps a packet never sent at its sender, crossed out "not sent", without a number', () => {
-    const { container } = renderWithStore(<WireStrip />, { timeline: never, step: arp.next + 2 });
-    const step = never.steps[arp.next + 1]!;
-    expect(step.packet).toBe(0);
+    const { container } = renderWithStore(<WireStrip />, {
+      timeline: never.timeline,
+      step: never.dropped + 1,
+    });
     expect(container.querySelector('.lost-mark')).toHaveTextContent('not sent');
     expect(container.querySelector('.wire-route')!.textContent).toBe('Browser → Server');
     expect(container.querySelectorAll('.block')).not.toHaveLength(0);

@@ -47,7 +47,7 @@ describe('WireStrip on an ARP step', () => {
   });
 
   it('crosses out a lost frame', () => {
-    const arp = withArpSteps(undefined, { lost: true });
+    const arp = withArpSteps({ lost: true });
     const { container } = renderWithStore(<WireStrip />, { timeline: arp.timeline, step: arp.request + 1 });
     expect(container.querySelector('.lost-mark')).toHaveTextContent('lost');
     expect(screen.getByRole('img')).toHaveAccessibleName(/, lost:/);
