@@ -110,6 +110,17 @@ describe('Inspector on an ARP step', () => {
     expect(screen.getByRole('heading', { level: 3 }).textContent).toMatch(/^Packet \d+: Browser → Server$/);
   });
 
+  it("shows a router's request on the server's segment: no wire number there (loss counts the browsers' LAN)", () => {
+    const routed = arp.timeline.steps.findIndex((s) => s.link?.packet === 0 && s.link.hop !== null);
+    const { container } = renderWithStore(<Inspector />, { timeline: arp.timeline, step: routed + 1 });
+    expect(screen.getByRole('heading', { level: 3 }).textContent).toBe(
+      'ARP frame: Router → everyone (broadcast)',
+    );
+    expect(container.querySelector('.inspector-summary')!.textContent).toBe(
+      'Who has 198.51.100.20? Tell 198.51.100.1',
+    );
+  });
+
   it('says a packet that never left (ARP got no answer) was never sent, without a wire number', () => {
     const never = neverSent();
     const { container } = renderWithStore(<Inspector />, {
