@@ -24,8 +24,9 @@ export interface LadderIndex {
   /** First step that concerns each packet id, or -1. */
   readonly packetFirstStep: Int32Array;
   /**
-   * Where each step sits on the ladder: its packet's row, or (for steps without a packet on the wire, an ARP
-   * step's among them) half a row below the last packet seen so far (-0.5 before any).
+   * Where each step sits on the ladder: its packet's row; an ARP step (`Step.link`) half a row above the row
+   * of the packet waiting for the answer (a router's ARP: on that row); any other step without a packet on
+   * the wire half a row below the last packet seen so far (-0.5 before any).
    */
   readonly stepRow: Float64Array;
   /** Runs of consecutive rows in one chapter. */
