@@ -34,7 +34,7 @@ describe('links', () => {
     const { page } = await e2e.page();
     await page.goto(e2e.url('?lesson=masking&seed=7&m=c:Hello%20class&step=27'));
     const at = await waitForStage(page);
-    expect(at.step).toBe(23);
+    expect(at.step).toBe(27);
     expect(await narration(page)).toContain(at.title);
   });
 
@@ -117,10 +117,10 @@ describe('presenter mode', () => {
     expect(await page.getByRole('combobox', { name: 'Lesson' }).count()).toBe(0);
 
     await blurControls(page);
-    await pressUntilStep(page, 'PageDown', 25);
-    await pressUntilStep(page, 'ArrowRight', 26);
-    await pressUntilStep(page, 'PageUp', 25);
-    await pressUntilStep(page, 'ArrowLeft', 24);
+    await pressUntilStep(page, 'PageDown', 29);
+    await pressUntilStep(page, 'ArrowRight', 30);
+    await pressUntilStep(page, 'PageUp', 29);
+    await pressUntilStep(page, 'ArrowLeft', 28);
 
     await page.keyboard.press('b');
     const black = page.getByTestId('blackout');
@@ -131,7 +131,7 @@ describe('presenter mode', () => {
     expect(await page.getByText(/The screen is black/).count()).toBe(1);
     await page.keyboard.press('PageDown'); // a stray click brings the picture back, and nothing else
     await black.waitFor({ state: 'detached' });
-    expect((await position(page)).step).toBe(24);
+    expect((await position(page)).step).toBe(28);
     await page.keyboard.press('.');
     await black.waitFor({ state: 'visible' });
     await page.keyboard.press('.');
@@ -160,7 +160,7 @@ describe('presenter mode', () => {
     await blurControls(page);
     const [speaker] = await Promise.all([context.waitForEvent('page'), page.keyboard.press('s')]);
     speaker.on('pageerror', (e) => errors.push(`speaker page error: ${e.message}`));
-    await speaker.getByRole('heading', { name: 'Next · step 6' }).waitFor();
+    await speaker.getByRole('heading', { name: 'Next · step 10' }).waitFor();
     expect(new URL(speaker.url()).searchParams.get('speaker')).toBe('1');
     const title = (await position(page)).title;
     expect(await speaker.locator('.speaker-title').innerText()).toBe(title);
@@ -168,12 +168,12 @@ describe('presenter mode', () => {
     expect(await speaker.locator('.speaker-notes-text').innerText()).not.toBe('');
 
     // Main → speaker.
-    await pressUntilStep(page, 'PageDown', 6);
-    await speaker.getByRole('heading', { name: 'Next · step 7' }).waitFor();
+    await pressUntilStep(page, 'PageDown', 10);
+    await speaker.getByRole('heading', { name: 'Next · step 11' }).waitFor();
     // Speaker → main.
     await speaker.getByRole('button', { name: 'Next →' }).click();
     await speaker.getByRole('button', { name: 'Next →' }).click();
-    await expect.poll(async () => (await position(page)).step).toBe(8);
+    await expect.poll(async () => (await position(page)).step).toBe(12);
     // The black screen, from the teacher's screen.
     await speaker.getByRole('button', { name: 'Black screen' }).click();
     await page.getByTestId('blackout').waitFor({ state: 'visible' });
@@ -288,7 +288,7 @@ describe('exports', () => {
 
     const png = await save('Stage as PNG');
     writeFileSync(join(SHOTS, 'export-stage-dark.png'), png.bytes);
-    expect(png.name).toBe('wirewalk-websocket-20111211-stage-step30.png');
+    expect(png.name).toBe('wirewalk-websocket-20111211-stage-step34.png');
     expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(png.bytes.readUInt32BE(16)).toBe(Math.ceil(stage.width) * 2);
     expect(png.bytes.readUInt32BE(20)).toBe(Math.ceil(stage.height) * 2);

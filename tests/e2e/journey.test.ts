@@ -53,14 +53,15 @@ describe('a new user', () => {
     const deep = 30;
     await scrubber(page).fill(String(deep));
     await expect.poll(() => stepNumber(page)).toBe(deep);
-    const arrow = page.getByRole('button', { name: /^Packet 1, / });
+    // Frames 1 and 2 are the ARP request and reply (no arrow of their own): the SYN is packet 3.
+    const arrow = page.getByRole('button', { name: /^Packet 3, / });
     await arrow.click();
     await expect.poll(() => stepNumber(page)).toBeLessThan(deep);
     await expect
       .poll(() => page.getByRole('tab', { name: 'Packet bytes', exact: true }).getAttribute('aria-selected'))
       .toBe('true');
     const inspector = page.locator('.inspector-title');
-    await expect.poll(() => inspector.innerText()).toMatch(/^Packet 1: /);
+    await expect.poll(() => inspector.innerText()).toMatch(/^Packet 3: /);
 
     // Hover a field: its bytes are marked in the hex dump, exactly as many as the field is long.
     const fields = page.getByRole('listbox', { name: /^Fields of every layer/ });
