@@ -206,6 +206,11 @@ export function maskPayload(data: Uint8Array, key: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The value of header field `key` (a bit field of the first two bytes). */
+function headerBit(bytes: Uint8Array, key: HeaderKey): number {
+  return readBits(bytes, WS_HEADER[key].start, WS_HEADER[key].bits);
+}
+
 function writeBits(bytes: Uint8Array, spec: FieldSpec, value: number): void {
   const bits = spec.bits ?? { start: 0, end: (spec.end - spec.start) * 8 };
   let v = value;
@@ -473,16 +478,15 @@ function headerFields(
   payloadLength: number,
   maskKey: Uint8Array | null,
 ): FieldAnnotation[] {
-  const bit = (key: HeaderKey): number => readBits(bytes, WS_HEADER[key].start, WS_HEADER[key].bits);
-  const opcode = bit('opcode');
-  const lengthCode = bit('payloadLength');
+  const opcode = headerBit(bytes, 'opcode');
+  const lengthCode = headerBit(bytes, 'payloadLength');
   const values: { readonly [P in HeaderKey]: string } = {
-    fin: bit('fin') ? '1 (final fragment)' : '0 (more fragments follow)',
-    rsv1: String(bit('rsv1')),
-    rsv2: String(bit('rsv2')),
-    rsv3: String(bit('rsv3')),
+    fin: headerBit(bytes, 'fin') ? '1 (final fragment)' : '0 (more fragments follow)',
+    rsv1: String(headerBit(bytes, 'rsv1')),
+    rsv2: String(headerBit(bytes, 'rsv2')),
+    rsv3: String(headerBit(bytes, 'rsv3')),
     opcode: `0x${opcode.toString(16)} (${opcodeLabel(opcode)})`,
-    mask: bit('mask') ? '1 (masked)' : '0 (not masked)',
+    mask: headerBit(bytes, 'mask') ? '1 (masked)' : '0 (not masked)',
     payloadLength:
       lengthCode === LENGTH_16BIT
         ? '126 (16-bit length follows)'
@@ -525,14 +529,13 @@ export function decodeWsFrame(
   if (bytes.length < BASE_HEADER_LENGTH) {
     return fail('incomplete', `a frame header needs ${BASE_HEADER_LENGTH} bytes`, bytes.length); // RFC 6455 §5.2
   }
-  const bit = (key: HeaderKey): number => readBits(bytes, WS_HEADER[key].start, WS_HEADER[key].bits);
-  const fin = bit('fin') === 1;
-  const rsv1 = bit('rsv1') === 1;
-  const rsv2 = bit('rsv2') === 1;
-  const rsv3 = bit('rsv3') === 1;
-  const opcode = bit('opcode');
-  const masked = bit('mask') === 1;
-  const lengthCode = bit('payloadLength');
+  const fin = headerBit(bytes, 'fin') === 1;
+  const rsv1 = headerBit(bytes, 'rsv1') === 1;
+  const rsv2 = headerBit(bytes, 'rsv2') === 1;
+  const rsv3 = headerBit(bytes, 'rsv3') === 1;
+  const opcode = headerBit(bytes, 'opcode');
+  const masked = headerBit(bytes, 'mask') === 1;
+  const lengthCode = headerBit(bytes, 'payloadLength');
 
   const violation = frameRuleViolation(
     { fin, rsv1, rsv2, rsv3, opcode, payloadLength: lengthCode },
