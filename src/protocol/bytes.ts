@@ -208,6 +208,23 @@ export function fromBase64(text: string): Uint8Array | null {
 }
 
 /**
+ * How many characters (code points) `text` has, counted as `Array.from(text).length` counts them (a lone
+ * surrogate is one), without building the array: a message may be a megabyte long.
+ */
+export function codePointCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+/**
  * The start of `text` up to `n` characters (code points, as `Array.from` splits `text.slice(0, limit)`: a
  * surrogate pair cut by `limit` counts as a lone surrogate), without building an array. `end` is the index
  * just after the `n`-th character (or after the last one when there are fewer); `more` says whether

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isUtf8, slabBytes, strictUtf8, utf8 } from '../../src/protocol/bytes';
+import { codePointCount, isUtf8, slabBytes, strictUtf8, utf8 } from '../../src/protocol/bytes';
 
 /** Bytes at the edges of UTF-8's ranges (RFC 3629 §4), where a validator can be off by one. */
 const EDGES = [
@@ -63,5 +63,21 @@ describe('slabBytes and utf8', () => {
       slabBytes(8).fill(0xff);
       expect(got).toEqual(new TextEncoder().encode(s));
     }
+  });
+});
+
+describe('codePointCount', () => {
+  it('counts as Array.from does, pairs and lone surrogates included', () => {
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }),
+      fc.constantFrom(0xd800, 0xdbff, 0xdc00, 0xdfff, 0x41),
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 16 }), (units) => {
+        const s = String.fromCharCode(...units);
+        expect(codePointCount(s)).toBe(Array.from(s).length);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
