@@ -307,8 +307,8 @@ function encodeOption(o: TcpOption): Uint8Array {
       checkUint('TSval', o.tsval, 0xffffffff);
       checkUint('TSecr', o.tsecr, 0xffffffff);
       const out = Uint8Array.of(TCP_OPTION_KINDS.TS, 10, 0, 0, 0, 0, 0, 0, 0, 0);
-      view(out).setUint32(2, o.tsval);
-      view(out).setUint32(6, o.tsecr);
+      putUint32(out, 2, o.tsval);
+      putUint32(out, 6, o.tsecr);
       return out;
     }
     case 'unknown': {
@@ -333,13 +333,23 @@ function encodeOptions(options: readonly TcpOption[]): Uint8Array {
     // RFC 9293 §3.2: End of Option List ends the options.
     throw new RangeError('no TCP option may follow End of Option List');
   }
-  const raw = concatBytes(...options.map(encodeOption));
-  const padded = Math.ceil(raw.length / 4) * 4;
+  const parts = options.map(encodeOption);
+  let rawLength = 0;
+  for (const part of parts) rawLength += part.length;
+  const padded = Math.ceil(rawLength / 4) * 4;
   if (padded > MAX_HEADER - MIN_HEADER) {
     // RFC 9293 §3.1: Data Offset is 4 bits, so the header is at most 60 bytes.
     throw new RangeError(`TCP options take ${padded} bytes; at most ${MAX_HEADER - MIN_HEADER} fit`);
   }
-  return concatBytes(raw, new Uint8Array(padded - raw.length));
+  // Written once into the padded length (the padding stays zero), rather than joined and then padded: every
+  // segment carries options.
+  const out = new Uint8Array(padded);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** One's-complement sum of the RFC 9293 §3.1 pseudo-header: src, dst, zero, protocol 6, TCP length. */
