@@ -462,7 +462,7 @@ export class World {
       nextHopMac: first.to.mac,
       segment: first.to.segment,
       arp: first.arp,
-      forward: (frame) => forwardAlong(frame, legs),
+      forward: forwarder(legs),
     });
     this.packets.push(packet);
     this.observer.sent(packet, socket.tcp.view(), tx.piece?.tag);
@@ -687,6 +687,14 @@ export class World {
       },
     );
   }
+}
+
+/**
+ * `forwardAlong` over `legs`, for a packet to call when its hops are first read. Made here rather than as an
+ * arrow in `transmit`'s object literal: tsx names such an arrow with a defineProperty, once per packet.
+ */
+function forwarder(legs: readonly Leg[]): (frame: Uint8Array) => PacketHop[] {
+  return (frame) => forwardAlong(frame, legs);
 }
 
 /** The routers' copies of `frame` along `legs` (the first leg is the sender's own). */
