@@ -90,6 +90,13 @@ function cases(): Case[] {
   out.push({ name: 'close=s', link: 'lesson=websocket&close=s' });
   const isSyn = (p: Packet): boolean => p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('ACK');
   const isSynAck = (p: Packet): boolean => p.tcp.flags.includes('SYN') && p.tcp.flags.includes('ACK');
+  // loss= counts the ARP frames on the browser's LAN too: 1 is the browser's first request.
+  out.push({ name: 'loss on the ARP request (asked again after 1 s)', link: 'lesson=websocket&loss=1' });
+  out.push({ name: 'loss on the ARP reply', link: 'lesson=websocket&loss=2' });
+  out.push({
+    name: 'three ARP requests lost (the SYN dropped, resent)',
+    link: 'lesson=websocket&loss=1,2,3',
+  });
   out.push({
     name: 'loss on the SYN',
     link: `lesson=websocket&loss=${wireIndexOf('lesson=websocket', isSyn)}`,
@@ -351,7 +358,8 @@ function selfTest(dir: string): string[] {
   ) {
     failures.push('wrong messages went unnoticed');
   }
-  const lossy = { ...link, loss: [1] };
+  // Frames 1 and 2 are ARP: 3 is the SYN, whose retransmission the judge must notice.
+  const lossy = { ...link, loss: [3] };
   writeFileSync(file, timelinePcap(buildTimeline(lossy, ALL_STORIES)));
   if (judge({ ...lossy, loss: [] }, tshark(file)).length === 0)
     failures.push('a retransmission without a loss went unnoticed');

@@ -175,7 +175,7 @@ export const LESSONS: readonly LessonDef[] = [
       "The browser's network goes away. Missed heartbeats end the session, the Manager retries with backoff, " +
       'a new session starts, and events sent while offline are delivered afterwards.',
     story: 'socketio',
-    defaults: { messages: [c('Hello'), c('Are you still there?')], drop: 81 }, // Wirewalk's choice: sample chat text
+    defaults: { messages: [c('Hello'), c('Are you still there?')], drop: 85 }, // Wirewalk's choice: sample chat text
   },
   {
     id: 'polling-vs-websocket',
@@ -198,7 +198,7 @@ export const LESSONS: readonly LessonDef[] = [
     // Packet 12: the long frame's first segment (Chrome's 465-byte upgrade request takes three at MSS 200, and
     // Linux's quick-ACK mode answers each at once); packet 24: the server's FIN (tests/lesson/catalogue.test.ts
     // checks both against the run).
-    defaults: { messages: [c(LOSS_MESSAGE), s('Got it')], ...ONE_LAYER, mss: 200, loss: [12, 24] },
+    defaults: { messages: [c(LOSS_MESSAGE), s('Got it')], ...ONE_LAYER, mss: 200, loss: [14, 26] },
   },
 ];
 

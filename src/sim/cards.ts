@@ -57,6 +57,7 @@ export function framesAtCard(t: Timeline, card: string): CardFrame[] | null {
     list?.forEach((f, i) => {
       if (f.segment !== segment) return;
       if (f.from === node) out.push(entry(f.sentAt, f.frame, p.id, true, true, i - 10));
+      else if (f.lost) return;
       else if (f.to === node || f.to === 'broadcast')
         out.push(entry(f.arrivesAt, padded(f.frame), p.id, true, false, i - 10));
     });
@@ -86,7 +87,8 @@ export function framesAtCard(t: Timeline, card: string): CardFrame[] | null {
     ];
     copies.forEach((c, i) => {
       arpFrames(c.arp, p);
-      if (c.segment !== segment) return;
+      // A packet ARP could not send never reached a wire (network.ts ARP_POLICY); its requests did.
+      if (c.segment !== segment || p.unresolved) return;
       const to = i + 1 < copies.length ? copies[i + 1]!.from : p.to;
       const arrives = i < hops.length ? hops[i]!.receivedAt : p.arrivesAt;
       if (c.from === node) out.push(entry(c.sentAt, c.frame, p.id, false, true, 0));

@@ -92,6 +92,20 @@ export interface LinkFrame {
   readonly arrivesAt: number;
   /** Wireshark's line: `Who has 192.0.2.1? Tell 192.0.2.10`. */
   readonly summary: string;
+  /**
+   * Its number in what `loss=k` counts (every frame put on the browsers' LAN, segment 0); absent on other
+   * segments, which `loss` does not reach.
+   */
+  readonly wireIndex?: number;
+  /** Lost on the wire (`loss` named it): it never arrives, and the asker asks again a second later. */
+  readonly lost?: boolean;
+}
+
+/** An ARP frame a step is about: `packets[packet].arp` (hop null) or `packets[packet].hops[hop].arp`, item `index`. */
+export interface StepLink {
+  readonly packet: number;
+  readonly hop: number | null;
+  readonly index: number;
 }
 
 /** The copy of a packet a router forwarded onto its next segment (TTL one less, new MACs, new checksum). */
@@ -116,7 +130,11 @@ export interface PacketHop {
 export interface Packet {
   /** Index in `timeline.packets` (0-based). */
   readonly id: number;
-  /** 1-based position in sending order: what `loss=k` counts. */
+  /**
+   * 1-based position in what `loss=k` counts: every packet in sending order (retransmissions too) and every
+   * ARP frame on the browsers' LAN (`LinkFrame.wireIndex`). With one browser it is the frame's number in a
+   * capture at the browser's card.
+   */
   readonly wireIndex: number;
   readonly from: HostId;
   readonly to: HostId;
@@ -126,6 +144,12 @@ export interface Packet {
   readonly sentAt: number;
   readonly arrivesAt: number;
   readonly lost: boolean;
+  /**
+   * True when the packet never left its sender: ARP asked for the next hop's MAC three times without an answer
+   * (the requests or replies were lost), so the waiting packet was dropped (Linux neigh_invalidate). `sentAt`
+   * is then when it was dropped; it is in no capture and `wireIndex` is 0.
+   */
+  readonly unresolved?: boolean;
   /** Packet id this one retransmits. */
   readonly retransmissionOf?: number;
   /** Why it was (re)sent, when not the first send: 'timeout' or 'fast retransmit'. */
@@ -258,6 +282,8 @@ export interface Step {
   readonly kind: StepKind;
   /** The packet this step concerns. */
   readonly packet?: number;
+  /** The ARP frame this step is about (then `packet` is absent: the packet that needed it has not left). */
+  readonly link?: StepLink;
   /**
    * The scenario message (index in `scenario.messages`) this step sends, carries or delivers. The first step
    * with a given index is where that message starts (the composer lands there).

@@ -2,11 +2,17 @@
  * Pure derivations from a timeline, memoised per timeline object (timelines are immutable), so selectors and
  * components can ask for them on every render without recomputing.
  */
-import type { ConsoleLine, Packet, Timeline } from '../sim/types';
+import { linkFrameOf } from '../sim/linkFrame';
+import type { ConsoleLine, LinkFrame, Packet, Step, Timeline } from '../sim/types';
 
 interface TimelineIndex {
   /** For each step, the packet it concerns or else the latest packet any earlier step concerned; -1 before any. */
   readonly recentPacket: Int32Array;
+  /**
+   * For each step, the step whose ARP frame (`Step.link`) is the latest thing on screen: the step itself, or an
+   * earlier one when no packet step came between; -1 when a packet (or nothing) is.
+   */
+  readonly recentLink: Int32Array;
   /** Every console line with the step that printed it, in step order. */
   readonly consoleLines: readonly (ConsoleLine & { readonly step: number })[];
   /** For each step, how many console lines have been printed up to and including it. */
@@ -20,16 +26,23 @@ function indexOf(timeline: Timeline): TimelineIndex {
   if (hit) return hit;
   const n = timeline.steps.length;
   const recentPacket = new Int32Array(n);
+  const recentLink = new Int32Array(n);
   const consoleCount = new Int32Array(n);
   const consoleLines: (ConsoleLine & { step: number })[] = [];
   let recent = -1;
+  let link = -1;
   timeline.steps.forEach((step, i) => {
-    if (step.packet !== undefined) recent = step.packet;
+    if (step.packet !== undefined) {
+      recent = step.packet;
+      link = -1;
+    }
+    if (step.link !== undefined) link = i;
     recentPacket[i] = recent;
+    recentLink[i] = link;
     for (const line of step.console ?? []) consoleLines.push({ ...line, step: i });
     consoleCount[i] = consoleLines.length;
   });
-  const index = { recentPacket, consoleLines, consoleCount };
+  const index = { recentPacket, recentLink, consoleLines, consoleCount };
   cache.set(timeline, index);
   return index;
 }
@@ -38,6 +51,24 @@ function indexOf(timeline: Timeline): TimelineIndex {
 export function inspectedPacket(timeline: Timeline, cursor: number): Packet | undefined {
   const id = indexOf(timeline).recentPacket[cursor];
   return id === undefined || id < 0 ? undefined : timeline.packets[id];
+}
+
+/** The ARP frame a step is about (`Step.link`), for the views (which take only types from sim). */
+export function stepLinkFrame(
+  timeline: Pick<Timeline, 'packets'>,
+  step: Step | undefined,
+): LinkFrame | undefined {
+  return step?.link && linkFrameOf(timeline, step.link);
+}
+
+/**
+ * The ARP frame the inspector shows at a step instead of a packet: the step's own (`Step.link`), or the one
+ * most recently on screen when no packet step has come since. Undefined when a packet is shown.
+ */
+export function inspectedLink(timeline: Timeline, cursor: number): LinkFrame | undefined {
+  const at = indexOf(timeline).recentLink[cursor];
+  const link = at === undefined || at < 0 ? undefined : timeline.steps[at]?.link;
+  return link && linkFrameOf(timeline, link);
 }
 
 /** Console lines printed up to and including step `cursor` (a view of one shared array, no copying per step). */

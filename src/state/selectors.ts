@@ -4,9 +4,9 @@
  * copied into the store.
  */
 import { lessonById } from '../lesson/catalogue';
-import type { Chapter, Packet, Step } from '../sim/types';
+import type { Chapter, LinkFrame, Packet, Step } from '../sim/types';
 import { stepRange } from './cursor';
-import { inspectedPacket } from './derive';
+import { inspectedLink, inspectedPacket } from './derive';
 import { lessonAside } from './lesson';
 import type { WirewalkState } from './store';
 
@@ -20,8 +20,12 @@ export const selectPacket = (s: WirewalkState): Packet | undefined => {
   const id = s.timeline.steps[s.cursor]?.packet;
   return id === undefined ? undefined : s.timeline.packets[id];
 };
+/** The packet the inspector shows (the step's, or the latest on screen); an ARP step's frame comes first. */
 export const selectInspected = (s: WirewalkState): Packet | undefined =>
   inspectedPacket(s.timeline, s.cursor);
+/** The ARP frame the inspector shows instead of a packet: the step's own, or one no packet step has followed. */
+export const selectInspectedLink = (s: WirewalkState): LinkFrame | undefined =>
+  inspectedLink(s.timeline, s.cursor);
 
 /** First and last step (0-based) the cursor may visit: the embed range, or the whole timeline. */
 export const selectFirstAllowed = (s: WirewalkState): number => stepRange(s.view, s.timeline).first;

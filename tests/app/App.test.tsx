@@ -114,13 +114,13 @@ describe('App on a real timeline', () => {
   it('clicking a packet in the ladder seeks to it and opens it in the inspector', async () => {
     const user = userEvent.setup();
     const { store } = renderApp();
-    const get = screen.getByRole('button', { name: /Packet 4, Browser to Server: GET \/chat/ });
+    const get = screen.getByRole('button', { name: /Packet 6, Browser to Server: GET \/chat/ });
     await user.click(get);
-    expect(selectPacket(store.getState())!.wireIndex).toBe(4);
+    expect(selectPacket(store.getState())!.wireIndex).toBe(6);
     expect(screen.getByRole('tab', { name: 'Packet bytes' })).toHaveAttribute('aria-selected', 'true');
     const panel = screen.getByRole('tabpanel');
     // The inspector loads when its tab first opens.
-    expect(await within(panel).findByText(/Packet 4: Browser → Server/)).toBeInTheDocument();
+    expect(await within(panel).findByText(/Packet 6: Browser → Server/)).toBeInTheDocument();
     // The real key from the real GET, and its accept value as the real 101 carries it.
     expect(within(panel).getByRole('region', { name: /Sec-WebSocket-Accept/ })).toHaveTextContent('✓ equals');
   });
@@ -129,7 +129,7 @@ describe('App on a real timeline', () => {
     const user = userEvent.setup();
     const { store } = renderApp();
     await user.click(screen.getByRole('tab', { name: 'Code & console' }));
-    await screen.findAllByRole('list', { name: /source$/ });
+    await screen.findAllByRole('list', { name: /source$/ }, { timeout: 60_000 });
     const t = store.getState().timeline;
     const printing = t.steps.findIndex((s) => s.console?.length);
     act(() => store.getState().seek(printing));

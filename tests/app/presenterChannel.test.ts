@@ -8,6 +8,9 @@ import { withoutSpeaker } from '../../src/state/links';
 
 type Listener = (event: MessageEvent) => void;
 
+/** Messages posted and not yet delivered, on every channel of this file. */
+let inFlight = 0;
+
 /** Two ends of one channel: what one posts, the other hears (never itself), one task later. */
 function channelPair(): [ChannelLike & { sent: unknown[] }, ChannelLike & { sent: unknown[] }] {
   const make = () => {
@@ -21,7 +24,11 @@ function channelPair(): [ChannelLike & { sent: unknown[] }, ChannelLike & { sent
         this.sent.push(message);
         const data = structuredClone(message);
         const targets = [...this.peer!.listeners];
-        setTimeout(() => targets.forEach((l) => l({ data } as MessageEvent)), 0);
+        inFlight++;
+        setTimeout(() => {
+          targets.forEach((l) => l({ data } as MessageEvent));
+          inFlight--;
+        }, 0);
       },
       addEventListener(_t: 'message', l: Listener) {
         listeners.add(l);
@@ -41,7 +48,11 @@ function channelPair(): [ChannelLike & { sent: unknown[] }, ChannelLike & { sent
   return [a, b];
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 5));
+/** Until every message posted (and every answer to one) has been delivered: a condition, not a delay. */
+const settle = async (): Promise<void> => {
+  do await new Promise((r) => setTimeout(r, 0));
+  while (inFlight > 0);
+};
 
 function pair(link = '?lesson=websocket&step=10&present=1') {
   const presenter = storeFromLink(link);

@@ -46,7 +46,7 @@ describe('axe-core, WCAG 2.0–2.2 A and AA', () => {
 
   it('presenter mode', async () => {
     const { page } = await e2e.page();
-    await page.goto(e2e.url('?lesson=websocket&step=24&present=1'));
+    await page.goto(e2e.url('?lesson=websocket&step=28&present=1'));
     await waitForStage(page);
     await page.locator('.app.is-present').waitFor();
     expect(await violations(page)).toEqual([]);
@@ -62,7 +62,7 @@ describe('axe-core, WCAG 2.0–2.2 A and AA', () => {
 
   it('the share dialog open', async () => {
     const { page } = await e2e.page();
-    await page.goto(e2e.url('?lesson=upgrade&step=12'));
+    await page.goto(e2e.url('?lesson=upgrade&step=16'));
     await waitForStage(page);
     await page.getByRole('button', { name: /^Share/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Share this lesson' });
@@ -72,7 +72,7 @@ describe('axe-core, WCAG 2.0–2.2 A and AA', () => {
 
   it('the dark theme, chosen with the toggle and from the system setting', async () => {
     const { page } = await e2e.page();
-    await page.goto(e2e.url('?lesson=websocket&step=30'));
+    await page.goto(e2e.url('?lesson=websocket&step=34'));
     await waitForStage(page);
     await page.getByRole('button', { name: 'Dark theme' }).click();
     await page.locator('.app.theme-dark').waitFor();
@@ -135,7 +135,7 @@ const probeFocus = (page: Page, index: number) =>
 describe('the keyboard alone', () => {
   it('Tab reaches the playback controls, the panel tabs and the composer, and every stop shows focus', async () => {
     const { page } = await e2e.page();
-    await page.goto(e2e.url('?lesson=websocket&step=12'));
+    await page.goto(e2e.url('?lesson=websocket&step=14'));
     await waitForStage(page);
     // The panels that arrive when the page is idle are in place, so the Tab order does not change under the walk.
     await waitForIdleLoads(page);

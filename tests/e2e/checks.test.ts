@@ -99,7 +99,7 @@ describe('axe-core, WCAG 2.0–2.2 A and AA', () => {
 describe('no spoilers, remembered', () => {
   it('presenter mode hides the packets to come; "Hide next" shows them; the choice survives a reload', async () => {
     const { page } = await e2e.page();
-    await page.goto(e2e.url('?lesson=tcp&step=8&present=1'));
+    await page.goto(e2e.url('?lesson=tcp&step=12&present=1'));
     await waitForStage(page);
     expect(await arrowNumbers(page)).toEqual([1, 2, 3]);
     const toggle = page.getByRole('button', { name: 'Hide next packets' });
@@ -117,7 +117,7 @@ describe('no spoilers, remembered', () => {
 
   it('the theme, once chosen, is there after a reload', async () => {
     const { page } = await e2e.page();
-    await page.goto(e2e.url('?lesson=websocket&step=30'));
+    await page.goto(e2e.url('?lesson=websocket&step=34'));
     await waitForStage(page);
     await page.locator('.app.theme-light').waitFor();
     await page.getByRole('button', { name: 'Dark theme' }).click();
@@ -131,7 +131,7 @@ describe('no spoilers, remembered', () => {
 describe('focus ring on packet rows', () => {
   it('a focused row, past or still to come, is outlined at least 2 px in the focus colour', async () => {
     const { page } = await e2e.page();
-    await page.goto(e2e.url('?lesson=websocket&step=30'));
+    await page.goto(e2e.url('?lesson=websocket&step=34'));
     await waitForStage(page);
     await arrowNumbers(page);
     for (const which of ['g.arrow.time-past', 'g.arrow.time-future']) {

@@ -32,7 +32,7 @@ function cliPcap(link: string): Buffer {
 describe('links', () => {
   it('open a link → the named step is shown, with its narration', async () => {
     const { page } = await e2e.page();
-    await page.goto(e2e.url('?lesson=masking&seed=7&m=c:Hello%20class&step=23'));
+    await page.goto(e2e.url('?lesson=masking&seed=7&m=c:Hello%20class&step=27'));
     const at = await waitForStage(page);
     expect(at.step).toBe(23);
     expect(await narration(page)).toContain(at.title);
@@ -100,7 +100,7 @@ describe('presenter mode', () => {
   it('large type, clicker keys, black screen, full screen, and Esc leaves', async () => {
     const { page } = await e2e.page();
     const violations = await watchViolations(page);
-    await page.goto(e2e.url('?lesson=websocket&step=24&present=1'));
+    await page.goto(e2e.url('?lesson=websocket&step=28&present=1'));
     await waitForStage(page);
     await waitForStillness(page);
     await page.screenshot({ path: join(SHOTS, 'presenter-1280x720.png') });
@@ -155,7 +155,7 @@ describe('presenter mode', () => {
 
   it('the speaker window shows the notes and the next step, and both windows step together', async () => {
     const { page, context, errors } = await e2e.page();
-    await page.goto(e2e.url('?lesson=tcp&step=5&present=1'));
+    await page.goto(e2e.url('?lesson=tcp&step=9&present=1'));
     await waitForStage(page);
     await blurControls(page);
     const [speaker] = await Promise.all([context.waitForEvent('page'), page.keyboard.press('s')]);
@@ -186,7 +186,7 @@ describe('presenter mode', () => {
 describe('the share dialog', () => {
   it('is readable on a projector: screenshot', async () => {
     const { page } = await e2e.page();
-    await page.goto(e2e.url('?lesson=upgrade&step=12'));
+    await page.goto(e2e.url('?lesson=upgrade&step=16'));
     await waitForStage(page);
     await page.getByRole('button', { name: /^Share/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Share this lesson' });
@@ -255,7 +255,7 @@ describe('embed mode', () => {
 
 describe('exports', () => {
   it('the pcap download is byte-identical to the command-line export', async () => {
-    const link = '?lesson=loss&seed=31337&m=c:one&m=s:two&step=7';
+    const link = '?lesson=loss&seed=31337&m=c:one&m=s:two&step=11';
     const { page } = await e2e.page();
     await page.goto(e2e.url(link));
     await waitForStage(page);
@@ -274,7 +274,7 @@ describe('exports', () => {
   it('pictures of the stage and the ladder: PNG at 2×, SVG with the colours written out', async () => {
     const { page } = await e2e.page({ context: { colorScheme: 'dark' } });
     const violations = await watchViolations(page);
-    await page.goto(e2e.url('?lesson=websocket&step=30'));
+    await page.goto(e2e.url('?lesson=websocket&step=34'));
     await waitForStage(page);
     const stage = (await page.locator('.stage').boundingBox())!;
     await page.getByRole('button', { name: 'Export' }).click();

@@ -23,7 +23,7 @@ function focusPlace(page: Page): Promise<string> {
 describe('the share dialog, a native modal <dialog>', () => {
   it('opens from its button with focus inside, keeps Tab inside, closes on Esc and gives focus back', async () => {
     const { page } = await e2e.page();
-    await page.goto(e2e.url('?lesson=upgrade&step=12'));
+    await page.goto(e2e.url('?lesson=upgrade&step=16'));
     await waitForStage(page);
     const opener = page.getByRole('button', { name: /^Share/ });
     await opener.click();
@@ -64,7 +64,7 @@ describe('the share dialog, a native modal <dialog>', () => {
 
   it('in presenter mode: opens with C, Esc closes the dialog but not presenter mode; a click outside closes it', async () => {
     const { page } = await e2e.page();
-    await page.goto(e2e.url('?lesson=websocket&step=24&present=1'));
+    await page.goto(e2e.url('?lesson=websocket&step=28&present=1'));
     await waitForStage(page);
     await page.locator('.app.is-present').waitFor();
     const opener = page.getByRole('button', { name: /^Share/ });

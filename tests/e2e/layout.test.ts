@@ -268,7 +268,7 @@ const textOverlaps = (page: Page) =>
 
 describe.each(CHROME_CASES)('$name $width×$height, $mode', (c) => {
   it('nothing overflows; the step count and Previous / Next are on screen; targets are large enough', async () => {
-    const page = await openAt(c, c.mode, 'lesson=websocket&step=46');
+    const page = await openAt(c, c.mode, 'lesson=websocket&step=50');
     const m = await readChrome(page);
     expect(m.scrollWidth).toBeLessThanOrEqual(m.innerWidth);
     const outside = m.parts
@@ -291,7 +291,7 @@ describe.each(CHROME_CASES)('$name $width×$height, $mode', (c) => {
 
 describe.each(CASES)('$name $width×$height, $mode', (c) => {
   it('no two pieces of text on the stage overlap', async () => {
-    for (const query of ['lesson=websocket&step=48', 'lesson=loss&step=41', 'lesson=socketio&step=64']) {
+    for (const query of ['lesson=websocket&step=52', 'lesson=loss&step=45', 'lesson=socketio&step=68']) {
       const page = await openAt(c, c.mode, query);
       await waitForStillness(page);
       const { pieces, overlaps } = await textOverlaps(page);
@@ -302,7 +302,7 @@ describe.each(CASES)('$name $width×$height, $mode', (c) => {
   });
 
   it('axe finds nothing', async () => {
-    const page = await openAt(c, c.mode, 'lesson=websocket&step=46');
+    const page = await openAt(c, c.mode, 'lesson=websocket&step=50');
     await waitForStillness(page);
     const result = await new AxeBuilder({ page })
       .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
@@ -378,7 +378,7 @@ describe('presenter mode: the sequence diagram reads from the back row', () => {
     [1920, 1080, 24],
     [1024, 768, (24 / 1080) * 768],
   ])('%i×%i: labels, chips and packet numbers at least %f px', async (width, height, least) => {
-    const page = await openAt({ name: 'projector', width, height }, 'present', 'lesson=websocket&step=46');
+    const page = await openAt({ name: 'projector', width, height }, 'present', 'lesson=websocket&step=50');
     await page.locator('.ladder .arrow-label').first().waitFor();
     const sizes = await drawnSizes(page);
     expect(sizes.label).toBeGreaterThanOrEqual(least - 0.5);
@@ -390,7 +390,7 @@ describe('presenter mode: the sequence diagram reads from the back row', () => {
     const page = await openAt(
       { name: 'full HD', width: 1920, height: 1080 },
       'normal',
-      'lesson=websocket&step=46',
+      'lesson=websocket&step=50',
     );
     await page.locator('.ladder .arrow-label').first().waitFor();
     expect((await drawnSizes(page)).label).toBeLessThan(20);
@@ -399,7 +399,7 @@ describe('presenter mode: the sequence diagram reads from the back row', () => {
 
 describe('the text-overlap check itself', () => {
   it('sees a label laid over the narration', async () => {
-    const page = await openAt(SIZES[4]!, 'normal', 'lesson=websocket&step=46');
+    const page = await openAt(SIZES[4]!, 'normal', 'lesson=websocket&step=50');
     expect((await textOverlaps(page)).overlaps).toEqual([]);
     await page.evaluate(() => {
       const title = document.querySelector('.narration-title')!.getBoundingClientRect();
@@ -414,7 +414,7 @@ describe('the text-overlap check itself', () => {
 
 describe('phone: the header behind Menu, the stacks as a tab, sheets', () => {
   it("the header's tools open from Menu and close on Esc, focus back on Menu", async () => {
-    const page = await openAt(SIZES[0]!, 'normal', 'lesson=websocket&step=20');
+    const page = await openAt(SIZES[0]!, 'normal', 'lesson=websocket&step=24');
     expect(await page.getByRole('button', { name: /^Share/ }).count()).toBe(0);
     const menu = page.getByRole('button', { name: 'Menu' });
     await menu.click();
@@ -427,12 +427,12 @@ describe('phone: the header behind Menu, the stacks as a tab, sheets', () => {
   });
 
   it('the Layers tab shows both stacks; the wide layout has no such tab', async () => {
-    const page = await openAt(SIZES[0]!, 'normal', 'lesson=websocket&step=20');
+    const page = await openAt(SIZES[0]!, 'normal', 'lesson=websocket&step=24');
     await page.getByRole('tab', { name: 'Layers' }).click();
     const panel = page.getByRole('tabpanel');
     await panel.getByRole('heading', { name: /^Browser/ }).waitFor();
     await panel.getByRole('heading', { name: /^Server/ }).waitFor();
-    const wide = await openAt(SIZES[4]!, 'normal', 'lesson=websocket&step=20');
+    const wide = await openAt(SIZES[4]!, 'normal', 'lesson=websocket&step=24');
     expect(await wide.getByRole('tab', { name: 'Layers' }).count()).toBe(0);
   });
 
@@ -466,7 +466,7 @@ describe('touch: swipe on the stage', () => {
     );
 
   it('left steps forward, right steps back, up and down do not step', async () => {
-    const page = await openAt(SIZES[0]!, 'normal', 'lesson=websocket&step=20');
+    const page = await openAt(SIZES[0]!, 'normal', 'lesson=websocket&step=24');
     const start = (await position(page)).step;
     await drag(page, 300, 300, 120, 320); // to the left: next
     await expect.poll(async () => (await position(page)).step).toBe(start + 1);

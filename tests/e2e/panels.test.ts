@@ -77,7 +77,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
 
   it('no tab is hidden or cut: 3 or 4 tabs, enlarged or not, with "Check yourself" beside them', async () => {
     const { page } = await e2e.page({ context });
-    for (const query of ['lesson=websocket&step=20', 'lesson=polling-vs-websocket&step=40']) {
+    for (const query of ['lesson=websocket&step=24', 'lesson=polling-vs-websocket&step=44']) {
       await open(page, query);
       expect(await tabProblems(page), query).toEqual([]);
       await page.getByRole('button', { name: 'Enlarge' }).click();
@@ -85,7 +85,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
       await page.getByRole('button', { name: 'Enlarge' }).click();
     }
     // The last step of the comparison: the chart open and the questions' button beside the tabs.
-    await open(page, 'lesson=polling-vs-websocket&step=322');
+    await open(page, 'lesson=polling-vs-websocket&step=326');
     await page.getByRole('tab', { name: 'Polling vs WebSocket' }).click();
     await page.getByRole('button', { name: /^Check yourself/ }).waitFor();
     expect(await tabProblems(page)).toEqual([]);
@@ -95,7 +95,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
 
   it('chart ticks, end labels and axis titles do not collide', async () => {
     const { page } = await e2e.page({ context });
-    await open(page, 'lesson=polling-vs-websocket&step=252');
+    await open(page, 'lesson=polling-vs-websocket&step=256');
     await page.getByRole('tab', { name: 'Polling vs WebSocket' }).click();
     await page.locator('.chart .tick-x').first().waitFor();
     for (const chart of [1, 2]) {
@@ -110,7 +110,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
 
   it('"lost" stays inside the sequence diagram', async () => {
     const { page } = await e2e.page({ context });
-    for (const query of ['lesson=loss&step=15', 'lesson=loss&step=34', 'lesson=reconnect&step=100']) {
+    for (const query of ['lesson=loss&step=19', 'lesson=loss&step=38', 'lesson=reconnect&step=104']) {
       await open(page, query);
       const outside = await page.evaluate(() => {
         const box = document.querySelector('.ladder-scroll')!.getBoundingClientRect();
@@ -126,7 +126,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
 
   it('no layer row is cut, even under the longest narration', async () => {
     const { page } = await e2e.page({ context });
-    for (const query of ['lesson=websocket&step=60', 'lesson=polling-vs-websocket&step=322']) {
+    for (const query of ['lesson=websocket&step=64', 'lesson=polling-vs-websocket&step=326']) {
       await open(page, query);
       const cut = await page.evaluate(() => {
         const out: Rect[] = [];
@@ -158,8 +158,8 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
   it('the Accept and unmasking tables are never cut by a scroll box of their own', async () => {
     const { page } = await e2e.page({ context });
     for (const [query, field, table] of [
-      ['lesson=websocket&step=46', /^Sec-WebSocket-Accept/, '.explain.accept'],
-      ['lesson=websocket&step=74', /^Masking key/, '.explain.mask'],
+      ['lesson=websocket&step=50', /^Sec-WebSocket-Accept/, '.explain.accept'],
+      ['lesson=websocket&step=78', /^Masking key/, '.explain.mask'],
     ] as const) {
       await open(page, query);
       await page.getByRole('tab', { name: 'Packet bytes' }).click();

@@ -72,7 +72,11 @@ function asidesWhere(id: string, pred: (s: Step, t: Timeline) => boolean): { ste
 
 function wirePacket(id: string, pred: (p: Packet) => boolean): { step: Step; packet: Packet } {
   const t = timelineOf(id);
-  const step = t.steps.find((s) => s.kind === 'transmit' && pred(packetAt(t, s)!));
+  // ARP steps are transmits too, with no packet (step.link).
+  const step = t.steps.find((s) => {
+    const p = s.kind === 'transmit' ? packetAt(t, s) : undefined;
+    return p !== undefined && pred(p);
+  });
   if (!step) throw new Error(`no such packet in ${id}`);
   return { step, packet: packetAt(t, step)! };
 }

@@ -33,10 +33,11 @@ function waitedMs(title: string): number {
 describe('loss: the retransmission timer, counted from what started it', () => {
   it.each([
     'lesson=loss',
-    'lesson=loss&loss=4',
-    'lesson=loss&loss=15',
-    'lesson=loss&loss=12,24,26',
-    'lesson=loss&loss=12,13',
+    // loss= counts the ARP request and reply first (frames 1 and 2), so the GET is 6 and the data 14.
+    'lesson=loss&loss=6',
+    'lesson=loss&loss=17',
+    'lesson=loss&loss=14,26,28',
+    'lesson=loss&loss=14,15',
   ])('%s: every timeout fires the engine’s RTO after the start RFC 6298 §5 names', (link) => {
     const t = run(link);
     const timeouts = t.steps.filter((s) => s.kind === 'state' && s.title.startsWith('Timeout'));
@@ -78,7 +79,8 @@ describe('loss: the retransmission timer, counted from what started it', () => {
   });
 
   it('a lost pure ACK or SYN is not described as a range of data bytes', () => {
-    for (const link of ['lesson=loss&loss=1', 'lesson=loss&loss=3']) {
+    // Frames 1 and 2 are ARP: the SYN is 3, the handshake's last ACK 5.
+    for (const link of ['lesson=loss&loss=3', 'lesson=loss&loss=5']) {
       const t = run(link);
       const drop = t.steps.find((s) => s.kind === 'drop')!;
       expect(content('loss').aside!(drop, t), link).not.toMatch(/carried bytes/);

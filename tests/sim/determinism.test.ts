@@ -85,12 +85,12 @@ describe('timelinePcap', () => {
       if (!file.ok) throw new Error(file.error.message);
       return file.repr.records;
     };
-    const lostClient = buildTimeline({ ...lesson, loss: [1] }, ALL_STORIES);
-    // Each capture also holds the two ARP frames before the first packet.
+    const lostClient = buildTimeline({ ...lesson, loss: [3] }, ALL_STORIES);
+    // Each capture also holds the two ARP frames before the first packet (frames 1 and 2, so the SYN is 3).
     const a = recordsOf(lostClient);
     expect(a).toHaveLength(lostClient.packets.length + 2);
     expect(bytesEqual(a[2]!.data, lostClient.packets[0]!.frame)).toBe(true);
-    const lostServer = buildTimeline({ ...lesson, loss: [2] }, ALL_STORIES);
+    const lostServer = buildTimeline({ ...lesson, loss: [4] }, ALL_STORIES);
     const b = recordsOf(lostServer);
     expect(b).toHaveLength(lostServer.packets.length - 1 + 2);
     expect(b.some((r) => bytesEqual(r.data.subarray(12), lostServer.packets[1]!.frame.subarray(12)))).toBe(

@@ -100,7 +100,7 @@ describe('a plain WebSocket page and a Socket.IO server (client=ws)', () => {
     const step = t.steps.find((s) => s.title.startsWith('engine.io cannot read "Hello"'))!;
     expect(step.curriculum).toContain('Q9');
     expect(step.text).toMatch(/parser error/);
-    expect(step.index + 1).toBe(17);
+    expect(step.index + 1).toBe(21);
   });
 
   it('without a message from the page, socket.io closes it after connectTimeout (45 s)', () => {

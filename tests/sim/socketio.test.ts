@@ -203,6 +203,7 @@ describe('the one-client socketio lesson', () => {
     const echo = t.steps.find(
       (s) =>
         s.kind === 'transmit' &&
+        s.packet !== undefined &&
         t.packets[s.packet!]!.from === 'server' &&
         /42\["chat message","Hello"\]/.test(t.packets[s.packet!]!.summary),
     )!;
@@ -384,7 +385,7 @@ describe('reconnection (drop) and polling-only sessions deliver every event once
   });
 
   it('joins several waiting packets with the record separator 0x1e in one polling body', () => {
-    const t = timeline('lesson=socketio&transport=polling&drop=40&m=c:one&m=c:two&m=c:three&m=c:four&ping=0');
+    const t = timeline('lesson=socketio&transport=polling&drop=44&m=c:one&m=c:two&m=c:three&m=c:four&ping=0');
     const bodies = captureMessages(timelinePcap(t)).filter((m) => m.text.includes('\x1e'));
     expect(bodies.length).toBeGreaterThan(0);
     for (const b of bodies) expect(realEioPackets(b).length).toBeGreaterThan(1);

@@ -326,8 +326,47 @@ describe('TCP under the websocket story', () => {
   ])('recovers when %s is lost, delivering every message once', (_name, pick) => {
     const k = lossOf(plain, pick);
     const t = checkScenario({ ...base, loss: [k] });
-    expect(t.packets[k - 1]!.lost).toBe(true);
-    expect(t.steps.some((s) => s.kind === 'drop' && s.packet === k - 1)).toBe(true);
+    const lost = t.packets.find((p) => p.wireIndex === k)!;
+    expect(lost.lost).toBe(true);
+    expect(t.steps.some((s) => s.kind === 'drop' && s.packet === lost.id)).toBe(true);
+  });
+
+  it("counts the ARP frames on the browser's LAN: a lost request is asked again 1 s later; the SYN waits, unsent", () => {
+    // Frames 1 and 2 are the browser's ARP request and the router's reply (sim/engine/network.ts).
+    expect(plain.packets[0]!.wireIndex).toBe(3);
+    expect(plain.packets[0]!.arp!.map((f) => f.wireIndex)).toEqual([1, 2]);
+    const t = checkScenario({ ...base, loss: [1] });
+    const arp = t.packets[0]!.arp!;
+    expect(arp.map((f) => [f.wireIndex, f.lost ?? false, f.sentAt])).toEqual([
+      [1, true, 0],
+      [2, false, 1000],
+      [3, false, arp[2]!.sentAt],
+    ]);
+    // The SYN leaves once the answer is in, as frame 4, and is never retransmitted: at 1 s its timer found it
+    // still in the host (Linux tcp_retransmit_timer, -EBUSY) and looked again later.
+    expect(t.packets[0]!.wireIndex).toBe(4);
+    expect(t.packets[0]!.sentAt).toBeGreaterThan(1000);
+    expect(t.packets.some((p) => p.retransmissionOf === 0)).toBe(false);
+    expect(t.steps.filter((s) => s.link).map((s) => s.kind)).toEqual([
+      'drop',
+      'transmit',
+      'transmit',
+      'transmit',
+      'transmit',
+    ]);
+    expect(t.steps.some((s) => s.title === 'Timeout, but the segment has not left yet')).toBe(true);
+  });
+
+  it('drops the waiting SYN after three unanswered ARP requests, and its retransmission asks again', () => {
+    const t = checkScenario({ ...base, loss: [1, 2, 3] });
+    const syn = t.packets[0]!;
+    expect(syn.unresolved).toBe(true);
+    expect(syn.arp!.map((f) => f.sentAt)).toEqual([0, 1000, 2000]);
+    expect(syn.sentAt).toBe(3000);
+    const again = t.packets.find((p) => p.retransmissionOf === 0)!;
+    expect(again.lost).toBe(false);
+    expect(again.arp!.map((f) => f.wireIndex)).toEqual([4, 5]);
+    expect(again.wireIndex).toBe(6);
   });
 
   it('recovers from several losses in a long message (fast retransmit and NewReno partial ACKs)', () => {

@@ -217,7 +217,8 @@ describe('walk modes and losses', () => {
   });
 
   it('shows a lost walked packet as a drop; its retransmission walks from layer 4 down and all the way up', () => {
-    const lost = buildTimeline({ ...lesson, loss: [1] }, ALL_STORIES);
+    // Frames 1 and 2 are the browser's ARP request and the router's reply: the SYN is 3.
+    const lost = buildTimeline({ ...lesson, loss: [3] }, ALL_STORIES);
     expect(shape(lost, 0)).toBe('E7 E6 E5 E4 E3 E2 E1 D1');
     expect(
       stepsOf(lost, 0)
@@ -232,7 +233,7 @@ describe('walk modes and losses', () => {
   });
 
   it('gives up after seven lost SYNs: onclose 1006 in the browser, nothing in server.js', () => {
-    const dead = buildTimeline({ ...lesson, walk: 'none', loss: [1, 2, 3, 4, 5, 6, 7] }, ALL_STORIES);
+    const dead = buildTimeline({ ...lesson, walk: 'none', loss: [3, 4, 5, 6, 7, 8, 9] }, ALL_STORIES);
     const last = dead.steps.at(-1)!;
     expect(last.title).toBe('onclose: 1006 (abnormal)');
     expect(last.states['client']).toMatchObject({ ws: 'CLOSED', tcp: { state: 'CLOSED' } });

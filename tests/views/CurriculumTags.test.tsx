@@ -29,9 +29,9 @@ describe('curriculum tags', () => {
     renderWithStore(<Narration />, { step: tagged + 1 });
     const q = screen.getByRole('link', { name: `Q11: ${textOf('Q11')}` });
     expect(q).toHaveTextContent(/^Q11$/);
-    // The fixture's lesson (websocket) has no Q11 entry in the map: the map's first, the tcp lesson's step 8.
-    expect(q).toHaveAttribute('href', '?lesson=tcp&step=8');
-    expect(q).toHaveAccessibleDescription(/^Question Q11: .*Curriculum map: “.*”, step 8/s);
+    // The fixture's lesson (websocket) has no Q11 entry in the map: the map's first, the tcp lesson's step 12.
+    expect(q).toHaveAttribute('href', '?lesson=tcp&step=12');
+    expect(q).toHaveAccessibleDescription(/^Question Q11: .*Curriculum map: “.*”, step 12/s);
     const m = screen.getByRole('link', { name: `M3: ${textOf('M3')}` });
     expect(m.getAttribute('title')).toMatch(/^Misconception M3: /);
   });

@@ -25,7 +25,11 @@ describe('the questions at the end of the comparison lesson', () => {
     );
     expect(store.getState().timeline.comparison).toBeDefined();
     act(() => store.getState().last());
-    const button = await screen.findByRole('button', { name: /^Check yourself \(\d+\)$/ });
+    const button = await screen.findByRole(
+      'button',
+      { name: /^Check yourself \(\d+\)$/ },
+      { timeout: 60_000 }, // the lesson's questions load with its content: wait for them, however busy the machine
+    );
     // Beside the tabs, in the panels' bar.
     expect(button.closest('.panels-bar')).not.toBeNull();
     expect(screen.queryByRole('region', { name: 'Check yourself' })).toBeNull();
@@ -33,7 +37,7 @@ describe('the questions at the end of the comparison lesson', () => {
     expect(screen.getByRole('tabpanel')).toHaveAccessibleName('Polling vs WebSocket');
     expect(screen.queryByRole('region', { name: 'Check yourself' })).toBeNull();
     await user.click(button);
-    const checks = await screen.findByRole('region', { name: 'Check yourself' });
+    const checks = await screen.findByRole('region', { name: 'Check yourself' }, { timeout: 60_000 });
     await user.click(within(checks).getByRole('button', { name: 'Hide the questions' }));
     expect(screen.queryByRole('region', { name: 'Check yourself' })).toBeNull();
     expect(

@@ -18,8 +18,10 @@
  *   (RFC 826) before its first frame to it (a broadcast request, a unicast reply); the one asked learns the
  *   asker from the request (RFC 826's "merge", as Linux's arp_process does), so answers need no ARP of their
  *   own. Answers are kept for the rest of the scenario (Linux keeps them much longer than a lesson lasts).
- * - The k-th packet put on the wire (1-based, counting retransmissions; ARP frames are not counted) is lost
- *   once if the scenario lists k: it shows on the sender's side and never arrives.
+ * - `loss=k` counts (1-based) every packet put on the wire, retransmissions included, and every ARP frame on
+ *   the browsers' LAN (segment 0), in the order they are planned: the k-th is lost once. A lost packet shows
+ *   on the sender's side and never arrives. A lost ARP request or reply leaves the asker without an answer:
+ *   it asks again a second later, three times in all, then drops what waited (below, ARP_POLICY).
  */
 import { EventQueue } from './queue';
 import { buildPacket } from './packet';
@@ -64,6 +66,11 @@ export interface WorldObserver {
   sent(packet: Packet, senderView: TcpView, tag: unknown): void;
   /** Its first bit goes on the wire (or, lost, it vanishes there). */
   onWire(packet: Packet): void;
+  /**
+   * The sender puts `packet.arp[index]` on its link (an ARP frame the packet waits for; the routers' ARP
+   * frames, `PacketHop.arp`, come with the packet's way and are not announced).
+   */
+  arp?(packet: Packet, index: number): void;
   /** It reached the receiver and TCP processed it; `receiverView` is the receiver's TCP state after. */
   arrived(packet: Packet, receiverView: TcpView | null): void;
   /** Something TCP did: a state change, a timeout, a fast retransmit, an abort. */
@@ -115,6 +122,7 @@ interface Timer {
 
 type SimEvent =
   | { readonly kind: 'wire'; readonly packet: Packet }
+  | { readonly kind: 'arp'; readonly packet: Packet; readonly index: number }
   | { readonly kind: 'arrive'; readonly packet: Packet; readonly segment: TcpSegmentIn }
   | { readonly kind: 'timer'; readonly socket: Socket; readonly timer: TcpTimerKind; readonly gen: number }
   | { readonly kind: 'call'; readonly fn: () => void; readonly passive: boolean };
@@ -140,6 +148,7 @@ export class Socket implements StreamSocket {
     this.peer = peer;
     this.tcp = tcp({
       transmit: (t) => world.transmit(this, t),
+      stillInHost: (packet) => world.stillInHost(packet),
       setTimer: (kind, at) => world.setTimer(this, kind, at),
       event: (e) => world.tcpEvent(this, e),
     });
@@ -212,6 +221,20 @@ interface Leg {
   readonly arp: readonly LinkFrame[];
 }
 
+/**
+ * How a Linux host retries ARP (net/core/neighbour.c neigh_timer_handler; ip-sysctl.rst neigh/default):
+ * an unanswered request is repeated every retrans_time_ms (1000) until mcast_solicit (3) requests went
+ * unanswered; then the entry fails (NUD_FAILED) and the packets queued on it are dropped (neigh_invalidate).
+ * RFC 1122 §2.3.2.1 asks for at most one request a second per address. While a packet waits there, TCP's
+ * timer finds it "still in host queue" and does not send a copy (tcp_output.c skb_still_in_host_queue):
+ * it looks again after TCP_RESOURCE_PROBE_INTERVAL, 500 ms (tcp_timer.c tcp_retransmit_timer).
+ */
+export const ARP_POLICY = {
+  retryNs: 1000 * NS_PER_MS,
+  requests: 3,
+  busyRetryNs: 500 * NS_PER_MS,
+} as const;
+
 const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 const UNKNOWN_MAC = '00:00:00:00:00:00';
 
@@ -245,6 +268,10 @@ export class World {
   private readonly arp: boolean;
   /** The cards between two hosts, by sender and receiver (see `cardsBetween`). */
   private readonly cards = new Map<HostInfo, Map<HostInfo, { senders: Card[]; receivers: NextHop[] }>>();
+  /** ARP resolutions that failed: `card key>IPv4` → when the entry failed, ns (packets waiting before it drop). */
+  private readonly unresolved = new Map<string, number>();
+  /** What `loss=k` counts so far: packets, and ARP frames on segment 0. */
+  private wireCount = 0;
 
   constructor(o: WorldOptions) {
     this.path = pathPlan(o.hops ?? 0, NETWORK.latencyNs);
@@ -344,6 +371,9 @@ export class World {
         case 'wire':
           this.observer.onWire(e.packet);
           break;
+        case 'arp':
+          this.observer.arp?.(e.packet, e.index);
+          break;
         case 'arrive':
           this.deliver(e.packet, e.segment);
           break;
@@ -401,6 +431,7 @@ export class World {
           }
           break;
         case 'rto':
+        case 'rto-busy':
         case 'fast-retransmit':
           this.observer.tcp(socket.host, socket, e);
           break;
@@ -438,20 +469,23 @@ export class World {
     const to = socket.peer;
     const frameLength = 14 + 20 + 20 + tcpOptionsLength(tx) + tx.payload.length;
     const wireNs = transmissionNs(frameLength);
-    const lost = this.loss.has(id + 1) || this.linkDown.has(from.id) || this.linkDown.has(to.id);
-    const legs = this.route(from, to, wireNs, lost);
+    const down = this.linkDown.has(from.id) || this.linkDown.has(to.id);
+    const way = this.route(from, to, wireNs, (k) => this.loss.has(k) || down);
+    const { legs, lost, wireIndex, unresolved } = way;
     const first = legs[0]!;
     const start = first.startNs;
     const arrivesNs = legs[legs.length - 1]!.arrivesNs;
     const original = tx.retransmits !== undefined ? this.packets[tx.retransmits] : undefined;
     const { packet, segment } = buildPacket({
       id,
+      wireIndex,
       from,
       to,
       connection: socket.connection,
       sentAtNs: start,
       arrivesAtNs: arrivesNs,
       lost,
+      unresolved,
       // Linux sends a SYN-ACK with ID 0 when DF is set (ip_build_and_send_pkt, net/ipv4/ip_output.c), as
       // chromium-ws.pcap frames 2, 5 and 12 show; the accepted socket's own IDs start after it.
       identification: tx.flags.includes('SYN') && tx.flags.includes('ACK') ? 0 : this.nextIpId(from),
@@ -466,10 +500,24 @@ export class World {
     });
     this.packets.push(packet);
     this.observer.sent(packet, socket.tcp.view(), tx.piece?.tag);
+    first.arp.forEach((f, index) => {
+      const at = Math.round(f.sentAt * NS_PER_MS);
+      if (at <= this.now) this.observer.arp?.(packet, index);
+      else this.push(at, { kind: 'arp', packet, index });
+    });
     if (start === this.now) this.observer.onWire(packet);
     else this.push(start, { kind: 'wire', packet });
     if (!lost) this.push(arrivesNs, { kind: 'arrive', packet, segment });
     return id;
+  }
+
+  /**
+   * True while packet `id` has not left its sender's card yet (it waits for ARP, or for the card): TCP's
+   * timer must not send a copy of it (tcp_output.c skb_still_in_host_queue).
+   */
+  stillInHost(id: number): boolean {
+    const p = this.packets[id];
+    return p !== undefined && Math.round(p.sentAt * NS_PER_MS) > this.now;
   }
 
   /** A host's card, or a router's port (0 towards the browsers, 1 towards the server). */
@@ -485,24 +533,44 @@ export class World {
 
   /**
    * Plan a frame's way from `from` to `to`: each leg's card, next hop, start (after the card is free and
-   * the next hop's MAC is known) and arrival. A lost frame has one leg: it vanishes on the sender's segment.
+   * the next hop's MAC is known) and arrival. The packet's number in what `loss` counts is taken once the
+   * sender's ARP (if any) is planned, and `lostAt` says whether that number is lost. A lost frame has one
+   * leg: it vanishes on the sender's segment. An unresolved one (ARP failed) has one leg that ends where
+   * it starts, when the failure drops it.
    */
-  private route(from: HostInfo, to: HostInfo, wireNs: number, lost: boolean): Leg[] {
+  private route(
+    from: HostInfo,
+    to: HostInfo,
+    wireNs: number,
+    lostAt: (wireIndex: number) => boolean,
+  ): { legs: Leg[]; lost: boolean; wireIndex: number; unresolved: boolean } {
     const { senders, receivers } = this.cardsBetween(from, to);
     const legs: Leg[] = [];
     let at = this.now;
+    let lost = false;
+    let wireIndex = 0;
     for (let i = 0; i < senders.length; i++) {
       const card = senders[i]!;
       const next = receivers[i]!;
-      const arp = this.resolve(card, next, at);
+      // Only the hosts' own requests can be lost: a router on the browsers' LAN never has to ask there (it
+      // learnt every browser from the browser's own request), and nothing else is counted.
+      const arp = this.resolve(card, next, at, i === 0);
+      if (arp.readyNs === null) {
+        legs.push({ from: card, to: next, startNs: arp.failedNs, arrivesNs: arp.failedNs, arp: arp.frames });
+        return { legs, lost: true, wireIndex: 0, unresolved: true };
+      }
       const startNs = Math.max(at, this.nicFreeAt.get(card.key) ?? 0, arp.readyNs);
       this.nicFreeAt.set(card.key, startNs + wireNs);
+      if (i === 0) {
+        wireIndex = ++this.wireCount;
+        lost = lostAt(wireIndex);
+      }
       const arrivesNs = startNs + wireNs + this.latencyOf(next.segment, lost);
       legs.push({ from: card, to: next, startNs, arrivesNs, arp: arp.frames });
       if (lost) break;
       at = arrivesNs;
     }
-    return legs;
+    return { legs, lost, wireIndex, unresolved: false };
   }
 
   /**
@@ -538,22 +606,27 @@ export class World {
 
   /**
    * ARP (RFC 826) from `card` for `next` at `at`, unless the answer is known or on its way: the request
-   * (broadcast), the one asked learning the asker (RFC 826 "merge"; Linux arp_process), the reply.
+   * (broadcast), the one asked learning the asker (RFC 826 "merge"; Linux arp_process), the reply. Frames on
+   * segment 0 are numbered for `loss`; when `losable`, a lost request or reply makes the asker ask again
+   * (ARP_POLICY), and three unanswered requests fail the entry: `readyNs` null, `failedNs` when.
    */
-  private resolve(card: Card, next: NextHop, at: number): { readyNs: number; frames: LinkFrame[] } {
-    const known = this.neighbours.get(`${card.key}>${next.ip}`);
-    if (known !== undefined || !this.arp) return { readyNs: known ?? 0, frames: [] };
+  private resolve(
+    card: Card,
+    next: NextHop,
+    at: number,
+    losable: boolean,
+  ): { readyNs: number; frames: LinkFrame[] } | { readyNs: null; failedNs: number; frames: LinkFrame[] } {
+    if (!this.arp) return { readyNs: 0, frames: [] };
+    const key = `${card.key}>${next.ip}`;
+    const failed = this.unresolved.get(key);
+    // Packets that come while the failing entry still waits are dropped with it (neigh_invalidate).
+    if (failed !== undefined && at < failed) return { readyNs: null, failedNs: failed, frames: [] };
+    const known = this.neighbours.get(key);
+    if (known !== undefined) return { readyNs: known, frames: [] };
     const lat = this.path.latencyNs[next.segment]!;
     const arpNs = transmissionNs(14 + 28);
-    const reqStart = Math.max(at, this.nicFreeAt.get(card.key) ?? 0);
-    this.nicFreeAt.set(card.key, reqStart + arpNs);
-    const reqArrives = reqStart + arpNs + lat;
-    if (!this.neighbours.has(`${next.key}>${card.ip}`))
-      this.neighbours.set(`${next.key}>${card.ip}`, reqArrives);
-    const repStart = Math.max(reqArrives, this.nicFreeAt.get(next.key) ?? 0);
-    this.nicFreeAt.set(next.key, repStart + arpNs);
-    const repArrives = repStart + arpNs + lat;
-    this.neighbours.set(`${card.key}>${next.ip}`, repArrives);
+    const counted = next.segment === 0;
+    const frames: LinkFrame[] = [];
     const request: ArpRepr = {
       operation: 'request',
       senderMac: card.mac,
@@ -568,29 +641,42 @@ export class World {
       targetMac: card.mac,
       targetIp: card.ip,
     };
-    const frame = (dst: string, repr: ArpRepr): Uint8Array =>
-      encodeEthernet({ dst, src: repr.senderMac, etherType: ETHER_TYPES.ARP }, encodeArp(repr));
-    const frames: LinkFrame[] = [
-      {
+    // One frame on the link: numbered when on segment 0, lost when `loss` names that number.
+    const put = (by: Card, to: string, dst: string, repr: ArpRepr, startNs: number): boolean => {
+      this.nicFreeAt.set(by.key, startNs + arpNs);
+      const wireIndex = counted ? ++this.wireCount : undefined;
+      const lost = losable && wireIndex !== undefined && this.loss.has(wireIndex);
+      frames.push({
         segment: next.segment,
-        from: card.node,
-        to: 'broadcast',
-        frame: frame(BROADCAST, request),
-        sentAt: reqStart / NS_PER_MS,
-        arrivesAt: reqArrives / NS_PER_MS,
-        summary: describeArp(request),
-      },
-      {
-        segment: next.segment,
-        from: next.node,
-        to: card.node,
-        frame: frame(card.mac, reply),
-        sentAt: repStart / NS_PER_MS,
-        arrivesAt: repArrives / NS_PER_MS,
-        summary: describeArp(reply),
-      },
-    ];
-    return { readyNs: repArrives, frames };
+        from: by.node,
+        to,
+        frame: encodeEthernet({ dst, src: repr.senderMac, etherType: ETHER_TYPES.ARP }, encodeArp(repr)),
+        sentAt: startNs / NS_PER_MS,
+        arrivesAt: (startNs + arpNs + (lost ? 0 : lat)) / NS_PER_MS,
+        summary: describeArp(repr),
+        ...(wireIndex !== undefined ? { wireIndex } : {}),
+        ...(lost ? { lost } : {}),
+      });
+      return !lost;
+    };
+    let ask = at;
+    for (let attempt = 1; attempt <= ARP_POLICY.requests; attempt++) {
+      const reqStart = Math.max(ask, this.nicFreeAt.get(card.key) ?? 0);
+      if (put(card, 'broadcast', BROADCAST, request, reqStart)) {
+        const reqArrives = reqStart + arpNs + lat;
+        if (!this.neighbours.has(`${next.key}>${card.ip}`))
+          this.neighbours.set(`${next.key}>${card.ip}`, reqArrives);
+        const repStart = Math.max(reqArrives, this.nicFreeAt.get(next.key) ?? 0);
+        if (put(next, card.node, card.mac, reply, repStart)) {
+          const readyNs = repStart + arpNs + lat;
+          this.neighbours.set(key, readyNs);
+          return { readyNs, frames };
+        }
+      }
+      ask = reqStart + ARP_POLICY.retryNs;
+    }
+    this.unresolved.set(key, ask);
+    return { readyNs: null, failedNs: ask, frames };
   }
 
   /**

@@ -92,6 +92,10 @@ export interface PacketInput {
   readonly sentAtNs: number;
   readonly arrivesAtNs: number;
   readonly lost: boolean;
+  /** What `loss` counts (network.ts): 0 when the packet never left. */
+  readonly wireIndex: number;
+  /** It never left: ARP found no MAC for the next hop (network.ts ARP_POLICY). */
+  readonly unresolved?: boolean;
   readonly identification: number;
   readonly srcPort: number;
   readonly dstPort: number;
@@ -190,6 +194,7 @@ class SimPacket {
   declare readonly layers: Readonly<Partial<Record<ProtoLayer, ByteRange>>>;
   declare readonly tcp: Packet['tcp'];
   declare readonly ackWhy?: AckReason;
+  declare readonly unresolved?: boolean;
   declare readonly app?: AppInfo;
   declare readonly summary: string;
   readonly #lazy: Lazy;
@@ -200,7 +205,7 @@ class SimPacket {
     // key that is `undefined` would be a different object for `toEqual` and `in`).
     const self = this as { -readonly [K in keyof SimPacket]: SimPacket[K] };
     self.id = input.id;
-    self.wireIndex = input.id + 1;
+    self.wireIndex = input.wireIndex;
     self.from = input.from.id;
     self.to = input.to.id;
     self.connection = input.connection;
@@ -227,6 +232,7 @@ class SimPacket {
       relAck: tx.relAck,
     };
     if (tx.ackWhy) self.ackWhy = tx.ackWhy;
+    if (input.unresolved) self.unresolved = true;
     if (app.info) self.app = app.info;
     const prefix =
       tx.retransmits === undefined

@@ -123,6 +123,8 @@ export const TCP_CONSTANTS = {
   synAckRepeatNs: 500 * NS_PER_MS,
   /** RFC 9293 §3.7.1: the MSS assumed when the peer sends none. */
   defaultMss: 536,
+  /** Linux's TCP_RESOURCE_PROBE_INTERVAL (include/net/tcp.h: HZ/2): the retry when a resend cannot go yet. */
+  resourceProbeNs: 500 * NS_PER_MS,
 } as const;
 
 /** A segment as it arrives: absolute numbers, as decoded from the wire. */
@@ -175,6 +177,11 @@ export type TcpEvent =
       readonly nextRtoNs: number;
       readonly attempt: number;
     }
+  /**
+   * The retransmission timer expired while `packet` (the segment to resend) had not left the host yet (it
+   * waits for ARP): no copy is sent, the timer looks again in `retryNs` (tcp_timer.c, local congestion).
+   */
+  | { readonly kind: 'rto-busy'; readonly packet: number; readonly retryNs: number }
   /** The third duplicate ACK for `ack` (relative): `packet` is resent without waiting for the timer. */
   | { readonly kind: 'fast-retransmit'; readonly packet: number; readonly relAck: number };
 
@@ -183,6 +190,11 @@ export type TcpTimerKind = 'rto' | 'time-wait' | 'delack';
 export interface TcpEnv {
   /** Put a segment on the wire; returns its packet id. */
   transmit(t: TcpTransmission): number;
+  /**
+   * True while packet `id` is still in the sending host (waiting for ARP or the card): a retransmission
+   * would only queue a copy behind it (tcp_output.c skb_still_in_host_queue). Absent: never.
+   */
+  stillInHost?(id: number): boolean;
   /** (Re)arm the timer of `kind` to fire at `at` (ns), or disarm it with null. */
   setTimer(kind: TcpTimerKind, at: number | null): void;
   event(e: TcpEvent): void;
@@ -212,6 +224,8 @@ interface Outstanding {
   payload: Uint8Array;
   piece: WritePiece | undefined;
   firstPacket: number;
+  /** The packet that carried it last (the first, or the latest copy). */
+  lastPacket: number;
   sentAt: number;
   retransmitted: boolean;
   /** The peer reported it in a SACK block (RFC 2018): it arrived; never resent. */
@@ -242,6 +256,7 @@ function queued(
     payload,
     piece,
     firstPacket: -1,
+    lastPacket: -1,
     sentAt: now,
     retransmitted: false,
     sacked: false,
@@ -1098,6 +1113,16 @@ export class TcpEndpoint {
     this.rtoArmed = false;
     const head = this.rtx[this.rtxHead];
     if (!head || this.stateName === 'CLOSED' || this.stateName === 'TIME_WAIT') return;
+    if (this.env.stillInHost?.(head.lastPacket)) {
+      // tcp_retransmit_timer (tcp_timer.c): the retransmission fails with -EBUSY because the last copy is
+      // still in the host (skb_still_in_host_queue); the timer is set again after
+      // TCP_RESOURCE_PROBE_INTERVAL (500 ms) without doubling the RTO, and the try counts as a retransmit.
+      this.retries++;
+      this.rtoArmed = true;
+      this.env.setTimer('rto', now + TCP_CONSTANTS.resourceProbeNs);
+      this.env.event({ kind: 'rto-busy', packet: head.lastPacket, retryNs: TCP_CONSTANTS.resourceProbeNs });
+      return;
+    }
     this.retries++;
     const limit = head.syn ? TCP_CONSTANTS.synRetries : TCP_CONSTANTS.dataRetries;
     if (this.retries > limit) {
@@ -1339,6 +1364,7 @@ export class TcpEndpoint {
       o.retransmitted = true;
       o.resentInRecovery = this.recoveryEpoch;
     } else o.firstPacket = packet;
+    o.lastPacket = packet;
     o.sentAt = now;
     o.resend = null;
     o.inFlight = true;

@@ -114,6 +114,20 @@ export function narrateTcpEvent(
           `again and doubles the timeout to ${msText(e.nextRtoNs / 1e6)} in case the network is congested (RFC 6298).`,
       };
     }
+    case 'rto-busy': {
+      const p = f.packets[e.packet];
+      const what = p ? p.summary.replace(/^\[TCP (Fast )?Retransmission\] /, '') : 'its segment';
+      return {
+        // Linux tcp_retransmit_timer (tcp_timer.c) and skb_still_in_host_queue (tcp_output.c); ARP's wait:
+        // net/core/neighbour.c (sim/engine/network.ts ARP_POLICY).
+        title: 'Timeout, but the segment has not left yet',
+        // net/ipv4/tcp_timer.c tcp_retransmit_timer (-EBUSY: re-armed after TCP_RESOURCE_PROBE_INTERVAL).
+        text:
+          `${H}'s retransmission timer ran out, but ${what} is still waiting inside ${who(host)} for ARP to ` +
+          "find the next hop's MAC: it has not been on the wire at all. A copy would only queue behind it, so " +
+          `Linux sends nothing and looks again in ${msText(e.retryNs / 1e6)}, without doubling the timeout.`,
+      };
+    }
     case 'fast-retransmit':
       return {
         title: 'Three duplicate ACKs: resend now', // RFC 5681 §3.2: fast retransmit on the third duplicate ACK.

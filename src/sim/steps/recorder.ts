@@ -16,6 +16,7 @@ import type {
   Packet,
   Program,
   Step,
+  StepLink,
   StepKind,
   TcpView,
   Timeline,
@@ -35,6 +36,7 @@ export interface StepDraft extends Narration {
   readonly layer: OsiLayer | null;
   readonly kind: StepKind;
   readonly packet?: number | undefined;
+  readonly link?: StepLink | undefined;
   /** Index in `scenario.messages` of the message this step sends, carries or delivers. */
   readonly message?: number | undefined;
   readonly code?: CodeRef | null;
@@ -135,6 +137,7 @@ export class StepRecorder {
       text: n.text,
     };
     if (d.packet !== undefined) step.packet = d.packet;
+    if (d.link !== undefined) step.link = d.link;
     if (d.message !== undefined) step.message = d.message;
     if (n.curriculum && n.curriculum.length > 0) step.curriculum = n.curriculum;
     if (n.misconception) step.misconception = n.misconception;

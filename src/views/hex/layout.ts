@@ -10,6 +10,14 @@ import type { FieldAnnotation } from '../../protocol/fields';
 import type { Packet } from '../../sim/types';
 import { PROTO_LAYERS, type LayerKey } from '../theme/layers';
 
+/**
+ * What the dump needs of a frame: a packet, or an ARP frame read back as fields (linkFrame.ts). `captured`
+ * marks a frame from a capture file, shown as captured.
+ */
+export type DumpSource = Pick<Packet, 'frame' | 'fields' | 'padding' | 'fcs'> & {
+  readonly captured?: Packet['captured'];
+};
+
 export interface HexCell {
   readonly offset: number;
   readonly value: number;
@@ -41,7 +49,7 @@ export interface HexDump {
 }
 
 /** The bytes after the frame on the cable: zero padding up to 60 bytes, then the FCS (least significant byte first). */
-export function trailerBytes(packet: Packet): Uint8Array {
+export function trailerBytes(packet: DumpSource): Uint8Array {
   // A captured frame is shown as captured: capture files hold neither the padding nor the FCS.
   if (packet.captured) return new Uint8Array(0);
   const out = new Uint8Array(packet.padding + FCS_LENGTH);
@@ -80,7 +88,7 @@ export function fieldsAt(fields: readonly FieldAnnotation[], offset: number): nu
   return hits.sort((a, b) => a.width - b.width || a.index - b.index).map((h) => h.index);
 }
 
-export function hexDump(packet: Packet, bytesPerRow: number): HexDump {
+export function hexDump(packet: DumpSource, bytesPerRow: number): HexDump {
   const trailer = trailerBytes(packet);
   const frameLength = packet.frame.length;
   const length = frameLength + trailer.length;

@@ -17,15 +17,16 @@ export interface ChapterRun {
 }
 
 export interface LadderIndex {
-  /** Row of each packet id (sending order). */
+  /** Row of each packet id (sending order); -1 for a packet that never left (`Packet.unresolved`). */
   readonly packetRow: Int32Array;
   /** Packet id on each row. */
   readonly rowPacket: Int32Array;
   /** First step that concerns each packet id, or -1. */
   readonly packetFirstStep: Int32Array;
   /**
-   * Where each step sits on the ladder: its packet's row, or (for steps without a packet) half a row below
-   * the last packet seen so far (-0.5 before any).
+   * Where each step sits on the ladder: its packet's row; an ARP step (`Step.link`) half a row above the row
+   * of the packet waiting for the answer (a router's ARP: on that row); any other step without a packet on
+   * the wire half a row below the last packet seen so far (-0.5 before any).
    */
   readonly stepRow: Float64Array;
   /** Runs of consecutive rows in one chapter. */
@@ -40,11 +41,14 @@ export function ladderIndex(timeline: Timeline): LadderIndex {
   const cached = indexCache.get(timeline);
   if (cached) return cached;
   const { packets, steps } = timeline;
+  // A packet that never left (ARP got no answer, Packet.unresolved) crossed no wire: it has no row, and its
+  // steps sit between rows like any step without a packet.
   const order = packets
+    .filter((p) => !p.unresolved)
     .map((p) => p.id)
     .sort((a, b) => packets[a]!.wireIndex - packets[b]!.wireIndex || a - b);
   const rowPacket = Int32Array.from(order);
-  const packetRow = new Int32Array(packets.length);
+  const packetRow = new Int32Array(packets.length).fill(-1);
   order.forEach((id, row) => {
     packetRow[id] = row;
   });
@@ -52,11 +56,18 @@ export function ladderIndex(timeline: Timeline): LadderIndex {
   const stepRow = new Float64Array(steps.length);
   let lastRow = -1;
   for (const step of steps) {
-    if (step.packet !== undefined && step.packet >= 0 && step.packet < packets.length) {
-      if (packetFirstStep[step.packet] === -1) packetFirstStep[step.packet] = step.index;
-      const row = packetRow[step.packet]!;
+    const row = step.packet !== undefined ? (packetRow[step.packet] ?? -1) : -1;
+    if (step.packet !== undefined && packetFirstStep[step.packet] === -1) {
+      packetFirstStep[step.packet] = step.index;
+    }
+    // An ARP step (Step.link) has no packet: the one waiting for the answer places it. The sender's ARP comes
+    // before that packet goes on the wire (just above its row); a router's, while it is on its way (on it).
+    const waiting = row < 0 && step.link ? (packetRow[step.link.packet] ?? -1) : -1;
+    if (row >= 0) {
       stepRow[step.index] = row;
       lastRow = Math.max(lastRow, row);
+    } else if (waiting >= 0) {
+      stepRow[step.index] = step.link?.hop === null ? waiting - 0.5 : waiting;
     } else {
       stepRow[step.index] = lastRow + 0.5;
     }
@@ -217,7 +228,10 @@ export function ladderLayout(timeline: Timeline, options: LadderOptions): Ladder
   const xOf = new Map(lines.map((l) => [l.host, l.x]));
   const cursorRow = index.stepRow[options.cursor] ?? -0.5;
   const currentStep = timeline.steps[options.cursor];
-  const currentPacket = currentStep?.packet;
+  // A router's ARP step happens while its packet is on the way: that packet's arrow stays current.
+  const currentPacket =
+    currentStep?.packet ??
+    (currentStep?.link && currentStep.link.hop !== null ? currentStep.link.packet : undefined);
 
   const firstRow = Math.max(0, rowAt(options.top) - overscan);
   const lastRow = Math.min(rows - 1, rowAt(options.top + options.height) + overscan);

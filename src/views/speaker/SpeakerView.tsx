@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useActions, useWirewalk } from '../../state/context';
+import { stepLinkFrame } from '../../state/derive';
 import { lessonById, lessonNotes } from '../../state/lesson';
 import { selectAside, selectChapter, selectStep, selectStepCount } from '../../state/store';
 import '../theme/surfaces.css';
@@ -85,6 +86,8 @@ export function SpeakerView() {
   }, [lesson]);
 
   const packet = step?.packet !== undefined ? timeline.packets[step.packet] : undefined;
+  // An ARP step is about a frame, not a packet (Step.link).
+  const link = stepLinkFrame(timeline, step);
   const where =
     step?.host === 'wire'
       ? 'on the wire'
@@ -171,9 +174,27 @@ export function SpeakerView() {
                   <dt>Packet</dt>
                   <dd>
                     <code>
-                      #{packet.wireIndex} {packet.summary}
+                      {packet.unresolved ? '' : `#${packet.wireIndex} `}
+                      {packet.summary}
                     </code>
-                    {packet.lost ? ' — lost on the wire' : ''}
+                    {/* Packet.unresolved: ARP got no answer, so it never left its sender. */}
+                    {packet.unresolved
+                      ? ' — never sent: ARP got no answer'
+                      : packet.lost
+                        ? ' — lost on the wire'
+                        : ''}
+                  </dd>
+                </>
+              ) : null}
+              {link ? (
+                <>
+                  <dt>ARP frame</dt>
+                  <dd>
+                    <code>
+                      {link.wireIndex !== undefined ? `#${link.wireIndex} ` : ''}
+                      {link.summary}
+                    </code>
+                    {link.lost ? ' — lost on the wire' : ''}
                   </dd>
                 </>
               ) : null}

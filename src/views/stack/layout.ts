@@ -84,7 +84,7 @@ export function stackRows(timeline: Timeline, step: Step | undefined, host: Host
   const socketio = timeline.scenario.story === 'socketio';
   // wss:// and https://: TLS 1.3 sits between TCP and HTTP (RFC 8446 §1); drawn at 6, with 5's session state.
   const tls = timeline.scenario.tls === true;
-  const protocols: Readonly<Record<OsiLayer, string>> = {
+  const protocols: Record<OsiLayer, string> = {
     7: appProtocol(timeline, step, host.id),
     6: tls ? 'TLS 1.3' : socketio ? 'UTF-8 JSON' : 'UTF-8',
     5: tls ? 'TLS session' : socketio ? 'Engine.IO session' : 'session',
@@ -94,6 +94,8 @@ export function stackRows(timeline: Timeline, step: Step | undefined, host: Host
     1: 'signal',
   };
   const here = step?.host === host.id && step.layer !== null ? step.layer : null;
+  // An ARP step (Step.link) happens at layer 2 of the card asking or answering (RFC 826 sits on Ethernet).
+  if (here === 2 && step?.link) protocols[2] = `${lower.link} · ARP`;
   const direction: StackRow['direction'] =
     here === null
       ? null
@@ -191,7 +193,9 @@ export function stageHosts(
 ): { left?: HostInfo; right?: HostInfo } {
   const servers = timeline.hosts.filter((h) => h.role === 'server');
   const clients = timeline.hosts.filter((h) => h.role === 'client');
-  const packet = step?.packet !== undefined ? timeline.packets[step.packet] : undefined;
+  // An ARP step has no packet of its own: the packet waiting for it says which client and server are involved.
+  const id = step?.packet ?? step?.link?.packet;
+  const packet = id !== undefined ? timeline.packets[id] : undefined;
   const involved = [step?.host, packet?.from, packet?.to];
   const left = clients.find((c) => involved.includes(c.id)) ?? clients[0];
   // A capture may hold several servers: the one the step concerns.

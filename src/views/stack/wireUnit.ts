@@ -7,9 +7,22 @@
  */
 import { FCS_LENGTH } from '../../protocol/ethernet';
 import type { ProtoLayer } from '../../protocol/fields';
+import { stepLinkFrame } from '../../state/derive';
 import { OSI_LAYERS as OSI_TABLE } from '../../sim/osiLayers';
-import type { OsiLayer, Packet, Step, Timeline } from '../../sim/types';
+import type { HostId, LinkFrame, OsiLayer, Packet, Step, Timeline } from '../../sim/types';
+import { linkFrameParts } from '../hex/linkFrame';
 import { PROTO_LAYERS, PROTO_ORDER, type LayerKey } from '../theme/layers';
+
+/**
+ * What a unit is cut from: a packet, or an ARP frame read back as fields (hex/linkFrame.ts). `from` and `to`
+ * say which way it travels.
+ */
+export type UnitFrame = Pick<Packet, 'frame' | 'fields' | 'layers' | 'padding' | 'fcs' | 'from' | 'to'> & {
+  readonly app?: Packet['app'];
+  readonly captured?: Packet['captured'];
+  /** Its number on the wire (an ARP frame off the browsers' LAN has none). */
+  readonly wireIndex?: number;
+};
 
 export interface UnitBlock {
   /** Stable key: `ethernet`, `ipv4`, `tcp`, `websocket`, `data`, `padding`, `fcs` (+ `-2` … when a layer recurs). */
@@ -43,7 +56,7 @@ const BLOCK_NAMES: Readonly<Record<ProtoLayer, string>> = {
   pcap: 'pcap',
 };
 
-function dataDetail(packet: Packet): string | undefined {
+function dataDetail(packet: UnitFrame): string | undefined {
   const app = packet.app;
   if (!app) return undefined;
   if (app.kind === 'ws-frame') return app.text;
@@ -57,10 +70,10 @@ function dataDetail(packet: Packet): string | undefined {
 /** Field keys whose bytes are the payload a header carries (websocket.ts `payload`, http.ts `body`). */
 const DATA_FIELDS: ReadonlySet<string> = new Set(['payload', 'body']);
 
-const blockCache = new WeakMap<Packet, readonly UnitBlock[]>();
+const blockCache = new WeakMap<UnitFrame, readonly UnitBlock[]>();
 
 /** Every block of a packet, outermost header first, trailer last. */
-export function frameBlocks(packet: Packet): readonly UnitBlock[] {
+export function frameBlocks(packet: UnitFrame): readonly UnitBlock[] {
   const cached = blockCache.get(packet);
   if (cached) return cached;
   const length = packet.frame.length;
@@ -161,13 +174,15 @@ export const PREAMBLE_BLOCK: UnitBlock = {
 };
 
 /** Every block the packet ever has on screen, the preamble included: what the unit bar lays out. */
-export function unitBlocks(packet: Packet): readonly UnitBlock[] {
+export function unitBlocks(packet: UnitFrame): readonly UnitBlock[] {
   // A capture starts at layer 2: the preamble was never recorded (src/capture/walk.ts says so at layer 1).
   return packet.captured ? frameBlocks(packet) : [PREAMBLE_BLOCK, ...frameBlocks(packet)];
 }
 
 export interface UnitView {
-  readonly packet: Packet;
+  readonly packet: UnitFrame;
+  /** The ARP frame the unit is, on a step about one (`Step.link`); `packet` is then that frame's bytes. */
+  readonly link?: LinkFrame;
   /** Where the unit is: at its sender, on the wire, or at its receiver. */
   readonly at: 'sender' | 'wire' | 'receiver';
   readonly blocks: readonly (UnitBlock & { readonly state: BlockState })[];
@@ -176,6 +191,8 @@ export interface UnitView {
   readonly lost: boolean;
   /** Whether this step is part of a seven-layer walk (encapsulate/decapsulate), not a plain transmit. */
   readonly walking: boolean;
+  /** The packet never left its sender (`Packet.unresolved`: ARP got no answer); it stays there, crossed out. */
+  readonly unsent?: boolean;
 }
 
 /**
@@ -184,6 +201,8 @@ export interface UnitView {
  * Layers 5 and 6 add nothing (CURRICULUM M6), so the unit does not change there.
  */
 export function unitAt(timeline: Timeline, step: Step | undefined): UnitView | null {
+  const link = stepLinkFrame(timeline, step);
+  if (step?.link && link) return linkUnit(timeline, step.link, link, step);
   if (!step || step.packet === undefined) return null;
   const packet = timeline.packets[step.packet];
   if (!packet) return null;
@@ -229,6 +248,18 @@ export function unitAt(timeline: Timeline, step: Step | undefined): UnitView | n
     case 'drop':
     case 'receive':
     case 'state':
+      if (packet.unresolved) {
+        // Never on the wire: the frame as its sender's layer 2 built it, dropped there (no signal).
+        return {
+          packet,
+          at: 'sender',
+          blocks: all.filter((b) => b.osi > 1).map((b) => ({ ...b, state: 'present' as const })),
+          bits: false,
+          lost: true,
+          walking: false,
+          unsent: true,
+        };
+      }
       return {
         packet,
         at,
@@ -241,6 +272,40 @@ export function unitAt(timeline: Timeline, step: Step | undefined): UnitView | n
         walking: false,
       };
   }
+}
+
+const linkUnits = new WeakMap<LinkFrame, UnitFrame>();
+
+/**
+ * An ARP frame crossing its segment: every block at once, as bits (the card sends it whole; no layer walk).
+ * It travels the way of the packet that waits for it when its sender is that packet's sender on the segment
+ * (the request), and back when it is the answer (the reply), so the bar moves between the right stacks.
+ */
+function linkUnit(timeline: Timeline, at: NonNullable<Step['link']>, link: LinkFrame, step: Step): UnitView {
+  let source = linkUnits.get(link);
+  if (!source) {
+    const waiting = timeline.packets[at.packet];
+    const sender = at.hop === null ? waiting?.from : waiting?.hops?.[at.hop]?.at;
+    const along = !waiting || link.from === sender;
+    const from: HostId = waiting ? (along ? waiting.from : waiting.to) : link.from;
+    const to: HostId = waiting ? (along ? waiting.to : waiting.from) : link.to;
+    source = {
+      ...linkFrameParts(link),
+      from,
+      to,
+      ...(link.wireIndex !== undefined ? { wireIndex: link.wireIndex } : {}),
+    };
+    linkUnits.set(link, source);
+  }
+  return {
+    packet: source,
+    link,
+    at: 'wire',
+    blocks: unitBlocks(source).map((b) => ({ ...b, state: 'present' as const })),
+    bits: true,
+    lost: step.kind === 'drop' || link.lost === true,
+    walking: false,
+  };
 }
 
 /**

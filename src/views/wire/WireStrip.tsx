@@ -95,8 +95,10 @@ export function WireStrip() {
   const ghosts = packet ? unitBlocks(packet).filter((b) => !unit?.blocks.some((u) => u.id === b.id)) : [];
 
   const hostLabel = (id: string | undefined) => timeline.hosts.find((h) => h.id === id)?.label ?? id ?? '';
-  const fromLabel = hostLabel(packet?.from);
-  const toLabel = hostLabel(packet?.to);
+  // An ARP frame (Step.link) is named by its own sender and receiver, and says what it asks or answers.
+  const link = unit?.link;
+  const fromLabel = hostLabel(link ? link.from : packet?.from);
+  const toLabel = hostLabel(link ? link.to : packet?.to);
   const signal = signalBox(size.height);
   // The change caption and the idle cable's label, placed so that they never overlap (layout.ts).
   const signalWidth = width - 2 * WIRE_PAD;
@@ -114,7 +116,10 @@ export function WireStrip() {
         {unit && packet ? (
           <>
             <span className="wire-route">
-              #{packet.wireIndex} {fromLabel} → {toLabel}
+              {/* A packet that never left has no number (wireIndex 0); nor has an ARP frame off the browsers' LAN. */}
+              {packet.wireIndex ? `#${packet.wireIndex} ` : ''}
+              {fromLabel} → {toLabel}
+              {link ? `: ${link.summary}` : ''}
             </span>
             <span className="visually-hidden">, </span>
             {compact && change ? (
@@ -192,7 +197,7 @@ export function WireStrip() {
                   <path d="M-26,-26L26,26M-26,26L26,-26" />
                   {/* On the cross, haloed: below the bar it would run into the signal's labels. */}
                   <text y={7} textAnchor="middle">
-                    lost
+                    {unit.unsent ? 'not sent' : 'lost'}
                   </text>
                 </g>
               ) : null}

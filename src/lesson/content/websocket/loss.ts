@@ -163,7 +163,7 @@ export const LOSS_LESSONS: readonly LessonContent[] = [
     id: 'loss',
     // RFC 5681 §3.2 (duplicate ACKs) and RFC 6298 §5 (the timer): how a sender learns of a loss; a dropped
     // packet sends no message back (RFC 6633 retired ICMP Source Quench). The run's segments: catalogue.ts
-    // (src/lesson/catalogue.ts, mss=200 and loss=12,24).
+    // (src/lesson/catalogue.ts, mss=200 and loss=14,26).
     intro:
       'Networks lose packets, and nobody tells TCP. It finds out two ways: duplicate ACKs, when later segments ' +
       'arrive without the missing one, and a timer, when nothing comes back at all. With a small MSS (200 ' +

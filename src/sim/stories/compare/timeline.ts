@@ -20,6 +20,7 @@
  * requests, answers, ACKs) sent until each message reaches the page; the delay is from the message
  * becoming available on the server to the page receiving it.
  */
+import { arpSteps, narrateUnresolved, routersArpSteps } from '../../steps/arp';
 import { utf8 } from '../../../protocol/bytes';
 import { headerValue } from '../../../protocol/http';
 import { Clock } from '../../engine/clock';
@@ -129,10 +130,26 @@ class CompareSteps implements WorldObserver {
     this.rec.setTcp(p.from, view);
   }
 
+  arp(p: Packet, index: number): void {
+    const s = arpSteps(p, null, this.runFacts)[index]!;
+    this.rec.step(s.draft, s.time);
+  }
+
   onWire(p: Packet): void {
     const m = this.phase?.method;
     const fromBrowser = p.from === CLIENT_HOST.id;
     const code = m ? (fromBrowser ? this.lines.client[m].start : this.lines.server[m].start) : null;
+    if (p.unresolved) {
+      this.rec.step({
+        ...narrateUnresolved(p, this.runFacts),
+        host: p.from,
+        layer: 2,
+        kind: 'drop',
+        packet: p.id,
+        code,
+      });
+      return;
+    }
     this.rec.step({
       ...narrateComparePacket(p, this.log.writeOf(p), fromBrowser, m),
       host: 'wire',
@@ -141,6 +158,7 @@ class CompareSteps implements WorldObserver {
       packet: p.id,
       code,
     });
+    for (const s of routersArpSteps(p, this.runFacts)) this.rec.step(s.draft, s.time);
   }
 
   arrived(p: Packet, view: TcpView | null): void {
@@ -149,7 +167,7 @@ class CompareSteps implements WorldObserver {
 
   tcp(host: HostInfo, socket: Socket, e: TcpEvent): void {
     this.rec.setTcp(host.id, socket.tcp.view());
-    if (e.kind === 'rto' || e.kind === 'fast-retransmit') {
+    if (e.kind === 'rto' || e.kind === 'rto-busy' || e.kind === 'fast-retransmit') {
       this.rec.step({
         ...narrateTcpEvent(host, e, this.runFacts),
         host: host.id,

@@ -2,6 +2,7 @@
  * What the Socket.IO story says about each packet: its one transmit step (TCP's own segments, the HTTP
  * requests and answers of long-polling, the WebSocket frames), a lost one, and layers 7 to 5 of a walk.
  */
+import { originalName } from '../../steps/arp';
 import { toHex } from '../../../protocol/bytes';
 import type { EioHandshake } from '../../../protocol/engineio';
 import { headerValue } from '../../../protocol/http';
@@ -64,7 +65,7 @@ export function narrateSioPacket(p: Packet, w: EioWrite | undefined, f: SioFacts
   const prefix = again ? 'Again: ' : '';
   const againText = again
     ? // RFC 6298 §5.4: on the retransmission timeout TCP sends the earliest unacknowledged segment again.
-      ` This is a retransmission of packet #${p.retransmissionOf! + 1}: TCP sends the same bytes again because no acknowledgment came.`
+      ` This is a retransmission of ${originalName(f.packets[p.retransmissionOf!])}: TCP sends the same bytes again because no acknowledgment came.`
     : '';
   const n = w && p.app?.kind !== 'continuation' ? narrateWrite(p, w, f) : narrateTcpOnly(p, w, f);
   return { ...n, title: prefix + n.title, text: n.text + againText };

@@ -18,6 +18,7 @@
  *   closes the session that never sent a Socket.IO CONNECT (the server's pings go unanswered meanwhile).
  * The page never sends a Socket.IO CONNECT (`40`), so io.on('connection') never runs.
  */
+import { arpSteps, narrateUnresolved, routersArpSteps } from '../../steps/arp';
 import { Clock } from '../../engine/clock';
 import { World, type Socket, type WorldObserver } from '../../engine/network';
 import { rngStream } from '../../engine/rng';
@@ -374,11 +375,26 @@ class PlainClientSteps implements WorldObserver, WsObserver {
     this.rec.setTcp(p.from, senderView);
   }
 
+  arp(p: Packet, index: number): void {
+    const s = arpSteps(p, null, this.facts)[index]!;
+    this.rec.step(s.draft, s.time);
+  }
+
   onWire(p: Packet): void {
+    if (p.unresolved) {
+      this.rec.narrated(narrateUnresolved(p, this.facts), {
+        host: p.from,
+        layer: 2,
+        packet: p.id,
+        kind: 'drop',
+      });
+      return;
+    }
     const w = this.log.writeOf(p);
     const plain = w instanceof EioWrite ? undefined : w;
     const n = p.lost ? narrateDrop(p, plain, this.facts) : this.narrate(p, w);
     this.rec.narrated(n, { host: 'wire', layer: 1, packet: p.id, kind: p.lost ? 'drop' : 'transmit' });
+    for (const s of routersArpSteps(p, this.facts)) this.rec.step(s.draft, s.time);
   }
 
   private narrate(p: Packet, w: StoryWrite | EioWrite | undefined): Narration {
@@ -464,7 +480,7 @@ class PlainClientSteps implements WorldObserver, WsObserver {
   tcp(host: HostInfo, socket: Socket, e: TcpEvent): void {
     this.rec.setTcp(host.id, socket.tcp.view());
     noteConnectionStart(this.facts, host, socket.tcp, e);
-    if (e.kind === 'rto' || e.kind === 'fast-retransmit' || e.kind === 'aborted') {
+    if (e.kind === 'rto' || e.kind === 'rto-busy' || e.kind === 'fast-retransmit' || e.kind === 'aborted') {
       const packet = e.kind === 'aborted' ? undefined : e.packet;
       this.rec.step({
         ...narrateTcpEvent(host, e, this.facts),

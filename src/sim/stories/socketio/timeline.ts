@@ -15,11 +15,19 @@ import { Clock } from '../../engine/clock';
 import type { EioWrite } from '../../libs/engineio/writes';
 import type { OpenReason } from '../../libs/http';
 import { narrateTcpEvent, runFacts, type RunFacts } from '../../steps/narration';
-import { LISTENING, StepRecorder, WalkLog, consoleText, type ChapterSpec } from '../../steps/recorder';
+import {
+  LISTENING,
+  StepRecorder,
+  WalkLog,
+  consoleText,
+  type ChapterSpec,
+  type StepDraft,
+} from '../../steps/recorder';
 import { NETWORK, World, type SecureTransport, type Socket, type WorldObserver } from '../../engine/network';
 import type { TlsClientSocket, TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
 import type { TlsSupport } from '../../steps/tls';
-import { walkDown, walkRouters, walkUp } from '../../steps/osi';
+import { walkDown, walkUp } from '../../steps/osi';
+import { ArpHold, arpSteps, narrateUnresolved, routersArpSteps, routerWalk } from '../../steps/arp';
 import { DEFAULT_HOPS, type Scenario } from '../../scenario';
 import { routerHosts } from '../hosts';
 import type { SioAppEvent } from '../../libs/socketio';
@@ -111,6 +119,8 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
   readonly rec: StepRecorder;
   readonly facts: SioFacts;
   private readonly log = new WalkLog<EioWrite>();
+  /** Walk steps waiting for their frame to leave (steps/arp.ts ArpHold). */
+  private readonly held = new Map<number, StepDraft[]>();
   private readonly pendingConnect = new Map<
     HostId,
     { purpose: 'http' | 'websocket'; reason: OpenReason | 'websocket' }
@@ -410,17 +420,39 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
     const code = this.codeFor(p, w);
     const again = p.retransmissionOf !== undefined;
     const ours = sioWalkLayers(p, w, this.facts, true);
+    const held = new ArpHold(p);
     for (const s of walkDown(p, w as unknown as StoryWrite | undefined, this.runFacts, again)) {
       if (s.layer === 4) this.rec.setHost(p.from, { tcp: senderView });
       // With TLS, layer 6 is TLS's (steps/tls.ts), not Socket.IO's "nothing is encrypted".
       const own = s.layer === 7 || (s.layer === 6 && !w?.tls) || s.layer === 5 ? ours[s.layer] : null;
-      this.rec.step({ ...s, ...(own ?? {}), host: p.from, packet: p.id, code });
+      const draft = { ...s, ...(own ?? {}), host: p.from, packet: p.id, code };
+      if (!held.hold(draft)) this.rec.step(draft);
     }
+    held.keep(this.held);
+  }
+
+  arp(p: Packet, index: number): void {
+    const s = arpSteps(p, null, this.runFacts)[index]!;
+    this.rec.step(s.draft, s.time);
   }
 
   onWire(p: Packet): void {
     const w = this.log.writeOf(p);
     const code = this.codeFor(p, w);
+    const held = ArpHold.release(this.held, p);
+    if (!p.unresolved) for (const d of held) this.rec.step(d);
+    if (p.unresolved) {
+      this.log.lost(p);
+      this.rec.step({
+        ...narrateUnresolved(p, this.runFacts),
+        host: p.from,
+        layer: 2,
+        kind: 'drop',
+        packet: p.id,
+        code,
+      });
+      return;
+    }
     if (p.lost) {
       this.log.lost(p);
       this.rec.step({
@@ -463,15 +495,15 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
         packet: p.id,
         code,
       });
-      // Through each router: up to layer 3 and down again, as in the WebSocket story (steps/osi.ts walkRouters).
-      for (const r of walkRouters(p, this.runFacts)) {
-        for (const { layer, kind, ...narration } of r.steps) {
-          this.rec.step({ ...narration, host: r.at, layer, kind, packet: p.id, code });
-        }
+      // Through each router: up to layer 3 and down again, ARP where a router needs it, as in the WebSocket
+      // story (steps/arp.ts routerWalk).
+      for (const s of routerWalk(p, this.runFacts)) {
+        this.rec.step({ ...s.draft, ...(s.draft.link ? {} : { packet: p.id, code }) }, s.time);
       }
       return;
     }
     this.rec.step({ ...n, host: 'wire', layer: 1, kind: 'transmit', packet: p.id, code });
+    for (const s of routersArpSteps(p, this.runFacts)) this.rec.step(s.draft, s.time);
   }
 
   arrived(p: Packet, view: TcpView | null): void {
@@ -505,7 +537,7 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
       }
       return;
     }
-    if (e.kind === 'rto' || e.kind === 'fast-retransmit' || e.kind === 'aborted') {
+    if (e.kind === 'rto' || e.kind === 'rto-busy' || e.kind === 'fast-retransmit' || e.kind === 'aborted') {
       const packet = e.kind === 'aborted' ? undefined : e.packet;
       const n = narrateTcpEvent(host, e, this.runFacts);
       this.rec.step({

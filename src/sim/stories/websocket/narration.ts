@@ -3,6 +3,7 @@
  * web-development class, with this run's real numbers (ports, ISNs, the key and the accept value, masking
  * keys, close codes). Steps that answer a CURRICULUM.md question or meet a misconception carry its id.
  */
+import { originalName } from '../../steps/arp';
 import { toHex } from '../../../protocol/bytes';
 import { acceptComputation, WEBSOCKET_GUID } from '../../../protocol/http';
 import { CLOSE_CODES } from '../../../protocol/websocket';
@@ -442,7 +443,7 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
   // RFC 9293 §3.8.1 (retransmission: the same bytes, the same sequence numbers); RFC 5681 §3.2 (after three
   // duplicate ACKs); RFC 6298 §5.4 (after the timeout).
   const againText = again
-    ? ` This is a retransmission of packet #${p.retransmissionOf! + 1}: the same bytes, the same sequence number${p.retransmitReason === 'fast-retransmit' ? ', sent after three duplicate ACKs' : ', sent after the timeout'}.`
+    ? ` This is a retransmission of ${originalName(f.packets[p.retransmissionOf!])}: the same bytes, the same sequence number${p.retransmitReason === 'fast-retransmit' ? ', sent after three duplicate ACKs' : ', sent after the timeout'}.`
     : '';
   const prefix = again ? 'Again: ' : '';
   if (w?.tls && !w.tls.inner && role !== 'continuation' && f.tls) {
@@ -564,7 +565,7 @@ export function narratePacket(p: Packet, w: StoryWrite | undefined, f: RunFacts)
       const first = f.packets[of];
       const offset = first ? p.tcp.relSeq - first.tcp.relSeq : 0;
       return {
-        title: `${prefix}Next piece of the frame (#${of + 1})`, // RFC 9293 §3.7.1
+        title: `${prefix}Next piece of the frame (#${first?.wireIndex ?? of + 1})`, // RFC 9293 §3.7.1
         // RFC 9293 §3.7.1 and RFC 6691 §2: at most the MSS less the options (sim/engine/tcp.ts).
         text:
           `${arrow}: bytes ${offset + 1}–${offset + p.tcp.len} of the ${bytesText(w?.bytes.length ?? 0)} the ` +

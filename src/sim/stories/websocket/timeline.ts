@@ -17,8 +17,9 @@ import {
   runFacts,
   type RunFacts,
 } from '../../steps/narration';
-import { walkDown, walkRouters, walkUp } from '../../steps/osi';
-import { LISTENING, StepRecorder, WalkLog, consoleText } from '../../steps/recorder';
+import { walkDown, walkUp } from '../../steps/osi';
+import { ArpHold, arpSteps, narrateUnresolved, routersArpSteps, routerWalk } from '../../steps/arp';
+import { LISTENING, StepRecorder, WalkLog, consoleText, type StepDraft } from '../../steps/recorder';
 import type {
   BuildOptions,
   CodeRef,
@@ -51,6 +52,8 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
   readonly rec: StepRecorder;
   private facts: RunFacts;
   private readonly log = new WalkLog<StoryWrite>();
+  /** Walk steps waiting for their frame to leave (steps/arp.ts ArpHold). */
+  private readonly held = new Map<number, StepDraft[]>();
   private readonly firstData = { client: false, server: false };
   private synSeen = false;
   private readonly lastAck = new Map<HostId, { ack: number; dups: number }>();
@@ -218,16 +221,37 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
     }
     this.log.walk(p);
     const code = this.codeFor(p, w);
+    const held = new ArpHold(p);
     for (const s of walkDown(p, w, this.facts, p.retransmissionOf !== undefined)) {
       if (s.layer === 4) this.rec.setTcp(p.from, senderView);
-      this.rec.step({ ...s, host: p.from, packet: p.id, message: messageOf(w), code });
+      const draft = { ...s, host: p.from, packet: p.id, message: messageOf(w), code };
+      if (!held.hold(draft)) this.rec.step(draft);
     }
+    held.keep(this.held);
+  }
+
+  arp(p: Packet, index: number): void {
+    const s = arpSteps(p, null, this.facts)[index]!;
+    this.rec.step(s.draft, s.time);
   }
 
   onWire(p: Packet): void {
     const w = this.log.writeOf(p);
     const code = this.codeFor(p, w);
-    if (p.lost) {
+    const held = ArpHold.release(this.held, p);
+    if (!p.unresolved) for (const d of held) this.rec.step(d);
+    if (p.unresolved) {
+      this.log.lost(p);
+      const n = narrateUnresolved(p, this.facts);
+      this.rec.narrated(n, {
+        host: p.from,
+        layer: 2,
+        packet: p.id,
+        message: messageOf(w),
+        code,
+        kind: 'drop',
+      });
+    } else if (p.lost) {
       this.log.lost(p);
       this.rec.narrated(narrateDrop(p, w, this.facts), {
         host: 'wire',
@@ -246,19 +270,10 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
         code,
         kind: 'transmit',
       });
-      // Through each router: up to layer 3 and down again (steps/osi.ts walkRouters).
-      for (const r of walkRouters(p, this.facts)) {
-        for (const s of r.steps) {
-          const { layer, kind, ...narration } = s;
-          this.rec.narrated(narration, {
-            host: r.at,
-            layer,
-            packet: p.id,
-            message: messageOf(w),
-            code,
-            kind,
-          });
-        }
+      // Through each router: up to layer 3 and down again, ARP where a router needs it (steps/arp.ts).
+      for (const s of routerWalk(p, this.facts)) {
+        const about = s.draft.link ? {} : { packet: p.id, message: messageOf(w), code };
+        this.rec.step({ ...s.draft, ...about }, s.time);
       }
     } else {
       this.rec.narrated(narratePacket(p, w, this.facts), {
@@ -269,6 +284,7 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
         code,
         kind: 'transmit',
       });
+      for (const s of routersArpSteps(p, this.facts)) this.rec.step(s.draft, s.time);
     }
   }
 
@@ -307,7 +323,7 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
       });
       return;
     }
-    if (e.kind === 'rto' || e.kind === 'fast-retransmit' || e.kind === 'aborted') {
+    if (e.kind === 'rto' || e.kind === 'rto-busy' || e.kind === 'fast-retransmit' || e.kind === 'aborted') {
       const packet = e.kind === 'aborted' ? undefined : e.packet;
       this.rec.step({
         ...narrateTcpEvent(host, e, this.facts),
