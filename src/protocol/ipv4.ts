@@ -5,7 +5,7 @@
  * The encoder writes the 20-byte header without options; the decoder also accepts options
  * (IHL > 5) and shows them as one `options` field.
  */
-import { hex16, hex8, toHex, view } from './bytes';
+import { hex16, hex8, putUint16, toHex, view } from './bytes';
 import { internetChecksum, verifyChecksum } from './checksum';
 import {
   annotate,
@@ -289,14 +289,13 @@ export function writeIpv4Header(out: Uint8Array, at: number, repr: Ipv4Repr, pay
   const src = ipv4AddressBytes(repr.src);
   const dst = ipv4AddressBytes(repr.dst);
   const header = out.subarray(at, at + MIN_HEADER);
-  const dv = view(header);
   const T = TABLE;
   writeBits(header, T.version.start, T.version.bits, 4);
   writeBits(header, T.ihl.start, T.ihl.bits, MIN_HEADER / 4);
   writeBits(header, T.dscp.start, T.dscp.bits, repr.dscp);
   writeBits(header, T.ecn.start, T.ecn.bits, repr.ecn);
-  dv.setUint16(T.totalLength.start, totalLength);
-  dv.setUint16(T.identification.start, repr.identification);
+  putUint16(header, T.totalLength.start, totalLength);
+  putUint16(header, T.identification.start, repr.identification);
   writeBits(header, T.dontFragment.start, T.dontFragment.bits, repr.dontFragment ? 1 : 0);
   writeBits(header, T.moreFragments.start, T.moreFragments.bits, repr.moreFragments ? 1 : 0);
   writeBits(header, T.fragmentOffset.start, T.fragmentOffset.bits, repr.fragmentOffset);
@@ -305,7 +304,7 @@ export function writeIpv4Header(out: Uint8Array, at: number, repr: Ipv4Repr, pay
   header.set(src, T.src.start);
   header.set(dst, T.dst.start);
   // RFC 791 §3.1: the checksum is computed with the checksum field itself zero.
-  dv.setUint16(T.checksum.start, internetChecksum(header));
+  putUint16(header, T.checksum.start, internetChecksum(header));
   return MIN_HEADER;
 }
 

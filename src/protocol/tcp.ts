@@ -3,8 +3,8 @@
  * MSS (RFC 9293 §3.7.1), window scale and timestamps (RFC 7323), SACK-permitted (RFC 2018),
  * NOP and EOL (RFC 9293 §3.1). The checksum covers the IPv4 pseudo-header.
  */
-import { concatBytes, hex16, toHex, view } from './bytes';
-import { internetChecksum, onesComplementSum, verifyChecksum } from './checksum';
+import { concatBytes, hex16, putUint16, putUint32, toHex, view } from './bytes';
+import { internetChecksum, verifyChecksum } from './checksum';
 import {
   annotate,
   fail,
@@ -228,6 +228,11 @@ const FLAG_TABLE = Object.fromEntries(
   }),
 ) as FieldTable<FlagKey>;
 
+/** Each flag's spec by its name, looked up once here rather than by building its key for every segment. */
+const FLAG_SPECS = Object.fromEntries(FLAG_NAMES.map((flag) => [flag, FLAG_TABLE[flagKey(flag)]])) as {
+  readonly [F in TcpFlagName]: FieldSpec;
+};
+
 const TAIL = {
   window: {
     name: 'Window',
@@ -302,8 +307,8 @@ function encodeOption(o: TcpOption): Uint8Array {
       checkUint('TSval', o.tsval, 0xffffffff);
       checkUint('TSecr', o.tsecr, 0xffffffff);
       const out = Uint8Array.of(TCP_OPTION_KINDS.TS, 10, 0, 0, 0, 0, 0, 0, 0, 0);
-      view(out).setUint32(2, o.tsval);
-      view(out).setUint32(6, o.tsecr);
+      putUint32(out, 2, o.tsval);
+      putUint32(out, 6, o.tsecr);
       return out;
     }
     case 'unknown': {
@@ -328,23 +333,38 @@ function encodeOptions(options: readonly TcpOption[]): Uint8Array {
     // RFC 9293 §3.2: End of Option List ends the options.
     throw new RangeError('no TCP option may follow End of Option List');
   }
-  const raw = concatBytes(...options.map(encodeOption));
-  const padded = Math.ceil(raw.length / 4) * 4;
+  const parts = options.map(encodeOption);
+  let rawLength = 0;
+  for (const part of parts) rawLength += part.length;
+  const padded = Math.ceil(rawLength / 4) * 4;
   if (padded > MAX_HEADER - MIN_HEADER) {
     // RFC 9293 §3.1: Data Offset is 4 bits, so the header is at most 60 bytes.
     throw new RangeError(`TCP options take ${padded} bytes; at most ${MAX_HEADER - MIN_HEADER} fit`);
   }
-  return concatBytes(raw, new Uint8Array(padded - raw.length));
+  // Written once into the padded length (the padding stays zero), rather than joined and then padded: every
+  // segment carries options.
+  const out = new Uint8Array(padded);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** One's-complement sum of the RFC 9293 §3.1 pseudo-header: src, dst, zero, protocol 6, TCP length. */
 function pseudoHeaderSum(src: Uint8Array, dst: Uint8Array, tcpLength: number): number {
-  const p = new Uint8Array(12);
-  p.set(src, 0);
-  p.set(dst, 4);
-  p[9] = IP_PROTOCOLS.TCP;
-  view(p).setUint16(10, tcpLength & 0xffff);
-  return onesComplementSum(p);
+  // The six 16-bit words of the 12 bytes (the zero byte and the protocol make one word), summed and folded as
+  // onesComplementSum would, without building the bytes: this runs for every segment written and read.
+  let sum =
+    ((src[0]! << 8) | src[1]!) +
+    ((src[2]! << 8) | src[3]!) +
+    ((dst[0]! << 8) | dst[1]!) +
+    ((dst[2]! << 8) | dst[3]!) +
+    IP_PROTOCOLS.TCP +
+    (tcpLength & 0xffff);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum;
 }
 
 /** A validated segment, ready to be written: its options encoded and its length known. */
@@ -385,22 +405,25 @@ export function planTcp(repr: TcpRepr, payload: Uint8Array, pseudo: PseudoHeader
 export function writeTcp(out: Uint8Array, at: number, plan: TcpPlan): void {
   const { repr, headerLength } = plan;
   const segment = out.subarray(at, at + plan.length);
-  const dv = view(segment);
   const T = TABLE;
-  dv.setUint16(T.srcPort.start, repr.srcPort);
-  dv.setUint16(T.dstPort.start, repr.dstPort);
-  dv.setUint32(T.seq.start, repr.seq);
-  dv.setUint32(T.ack.start, repr.ack);
+  putUint16(segment, T.srcPort.start, repr.srcPort);
+  putUint16(segment, T.dstPort.start, repr.dstPort);
+  putUint32(segment, T.seq.start, repr.seq);
+  putUint32(segment, T.ack.start, repr.ack);
   writeBits(segment, T.dataOffset.start, T.dataOffset.bits!, headerLength / 4);
   for (const f of repr.flags) {
-    const spec = T[flagKey(f)];
+    const spec = FLAG_SPECS[f];
     writeBits(segment, spec.start, spec.bits!, 1);
   }
-  dv.setUint16(T.window.start, repr.window);
-  dv.setUint16(T.urgent.start, repr.urgent);
+  putUint16(segment, T.window.start, repr.window);
+  putUint16(segment, T.urgent.start, repr.urgent);
   segment.set(plan.options, MIN_HEADER);
   segment.set(plan.payload, headerLength);
-  dv.setUint16(T.checksum.start, internetChecksum(segment, pseudoHeaderSum(plan.src, plan.dst, plan.length)));
+  putUint16(
+    segment,
+    T.checksum.start,
+    internetChecksum(segment, pseudoHeaderSum(plan.src, plan.dst, plan.length)),
+  );
 }
 
 /**

@@ -6,7 +6,7 @@
  * violation with the close code a conforming peer would fail the connection with (§7.4.1).
  * `reassemble` checks what needs several frames (fragmentation order, UTF-8 across fragments).
  */
-import { codePointCut, concatBytes, strictUtf8, toHex } from './bytes';
+import { codePointCut, concatBytes, isUtf8, slabBytes, strictUtf8, toHex } from './bytes';
 import {
   fail,
   namesByValue,
@@ -158,7 +158,18 @@ interface WsLayout {
   readonly headerLength: number;
 }
 
+/** The six layouts (no, 16-bit or 64-bit extended length; masked or not), built once: every frame needs one. */
+const LAYOUTS: readonly WsLayout[] = [0, LENGTH_16BIT, LENGTH_64BIT].flatMap((code) => [
+  buildWsLayout(code, false),
+  buildWsLayout(code, true),
+]);
+
 function wsLayout(lengthCode: number, masked: boolean): WsLayout {
+  const ext = lengthCode === LENGTH_16BIT ? 1 : lengthCode === LENGTH_64BIT ? 2 : 0;
+  return LAYOUTS[2 * ext + (masked ? 1 : 0)]!;
+}
+
+function buildWsLayout(lengthCode: number, masked: boolean): WsLayout {
   const extBytes = EXTENDED_LENGTH_BYTES[lengthCode] ?? 0;
   const keyStart = BASE_HEADER_LENGTH + extBytes;
   const headerLength = keyStart + (masked ? MASKING_KEY_LENGTH : 0);
@@ -201,9 +212,14 @@ export function wsHeaderLength(payloadLength: number, masked: boolean): number {
 export function maskPayload(data: Uint8Array, key: Uint8Array): Uint8Array {
   if (key.length !== MASKING_KEY_LENGTH)
     throw new RangeError(`masking key must be 4 bytes, got ${key.length}`); // RFC 6455 §5.2
-  const out = new Uint8Array(data.length);
+  const out = slabBytes(data.length);
   for (let i = 0; i < data.length; i++) out[i] = data[i]! ^ key[i & 3]!;
   return out;
+}
+
+/** The value of header field `key` (a bit field of the first two bytes). */
+function headerBit(bytes: Uint8Array, key: HeaderKey): number {
+  return readBits(bytes, WS_HEADER[key].start, WS_HEADER[key].bits);
 }
 
 function writeBits(bytes: Uint8Array, spec: FieldSpec, value: number): void {
@@ -247,7 +263,7 @@ export function encodeWsFrame(repr: WsFrameRepr): Uint8Array {
   const n = repr.payload.length;
   const lengthCode = lengthCodeFor(n);
   const layout = wsLayout(lengthCode, masked);
-  const out = new Uint8Array(layout.headerLength + n);
+  const out = slabBytes(layout.headerLength + n);
   const values: { readonly [P in HeaderKey]: number } = {
     fin: repr.fin ? 1 : 0,
     rsv1: repr.rsv1 ? 1 : 0,
@@ -473,16 +489,15 @@ function headerFields(
   payloadLength: number,
   maskKey: Uint8Array | null,
 ): FieldAnnotation[] {
-  const bit = (key: HeaderKey): number => readBits(bytes, WS_HEADER[key].start, WS_HEADER[key].bits);
-  const opcode = bit('opcode');
-  const lengthCode = bit('payloadLength');
+  const opcode = headerBit(bytes, 'opcode');
+  const lengthCode = headerBit(bytes, 'payloadLength');
   const values: { readonly [P in HeaderKey]: string } = {
-    fin: bit('fin') ? '1 (final fragment)' : '0 (more fragments follow)',
-    rsv1: String(bit('rsv1')),
-    rsv2: String(bit('rsv2')),
-    rsv3: String(bit('rsv3')),
+    fin: headerBit(bytes, 'fin') ? '1 (final fragment)' : '0 (more fragments follow)',
+    rsv1: String(headerBit(bytes, 'rsv1')),
+    rsv2: String(headerBit(bytes, 'rsv2')),
+    rsv3: String(headerBit(bytes, 'rsv3')),
     opcode: `0x${opcode.toString(16)} (${opcodeLabel(opcode)})`,
-    mask: bit('mask') ? '1 (masked)' : '0 (not masked)',
+    mask: headerBit(bytes, 'mask') ? '1 (masked)' : '0 (not masked)',
     payloadLength:
       lengthCode === LENGTH_16BIT
         ? '126 (16-bit length follows)'
@@ -525,14 +540,13 @@ export function decodeWsFrame(
   if (bytes.length < BASE_HEADER_LENGTH) {
     return fail('incomplete', `a frame header needs ${BASE_HEADER_LENGTH} bytes`, bytes.length); // RFC 6455 §5.2
   }
-  const bit = (key: HeaderKey): number => readBits(bytes, WS_HEADER[key].start, WS_HEADER[key].bits);
-  const fin = bit('fin') === 1;
-  const rsv1 = bit('rsv1') === 1;
-  const rsv2 = bit('rsv2') === 1;
-  const rsv3 = bit('rsv3') === 1;
-  const opcode = bit('opcode');
-  const masked = bit('mask') === 1;
-  const lengthCode = bit('payloadLength');
+  const fin = headerBit(bytes, 'fin') === 1;
+  const rsv1 = headerBit(bytes, 'rsv1') === 1;
+  const rsv2 = headerBit(bytes, 'rsv2') === 1;
+  const rsv3 = headerBit(bytes, 'rsv3') === 1;
+  const opcode = headerBit(bytes, 'opcode');
+  const masked = headerBit(bytes, 'mask') === 1;
+  const lengthCode = headerBit(bytes, 'payloadLength');
 
   const violation = frameRuleViolation(
     { fin, rsv1, rsv2, rsv3, opcode, payloadLength: lengthCode },
@@ -589,7 +603,7 @@ export function decodeWsFrame(
 
   // §8.1: a complete text message must be valid UTF-8; fragments are checked by reassemble(). A compressed
   // payload (RSV1, RFC 7692 §6) is deflate data: its text is checked once inflated.
-  if (opcode === WS_OPCODES.text && fin && !rsv1 && strictUtf8(payload) === null) {
+  if (opcode === WS_OPCODES.text && fin && !rsv1 && !isUtf8(payload)) {
     return fail('invalid-utf8', 'the text frame is not valid UTF-8', layout.headerLength, 1007); // RFC 6455 §8.1
   }
   if (opcode === WS_OPCODES.close) {

@@ -145,6 +145,8 @@ interface StepReading {
   readonly hidden: number;
   readonly cue: boolean;
   readonly fit: number;
+  /** Shrunk (fit < 1): pixels of narration below the box one size larger (> 1: that size would not fit). */
+  readonly hiddenOneLarger: number | null;
   readonly boxes: Record<string, readonly number[] | null>;
 }
 
@@ -169,6 +171,14 @@ const sweep = (page: Page) =>
           c.top >= b.top - 1 &&
           c.bottom <= b.bottom + 1;
       }
+      const fit = Number(getComputedStyle(n).getPropertyValue('--fit')) || 1;
+      const hidden = (el: HTMLElement) => Math.max(0, el.scrollHeight - el.clientHeight - el.scrollTop);
+      let hiddenOneLarger: number | null = null;
+      if (fit < 1) {
+        n.style.setProperty('--fit', String(Math.round((fit + 0.05) * 100) / 100));
+        hiddenOneLarger = hidden(n);
+        n.style.setProperty('--fit', String(fit));
+      }
       const boxes: Record<string, number[] | null> = {};
       for (const sel of regions) {
         const el = document.querySelector(sel);
@@ -177,9 +187,10 @@ const sweep = (page: Page) =>
       }
       return {
         step: Number(slider.value),
-        hidden: Math.max(0, n.scrollHeight - n.clientHeight - n.scrollTop),
+        hidden: hidden(n),
         cue: cueShown,
-        fit: Number(getComputedStyle(n).getPropertyValue('--fit')) || 1,
+        fit,
+        hiddenOneLarger,
         boxes,
       };
     };
@@ -331,6 +342,11 @@ describe.each(CASES)('$name $width×$height, $mode', (c) => {
       for (let i = 0; i < readings.length; i++) {
         const r = readings[i]!;
         if (r.fit < 1) shrunk++;
+        // Shrunk no further than needed: one size larger would not fit.
+        if (r.hiddenOneLarger !== null && r.hiddenOneLarger <= 1)
+          silent.push(
+            `${lesson.id} step ${r.step}: shrunk to ${r.fit}, but ${(r.fit + 0.05).toFixed(2)} fits too`,
+          );
         if (r.hidden > 1) {
           cued++;
           if (!r.cue) silent.push(`${lesson.id} step ${r.step}: ${Math.round(r.hidden)} px hidden, no cue`);

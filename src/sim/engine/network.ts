@@ -266,6 +266,8 @@ export class World {
   private readonly neighbours = new Map<string, number>();
   /** False in the bare mode (no `hops` given): every next hop's MAC is known from the start. */
   private readonly arp: boolean;
+  /** The cards between two hosts, by sender and receiver (see `cardsBetween`). */
+  private readonly cards = new Map<HostInfo, Map<HostInfo, { senders: Card[]; receivers: NextHop[] }>>();
   /** ARP resolutions that failed: `card key>IPv4` → when the entry failed, ns (packets waiting before it drop). */
   private readonly unresolved = new Map<string, number>();
   /** What `loss=k` counts so far: packets, and ARP frames on segment 0. */
@@ -417,18 +419,15 @@ export class World {
   private dispatch(socket: Socket, events: readonly TcpEvent[], kernelFirst = false): void {
     const deferred: (() => void)[] = [];
     const immediate: (() => void)[] = [];
-    const h = (): SocketHandlers => socket.handlers;
-    const run = (f: () => void): void => {
-      if (deferred.length > 0) deferred.push(f);
-      else immediate.push(f);
-    };
+    // Handlers are read when each call runs (the application may replace them in between). No helper
+    // closures here: this runs for every segment, and under tsx each named closure costs a defineProperty.
     for (const e of events) {
       switch (e.kind) {
         case 'state':
           this.observer.tcp(socket.host, socket, e);
           if ((e.to === 'CLOSED' || e.to === 'TIME_WAIT') && !socket.closedNotified) {
             socket.closedNotified = true;
-            deferred.push(() => h().closed?.());
+            deferred.push(() => socket.handlers.closed?.());
           }
           break;
         case 'rto':
@@ -438,16 +437,16 @@ export class World {
           break;
         case 'aborted':
           this.observer.tcp(socket.host, socket, e);
-          run(() => h().aborted?.(e.reason));
+          (deferred.length > 0 ? deferred : immediate).push(() => socket.handlers.aborted?.(e.reason));
           break;
         case 'established':
-          deferred.push(() => h().established?.());
+          deferred.push(() => socket.handlers.established?.());
           break;
         case 'eof':
-          deferred.push(() => h().end?.());
+          deferred.push(() => socket.handlers.end?.());
           break;
         case 'data':
-          run(() => h().data?.(e.bytes));
+          (deferred.length > 0 ? deferred : immediate).push(() => socket.handlers.data?.(e.bytes));
           break;
       }
     }
@@ -497,7 +496,7 @@ export class World {
       nextHopMac: first.to.mac,
       segment: first.to.segment,
       arp: first.arp,
-      forward: (frame) => forwardAlong(frame, legs),
+      forward: forwarder(legs),
     });
     this.packets.push(packet);
     this.observer.sent(packet, socket.tcp.view(), tx.piece?.tag);
@@ -545,18 +544,7 @@ export class World {
     wireNs: number,
     lostAt: (wireIndex: number) => boolean,
   ): { legs: Leg[]; lost: boolean; wireIndex: number; unresolved: boolean } {
-    const n = this.path.hops;
-    const up = from.role === 'client';
-    // Cards along the way, sender first: the routers in path order, entered on one port, left by the other.
-    const senders: Card[] = [this.hostCard(from)];
-    const receivers: NextHop[] = [];
-    for (let i = 0; i < n; i++) {
-      const k = up ? i + 1 : n - i;
-      const segment = up ? k - 1 : k;
-      receivers.push({ ...this.routerCard(k, up ? 0 : 1), segment });
-      senders.push(this.routerCard(k, up ? 1 : 0));
-    }
-    receivers.push({ ...this.hostCard(to), segment: up ? n : 0 });
+    const { senders, receivers } = this.cardsBetween(from, to);
     const legs: Leg[] = [];
     let at = this.now;
     let lost = false;
@@ -583,6 +571,32 @@ export class World {
       at = arrivesNs;
     }
     return { legs, lost, wireIndex, unresolved: false };
+  }
+
+  /**
+   * The cards a frame from `from` to `to` leaves and reaches, sender first: the routers in path order, entered
+   * on one port, left by the other. Planned once per pair and kept (the path does not change), so that sending
+   * a packet does not build them again.
+   */
+  private cardsBetween(from: HostInfo, to: HostInfo): { senders: Card[]; receivers: NextHop[] } {
+    let byTo = this.cards.get(from);
+    if (!byTo) this.cards.set(from, (byTo = new Map()));
+    const known = byTo.get(to);
+    if (known) return known;
+    const n = this.path.hops;
+    const up = from.role === 'client';
+    const senders: Card[] = [this.hostCard(from)];
+    const receivers: NextHop[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = up ? i + 1 : n - i;
+      const segment = up ? k - 1 : k;
+      receivers.push({ ...this.routerCard(k, up ? 0 : 1), segment });
+      senders.push(this.routerCard(k, up ? 1 : 0));
+    }
+    receivers.push({ ...this.hostCard(to), segment: up ? n : 0 });
+    const planned = { senders, receivers };
+    byTo.set(to, planned);
+    return planned;
   }
 
   /** A segment's propagation delay; a lost frame's nominal arrival counts the whole path's (5 ms). */
@@ -759,6 +773,14 @@ export class World {
       },
     );
   }
+}
+
+/**
+ * `forwardAlong` over `legs`, for a packet to call when its hops are first read. Made here rather than as an
+ * arrow in `transmit`'s object literal: tsx names such an arrow with a defineProperty, once per packet.
+ */
+function forwarder(legs: readonly Leg[]): (frame: Uint8Array) => PacketHop[] {
+  return (frame) => forwardAlong(frame, legs);
 }
 
 /** The routers' copies of `frame` along `legs` (the first leg is the sender's own). */

@@ -18,7 +18,7 @@ import { decodeTcp, formatTcpFlags, type TcpFlagName } from '../../protocol/tcp'
 import { decodeHttpRequest, decodeHttpResponse } from '../../protocol/http';
 import { decodeWsFrame } from '../../protocol/websocket';
 import type { TcpSegmentIn, TcpTransmission } from './tcp';
-import type { AppInfo, ByteRange, HostInfo, LinkFrame, Packet, PacketHop } from '../types';
+import type { AckReason, AppInfo, ByteRange, HostId, HostInfo, LinkFrame, Packet, PacketHop } from '../types';
 
 /** Linux's default IPv4 TTL (net.ipv4.ip_default_ttl). */
 export const IP_TTL = LINUX_DEFAULT_TTL;
@@ -84,43 +84,6 @@ function piecesOf(
   return out;
 }
 
-/**
- * The annotations come from decoding the frame, and the FCS from a CRC over it: both are computed
- * the first time a view asks, then kept. Built in its own scope so each packet's closures hold only
- * what they need (the frame and where its application bytes came from), not the whole transmission.
- */
-function lazyParts(
-  frame: Uint8Array,
-  tcpAt: number,
-  pseudo: { readonly src: string; readonly dst: string },
-  app: { readonly write: AppWrite; readonly offset: number } | null,
-): { fields: () => readonly FieldAnnotation[]; fcs: () => number } {
-  let fields: readonly FieldAnnotation[] | null = null;
-  let fcs: number | undefined;
-  return {
-    fcs: () => (fcs ??= ethernetFcs(frame)),
-    fields: () => {
-      if (fields) return fields;
-      const eth = decodeEthernet(frame);
-      const ip = decodeIpv4(frame.subarray(ETHERNET_HEADER_LENGTH));
-      const tcp = decodeTcp(frame.subarray(tcpAt), pseudo);
-      const out: FieldAnnotation[] = [];
-      if (eth.ok) out.push(...eth.fields);
-      if (ip.ok) out.push(...shiftFields(ip.fields, ETHERNET_HEADER_LENGTH));
-      if (tcp.ok) {
-        out.push(...shiftFields(tcp.fields, tcpAt));
-        if (app) {
-          const appAt = tcpAt + tcp.repr.headerLength;
-          out.push(...piecesOf(appWriteFields(app.write), app.offset, frame.length - appAt, appAt));
-        }
-      }
-      out.push(...ethernetTrailerFields(frame));
-      fields = out;
-      return out;
-    },
-  };
-}
-
 export interface PacketInput {
   readonly id: number;
   readonly from: HostInfo;
@@ -164,7 +127,14 @@ function tcpLabel(tx: TcpTransmission): string {
   return `${flags} Seq=${tx.relSeq}${ack}${len}`;
 }
 
-function appOf(input: PacketInput): { info?: AppInfo; summary: string; write?: AppWrite } {
+/** What a packet says it carries: the write's labels, a continuation's, or TCP's own. */
+interface AppLabel {
+  readonly info?: AppInfo;
+  readonly summary: string;
+  readonly write?: AppWrite;
+}
+
+function appOf(input: PacketInput): AppLabel {
   const { tx, original } = input;
   const write = tx.piece?.tag as AppWrite | undefined;
   if (!write || tx.payload.length === 0) return { summary: tcpLabel(tx) };
@@ -180,13 +150,157 @@ function appOf(input: PacketInput): { info?: AppInfo; summary: string; write?: A
   };
 }
 
+/** Where a packet's application bytes came from: the write, and the offset of the segment's first byte in it. */
+interface AppPiece {
+  readonly write: AppWrite;
+  readonly offset: number;
+}
+
+/** What a `SimPacket` computes on first use, and what it needs to. */
+interface Lazy {
+  readonly tcpAt: number;
+  readonly pseudo: { readonly src: string; readonly dst: string };
+  readonly app: AppPiece | null;
+  forward: ((frame: Uint8Array) => readonly PacketHop[]) | null;
+  hops: readonly PacketHop[] | null;
+  fields: readonly FieldAnnotation[] | null;
+  fcs: number | undefined;
+}
+
 /**
- * Build the packet and the segment its receiver gets. `fields` and `fcs` are lazy, cached properties:
- * decoding every header of every packet up front would cost more than the whole simulation.
+ * A simulated packet. Its annotations (from decoding the frame), its FCS (a CRC over it) and the routers' copies
+ * of its frame are computed the first time something asks, then kept: the timeline has a thousand packets and a
+ * view looks at a few. They are getters of the class rather than getters of each object, because an object
+ * literal with getters is built on V8's slow path and kept as a dictionary (measured: microseconds each, and
+ * more heap). `toJSON` puts them back where the timeline's JSON has always had them (between `segment` and
+ * `layers`), so the golden digests and snapshots see every key in the same order. What it needs is kept in a
+ * private field, which neither JSON, spreads nor snapshot printers see.
+ */
+class SimPacket {
+  declare readonly id: number;
+  declare readonly wireIndex: number;
+  declare readonly from: HostId;
+  declare readonly to: HostId;
+  declare readonly connection: number;
+  declare readonly sentAt: number;
+  declare readonly arrivesAt: number;
+  declare readonly lost: boolean;
+  declare readonly retransmissionOf?: number;
+  declare readonly retransmitReason?: 'timeout' | 'fast-retransmit';
+  declare readonly frame: Uint8Array;
+  declare readonly segment: number;
+  declare readonly arp: readonly LinkFrame[];
+  declare readonly padding: number;
+  declare readonly layers: Readonly<Partial<Record<ProtoLayer, ByteRange>>>;
+  declare readonly tcp: Packet['tcp'];
+  declare readonly ackWhy?: AckReason;
+  declare readonly unresolved?: boolean;
+  declare readonly app?: AppInfo;
+  declare readonly summary: string;
+  readonly #lazy: Lazy;
+
+  constructor(input: PacketInput, frame: Uint8Array, lazy: Lazy, layers: SimPacket['layers'], app: AppLabel) {
+    const { tx } = input;
+    // Assigned in the order the timeline's JSON shows them; the optional ones only when present (an own
+    // key that is `undefined` would be a different object for `toEqual` and `in`).
+    const self = this as { -readonly [K in keyof SimPacket]: SimPacket[K] };
+    self.id = input.id;
+    self.wireIndex = input.wireIndex;
+    self.from = input.from.id;
+    self.to = input.to.id;
+    self.connection = input.connection;
+    self.sentAt = input.sentAtNs / 1e6;
+    self.arrivesAt = input.arrivesAtNs / 1e6;
+    self.lost = input.lost;
+    if (tx.retransmits !== undefined) {
+      self.retransmissionOf = tx.retransmits;
+      self.retransmitReason = tx.reason ?? 'timeout';
+    }
+    self.frame = frame;
+    self.segment = input.segment;
+    self.arp = input.arp;
+    self.padding = ethernetPadding(frame.length);
+    self.layers = layers;
+    self.tcp = {
+      srcPort: input.srcPort,
+      dstPort: input.dstPort,
+      seq: tx.seq,
+      ack: tx.ack,
+      flags: tx.flags,
+      len: tx.payload.length,
+      relSeq: tx.relSeq,
+      relAck: tx.relAck,
+    };
+    if (tx.ackWhy) self.ackWhy = tx.ackWhy;
+    if (input.unresolved) self.unresolved = true;
+    if (app.info) self.app = app.info;
+    const prefix =
+      tx.retransmits === undefined
+        ? ''
+        : tx.reason === 'fast-retransmit'
+          ? '[TCP Fast Retransmission] '
+          : '[TCP Retransmission] ';
+    self.summary = prefix + app.summary;
+    this.#lazy = lazy;
+  }
+
+  /** The routers' copies of the frame (none when lost or on one LAN). */
+  get hops(): readonly PacketHop[] {
+    const l = this.#lazy;
+    if (l.hops === null) {
+      l.hops = l.forward!(this.frame);
+      l.forward = null;
+    }
+    return l.hops;
+  }
+
+  get fcs(): number {
+    return (this.#lazy.fcs ??= ethernetFcs(this.frame));
+  }
+
+  get fields(): readonly FieldAnnotation[] {
+    const l = this.#lazy;
+    if (l.fields) return l.fields;
+    const frame = this.frame;
+    const { tcpAt, app } = l;
+    const eth = decodeEthernet(frame);
+    const ip = decodeIpv4(frame.subarray(ETHERNET_HEADER_LENGTH));
+    const tcp = decodeTcp(frame.subarray(tcpAt), l.pseudo);
+    const out: FieldAnnotation[] = [];
+    if (eth.ok) out.push(...eth.fields);
+    if (ip.ok) out.push(...shiftFields(ip.fields, ETHERNET_HEADER_LENGTH));
+    if (tcp.ok) {
+      out.push(...shiftFields(tcp.fields, tcpAt));
+      if (app) {
+        const appAt = tcpAt + tcp.repr.headerLength;
+        out.push(...piecesOf(appWriteFields(app.write), app.offset, frame.length - appAt, appAt));
+      }
+    }
+    out.push(...ethernetTrailerFields(frame));
+    l.fields = out;
+    return out;
+  }
+
+  /** The packet as the timeline's JSON has always shown it: every key, the lazy ones in their old places. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this)) {
+      if (key === 'arp') out['hops'] = this.hops;
+      out[key] = value;
+      if (key === 'arp') out['fcs'] = this.fcs;
+      else if (key === 'padding') out['fields'] = this.fields;
+    }
+    return out;
+  }
+}
+
+/**
+ * Build the packet and the segment its receiver gets. `fields`, `fcs` and `hops` are computed when first
+ * read (see `SimPacket`): decoding every header of every packet up front would cost more than the whole
+ * simulation, and a router's copy of every frame is needed only by the capture and the inspector.
  */
 export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpSegmentIn } {
   const { tx, from, to } = input;
-  const pseudo = { src: from.ip, dst: to.ip };
   // The IPv4 header Linux writes on TCP: TTL 64, DF set for path MTU discovery (RFC 1191).
   const {
     frame,
@@ -216,91 +330,21 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
   };
   const app = appOf(input);
   const piece = tx.piece;
-  if (app.write && piece) {
-    layers[app.write.layer] = { start: appAt, end: frame.length };
-    if (piece.offset === 0 && app.write.firstPacket < 0) app.write.firstPacket = input.id;
-  }
   const write = app.write;
-  const lazy = lazyParts(frame, tcpAt, pseudo, write && piece ? { write, offset: piece.offset } : null);
-
-  const hops = input.forward(frame);
-  const prefix =
-    tx.retransmits === undefined
-      ? ''
-      : tx.reason === 'fast-retransmit'
-        ? '[TCP Fast Retransmission] '
-        : '[TCP Retransmission] ';
-  const tcp: Packet['tcp'] = {
-    srcPort: input.srcPort,
-    dstPort: input.dstPort,
-    seq: tx.seq,
-    ack: tx.ack,
-    flags: tx.flags,
-    len: tx.payload.length,
-    relSeq: tx.relSeq,
-    relAck: tx.relAck,
+  if (write && piece) {
+    layers[write.layer] = { start: appAt, end: frame.length };
+    if (piece.offset === 0 && write.firstPacket < 0) write.firstPacket = input.id;
+  }
+  const lazy: Lazy = {
+    tcpAt,
+    pseudo: { src: from.ip, dst: to.ip },
+    app: write && piece ? { write, offset: piece.offset } : null,
+    forward: input.forward,
+    hops: null,
+    fields: null,
+    fcs: undefined,
   };
-  // One literal per shape, no spreads (a literal with spreads and getters takes V8's slow path, and this
-  // runs for every packet); the keys keep the order the timeline's JSON shows.
-  const packet: Omit<Packet, 'app' | 'summary' | 'unresolved'> & {
-    app?: AppInfo;
-    summary?: string;
-    unresolved?: boolean;
-  } =
-    tx.retransmits === undefined
-      ? {
-          id: input.id,
-          wireIndex: input.wireIndex,
-          from: from.id,
-          to: to.id,
-          connection: input.connection,
-          sentAt: input.sentAtNs / 1e6,
-          arrivesAt: input.arrivesAtNs / 1e6,
-          lost: input.lost,
-          frame,
-          segment: input.segment,
-          hops,
-          arp: input.arp,
-          get fcs() {
-            return lazy.fcs();
-          },
-          padding: ethernetPadding(frame.length),
-          get fields() {
-            return lazy.fields();
-          },
-          layers,
-          tcp,
-          ...(tx.ackWhy ? { ackWhy: tx.ackWhy } : {}),
-        }
-      : {
-          id: input.id,
-          wireIndex: input.wireIndex,
-          from: from.id,
-          to: to.id,
-          connection: input.connection,
-          sentAt: input.sentAtNs / 1e6,
-          arrivesAt: input.arrivesAtNs / 1e6,
-          lost: input.lost,
-          retransmissionOf: tx.retransmits,
-          retransmitReason: tx.reason ?? 'timeout',
-          frame,
-          segment: input.segment,
-          hops,
-          arp: input.arp,
-          get fcs() {
-            return lazy.fcs();
-          },
-          padding: ethernetPadding(frame.length),
-          get fields() {
-            return lazy.fields();
-          },
-          layers,
-          tcp,
-          ...(tx.ackWhy ? { ackWhy: tx.ackWhy } : {}),
-        };
-  if (input.unresolved) packet.unresolved = true;
-  if (app.info) packet.app = app.info;
-  packet.summary = prefix + app.summary;
+  const packet: Packet = new SimPacket(input, frame, lazy, layers, app);
   // The receiver reads the segment's values; tests check that decoding the frame gives the same.
   const segment: TcpSegmentIn = {
     seq: tx.seq,
@@ -310,5 +354,5 @@ export function buildPacket(input: PacketInput): { packet: Packet; segment: TcpS
     options: tx.options,
     payload: frame.subarray(appAt),
   };
-  return { packet: packet as Packet, segment };
+  return { packet, segment };
 }

@@ -285,6 +285,11 @@ const RECEIVING: ReadonlySet<TcpStateName> = new Set(['ESTABLISHED', 'FIN_WAIT_1
 /** States in which this side may still send data. */
 const SENDING: ReadonlySet<TcpStateName> = new Set(['ESTABLISHED', 'CLOSE_WAIT']);
 
+/** RFC 9293 §3.10.7.4: whether sequence number `s` (relative) falls in the window [lo, lo + wnd). */
+function inWindow(s: number, lo: number, wnd: number): boolean {
+  return s >= lo && s < lo + wnd;
+}
+
 function u32(n: number): number {
   return n >>> 0;
 }
@@ -563,8 +568,7 @@ export class TcpEndpoint {
   }
 
   private inListen(seg: TcpSegmentIn): void {
-    const has = (f: TcpFlagName): boolean => seg.flags.includes(f);
-    if (has('RST') || has('ACK') || !has('SYN')) return;
+    if (seg.flags.includes('RST') || seg.flags.includes('ACK') || !seg.flags.includes('SYN')) return;
     this.irs = u32(seg.seq);
     this.rcvNxt = 1;
     this.readSynOptions(seg);
@@ -576,18 +580,17 @@ export class TcpEndpoint {
   }
 
   private inSynSent(seg: TcpSegmentIn, now: number): void {
-    const has = (f: TcpFlagName): boolean => seg.flags.includes(f);
     const relAck = (seg.ack - this.iss) | 0;
-    if (has('ACK') && (relAck <= 0 || relAck > this.sndMax)) return;
-    if (has('RST')) {
-      if (has('ACK')) this.abort('reset');
+    if (seg.flags.includes('ACK') && (relAck <= 0 || relAck > this.sndMax)) return;
+    if (seg.flags.includes('RST')) {
+      if (seg.flags.includes('ACK')) this.abort('reset');
       return;
     }
-    if (!has('SYN')) return;
+    if (!seg.flags.includes('SYN')) return;
     this.irs = u32(seg.seq);
     this.rcvNxt = 1;
     this.readSynOptions(seg);
-    if (has('ACK')) {
+    if (seg.flags.includes('ACK')) {
       this.acknowledge(relAck, now);
       this.sndWnd = seg.window;
       this.sndWl1 = 0;
@@ -610,28 +613,28 @@ export class TcpEndpoint {
   }
 
   private inSynchronized(seg: TcpSegmentIn, now: number): void {
-    const has = (f: TcpFlagName): boolean => seg.flags.includes(f);
     let rel = (seg.seq - this.irs) | 0;
     let payload = seg.payload;
-    let syn = has('SYN');
-    const fin = has('FIN');
+    let syn = seg.flags.includes('SYN');
+    const fin = seg.flags.includes('FIN');
     const segLen = payload.length + (syn ? 1 : 0) + (fin ? 1 : 0);
 
     // A repeated SYN while ours is unanswered: the peer lost our SYN-ACK (Linux resends it).
-    if (this.stateName === 'SYN_RECEIVED' && syn && !has('ACK') && rel === 0) {
+    if (this.stateName === 'SYN_RECEIVED' && syn && !seg.flags.includes('ACK') && rel === 0) {
       if (now - this.lastSynAckAt >= TCP_CONSTANTS.synAckRepeatNs) this.queueSynRetransmission();
       return;
     }
 
     // First, the sequence number: is any of the segment inside the receive window?
     const wnd = this.receiveWindow;
-    const inWindow = (s: number): boolean => s >= this.rcvNxt && s < this.rcvNxt + wnd;
-    const acceptable = segLen === 0 ? inWindow(rel) : inWindow(rel) || inWindow(rel + segLen - 1);
+    const lo = this.rcvNxt;
+    const acceptable =
+      segLen === 0 ? inWindow(rel, lo, wnd) : inWindow(rel, lo, wnd) || inWindow(rel + segLen - 1, lo, wnd);
     if (!acceptable) {
       // RFC 9293 §3.10.7.4 first: an unacceptable segment is answered with an ACK (unless it is a reset).
       // Linux's tcp_send_dupack (tcp_input.c) also enters quick-ACK mode when old data came again: its
       // earlier ACK was lost or late.
-      if (!has('RST')) this.ackAtOnce('unacceptable');
+      if (!seg.flags.includes('RST')) this.ackAtOnce('unacceptable');
       if (payload.length > 0 && rel < this.rcvNxt) this.enterQuickAck();
       if (this.stateName === 'TIME_WAIT' && fin) this.armTimeWait(now);
       return;
@@ -647,7 +650,7 @@ export class TcpEndpoint {
       rel = this.rcvNxt;
     }
     // Second, RST; fourth, SYN (RFC 5961 §4: a challenge ACK); fifth, the ACK field.
-    if (has('RST')) {
+    if (seg.flags.includes('RST')) {
       this.abort('reset');
       return;
     }
@@ -655,7 +658,7 @@ export class TcpEndpoint {
       this.ackAtOnce('unacceptable');
       return;
     }
-    if (!has('ACK')) return;
+    if (!seg.flags.includes('ACK')) return;
     const relAck = (seg.ack - this.iss) | 0;
 
     if (this.stateName === 'SYN_RECEIVED') {
@@ -1203,12 +1206,11 @@ export class TcpEndpoint {
       this.sndMax = Math.max(this.sndMax, 1);
       this.transmitOutstanding(o, now, false);
     }
-    const window = (): number => Math.min(this.cwnd, this.sndWnd);
     // Resend what was declared lost, in order, as the window allows (always at least one segment).
     for (let i = this.rtxHead; this.pendingResends > 0 && i < this.rtx.length; i++) {
       const o = this.rtx[i]!;
       if (o.inFlight || o.resend === null) continue;
-      if (o.resend === 'timeout' && this.inFlight > 0 && this.inFlight + o.len > window()) break;
+      if (o.resend === 'timeout' && this.inFlight > 0 && this.inFlight + o.len > this.sendWindow()) break;
       this.transmitOutstanding(o, now, true);
     }
     // New data.
@@ -1217,7 +1219,7 @@ export class TcpEndpoint {
         if (this.stateName === 'SYN_RECEIVED') break;
         const w = this.writes[this.writeHead]!;
         const len = Math.min(this.smss, w.data.length - w.offset);
-        if (this.inFlight > 0 && this.inFlight + len > window()) break;
+        if (this.inFlight > 0 && this.inFlight + len > this.sendWindow()) break;
         const endOfWrite = w.offset + len === w.data.length;
         const last = endOfWrite && this.writeHead === this.writes.length - 1;
         const withFin = last && this.finQueued && !this.finSent;
@@ -1246,20 +1248,12 @@ export class TcpEndpoint {
     }
     const finState =
       this.stateName === 'FIN_WAIT_1' || this.stateName === 'LAST_ACK' || this.stateName === 'CLOSING';
-    // A FIN on its own is a segment too: Linux counts its congestion window in segments (tcp_cwnd_test), so
-    // after a timeout (a window of one segment, RFC 5681 §3.1) the FIN waits behind the retransmission.
-    const segmentRoom = (): boolean => {
-      if (this.inFlight === 0) return true;
-      let segments = 0;
-      for (let i = this.rtxHead; i < this.rtx.length; i++) if (this.rtx[i]!.inFlight) segments++;
-      return segments < Math.max(1, Math.floor(this.cwnd / this.smss));
-    };
     if (
       this.finQueued &&
       !this.finSent &&
       finState &&
       this.writeHead >= this.writes.length &&
-      segmentRoom()
+      this.segmentRoom()
     ) {
       const o = queued(now, this.sndMax, 1, { fin: true });
       this.finSent = true;
@@ -1269,6 +1263,22 @@ export class TcpEndpoint {
       this.transmitOutstanding(o, now, false);
     }
     if (this.ackNow && this.stateName !== 'SYN_SENT') this.transmitPureAck(now);
+  }
+
+  /** What may be in flight: the smaller of the congestion window and the peer's window (RFC 5681 §2). */
+  private sendWindow(): number {
+    return Math.min(this.cwnd, this.sndWnd);
+  }
+
+  /**
+   * A FIN on its own is a segment too: Linux counts its congestion window in segments (tcp_cwnd_test), so
+   * after a timeout (a window of one segment, RFC 5681 §3.1) the FIN waits behind the retransmission.
+   */
+  private segmentRoom(): boolean {
+    if (this.inFlight === 0) return true;
+    let segments = 0;
+    for (let i = this.rtxHead; i < this.rtx.length; i++) if (this.rtx[i]!.inFlight) segments++;
+    return segments < Math.max(1, Math.floor(this.cwnd / this.smss));
   }
 
   /**

@@ -309,8 +309,9 @@ function dataFrame(
   fin: boolean,
   payload: Uint8Array,
   maskKey: Uint8Array | null,
+  rsv1 = false,
 ): WsFrameRepr {
-  return { fin, rsv1: false, rsv2: false, rsv3: false, opcode, maskKey, payload };
+  return { fin, rsv1, rsv2: false, rsv3: false, opcode, maskKey, payload };
 }
 
 const SILENT: WsObserver = { app: () => {} };
@@ -502,15 +503,21 @@ abstract class WsEnd {
     // §7.1.4 / §5.5.1: after a Close frame was sent, data still arriving is read (ws does so too).
     const nth = this.received++;
     const text = TEXT.decode(data);
-    this.emit({
-      kind: 'message',
-      host: this.host,
-      message: this.messageIndices[nth] ?? -1,
-      text,
-      bytes: data.length,
-      frames: frames.length,
-      ...(compressed === undefined ? {} : { compressed }),
-    });
+    const message = this.messageIndices[nth] ?? -1;
+    // Two literals, not a spread of an optional part: this runs for every message.
+    this.emit(
+      compressed === undefined
+        ? { kind: 'message', host: this.host, message, text, bytes: data.length, frames: frames.length }
+        : {
+            kind: 'message',
+            host: this.host,
+            message,
+            text,
+            bytes: data.length,
+            frames: frames.length,
+            compressed,
+          },
+    );
     this.hooks.message?.(text, nth);
   }
 
@@ -552,13 +559,17 @@ abstract class WsEnd {
     const compress = this.compresses(raw.length);
     const bytes = compress ? this.deflate!.tx.compress(raw) : raw;
     const frag = o.frag ?? null;
-    const message = {
-      ...(o.message === undefined ? {} : { message: o.message }),
-      ...(compress ? { inflated: raw } : {}),
-    };
+    // Literals, not spreads of optional parts: this runs for every message.
+    const message: FrameExtra =
+      o.message === undefined
+        ? compress
+          ? { inflated: raw }
+          : {}
+        : compress
+          ? { message: o.message, inflated: raw }
+          : { message: o.message };
     if (frag === null || bytes.length <= frag) {
-      const repr = { ...dataFrame(WS_OPCODES.text, true, bytes, this.maskKey()), rsv1: compress };
-      this.writeFrame(repr, 'message', message);
+      this.writeFrame(dataFrame(WS_OPCODES.text, true, bytes, this.maskKey(), compress), 'message', message);
       return;
     }
     const count = Math.ceil(bytes.length / frag);
@@ -566,7 +577,7 @@ abstract class WsEnd {
       const part = bytes.subarray(i * frag, Math.min((i + 1) * frag, bytes.length));
       const opcode = i === 0 ? WS_OPCODES.text : WS_OPCODES.continuation;
       // RFC 7692 §6.1: RSV1 on the first frame only.
-      const repr = { ...dataFrame(opcode, i === count - 1, part, this.maskKey()), rsv1: compress && i === 0 };
+      const repr = dataFrame(opcode, i === count - 1, part, this.maskKey(), compress && i === 0);
       this.writeFrame(repr, 'message', { ...message, fragment: { index: i, count } });
     }
   }

@@ -9,7 +9,7 @@
  * layer 6 adds no bytes, and the walk says the browser or ws does it before framing (going down) and after
  * unframing (going up), because the frame's length counts bytes.
  */
-import { toHex } from '../../protocol/bytes';
+import { codePointCount, toHex } from '../../protocol/bytes';
 import { ethernetFcs } from '../../protocol/ethernet';
 import { NETWORK } from '../engine/network';
 import { pathPlan } from '../engine/router';
@@ -88,7 +88,7 @@ function frameDown(role: PacketRole, w: StoryWrite, f: RunFacts, sender: string)
   const call = message
     ? `ws.send(${quoted(f.scenario.messages[w.message!]!.text, 30)}): the text is first encoded as UTF-8, ` +
       `${toHex(sample)}${bytes.length > 12 ? ' …' : ''} (${bytesText(bytes.length)} for ` +
-      `${Array.from(text).length} characters: layer 6’s job, done before framing because the frame counts ` +
+      `${codePointCount(text)} characters: layer 6’s job, done before framing because the frame counts ` +
       'bytes, not characters).'
     : '';
   // RFC 7692 §7.2.1: the extension compresses the message before it is framed; §6: RSV1 on its first frame.

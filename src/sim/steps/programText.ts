@@ -3,6 +3,7 @@
  * returning the `CodeRef` a step points at, and the send lines for the scenario's messages, written out
  * one per message up to four, then as a loop.
  */
+import { codePointCount, codePointCut } from '../../protocol/bytes';
 import type { Scenario } from '../scenario';
 import type { CodeRef, Program } from '../types';
 
@@ -47,8 +48,9 @@ export class ProgramText {
 
 /** A JavaScript single-quoted string literal of `text`, cut to `max` characters with '…'. */
 export function jsString(text: string, max = MAX_LITERAL_CHARS): string {
-  const chars = Array.from(text);
-  const shown = chars.length > max ? chars.slice(0, max).join('') + '…' : text;
+  // The first `max` characters as Array.from counts them, without splitting a long message into an array.
+  const cut = codePointCut(text, max, text.length);
+  const shown = cut.more ? text.slice(0, cut.end) + '…' : text;
   const escaped = shown
     .replace(/\\/g, '\\\\')
     .replace(/'/g, "\\'")
@@ -75,7 +77,7 @@ export function sendLines(
   if (indices.length <= MAX_LITERAL_SENDS) {
     for (const i of indices) {
       const text = scenario.messages[i]!.text;
-      const length = Array.from(text).length;
+      const length = codePointCount(text);
       const note = length > MAX_LITERAL_CHARS ? ` // ${length} characters` : '';
       out.set(i, b.add(`${indent}${call}${jsString(text)});${note}`));
     }

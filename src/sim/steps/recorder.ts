@@ -86,15 +86,30 @@ export class StepRecorder {
   setHost(host: HostId, patch: Partial<HostState>): void {
     const old = this.states[host] ?? {};
     let changed = false;
-    for (const k of Object.keys(patch) as (keyof HostState)[]) {
-      if (old[k] !== patch[k]) changed = true;
+    for (const k in patch) {
+      if (old[k as keyof HostState] !== patch[k as keyof HostState]) changed = true;
     }
     if (!changed) return;
-    this.states = { ...this.states, [host]: { ...old, ...patch } };
+    this.replace(host, { ...old, ...patch });
   }
 
   setTcp(host: HostId, view: TcpView): void {
-    this.setHost(host, { tcp: view });
+    // TCP's view is the same object while nothing shown has changed (TcpEndpoint.view): most calls stop here.
+    const old = this.states[host];
+    if (old?.tcp === view) return;
+    this.replace(host, old ? { ...old, tcp: view } : { tcp: view });
+  }
+
+  /**
+   * The hosts' states with `host`'s replaced, in a new object (earlier steps keep theirs); the hosts keep
+   * their order. A copying loop, not `{ ...states, [host]: state }`: a computed key in a literal with a spread
+   * takes V8's slow path, and this runs for nearly every step.
+   */
+  private replace(host: HostId, state: HostState): void {
+    const next: Record<HostId, HostState> = {};
+    for (const k in this.states) next[k] = this.states[k]!;
+    next[host] = state;
+    this.states = next;
   }
 
   step(d: StepDraft, time = this.now()): void {

@@ -19,6 +19,61 @@ import './Narration.css';
 const FIT_FLOOR = { normal: 0.8, present: 0.75, embed: 1 } as const;
 const FIT_STEP = 0.05;
 
+/** The i-th size the type may take: 1, 0.95, 0.9 … */
+function fitAt(i: number): number {
+  return Math.round((1 - i * FIT_STEP) * 100) / 100;
+}
+
+/** The content fits the box at the --fit it has now (a pixel of slack for rounding). */
+function fitsNow(el: HTMLElement): boolean {
+  return el.scrollHeight <= el.clientHeight + 1;
+}
+
+/**
+ * Shrink the box's type to the largest size (1, 0.95, … down to `floor`) at which its content fits, and say
+ * whether some of it still does not (then it scrolls). Each try costs a style and layout pass, forced in the
+ * middle of the key press that changed the step (measured: 1-2 ms each, and a long step tried up to six sizes
+ * one after the other). So the first measurement, at full size, also gives where to look: every size in the
+ * box scales with --fit and the text rewraps at the smaller size, so its height shrinks roughly with the square
+ * of the fit. From there the search walks up or down to the largest size that fits, which is the same size as
+ * trying them all from the top (a smaller size never needs more height), in one or two more tries.
+ */
+export function fitToBox(el: HTMLElement, floor: number): { readonly fit: number; readonly more: boolean } {
+  el.style.setProperty('--fit', '1');
+  // After --fit: the scroll forces the one layout that the measurements below then read for free.
+  el.scrollTop = 0;
+  const box = el.clientHeight;
+  const full = el.scrollHeight;
+  const last = Math.max(0, Math.round((1 - floor) / FIT_STEP));
+  if (full <= box + 1 || last === 0) return { fit: 1, more: full > box + 1 };
+  let shown = 0;
+  const tried = new Map<number, boolean>([[0, false]]);
+  const fits = (i: number): boolean => {
+    let known = tried.get(i);
+    if (known === undefined) {
+      el.style.setProperty('--fit', String(fitAt(i)));
+      shown = i;
+      known = fitsNow(el);
+      tried.set(i, known);
+    }
+    return known;
+  };
+  // The box's padding keeps its size; the rest scales.
+  const style = getComputedStyle(el);
+  const padding = (parseFloat(style.paddingTop) || 0) + (parseFloat(style.paddingBottom) || 0);
+  const guess = Math.sqrt(Math.max(0, box - padding) / Math.max(1, full - padding));
+  let i = Math.min(last, Math.max(1, Math.ceil((1 - guess) / FIT_STEP - 1e-9)));
+  if (fits(i)) {
+    while (i > 1 && fits(i - 1)) i--;
+  } else {
+    while (i < last && !fits(i)) i++;
+  }
+  const more = !fits(i);
+  // The last size tried may be a neighbour of the answer.
+  if (shown !== i) el.style.setProperty('--fit', String(fitAt(i)));
+  return { fit: fitAt(i), more };
+}
+
 /** More text below what the box shows (a pixel of slack for rounding). */
 function hasMoreBelow(el: HTMLElement): boolean {
   return el.scrollHeight - el.clientHeight - el.scrollTop > 1;
@@ -102,18 +157,11 @@ export function Narration() {
     return () => observer.disconnect();
   }, []);
 
-  // Before paint: the step's text at full size, shrunk step by step while it overflows, then the cue.
+  // Before paint: the step's text at the largest size that fits, then the cue.
   useLayoutEffect(() => {
     const el = boxRef.current;
     if (!el) return;
-    el.scrollTop = 0;
-    let fit = 1;
-    el.style.setProperty('--fit', '1');
-    while (el.scrollHeight > el.clientHeight + 1 && fit - FIT_STEP >= FIT_FLOOR[mode] - 1e-9) {
-      fit = Math.round((fit - FIT_STEP) * 100) / 100;
-      el.style.setProperty('--fit', String(fit));
-    }
-    setMore(hasMoreBelow(el));
+    setMore(fitToBox(el, FIT_FLOOR[mode]).more);
   }, [step, aside, mode, size]);
 
   const onScroll = useCallback(() => {
