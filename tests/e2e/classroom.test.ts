@@ -327,6 +327,6 @@ describe('exports', () => {
     expect(ladderPng.bytes.readUInt32BE(16)).toBe(sizes[1]![0]! * 2);
     expect(await violations()).toEqual([]);
     // Taking the ladder's picture left the stage where it was.
-    expect(await scrubber(page).inputValue()).toBe('30');
+    expect(await scrubber(page).inputValue()).toBe('34');
   });
 });
