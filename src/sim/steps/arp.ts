@@ -143,6 +143,15 @@ export function originalName(p: Packet | undefined): string {
   return p && !p.unresolved ? `packet #${p.wireIndex}` : 'the try that never left (ARP had no answer)';
 }
 
+/** The step for a packet that never left (`narrateUnresolved`): a drop at its sender's layer 2. */
+export function unresolvedStep(
+  p: Packet,
+  facts: RunFacts,
+  more: Pick<StepDraft, 'code' | 'message'> = {},
+): StepDraft {
+  return { ...narrateUnresolved(p, facts), host: p.from, layer: 2, kind: 'drop', packet: p.id, ...more };
+}
+
 /** A packet that never left: ARP got no answer (sim/engine/network.ts ARP_POLICY). */
 export function narrateUnresolved(p: Packet, facts: RunFacts): Narration {
   const sender = nodeName(p.from, routerCount(facts));

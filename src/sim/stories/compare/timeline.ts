@@ -20,7 +20,7 @@
  * requests, answers, ACKs) sent until each message reaches the page; the delay is from the message
  * becoming available on the server to the page receiving it.
  */
-import { arpSteps, narrateUnresolved, routersArpSteps } from '../../steps/arp';
+import { arpSteps, routersArpSteps, unresolvedStep } from '../../steps/arp';
 import { utf8 } from '../../../protocol/bytes';
 import { headerValue } from '../../../protocol/http';
 import { Clock } from '../../engine/clock';
@@ -140,14 +140,7 @@ class CompareSteps implements WorldObserver {
     const fromBrowser = p.from === CLIENT_HOST.id;
     const code = m ? (fromBrowser ? this.lines.client[m].start : this.lines.server[m].start) : null;
     if (p.unresolved) {
-      this.rec.step({
-        ...narrateUnresolved(p, this.runFacts),
-        host: p.from,
-        layer: 2,
-        kind: 'drop',
-        packet: p.id,
-        code,
-      });
+      this.rec.step(unresolvedStep(p, this.runFacts, { code }));
       return;
     }
     this.rec.step({

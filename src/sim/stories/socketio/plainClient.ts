@@ -18,7 +18,7 @@
  *   closes the session that never sent a Socket.IO CONNECT (the server's pings go unanswered meanwhile).
  * The page never sends a Socket.IO CONNECT (`40`), so io.on('connection') never runs.
  */
-import { arpSteps, narrateUnresolved, routersArpSteps } from '../../steps/arp';
+import { arpSteps, routersArpSteps, unresolvedStep } from '../../steps/arp';
 import { Clock } from '../../engine/clock';
 import { World, type Socket, type WorldObserver } from '../../engine/network';
 import { rngStream } from '../../engine/rng';
@@ -382,12 +382,7 @@ class PlainClientSteps implements WorldObserver, WsObserver {
 
   onWire(p: Packet): void {
     if (p.unresolved) {
-      this.rec.narrated(narrateUnresolved(p, this.facts), {
-        host: p.from,
-        layer: 2,
-        packet: p.id,
-        kind: 'drop',
-      });
+      this.rec.step(unresolvedStep(p, this.facts));
       return;
     }
     const w = this.log.writeOf(p);

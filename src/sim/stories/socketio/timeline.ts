@@ -27,7 +27,7 @@ import { NETWORK, World, type SecureTransport, type Socket, type WorldObserver }
 import type { TlsClientSocket, TlsObserver, TlsStepEvent } from '../../libs/tls/socket';
 import type { TlsSupport } from '../../steps/tls';
 import { walkDown, walkUp } from '../../steps/osi';
-import { ArpHold, arpSteps, narrateUnresolved, routersArpSteps, routerWalk } from '../../steps/arp';
+import { ArpHold, arpSteps, routersArpSteps, routerWalk, unresolvedStep } from '../../steps/arp';
 import { DEFAULT_HOPS, type Scenario } from '../../scenario';
 import { routerHosts } from '../hosts';
 import type { SioAppEvent } from '../../libs/socketio';
@@ -443,14 +443,7 @@ class SocketIoSteps implements WorldObserver, SioObserver, TlsObserver {
     if (!p.unresolved) for (const d of held) this.rec.step(d);
     if (p.unresolved) {
       this.log.lost(p);
-      this.rec.step({
-        ...narrateUnresolved(p, this.runFacts),
-        host: p.from,
-        layer: 2,
-        kind: 'drop',
-        packet: p.id,
-        code,
-      });
+      this.rec.step(unresolvedStep(p, this.runFacts, { code }));
       return;
     }
     if (p.lost) {

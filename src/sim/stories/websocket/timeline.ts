@@ -18,7 +18,7 @@ import {
   type RunFacts,
 } from '../../steps/narration';
 import { walkDown, walkUp } from '../../steps/osi';
-import { ArpHold, arpSteps, narrateUnresolved, routersArpSteps, routerWalk } from '../../steps/arp';
+import { ArpHold, arpSteps, routersArpSteps, routerWalk, unresolvedStep } from '../../steps/arp';
 import { LISTENING, StepRecorder, WalkLog, consoleText, type StepDraft } from '../../steps/recorder';
 import type {
   BuildOptions,
@@ -242,15 +242,7 @@ class WebSocketSteps implements WorldObserver, WsObserver, TlsObserver {
     if (!p.unresolved) for (const d of held) this.rec.step(d);
     if (p.unresolved) {
       this.log.lost(p);
-      const n = narrateUnresolved(p, this.facts);
-      this.rec.narrated(n, {
-        host: p.from,
-        layer: 2,
-        packet: p.id,
-        message: messageOf(w),
-        code,
-        kind: 'drop',
-      });
+      this.rec.step(unresolvedStep(p, this.facts, { message: messageOf(w), code }));
     } else if (p.lost) {
       this.log.lost(p);
       this.rec.narrated(narrateDrop(p, w, this.facts), {
