@@ -147,64 +147,82 @@ interface StepReading {
   readonly fit: number;
   /** Shrunk (fit < 1): pixels of narration below the box one size larger (> 1: that size would not fit). */
   readonly hiddenOneLarger: number | null;
+  /** How the size was found: fitted ahead while the page was idle, or measured in the key press. */
+  readonly how: string | undefined;
   readonly boxes: Record<string, readonly number[] | null>;
 }
 
-/** Walk the open lesson from its first step to its last, reading the narration and the regions at each. */
-const sweep = (page: Page) =>
-  page.evaluate(async (regions): Promise<StepReading[]> => {
-    const slider = document.querySelector<HTMLInputElement>('input[type="range"][aria-label="Step"]')!;
-    const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-    const read = (): StepReading => {
-      const n = document.querySelector<HTMLElement>('.narration')!;
-      const cue = n.querySelector('.narration-more');
-      let cueShown = false;
-      if (cue) {
-        const c = cue.getBoundingClientRect();
-        const b = n.getBoundingClientRect();
-        const style = getComputedStyle(cue);
-        cueShown =
-          c.width > 0 &&
-          c.height > 0 &&
-          style.visibility !== 'hidden' &&
-          Number(style.opacity) > 0 &&
-          c.top >= b.top - 1 &&
-          c.bottom <= b.bottom + 1;
-      }
-      const fit = Number(getComputedStyle(n).getPropertyValue('--fit')) || 1;
-      const hidden = (el: HTMLElement) => Math.max(0, el.scrollHeight - el.clientHeight - el.scrollTop);
-      let hiddenOneLarger: number | null = null;
-      if (fit < 1) {
-        n.style.setProperty('--fit', String(Math.round((fit + 0.05) * 100) / 100));
-        hiddenOneLarger = hidden(n);
-        n.style.setProperty('--fit', String(fit));
-      }
-      const boxes: Record<string, number[] | null> = {};
-      for (const sel of regions) {
-        const el = document.querySelector(sel);
-        const r = el?.getBoundingClientRect();
-        boxes[sel] = r && r.width > 0 ? [r.x, r.y, r.width, r.height].map(Math.round) : null;
-      }
-      return {
-        step: Number(slider.value),
-        hidden: hidden(n),
-        cue: cueShown,
-        fit,
-        hiddenOneLarger,
-        boxes,
+/**
+ * Walk the open lesson from its first step to its last, reading the narration and the regions at each. With
+ * `ahead`, each step waits for the page to have fitted the next steps while idle (Narration.tsx: the probe)
+ * before the next press, as a class stepping at a reading pace does; without it, the presses come as fast as
+ * the page takes them, so most sizes are measured in the key press.
+ */
+const sweep = (page: Page, ahead = false) =>
+  page.evaluate(
+    async ([regions, ahead]): Promise<StepReading[]> => {
+      const slider = document.querySelector<HTMLInputElement>('input[type="range"][aria-label="Step"]')!;
+      const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+      const read = (): StepReading => {
+        const n = document.querySelector<HTMLElement>('.narration')!;
+        const cue = n.querySelector('.narration-more');
+        let cueShown = false;
+        if (cue) {
+          const c = cue.getBoundingClientRect();
+          const b = n.getBoundingClientRect();
+          const style = getComputedStyle(cue);
+          cueShown =
+            c.width > 0 &&
+            c.height > 0 &&
+            style.visibility !== 'hidden' &&
+            Number(style.opacity) > 0 &&
+            c.top >= b.top - 1 &&
+            c.bottom <= b.bottom + 1;
+        }
+        const fit = Number(getComputedStyle(n).getPropertyValue('--fit')) || 1;
+        const hidden = (el: HTMLElement) => Math.max(0, el.scrollHeight - el.clientHeight - el.scrollTop);
+        let hiddenOneLarger: number | null = null;
+        if (fit < 1) {
+          n.style.setProperty('--fit', String(Math.round((fit + 0.05) * 100) / 100));
+          hiddenOneLarger = hidden(n);
+          n.style.setProperty('--fit', String(fit));
+        }
+        const boxes: Record<string, number[] | null> = {};
+        for (const sel of regions) {
+          const el = document.querySelector(sel);
+          const r = el?.getBoundingClientRect();
+          boxes[sel] = r && r.width > 0 ? [r.x, r.y, r.width, r.height].map(Math.round) : null;
+        }
+        return {
+          step: Number(slider.value),
+          hidden: hidden(n),
+          cue: cueShown,
+          fit,
+          hiddenOneLarger,
+          how: n.dataset.fit,
+          boxes,
+        };
       };
-    };
-    (document.activeElement as HTMLElement | null)?.blur?.();
-    const out: StepReading[] = [read()];
-    const last = Number(slider.max);
-    while (Number(slider.value) < last) {
-      const at = Number(slider.value);
-      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
-      while (Number(slider.value) === at) await yieldToPage();
-      out.push(read());
-    }
-    return out;
-  }, REGIONS);
+      const fittedAhead = async () => {
+        const done = `done:${Number(slider.value) - 1}`;
+        // Yielding to idle time itself: a timer loop would leave the page too little of it.
+        while (document.querySelector<HTMLElement>('.narration')!.dataset.probe !== done)
+          await new Promise<void>((resolve) => requestIdleCallback(() => resolve()));
+      };
+      (document.activeElement as HTMLElement | null)?.blur?.();
+      const out: StepReading[] = [read()];
+      const last = Number(slider.max);
+      while (Number(slider.value) < last) {
+        const at = Number(slider.value);
+        if (ahead) await fittedAhead();
+        window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+        while (Number(slider.value) === at) await yieldToPage();
+        out.push(read());
+      }
+      return out;
+    },
+    [REGIONS, ahead] as const,
+  );
 
 /**
  * Every piece of text on the stage (a text node's box, or an SVG text element's), clipped to the scrolling
@@ -370,6 +388,32 @@ describe.each(CASES)('$name $width×$height, $mode', (c) => {
     expect(silent).toEqual([]);
     expect(moved.slice(0, 20)).toEqual([]);
   }, 600_000);
+});
+
+describe('fitting ahead (the narration probe)', () => {
+  // The laptop and the projector in presenter mode: two box sizes and both floors that differ.
+  it.each([
+    { ...SIZES[4]!, mode: 'normal' as const },
+    { ...SIZES[3]!, mode: 'present' as const },
+  ])(
+    '$name $width×$height $mode: a step fitted while idle gets the size measuring would give',
+    async (c) => {
+      const page = await openAt(c, c.mode, 'lesson=websocket&step=1');
+      const readings = await sweep(page, true);
+      const wrong: string[] = [];
+      for (const r of readings.slice(1)) {
+        if (r.how !== 'ahead') wrong.push(`step ${r.step}: ${r.how ?? 'no'} fit`);
+        if (r.hiddenOneLarger !== null && r.hiddenOneLarger <= 1)
+          wrong.push(`step ${r.step}: shrunk to ${r.fit}, but ${(r.fit + 0.05).toFixed(2)} fits too`);
+        if (r.hidden > 1 !== r.cue)
+          wrong.push(`step ${r.step}: ${Math.round(r.hidden)} px hidden, cue ${r.cue}`);
+      }
+      expect(readings.length).toBeGreaterThan(40);
+      expect(readings.filter((r) => r.fit < 1).length, 'steps shrunk to fit').toBeGreaterThan(0);
+      expect(wrong).toEqual([]);
+    },
+    300_000,
+  );
 });
 
 describe('presenter mode: the sequence diagram reads from the back row', () => {

@@ -20,6 +20,7 @@ import type { HostInfo, Packet } from '../../sim/types';
 import { useElementSize } from '../motion/useElementSize';
 import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motion/useStepMotion';
 import { usePreload } from '../lazy/usePreload';
+import { afterNextPaint } from '../panels/afterPaint';
 import { layerColour } from '../theme/layers';
 import { LABEL_CHAR, labelChip, ladderLayout, scrollToKeep, type LadderArrow } from './layout';
 import {
@@ -195,7 +196,6 @@ export function LadderDiagram() {
   const [scrollRef, size] = useElementSize<HTMLDivElement>({ width: 760, height: 320 });
   const svgRef = useRef<SVGSVGElement | null>(null);
   const [top, setTop] = useState(0);
-  const frame = useRef(0);
   const [scale, setScale] = useState(1);
   const [charWidth, setCharWidth] = useState(LABEL_CHAR);
   // Read when the box or the mode changes (the window's height and the root font size decide it).
@@ -225,19 +225,27 @@ export function LadderDiagram() {
     [timeline, width, top, size.height, cursor, scale, row],
   );
 
-  // The scroll position as of the last scroll event (or the last scroll this component asked for). Reading
-  // el.scrollTop right after a step's DOM changes would force a synchronous layout inside the key press.
+  // The scroll position as of the frame after the last scroll event (or the last scroll this component asked
+  // for). Reading el.scrollTop right after a step's DOM changes would force a synchronous layout inside the key
+  // press; so would reading it in the scroll event itself, which the frame runs before its own style and layout
+  // (HTML "update the rendering": scroll steps first), while the step's new DOM is not laid out yet (measured:
+  // up to 10 ms of a key press's frame). After that frame has painted, the read is free; the rows the window
+  // shows would only have changed in a task after that frame anyway (React renders setTop from a scheduled task).
   const scrolled = useRef(0);
+  const cancelRead = useRef<(() => void) | null>(null);
   const onScroll = useCallback(() => {
-    scrolled.current = scrollRef.current?.scrollTop ?? 0;
-    cancelAnimationFrame(frame.current);
-    frame.current = requestAnimationFrame(() => setTop(scrolled.current));
+    if (cancelRead.current) return;
+    cancelRead.current = afterNextPaint(() => {
+      cancelRead.current = null;
+      scrolled.current = scrollRef.current?.scrollTop ?? 0;
+      setTop(scrolled.current);
+    });
   }, [scrollRef]);
 
   const smoothFrame = useRef(0);
   useLayoutEffect(
     () => () => {
-      cancelAnimationFrame(frame.current);
+      cancelRead.current?.();
       cancelAnimationFrame(smoothFrame.current);
     },
     [],

@@ -7,9 +7,17 @@
  * A step that says more first has its type shrunk to fit, down to a floor (FIT_FLOOR: the presenter's text
  * stays at least 21 px); what still does not fit scrolls, with a "More" cue at the bottom of the box that
  * says so and how to reach it (a click, or PageDown, which clickers send: `scrollNarration` below).
+ *
+ * Finding that size takes a layout or more per try, and it used to happen inside every key press. So while the
+ * page is idle, a hidden copy of the box (NarrationProbe: the same element, classes and size, in the same
+ * place in the page, so the same style rules and container queries apply) lays out the next and the previous
+ * step and fits them; a key press that lands on a step fitted that way sets the size it found and measures
+ * nothing (the frame's own layout then lays the text out once, at that size, with its words already shaped).
  */
-import { useCallback, useLayoutEffect, useRef, useState } from 'react';
-import { useWirewalk } from '../../state/context';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { flushSync } from 'react-dom';
+import type { Chapter, Step, Timeline } from '../../sim/types';
+import { useWirewalk, useWirewalkStore } from '../../state/context';
 import { curriculumEntry, curriculumLink, lessonById } from '../../state/lesson';
 import { selectAside, selectChapter, selectStep } from '../../state/store';
 import '../theme/surfaces.css';
@@ -130,74 +138,57 @@ function CurriculumTag({ id, lesson }: { readonly id: string; readonly lesson: s
   );
 }
 
-export function Narration() {
-  const step = useWirewalk(selectStep);
-  const chapter = useWirewalk(selectChapter);
-  const timeline = useWirewalk((s) => s.timeline);
-  const aside = useWirewalk(selectAside);
-  const mode = useWirewalk((s) => (s.view.embed ? 'embed' : s.view.present ? 'present' : 'normal'));
-  const boxRef = useRef<HTMLElement | null>(null);
-  const [more, setMore] = useState(false);
-  const [size, setSize] = useState(0);
+/** A step's fit as fitToBox found it, for one box size and mode. */
+interface Fitted {
+  readonly fit: number;
+  readonly more: boolean;
+}
 
-  // Refit when the box changes size (a window resize, presenter mode, the phone layout turning).
-  useLayoutEffect(() => {
-    const el = boxRef.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    let last = -1;
-    const observer = new ResizeObserver((entries) => {
-      const box = entries[0]?.contentRect;
-      const key = box ? Math.round(box.width) * 10_000 + Math.round(box.height) : 0;
-      if (key !== last) {
-        last = key;
-        setSize(key);
-      }
-    });
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
+/**
+ * Fits found ahead by NarrationProbe, per step (a timeline's steps are its own objects, so a new timeline
+ * starts empty and the old one's entries go with it), then per everything else that decides the fit.
+ */
+const fitted = new WeakMap<Step, Map<string, Fitted>>();
 
-  // Before paint: the step's text at the largest size that fits, then the cue.
-  useLayoutEffect(() => {
-    const el = boxRef.current;
-    if (!el) return;
-    setMore(fitToBox(el, FIT_FLOOR[mode]).more);
-  }, [step, aside, mode, size]);
+/** What besides the step decides its fit: the box's size, the mode, and the texts shown around the step's own. */
+function fitKey(mode: string, size: number, aside: string | undefined, chapter: Chapter | undefined): string {
+  return `${mode}|${size}|${chapter?.title ?? ''}|${aside ?? ''}`;
+}
 
-  const onScroll = useCallback(() => {
-    const el = boxRef.current;
-    if (el) setMore(hasMoreBelow(el));
-  }, []);
-
-  if (!step) {
-    return (
-      <section className="card narration" aria-live="polite">
-        <h2 className="narration-title">Nothing to show</h2>
-      </section>
-    );
-  }
-  const where =
-    step.host === 'wire'
-      ? 'the wire'
-      : (timeline.hosts.find((h) => h.id === step.host)?.label ?? step.host) +
+/** Where the step happens, as the narration's first line says it. */
+function placeOf(step: Step, timeline: Timeline): string {
+  return step.host === 'wire'
+    ? 'the wire'
+    : (timeline.hosts.find((h) => h.id === step.host)?.label ?? step.host) +
         (step.layer ? `, layer ${step.layer}` : '');
+}
+
+/**
+ * The box's content for one step. `live` is the box on screen: it carries the heading's id and the live
+ * region; the probe's copy has neither (nothing reads or announces it).
+ */
+function NarrationBody({
+  step,
+  chapter,
+  aside,
+  timeline,
+  live,
+}: {
+  readonly step: Step;
+  readonly chapter: Chapter | undefined;
+  readonly aside: string | undefined;
+  readonly timeline: Timeline;
+  readonly live: boolean;
+}) {
   return (
-    <section
-      ref={boxRef}
-      className={`card narration${step.misconception ? ' has-myth' : ''}${more ? ' has-more' : ''}`}
-      aria-labelledby="narration-title"
-      // The box scrolls when a step says more than fits even shrunk: focusable, so the keyboard can scroll it
-      // too (WCAG 2.1.1; axe rule scrollable-region-focusable).
-      tabIndex={0}
-      onScroll={onScroll}
-    >
-      <div className="narration-main" aria-live="polite" aria-atomic="true">
+    <>
+      <div className="narration-main" {...(live ? { 'aria-live': 'polite', 'aria-atomic': true } : {})}>
         <p className="narration-where">
           <span className={`tag kind kind-${step.kind}`}>{KIND_WORDS[step.kind] ?? step.kind}</span>
-          <span className="narration-place">{where}</span>
+          <span className="narration-place">{placeOf(step, timeline)}</span>
           {chapter ? <span className="narration-chapter">{chapter.title}</span> : null}
         </p>
-        <h2 id="narration-title" className="narration-title">
+        <h2 id={live ? 'narration-title' : undefined} className="narration-title">
           {step.title}
         </h2>
         <p className="narration-text">{step.text}</p>
@@ -221,25 +212,232 @@ export function Narration() {
           ))}
         </p>
       ) : null}
-      {/* A zero-height strip stuck to the bottom of the box: the cue sits over the last visible line and adds
-          nothing to what scrolls. */}
-      <div className="narration-more-strip">
-        {more ? (
-          <button
-            type="button"
-            className="narration-more"
-            title="More of this step below: scroll, or press PageDown"
-            onClick={() => {
-              if (boxRef.current) scrollBox(boxRef.current, 1);
-            }}
-          >
-            More <span aria-hidden="true">▼</span>{' '}
-            <kbd className="more-key" aria-hidden="true">
-              PgDn
-            </kbd>
-          </button>
-        ) : null}
-      </div>
+    </>
+  );
+}
+
+type IdleDeadline = { timeRemaining(): number; readonly didTimeout: boolean };
+type IdleWindow = Window & {
+  requestIdleCallback?: (cb: (deadline: IdleDeadline) => void, opts?: { timeout: number }) => number;
+  cancelIdleCallback?: (id: number) => void;
+};
+
+/**
+ * Idle time this probe needs for one step: rendering the copy and fitting it measured 1-4 ms (Chromium 150,
+ * this project's bench machine); less than this left before the next frame and it waits for the next idle
+ * period, so it never delays a frame or a key press.
+ */
+const PROBE_IDLE_MS = 6;
+
+/**
+ * Which steps the probe fits, relative to the current one, in this order: the next few first (a teacher's
+ * quick presses forward run ahead of one idle period per step), then the one before.
+ */
+const PROBE_AHEAD = [1, 2, 3, 4, -1, 5, 6, 7, 8, -2] as const;
+
+interface ProbeTarget {
+  readonly step: Step;
+  readonly chapter: Chapter | undefined;
+  readonly aside: string | undefined;
+}
+
+/**
+ * The hidden copy of the narration box that fits the steps next to the current one while the page is idle
+ * (see the top of this file). It is the same section with the same classes, right after the real one, fixed
+ * at the corner of the window with the real box's size, invisible, inert and outside the accessibility tree,
+ * and only there for the moment of fitting.
+ */
+function NarrationProbe({
+  cursor,
+  mode,
+  size,
+  boxRef,
+}: {
+  readonly cursor: number;
+  readonly mode: keyof typeof FIT_FLOOR;
+  readonly size: number;
+  readonly boxRef: RefObject<HTMLElement | null>;
+}) {
+  const store = useWirewalkStore();
+  const timeline = useWirewalk((s) => s.timeline);
+  const [target, setTarget] = useState<ProbeTarget | null>(null);
+  const [box, setBox] = useState<{ width: number; height: number } | null>(null);
+  const probeRef = useRef<HTMLElement | null>(null);
+
+  // Each time the step, the box or the mode changes: fit the next steps, then the previous one, as many per
+  // idle period as it has time for, skipping those already fitted for this size and mode. Each is drawn,
+  // fitted and taken away again within one idle callback, so the copy is never in the page between tasks
+  // (nothing else ever finds a second narration in it).
+  useEffect(() => {
+    const w = typeof window === 'undefined' ? undefined : (window as IdleWindow);
+    if (!w?.requestIdleCallback || !w.cancelIdleCallback || size === 0) return;
+    let id = 0;
+    let candidates = PROBE_AHEAD.map((d) => cursor + d);
+    // On the real box, for tests and curious readers: whether fitting ahead of this step is done.
+    if (boxRef.current) boxRef.current.dataset.probe = `busy:${cursor}`;
+    const round = (deadline: IdleDeadline) => {
+      const state = store.getState();
+      const real = boxRef.current;
+      while (candidates.length && real) {
+        if (deadline.timeRemaining() < PROBE_IDLE_MS) {
+          id = w.requestIdleCallback!(round);
+          return;
+        }
+        const index = candidates[0]!;
+        candidates = candidates.slice(1);
+        const step = state.timeline.steps[index];
+        if (!step) continue;
+        const at = { ...state, cursor: index };
+        const chapter = selectChapter(at);
+        const aside = selectAside(at);
+        const key = fitKey(mode, size, aside, chapter);
+        if (fitted.get(step)?.has(key)) continue;
+        // The real box's own size (a read in idle time, after its frame: its layout is already done).
+        const rect = real.getBoundingClientRect();
+        flushSync(() => {
+          setBox({ width: rect.width, height: rect.height });
+          setTarget({ step, chapter, aside });
+        });
+        const el = probeRef.current;
+        if (el) {
+          let forStep = fitted.get(step);
+          if (!forStep) fitted.set(step, (forStep = new Map()));
+          forStep.set(key, fitToBox(el, FIT_FLOOR[mode]));
+        }
+      }
+      flushSync(() => setTarget(null));
+      if (real) real.dataset.probe = `done:${cursor}`;
+    };
+    id = w.requestIdleCallback(round);
+    return () => w.cancelIdleCallback!(id);
+  }, [cursor, mode, size, store, boxRef]);
+
+  if (!target || !box) return null;
+  return (
+    <section
+      ref={probeRef}
+      className={`card narration narration-probe${target.step.misconception ? ' has-myth' : ''}`}
+      aria-hidden="true"
+      inert
+      style={{
+        position: 'fixed',
+        left: 0,
+        top: 0,
+        width: box.width,
+        height: box.height,
+        maxHeight: box.height,
+        visibility: 'hidden',
+        pointerEvents: 'none',
+        zIndex: -1,
+      }}
+    >
+      <NarrationBody
+        step={target.step}
+        chapter={target.chapter}
+        aside={target.aside}
+        timeline={timeline}
+        live={false}
+      />
+      <div className="narration-more-strip" />
     </section>
+  );
+}
+
+export function Narration() {
+  const step = useWirewalk(selectStep);
+  const cursor = useWirewalk((s) => s.cursor);
+  const chapter = useWirewalk(selectChapter);
+  const timeline = useWirewalk((s) => s.timeline);
+  const aside = useWirewalk(selectAside);
+  const mode = useWirewalk((s) => (s.view.embed ? 'embed' : s.view.present ? 'present' : 'normal'));
+  const boxRef = useRef<HTMLElement | null>(null);
+  const [more, setMore] = useState(false);
+  const [size, setSize] = useState(0);
+  // Whether the box is scrolled away from its top (from its scroll events: reading scrollTop here would
+  // force a layout).
+  const scrolled = useRef(false);
+
+  // Refit when the box changes size (a window resize, presenter mode, the phone layout turning).
+  useLayoutEffect(() => {
+    const el = boxRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let last = -1;
+    const observer = new ResizeObserver((entries) => {
+      const box = entries[0]?.contentRect;
+      const key = box ? Math.round(box.width) * 10_000 + Math.round(box.height) : 0;
+      if (key !== last) {
+        last = key;
+        setSize(key);
+      }
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // Before paint: the step's text at the largest size that fits, then the cue. A step the probe has fitted
+  // for this very box needs no measuring (unless the box is scrolled: fitToBox also scrolls it back up).
+  useLayoutEffect(() => {
+    const el = boxRef.current;
+    if (!el) return;
+    const ahead = step && size !== 0 ? fitted.get(step)?.get(fitKey(mode, size, aside, chapter)) : undefined;
+    // Which way this step's size was found, for tests (tests/e2e/layout.test.ts) and curious readers.
+    if (ahead && !scrolled.current) {
+      el.style.setProperty('--fit', String(ahead.fit));
+      el.dataset.fit = 'ahead';
+      setMore(ahead.more);
+      return;
+    }
+    el.dataset.fit = 'measured';
+    setMore(fitToBox(el, FIT_FLOOR[mode]).more);
+  }, [step, aside, chapter, mode, size]);
+
+  const onScroll = useCallback(() => {
+    const el = boxRef.current;
+    if (!el) return;
+    scrolled.current = el.scrollTop > 0;
+    setMore(hasMoreBelow(el));
+  }, []);
+
+  if (!step) {
+    return (
+      <section className="card narration" aria-live="polite">
+        <h2 className="narration-title">Nothing to show</h2>
+      </section>
+    );
+  }
+  return (
+    <>
+      <section
+        ref={boxRef}
+        className={`card narration${step.misconception ? ' has-myth' : ''}${more ? ' has-more' : ''}`}
+        aria-labelledby="narration-title"
+        // The box scrolls when a step says more than fits even shrunk: focusable, so the keyboard can scroll it
+        // too (WCAG 2.1.1; axe rule scrollable-region-focusable).
+        tabIndex={0}
+        onScroll={onScroll}
+      >
+        <NarrationBody step={step} chapter={chapter} aside={aside} timeline={timeline} live />
+        {/* A zero-height strip stuck to the bottom of the box: the cue sits over the last visible line and adds
+            nothing to what scrolls. */}
+        <div className="narration-more-strip">
+          {more ? (
+            <button
+              type="button"
+              className="narration-more"
+              title="More of this step below: scroll, or press PageDown"
+              onClick={() => {
+                if (boxRef.current) scrollBox(boxRef.current, 1);
+              }}
+            >
+              More <span aria-hidden="true">▼</span>{' '}
+              <kbd className="more-key" aria-hidden="true">
+                PgDn
+              </kbd>
+            </button>
+          ) : null}
+        </div>
+      </section>
+      <NarrationProbe cursor={cursor} mode={mode} size={size} boxRef={boxRef} />
+    </>
   );
 }
