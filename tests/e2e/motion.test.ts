@@ -17,7 +17,7 @@ interface Frame {
 }
 
 /**
- * Start recording, on every animation frame, the box, transform, opacity and stroke dash offset of each element
+ * Start recording, after every animation frame, the box, transform, opacity and stroke dash offset of each element
  * of the stage and the playback bar, and the scroll positions (the ladder follows the step); `frames` frames, or
  * until stopSampling.
  */
@@ -40,11 +40,16 @@ async function startSampling(page: Page, frames: number): Promise<void> {
       }
       return parts.join('\n');
     };
-    const tick = () => {
+    // Read in a task posted from each animation frame callback: it runs once that frame's rendering is done
+    // (HTML "update the rendering" runs every frame callback, then style, layout and paint, in one task), so
+    // it sees what the frame painted, including what other frame callbacks changed after this one was queued.
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
       const range = document.querySelector('input[type="range"][aria-label="Step"]') as HTMLInputElement;
       out.push({ step: Number(range.value), picture: picture() });
       if (out.length < count && !w.__stopSampling) requestAnimationFrame(tick);
     };
+    const tick = () => channel.port2.postMessage(null);
     requestAnimationFrame(tick);
   }, frames);
 }

@@ -181,6 +181,18 @@ function RelativeNote(props: { show: boolean; title: string; width: number; y: n
   ) : null;
 }
 
+/**
+ * The scroll position the rows are drawn for: the real one rounded down to a multiple of OVERSCAN / 2 rows.
+ * The layout draws OVERSCAN rows beyond each edge of the window, so the rows on screen are always drawn (a
+ * chapter's title strip only makes a stretch of pixels hold fewer rows), and a smooth scroll redraws the
+ * diagram every second row instead of at every frame of its movement.
+ */
+const OVERSCAN = 4;
+function windowTop(scrollTop: number, rowPx: number): number {
+  const stride = (OVERSCAN / 2) * Math.max(1, rowPx);
+  return Math.floor(Math.max(0, scrollTop) / stride) * stride;
+}
+
 export function LadderDiagram() {
   usePreload(loadStepAnimations);
   const timeline = useWirewalk((s) => s.timeline);
@@ -216,6 +228,7 @@ export function LadderDiagram() {
         width,
         top: top / scale,
         height: size.height / scale,
+        overscan: OVERSCAN,
         cursor,
         rowHeight: row,
         margin: MARGIN,
@@ -233,12 +246,15 @@ export function LadderDiagram() {
   // shows would only have changed in a task after that frame anyway (React renders setTop from a scheduled task).
   const scrolled = useRef(0);
   const cancelRead = useRef<(() => void) | null>(null);
+  // A row's height on screen, for windowTop (read by the scroll callback, which outlives a render).
+  const rowPx = useRef(row * scale);
+  rowPx.current = row * scale;
   const onScroll = useCallback(() => {
     if (cancelRead.current) return;
     cancelRead.current = afterNextPaint(() => {
       cancelRead.current = null;
       scrolled.current = scrollRef.current?.scrollTop ?? 0;
-      setTop(scrolled.current);
+      setTop(windowTop(scrolled.current, rowPx.current));
     });
   }, [scrollRef]);
 
@@ -261,10 +277,14 @@ export function LadderDiagram() {
     const want = scrollToKeep(cursorY, scrolled.current, size.height, totalHeight, row * 1.2 * scale);
     if (Math.abs(want - scrolled.current) > 1) {
       if (reduced) {
-        if (typeof el.scrollTo === 'function') el.scrollTo({ top: want, behavior: 'auto' });
-        else el.scrollTop = want;
+        // At once, but in the frame (its animation-frame callbacks run before its style, layout and paint, so
+        // this frame shows it): here it would force a layout of the step's new DOM inside the key press.
+        smoothFrame.current = requestAnimationFrame(() => {
+          if (typeof el.scrollTo === 'function') el.scrollTo({ top: want, behavior: 'auto' });
+          else el.scrollTop = want;
+        });
         scrolled.current = want;
-        setTop(want);
+        setTop(windowTop(want, row * scale));
       } else if (typeof el.scrollTo === 'function') {
         // A smooth scroll only starts moving at the next frame, so it is started there: scrollTo needs an
         // up-to-date layout, and asking for it here, right after this step's DOM changes, forced a whole

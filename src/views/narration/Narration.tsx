@@ -280,6 +280,8 @@ function NarrationProbe({
       const real = boxRef.current;
       while (candidates.length && real) {
         if (deadline.timeRemaining() < PROBE_IDLE_MS) {
+          // Out of time: the copy leaves the page before the task ends, and the rest waits for the next idle period.
+          flushSync(() => setTarget(null));
           id = w.requestIdleCallback!(round);
           return;
         }
