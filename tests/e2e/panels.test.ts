@@ -110,7 +110,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
 
   it('"lost" stays inside the sequence diagram', async () => {
     const { page } = await e2e.page({ context });
-    for (const query of ['lesson=loss&step=19', 'lesson=loss&step=38', 'lesson=reconnect&step=104']) {
+    for (const query of ['lesson=loss&step=19', 'lesson=loss&step=38', 'lesson=reconnect&step=105']) {
       await open(page, query);
       const outside = await page.evaluate(() => {
         const box = document.querySelector('.ladder-scroll')!.getBoundingClientRect();

@@ -41,28 +41,34 @@ describe('LadderDiagram', () => {
     expect(store.getState().cursor).toBe(STEPS.findIndex((s) => s.packet === 1));
   });
 
+  it('a link opening far down shows its step at once; a step scrolls there smoothly', () => {
+    const calls: (ScrollBehavior | undefined)[] = [];
+    const had = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'scrollTo');
+    HTMLElement.prototype.scrollTo = function (options?: ScrollToOptions | number) {
+      if (typeof options === 'object') calls.push(options.behavior);
+    } as HTMLElement['scrollTo'];
+    const frame = vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => {
+      cb(0);
+      return 1;
+    });
+    try {
+      const { store } = renderWithStore(<LadderDiagram />, {
+        timeline: longTimeline(3000),
+        step: 1500,
+        reducedMotion: false,
+      });
+      expect(calls).toEqual(['auto']);
+      act(() => store.getState().seek(1530));
+      expect(calls).toEqual(['auto', 'smooth']);
+    } finally {
+      frame.mockRestore();
+      if (had) Object.defineProperty(HTMLElement.prototype, 'scrollTo', had);
+      else delete (HTMLElement.prototype as Partial<HTMLElement>).scrollTo;
+    }
+  });
+
   it('renders only a window of a long conversation', () => {
-    const base = PACKETS[5]!;
-    const n = 3000;
-    const packets: Packet[] = Array.from({ length: n }, (_, i) => ({
-      ...base,
-      id: i,
-      wireIndex: i + 1,
-      summary: `frame ${i}`,
-    }));
-    const steps: Step[] = packets.map((p, i) => ({
-      ...STEPS[WALK_START + 7]!,
-      index: i,
-      packet: p.id,
-      chapter: 'ws-data',
-    }));
-    const big: Timeline = {
-      ...FIXTURE,
-      packets,
-      steps,
-      chapters: [{ id: 'ws-data', title: 'Messages', firstStep: 0, lastStep: n - 1 }],
-    };
-    renderWithStore(<LadderDiagram />, { timeline: big, step: 1500 });
+    renderWithStore(<LadderDiagram />, { timeline: longTimeline(3000), step: 1500 });
     const drawn = arrows();
     expect(drawn.length).toBeGreaterThan(3);
     expect(drawn.length).toBeLessThan(40);
@@ -70,3 +76,26 @@ describe('LadderDiagram', () => {
     expect(screen.getByRole('button', { name: /^Packet 1500,/ })).toHaveAttribute('aria-current', 'step');
   });
 });
+
+/** A conversation of n WebSocket frames, one step each. */
+function longTimeline(n: number): Timeline {
+  const base = PACKETS[5]!;
+  const packets: Packet[] = Array.from({ length: n }, (_, i) => ({
+    ...base,
+    id: i,
+    wireIndex: i + 1,
+    summary: `frame ${i}`,
+  }));
+  const steps: Step[] = packets.map((p, i) => ({
+    ...STEPS[WALK_START + 7]!,
+    index: i,
+    packet: p.id,
+    chapter: 'ws-data',
+  }));
+  return {
+    ...FIXTURE,
+    packets,
+    steps,
+    chapters: [{ id: 'ws-data', title: 'Messages', firstStep: 0, lastStep: n - 1 }],
+  };
+}

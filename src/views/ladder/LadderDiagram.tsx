@@ -259,6 +259,9 @@ export function LadderDiagram() {
   }, [scrollRef]);
 
   const smoothFrame = useRef(0);
+  // The step the diagram was last kept in view for. Only a step moves it smoothly; opening (a link that opens
+  // at step 104) or a new size puts the step in view at once, without a smooth scroll from the first packet.
+  const placedFor = useRef(-1);
   useLayoutEffect(
     () => () => {
       cancelRead.current?.();
@@ -275,8 +278,10 @@ export function LadderDiagram() {
     if (!el) return;
     cancelAnimationFrame(smoothFrame.current);
     const want = scrollToKeep(cursorY, scrolled.current, size.height, totalHeight, row * 1.2 * scale);
+    const stepped = placedFor.current >= 0 && placedFor.current !== cursor;
+    placedFor.current = cursor;
     if (Math.abs(want - scrolled.current) > 1) {
-      if (reduced) {
+      if (reduced || !stepped) {
         // At once, but in the frame (its animation-frame callbacks run before its style, layout and paint, so
         // this frame shows it): here it would force a layout of the step's new DOM inside the key press.
         smoothFrame.current = requestAnimationFrame(() => {
@@ -294,7 +299,7 @@ export function LadderDiagram() {
         el.scrollTop = want;
       }
     }
-  }, [cursorY, size.height, totalHeight, reduced, scrollRef, row, scale]);
+  }, [cursor, cursorY, size.height, totalHeight, reduced, scrollRef, row, scale]);
 
   // The arrow draws itself when its packet goes onto the wire, not on every layer of the walk before.
   const onWire = timeline.steps[cursor]?.kind === 'transmit' || timeline.steps[cursor]?.kind === 'drop';
