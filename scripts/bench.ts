@@ -30,8 +30,11 @@
  *   the first frame that could show the new step. "to paint" = t1 − t0 (the app's work plus style, layout and
  *   paint of that frame); "input delay" = t0 − event.timeStamp. Keys are real (CDP Input.dispatchKeyEvent via
  *   page.keyboard.press), one at a time: each press waits for the previous measurement, not for animations to
- *   end (pressing next during an animation finishes it, as a teacher's fast clicking does). 200 forward
- *   (ArrowRight), then 200 backward (ArrowLeft), on a lesson of at least 401 steps. "to paint" includes the wait
+ *   end (pressing next during an animation finishes it, as a teacher's fast clicking does). Presses that come
+ *   faster than a step's animation (600 ms at 1×) are hurried steps, which the app shows without motion
+ *   (views/motion/useStepMotion.ts), so a third run presses at a reading pace (one press per PACE_MS), where
+ *   every step forward moves. 200 forward (ArrowRight), then 200 backward (ArrowLeft), on a lesson of at least
+ *   401 steps, then PACED_PRESSES forward at that pace. "to paint" includes the wait
  *   for the next frame (0–16.7 ms at 60 Hz), so "JS work" is printed too: the key press's own handling, from the
  *   capture listener to a keydown listener that the capture listener adds on window for the bubble phase, which
  *   therefore runs after the app's own (DOM §2.9: each target's listener list is cloned when the event reaches
@@ -253,12 +256,15 @@ async function stepInfo(page: Page): Promise<{ step: number; count: number }> {
   return { step: Number(m[1]), count: Number(m[2]) };
 }
 
-async function pressMeasured(page: Page, key: string, times: number): Promise<LatencySample[]> {
+/** `times` presses of `key`, each after the previous one's measurement, and `paceMs` later if given. */
+async function pressMeasured(page: Page, key: string, times: number, paceMs = 0): Promise<LatencySample[]> {
   await page.evaluate(() => {
     (document.activeElement as HTMLElement | null)?.blur?.();
     (window as unknown as BenchWindow).__bench.latencies = [];
   });
   for (let i = 1; i <= times; i++) {
+    // A benchmark sets a pace here, as a reader's hand does; no test waits on time.
+    if (paceMs > 0 && i > 1) await page.waitForTimeout(paceMs);
     await page.keyboard.press(key);
     await page.waitForFunction((n) => (window as unknown as BenchWindow).__bench.latencies.length >= n, i, {
       polling: 'raf',
@@ -399,6 +405,10 @@ async function coldLoad(browser: Browser, server: StaticServer): Promise<void> {
   });
 }
 
+/** The reading-pace run: slower than a step's animation at 1× (600 ms), so every step forward animates. */
+const PACE_MS = 800;
+const PACED_PRESSES = 40;
+
 async function stepping(browser: Browser, server: StaticServer): Promise<void> {
   let messagesNeeded = 40;
   for (;;) {
@@ -417,6 +427,9 @@ async function stepping(browser: Browser, server: StaticServer): Promise<void> {
     if ((await stepInfo(s.page)).step !== 1) throw new Error('200 presses of ← did not come back to step 1');
     recordLatency('step', 'forward ×200', forward, note);
     recordLatency('step', 'backward ×200', backward, note);
+    // At a reading pace every step forward moves (a press right after a frame is a hurried step: no motion).
+    const paced = await pressMeasured(s.page, 'ArrowRight', PACED_PRESSES, PACE_MS);
+    recordLatency('step', `forward ×${PACED_PRESSES}, one press per ${PACE_MS} ms (moving)`, paced, note);
 
     // Smoothness while playing.
     const rates = await frameDeltas(s.page, 2000, null);

@@ -30,7 +30,8 @@ if (root) {
   if (!speaker) void loadStageBody().catch(() => undefined);
   // The system's theme and motion, then what this browser remembers choosing (state/prefsStorage.ts).
   const prefs = { ...initialPrefs(window), ...loadPrefs(browserStorage()) };
-  void loadStoreFromLink(search, prefs).then((store) => {
+  // The page's clock tells a hurried step (no motion) from one taken at a reading pace (views/motion/useStepMotion.ts).
+  void loadStoreFromLink(search, { ...prefs, stepClock: () => performance.now() }).then((store) => {
     rememberPrefs(store, browserStorage());
     createRoot(root).render(
       <StrictMode>

@@ -15,6 +15,7 @@ type Prefs = {
   readonly theme?: 'light' | 'dark';
   readonly reducedMotion?: boolean;
   readonly hideFuture?: HideFuture;
+  readonly stepClock?: () => number;
 };
 
 export function storeFromLink(link: string, prefs: Prefs = {}): WirewalkStore {

@@ -28,6 +28,11 @@ export interface PrefsSlice {
   /** The panel takes the whole stage (stacks and wire hidden): room for bytes and code on a small screen. */
   readonly expanded: boolean;
   readonly hideFuture: HideFuture;
+  /**
+   * The page's clock (performance.now) for telling hurried steps from paced ones (views/motion/useStepMotion.ts);
+   * null: every step is taken at a reading pace (tests, unless they hand one in).
+   */
+  readonly stepClock: (() => number) | null;
   setTheme(theme: 'light' | 'dark'): void;
   toggleTheme(): void;
   setReducedMotion(reduced: boolean): void;
@@ -42,6 +47,7 @@ export const createPrefsSlice =
     theme: 'light' | 'dark';
     reducedMotion: boolean;
     hideFuture?: HideFuture;
+    stepClock?: () => number;
   }): StateCreator<WirewalkState, [], [], PrefsSlice> =>
   (set, get) => ({
     theme: prefs.theme,
@@ -49,6 +55,7 @@ export const createPrefsSlice =
     panel: 'ladder',
     expanded: false,
     hideFuture: prefs.hideFuture ?? HIDE_FUTURE_DEFAULT,
+    stepClock: prefs.stepClock ?? null,
     setTheme(theme) {
       set({ theme });
     },

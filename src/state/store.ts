@@ -54,6 +54,8 @@ export interface StoreInit {
   readonly reducedMotion?: boolean;
   /** Whether the diagram hides the packets to come, per mode (remembered in this browser). */
   readonly hideFuture?: HideFuture;
+  /** The page's clock, for hurried steps (PrefsSlice.stepClock). */
+  readonly stepClock?: () => number;
   /** Open with the lesson's introduction showing. */
   readonly intro?: boolean;
   /**
@@ -120,6 +122,7 @@ export function createWirewalkStore(init: StoreInit): WirewalkStore {
         theme: init.theme ?? 'light',
         reducedMotion: init.reducedMotion ?? false,
         ...(init.hideFuture ? { hideFuture: init.hideFuture } : {}),
+        ...(init.stepClock ? { stepClock: init.stepClock } : {}),
       })(...a),
       ...createClassroomSlice(loader, init.intro ?? false)(...a),
       ...createCaptureSlice(loader, init.openCapture ?? lazyWorkerOpener)(...a),

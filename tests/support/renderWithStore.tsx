@@ -8,7 +8,13 @@ import { FIXTURE } from '../views/fixture';
 
 export function renderWithStore(
   ui: ReactElement,
-  opts: { timeline?: Timeline; build?: Build; step?: number; reducedMotion?: boolean } = {},
+  opts: {
+    timeline?: Timeline;
+    build?: Build;
+    step?: number;
+    reducedMotion?: boolean;
+    stepClock?: () => number;
+  } = {},
 ) {
   const timeline = opts.timeline ?? FIXTURE;
   const store = createWirewalkStore({
@@ -16,6 +22,7 @@ export function renderWithStore(
     build: opts.build ?? (() => timeline),
     view: { step: opts.step ?? 1, present: false, embed: false, from: null, to: null },
     reducedMotion: opts.reducedMotion ?? true,
+    ...(opts.stepClock ? { stepClock: opts.stepClock } : {}),
   });
   const result = render(<StoreProvider store={store}>{ui}</StoreProvider>);
   return { store, ...result };

@@ -82,6 +82,35 @@ describe('WireStrip', () => {
     expect(transformed()).toEqual([]);
   });
 
+  it('a hurried step (sooner than the animation after the one before) shows at once; a paced one moves', async () => {
+    await loadStepAnimations();
+    let now = 0;
+    const { container, store } = renderWithStore(<WireStrip />, {
+      step: WALK_START + 3,
+      reducedMotion: false,
+      stepClock: () => now,
+    });
+    const moving = () => container.querySelectorAll('.anim[transform]').length;
+    act(() => store.getState().next()); // at once after opening (no step before it): layer 4's TCP grows in
+    expect(moving()).toBe(1);
+    now = 300;
+    act(() => store.getState().next()); // 300 ms later (the animation takes 600): layer 3's IPv4 is simply there
+    expect(moving()).toBe(0);
+    now = 850;
+    act(() => store.getState().next()); // 550 ms after that: still hurried
+    expect(moving()).toBe(0);
+    now = 1500;
+    act(() => store.getState().prev()); // back (never moves), 650 ms later
+    now = 2200;
+    act(() => store.getState().next()); // 700 ms after the last step: a reading pace, it moves
+    expect(moving()).toBeGreaterThan(0);
+    act(() => store.getState().setSpeed(4)); // at 4× the animation takes 150 ms
+    act(() => store.getState().prev());
+    now = 2400;
+    act(() => store.getState().next()); // 200 ms later: paced at 4×
+    expect(moving()).toBeGreaterThan(0);
+  });
+
   it('does not move at all with reduced motion', () => {
     const { container, store } = renderWithStore(<WireStrip />, {
       step: WALK_START + 3,

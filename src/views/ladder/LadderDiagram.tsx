@@ -281,7 +281,7 @@ export function LadderDiagram() {
     const stepped = placedFor.current >= 0 && placedFor.current !== cursor;
     placedFor.current = cursor;
     if (Math.abs(want - scrolled.current) > 1) {
-      if (reduced || !stepped) {
+      if (reduced || motion.hurried || !stepped) {
         // At once, but in the frame (its animation-frame callbacks run before its style, layout and paint, so
         // this frame shows it): here it would force a layout of the step's new DOM inside the key press.
         smoothFrame.current = requestAnimationFrame(() => {
@@ -299,7 +299,7 @@ export function LadderDiagram() {
         el.scrollTop = want;
       }
     }
-  }, [cursor, cursorY, size.height, totalHeight, reduced, scrollRef, row, scale]);
+  }, [cursor, cursorY, size.height, totalHeight, reduced, motion.hurried, scrollRef, row, scale]);
 
   // The arrow draws itself when its packet goes onto the wire, not on every layer of the walk before.
   const onWire = timeline.steps[cursor]?.kind === 'transmit' || timeline.steps[cursor]?.kind === 'drop';

@@ -2,6 +2,12 @@
  * When and how fast to animate a step change. Only a single step forward animates: going back, seeking and
  * jumping show the new state at once, and with `prefers-reduced-motion` nothing moves at all.
  *
+ * Hurried steps do not animate either (Wirewalk's choice): a step that comes sooner after the one before than
+ * that step's animation takes (600 ms at 1×; a held arrow key, a teacher clicking through to a slide) would
+ * only start a motion that the next step cuts off, and the frames would go to motion nobody sees. Motion comes
+ * back with the first step taken at a reading pace. The time comes from the store's `stepClock` (the page's
+ * performance.now()); without one (tests of other things) no step is hurried.
+ *
  * The animations themselves (and d3 with them) are a separate chunk: `loadStepAnimations` fetches it, which the
  * stage does once the page is idle after its first paint. A step forward taken before it has arrived animates
  * as soon as it does (unless the step has changed again by then).
@@ -33,13 +39,32 @@ export interface StepMotion {
   readonly cursor: number;
   readonly duration: number;
   readonly reduced: boolean;
+  /** This step came sooner after the one before than an animation takes: show it at once. */
+  readonly hurried: boolean;
 }
 
 export function useStepMotion(): StepMotion {
   const cursor = useWirewalk((s) => s.cursor);
   const speed = useWirewalk((s) => s.speed);
   const reduced = useWirewalk((s) => s.reducedMotion);
-  return { cursor, duration: BASE_ANIMATION_MS / speed, reduced };
+  const clock = useWirewalk((s) => s.stepClock);
+  const duration = BASE_ANIMATION_MS / speed;
+  // When this component last saw the step change. Read and written while rendering, once per step: a second
+  // render of the same step (StrictMode, another store change) finds the cursor unchanged and keeps the answer.
+  const pace = useRef<{ cursor: number | null; at: number; hurried: boolean }>({
+    cursor: null,
+    at: -Infinity,
+    hurried: false,
+  });
+  const p = pace.current;
+  if (p.cursor !== cursor) {
+    // Opening the page (or this panel) is no step (`at` stays -Infinity): the first step after it is never hurried.
+    const now = clock && p.cursor !== null ? clock() : -Infinity;
+    p.hurried = now > -Infinity && now - p.at < duration;
+    p.cursor = cursor;
+    p.at = now;
+  }
+  return { cursor, duration, reduced, hurried: p.hurried };
 }
 
 /**
@@ -62,7 +87,7 @@ export function useForwardAnimation(
   useLayoutEffect(() => {
     const from = previous.current;
     previous.current = motion.cursor;
-    if (motion.reduced || from === null || motion.cursor !== from + 1) return;
+    if (motion.reduced || motion.hurried || from === null || motion.cursor !== from + 1) return;
     let stopped = false;
     let stop: (() => void) | void;
     if (animations) stop = run.current(motion.duration, animations);
@@ -80,7 +105,7 @@ export function useForwardAnimation(
     };
     finish.current = end;
     return end;
-  }, [motion.cursor, motion.duration, motion.reduced]);
+  }, [motion.cursor, motion.duration, motion.reduced, motion.hurried]);
   useLayoutEffect(() => {
     if (!playing) finish.current?.();
   }, [playing]);

@@ -5,6 +5,7 @@
  */
 import { useMemo } from 'react';
 import { useWirewalk } from '../../state/context';
+import { useStepMotion } from '../motion/useStepMotion';
 import { selectStep } from '../../state/store';
 import type { HostInfo } from '../../sim/types';
 import { layerColour } from '../theme/layers';
@@ -19,6 +20,8 @@ export function HostStack({ host, side }: { readonly host: HostInfo; readonly si
   const state = step?.states[host.id];
   const badges = useMemo(() => hostBadges(state), [state]);
   const headingId = `host-${host.id}`;
+  // A hurried step changes the layers' colours at once, like the other views (useStepMotion.ts).
+  const { hurried } = useStepMotion();
   return (
     <section className={`host host-${side}`} aria-labelledby={headingId}>
       <header className="card host-head">
@@ -40,7 +43,11 @@ export function HostStack({ host, side }: { readonly host: HostInfo; readonly si
           ))}
         </ul>
       </header>
-      <ol className="stack" aria-label={`${host.label}: the seven OSI layers`} reversed>
+      <ol
+        className={`stack${hurried ? ' is-hurried' : ''}`}
+        aria-label={`${host.label}: the seven OSI layers`}
+        reversed
+      >
         {rows.map((r) => (
           <LayerRow key={r.osi} row={r} />
         ))}
