@@ -310,7 +310,7 @@ async function heapUsed(page: Page): Promise<number> {
 // ---------------------------------------------------------------------------------------------------------------
 // Scenarios
 
-function messages(count: number, bytes: number): ScenarioMessage[] {
+export function messages(count: number, bytes: number): ScenarioMessage[] {
   return Array.from({ length: count }, (_, i) => {
     const head = `Message ${String(i + 1).padStart(4, '0')} `;
     const text = head + 'abcdefghijklmnopqrstuvwxyz'.repeat(64).slice(0, bytes - head.length);
@@ -854,7 +854,10 @@ async function main(): Promise<void> {
   console.log(`\nwrote ${out}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// Run only as a command: other scripts import its links (lessonLink) without starting a benchmark.
+if (process.argv[1] && /bench\.ts$/.test(process.argv[1])) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
