@@ -63,6 +63,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { lessonScenario } from '../src/lesson/catalogue';
@@ -855,7 +856,7 @@ async function main(): Promise<void> {
 }
 
 // Run only as a command: other scripts import its links (lessonLink) without starting a benchmark.
-if (process.argv[1] && /bench\.ts$/.test(process.argv[1])) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error: unknown) => {
     console.error(error);
     process.exit(1);

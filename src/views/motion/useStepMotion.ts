@@ -13,7 +13,8 @@
  * as soon as it does (unless the step has changed again by then).
  */
 import { useLayoutEffect, useRef } from 'react';
-import { useWirewalk } from '../../state/context';
+import { useWirewalk, useWirewalkStore } from '../../state/context';
+import type { WirewalkStore } from '../../state/store';
 
 export type StepAnimations = typeof import('./stepAnimations');
 
@@ -43,22 +44,28 @@ export interface StepMotion {
   readonly hurried: boolean;
 }
 
+/** The step a store last moved to, when, and whether that was hurried: worked out once per step for every view. */
+interface Pace {
+  cursor: number | null;
+  at: number;
+  hurried: boolean;
+}
+const paces = new WeakMap<WirewalkStore, Pace>();
+
 export function useStepMotion(): StepMotion {
+  const store = useWirewalkStore();
   const cursor = useWirewalk((s) => s.cursor);
   const speed = useWirewalk((s) => s.speed);
   const reduced = useWirewalk((s) => s.reducedMotion);
   const clock = useWirewalk((s) => s.stepClock);
   const duration = BASE_ANIMATION_MS / speed;
-  // When this component last saw the step change. Read and written while rendering, once per step: a second
-  // render of the same step (StrictMode, another store change) finds the cursor unchanged and keeps the answer.
-  const pace = useRef<{ cursor: number | null; at: number; hurried: boolean }>({
-    cursor: null,
-    at: -Infinity,
-    hurried: false,
-  });
-  const p = pace.current;
+  // Read and written while rendering, once per step and store: the first view to render a new step asks the
+  // clock; the others (and a second render of the same step: StrictMode, another store change) find the
+  // cursor unchanged and share its answer.
+  let p = paces.get(store);
+  if (!p) paces.set(store, (p = { cursor: null, at: -Infinity, hurried: false }));
   if (p.cursor !== cursor) {
-    // Opening the page (or this panel) is no step (`at` stays -Infinity): the first step after it is never hurried.
+    // Opening the page is no step (`at` stays -Infinity): the first step after it is never hurried.
     const now = clock && p.cursor !== null ? clock() : -Infinity;
     p.hurried = now > -Infinity && now - p.at < duration;
     p.cursor = cursor;
