@@ -2,7 +2,8 @@
  * The panels' geometry, measured in the built app in real Chromium at 1280×720 and 1024×768 (the sizes a
  * classroom laptop or projector has): no tab hidden or cut, chart ticks and end labels that do not collide,
  * "lost" inside the sequence diagram, no layer row cut, the wire's caption never over "cable", and the
- * inspector's Accept and unmasking tables never cut by a box of their own.
+ * inspector's Accept and unmasking tables never cut by a box of their own; and the lifelines' names never under the
+ * "Hide next" toggle (also at 1920×1080 and on a phone).
  */
 import type { Page } from 'playwright-core';
 import { setupBrowser } from './browser';
@@ -196,3 +197,33 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
     }
   });
 });
+
+// At 1920×1080 the "Server" name sat under the "Hide next" eye in the diagram's corner (the root font grows
+// with the window, the lifelines' margin does not).
+it.each([
+  [1920, 1080, 'lesson=websocket&step=13'],
+  [1280, 720, 'lesson=websocket&step=13'],
+  [1920, 1080, 'lesson=emit'],
+  [390, 844, 'lesson=websocket&step=13'],
+])(
+  'at %i×%i the lifelines’ names are never under the "Hide next" toggle (%s)',
+  async (width, height, query) => {
+    const { page } = await e2e.page({ context: { viewport: { width, height }, reducedMotion: 'reduce' } });
+    await open(page, query);
+    if (width < 700) await page.getByRole('tab', { name: 'Diagram' }).click();
+    const toggle = page.getByRole('button', { name: 'Hide next packets' });
+    await toggle.waitFor();
+    const heads = page.locator('.ladder-head');
+    expect(await heads.count()).toBeGreaterThanOrEqual(2);
+    const eye = (await toggle.boundingBox())!;
+    for (const head of await heads.all()) {
+      const r = (await head.boundingBox())!;
+      const name = await head.textContent();
+      const overlap = Math.min(r.x + r.width, eye.x + eye.width) - Math.max(r.x, eye.x);
+      const overlapY = Math.min(r.y + r.height, eye.y + eye.height) - Math.max(r.y, eye.y);
+      expect(overlap > 0.5 && overlapY > 0.5, `${name}: ${r.x}–${r.x + r.width} vs eye ${eye.x}`).toBe(false);
+      // Still whole: no head is cut by the change.
+      expect(await head.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), `${name} is cut`).toBe(true);
+    }
+  },
+);

@@ -12,6 +12,7 @@ import {
   useMemo,
   useRef,
   useState,
+  type CSSProperties,
   type KeyboardEvent,
 } from 'react';
 import { useWirewalk } from '../../state/context';
@@ -338,10 +339,13 @@ export function LadderDiagram() {
               key={l.host}
               className="ladder-head"
               title={l.label}
-              style={{
-                left: `${l.x * scale}px`,
-                ...(Number.isFinite(room) ? { maxWidth: `${room}px` } : {}),
-              }}
+              style={
+                {
+                  left: `${l.x * scale}px`,
+                  '--to-right': `${Math.max(0, size.width - l.x * scale)}px`,
+                  ...(Number.isFinite(room) ? { maxWidth: `${room}px` } : {}),
+                } as CSSProperties
+              }
             >
               {label}
             </span>
