@@ -29,7 +29,9 @@ export function compressQuery(text: string): string {
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$';
-const VALUE: ReadonlyMap<string, number> = new Map([...ALPHABET].map((c, i) => [c, i]));
+/** Each character code's 6-bit value in ALPHABET, -1 for characters outside it. */
+const VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
 
 /**
  * LZString.decompressFromEncodedURIComponent, except that it answers null, never garbage or an exception,
@@ -46,16 +48,18 @@ export function decompressQuery(input: string, maxLength = MAX_EXPANDED): string
     let n = 0;
     for (let i = 0; i < count; i++) {
       if (position === 0) {
-        const v = index < text.length ? VALUE.get(text[index]!) : undefined;
+        const code = index < text.length ? text.charCodeAt(index) : 128;
+        const v = code < 128 ? VALUE[code]! : -1;
         index++;
-        if (v === undefined) {
+        if (v < 0) {
           broken = true;
           return 0;
         }
         value = v;
         position = 32;
       }
-      if (value & position) n += 2 ** i;
+      // count < 31: a code has about log2 of the dictionary's size bits, and maxLength bounds the dictionary.
+      if (value & position) n |= 1 << i;
       position >>= 1;
     }
     return n;
