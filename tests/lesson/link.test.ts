@@ -538,6 +538,37 @@ describe('serialiseLink', () => {
     expect(clean(link).scenario.messages).toEqual(messages);
   });
 
+  it('escapes every byte of a message but A-Z a-z 0-9 - . _ ~ : , as %XX of its UTF-8, lone surrogates as U+FFFD', () => {
+    // The rule, byte by byte (RFC 3986 §2.1, §2.3); the writer takes the browser's encodeURIComponent instead.
+    const byByte = (text: string) =>
+      [...new TextEncoder().encode(text)]
+        .map((b) =>
+          /[A-Za-z0-9\-._~:,]/.test(String.fromCharCode(b)) && b < 0x80
+            ? String.fromCharCode(b)
+            : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+        )
+        .join('');
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom(
+          ...`!'()*~-._:,;/?@+$&=#% "<>[]{}|\\^\``.split(''),
+          '\uD800',
+          '\uDFFF',
+          '\uD83D\uDE00',
+        ),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      ),
+      maxLength: 16,
+    });
+    fc.assert(
+      fc.property(text, (t) => {
+        const link = serialiseLink(state({ messages: [{ from: 'c', text: t }] }));
+        expect(link).toBe(`lesson=websocket&m=c:${byByte(t)}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('writes an empty message list as a lone m=', () => {
     expect(serialiseLink(state({ messages: [] }))).toBe('lesson=websocket&m=');
   });
