@@ -33,12 +33,25 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
 
+/** The last text decompressQuery read, and what it read there. */
+let lastRead: { readonly input: string; readonly maxLength: number; readonly output: string | null } | null =
+  null;
+
 /**
  * LZString.decompressFromEncodedURIComponent, except that it answers null, never garbage or an exception,
  * for text it did not write: a character outside its alphabet (a space counts as '+', as there), a code
  * that names no entry, input that ends early, or output longer than `maxLength` characters.
  */
 export function decompressQuery(input: string, maxLength = MAX_EXPANDED): string | null {
+  // The page reads its opening #z= twice: to open it, and once idle, to tell whether the address bar may keep
+  // that text (state/links.ts). The second time is the same answer.
+  if (lastRead && lastRead.input === input && lastRead.maxLength === maxLength) return lastRead.output;
+  const output = decompress(input, maxLength);
+  lastRead = { input, maxLength, output };
+  return output;
+}
+
+function decompress(input: string, maxLength: number): string | null {
   const text = input.replace(/ /g, '+');
   let index = 0;
   let value = 0;
