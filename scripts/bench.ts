@@ -492,6 +492,9 @@ async function bigStepping(page: Page, group: string, count: number): Promise<vo
   });
 }
 
+/** Fresh opens of each big scenario whose median is its opening time. */
+const OPENS = 3;
+
 async function bigScenario(
   browser: Browser,
   server: StaticServer,
@@ -499,15 +502,26 @@ async function bigScenario(
   query: string,
   memory: boolean,
 ): Promise<void> {
+  // One open moved by ±70 ms between runs on the same build: the figure is the median of OPENS fresh pages
+  // (each a new context: no cache, no service worker), and the last one stays open for the stepping.
+  const opened: number[] = [];
+  for (let i = 1; i < OPENS; i++) {
+    const first = await openScenario(browser, server, query);
+    opened.push(first.firstStep.drawn);
+    await first.close();
+  }
   const s = await openScenario(browser, server, query);
+  opened.push(s.firstStep.drawn);
   try {
     const { count } = await stepInfo(s.page);
     record({
       group,
-      name: 'time to open (first step drawn)',
-      value: s.firstStep.drawn,
+      name: 'time to open (first step drawn, median)',
+      value: percentile(opened, 50),
       unit: 'ms',
-      note: `${count} steps; link ${linkSize(query)}`,
+      // Issue 13: a 1 MB message and 1 000 messages open in under a second on this machine.
+      budget: { max: 1000, text: '< 1 s' },
+      note: `n=${opened.length}, max ${Math.max(...opened).toFixed(0)} ms; ${count} steps; link ${linkSize(query)}`,
     });
     await bigStepping(s.page, group, count);
     if (!memory) return;
@@ -822,10 +836,10 @@ async function main(): Promise<void> {
     if (parts.has('big')) {
       await measure(
         '1000 msgs',
-        ['time to open (first step drawn)', 'JS heap after scrubbing all steps (after GC)'],
+        ['time to open (first step drawn, median)', 'JS heap after scrubbing all steps (after GC)'],
         () => bigScenario(browser, server, '1000 msgs', THOUSAND(), true),
       );
-      await measure('1 MiB msg', ['time to open (first step drawn)'], () =>
+      await measure('1 MiB msg', ['time to open (first step drawn, median)'], () =>
         bigScenario(browser, server, '1 MiB msg', ONE_MIB(), false),
       );
     }

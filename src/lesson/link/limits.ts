@@ -4,6 +4,8 @@ import type { LinkProblem } from './types';
 
 /** The length of `text` in UTF-8 bytes (a lone surrogate counts as U+FFFD, 3 bytes). */
 export function utf8Length(text: string): number {
+  // Natively first: ASCII text is one byte a character.
+  if (!/[^\u0000-\u007f]/.test(text)) return text.length; // eslint-disable-line no-control-regex
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -234,6 +234,8 @@ const CONSOLE_TEXT = 60;
 
 /** Characters (code points) of a text, without splitting it into an array. */
 function codePoints(text: string): number {
+  // Natively first (a 1 MB message is counted on opening): without low surrogates, every unit counts.
+  if (!/[\uDC00-\uDFFF]/.test(text)) return text.length;
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
