@@ -10,7 +10,7 @@
  * request, response) and the types DevTools' importer (front_end/models/har/HARFormat.ts) insists on; what
  * is wrong is a problem naming the entry, and the rest is still read. Never throws.
  */
-import { fromBase64, utf8 } from '../protocol/bytes';
+import { fromBase64, utf8, utf8Length } from '../protocol/bytes';
 import { describeWsFrame } from '../protocol/websocket';
 import { engineIoTransport, engineIoVersion, readEngineIo } from './decode/engineio';
 import type { Capture, CapturedMessage, CaptureProblem } from './model';
@@ -33,28 +33,13 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - last };
 }
 
+const isJsonSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
 /**
  * Where JSON text first goes wrong (RFC 8259 grammar), or -1 when it is valid. JSON.parse's messages do not
  * always say (V8 often quotes a snippet instead of a position), so the place is found here. Iterative: a
  * deeply nested garbage file cannot overflow the stack.
  */
-/** The text's length in UTF-8 bytes (the file's size), without encoding a copy of a large file. */
-function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-
-const isJsonSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-
 export function jsonErrorOffset(text: string): number {
   const n = text.length;
   const stack: number[] = [];

@@ -227,6 +227,29 @@ export function codePointCount(text: string): number {
 }
 
 /**
+ * The length of `text` in UTF-8 bytes, as TextEncoder would write it (a lone surrogate counts as U+FFFD, 3
+ * bytes), without encoding a copy: a message or a HAR file may be megabytes long.
+ */
+export function utf8Length(text: string): number {
+  // Natively first: ASCII text is one byte a character.
+  if (!/[^\u0000-\u007f]/.test(text)) return text.length; // eslint-disable-line no-control-regex
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/**
  * The start of `text` up to `n` characters (code points, as `Array.from` splits `text.slice(0, limit)`: a
  * surrogate pair cut by `limit` counts as a lone surrogate), without building an array. `end` is the index
  * just after the `n`-th character (or after the last one when there are fewer); `more` says whether

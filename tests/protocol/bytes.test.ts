@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { codePointCount, isUtf8, slabBytes, strictUtf8, utf8 } from '../../src/protocol/bytes';
+import { codePointCount, isUtf8, slabBytes, strictUtf8, utf8, utf8Length } from '../../src/protocol/bytes';
 
 /** Bytes at the edges of UTF-8's ranges (RFC 3629 §4), where a validator can be off by one. */
 const EDGES = [
@@ -63,6 +63,24 @@ describe('slabBytes and utf8', () => {
       slabBytes(8).fill(0xff);
       expect(got).toEqual(new TextEncoder().encode(s));
     }
+  });
+});
+
+describe('utf8Length', () => {
+  it('counts a text in UTF-8 bytes as TextEncoder writes it (a lone surrogate as U+FFFD)', () => {
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom('a', 'é', '€', '\uD83D\uDE00', '\uD800', '\uDFFF'),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      ),
+      maxLength: 20,
+    });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(utf8Length(t)).toBe(new TextEncoder().encode(t).length);
+      }),
+    );
+    expect(utf8Length('x'.repeat(1 << 20))).toBe(1 << 20);
   });
 });
 

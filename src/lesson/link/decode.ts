@@ -33,15 +33,13 @@ function hexValue(c: number): number {
  * A lone surrogate in the input is a U+FFFD, as in the USVString conversion that URLSearchParams applies.
  */
 function formDecode(raw: string, repairs: Set<string>): string {
-  const spaced = raw.includes('+') ? raw.replace(/\+/g, ' ') : raw;
-  // Without escapes or surrogates each character's UTF-8 bytes decode back to itself: only '+' changes.
-  if (!/[%\uD800-\uDFFF]/.test(raw)) return spaced;
-  // Without surrogates, well-formed escapes of UTF-8 read the same natively (a 1 MB message in milliseconds,
-  // not byte by byte); decodeURIComponent refuses exactly what needs repairing (a bad escape, bytes that are
-  // not UTF-8), which the loop below reads and reports.
+  // Without surrogates, '+' as a space and well-formed escapes of UTF-8 read the same natively (a 1 MB message
+  // in milliseconds, not byte by byte; text without '%' comes back as it is). decodeURIComponent refuses
+  // exactly what needs repairing (a bad escape, bytes that are not UTF-8), which the loop below reads and
+  // reports.
   if (!/[\uD800-\uDFFF]/.test(raw)) {
     try {
-      return decodeURIComponent(spaced);
+      return decodeURIComponent(raw.includes('+') ? raw.replace(/\+/g, ' ') : raw);
     } catch {
       // below
     }

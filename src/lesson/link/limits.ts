@@ -1,26 +1,7 @@
 /** The scenario's message limits (LIMITS), for messages from a link and messages typed on the page. */
 import { LIMITS, type ScenarioMessage } from '../../sim/scenario';
+import { utf8Length } from '../../protocol/bytes';
 import type { LinkProblem } from './types';
-
-/** The length of `text` in UTF-8 bytes (a lone surrogate counts as U+FFFD, 3 bytes). */
-export function utf8Length(text: string): number {
-  // Natively first: ASCII text is one byte a character.
-  if (!/[^\u0000-\u007f]/.test(text)) return text.length; // eslint-disable-line no-control-regex
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}
 
 /**
  * The scenario's message limits (LIMITS): of `messages`, a scenario holds the first `maxMessages`, and of

@@ -3,7 +3,8 @@ import { DEFAULT_HOPS, LIMITS, type Scenario, type ScenarioMessage } from '../..
 import { LESSONS, lessonById, lessonScenario } from '../catalogue';
 import { FRAGMENT_PREFIX, decompressQuery } from './compact';
 import { fragmentOf, queryOf, splitQuery, type Pair } from './decode';
-import { messagesThatFit, utf8Length } from './limits';
+import { utf8Length } from '../../protocol/bytes';
+import { messagesThatFit } from './limits';
 import { KNOWN, MAX_EVENT_BYTES, MAX_UINT32, PARAMS, RESERVED_EVENTS, type Param } from './params';
 import { Problems, quoted, shown } from './problems';
 import { Reader } from './reader';
