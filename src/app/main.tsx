@@ -7,6 +7,7 @@ import { loadPrefs, rememberPrefs } from '../state/prefsStorage';
 import { StoreProvider } from '../state/context';
 import { loadLessonContent } from '../state/lesson';
 import { loadAllStories } from '../state/stories';
+import { finishOpening } from '../state/opening';
 import { withoutSpeaker } from '../state/links';
 import { App } from './App';
 import { loadStageBody } from './loadStage';
@@ -31,7 +32,9 @@ if (root) {
   // The system's theme and motion, then what this browser remembers choosing (state/prefsStorage.ts).
   const prefs = { ...initialPrefs(window), ...loadPrefs(browserStorage()) };
   // The page's clock tells a hurried step (no motion) from one taken at a reading pace (views/motion/useStepMotion.ts).
-  void loadStoreFromLink(search, { ...prefs, stepClock: () => performance.now() }).then((store) => {
+  // A long scenario opens with its first steps; the rest is simulated once they are drawn (state/opening.ts).
+  const opening = { firstSteps: true };
+  void loadStoreFromLink(search, { ...prefs, stepClock: () => performance.now() }, opening).then((store) => {
     rememberPrefs(store, browserStorage());
     createRoot(root).render(
       <StrictMode>
@@ -50,6 +53,7 @@ if (root) {
     // Socket.IO and comparison stories, so choosing another lesson later does not wait. (The speaker window
     // draws in one go and has no onStageDrawn: its first paint stands for it.)
     void drawn.then(() => {
+      void finishOpening(store);
       void loadLessonContent().then(() => store.getState().markLessonContentReady());
       void loadAllStories().catch(() => undefined);
     });

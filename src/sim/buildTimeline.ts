@@ -5,7 +5,7 @@
  */
 import { CLIENT_HOST, SERVER_HOST } from './stories/hosts';
 import type { Scenario, Story } from './scenario';
-import type { BuildOptions, HostId, HostState, Program, StoryBuilders, Timeline } from './types';
+import type { BuildOptions, HostId, HostState, Program, StoryBuilders, StoryRun, Timeline } from './types';
 
 export { WEBSOCKET_STORY } from './stories/websocket/timeline';
 
@@ -51,23 +51,64 @@ export function buildTimeline(
   builders: StoryBuilders,
   options: BuildOptions = {},
 ): Timeline {
+  const run = startTimeline(scenario, builders, options);
+  run.advance();
+  return run.timeline();
+}
+
+/**
+ * The same as a run that can pause between events (`StoryRun`): a long scenario's first steps can be drawn
+ * before the rest is simulated. Never throws either: a failure at any point ends the run with the one-step
+ * timeline saying so.
+ */
+export function startTimeline(
+  scenario: Scenario,
+  builders: StoryBuilders,
+  options: BuildOptions = {},
+): StoryRun {
   const name = STORY_NAMES[scenario.story] ?? String(scenario.story);
   const story = builders[scenario.story];
+  const ended = (timeline: Timeline): StoryRun => ({ advance: () => true, timeline: () => timeline });
   if (!story) {
-    return problemTimeline(
-      scenario,
-      `The ${name} story is not loaded`,
-      `This lesson tells the ${name} story, and that part of the simulator has not been loaded (is the ` +
-        'network down?). Reload the page to try again.',
+    return ended(
+      problemTimeline(
+        scenario,
+        `The ${name} story is not loaded`,
+        `This lesson tells the ${name} story, and that part of the simulator has not been loaded (is the ` +
+          'network down?). Reload the page to try again.',
+      ),
     );
   }
-  try {
-    return story(scenario, options);
-  } catch (err) {
-    return problemTimeline(
+  const failed = (err: unknown): Timeline =>
+    problemTimeline(
       scenario,
       'This scenario could not be simulated',
       `The engine stopped with an error: ${err instanceof Error ? err.message : String(err)}.`,
     );
+  let run: StoryRun;
+  try {
+    run = story(scenario, options);
+  } catch (err) {
+    return ended(failed(err));
   }
+  let failure: Timeline | null = null;
+  return {
+    advance(pause) {
+      if (failure) return true;
+      try {
+        return run.advance(pause);
+      } catch (err) {
+        failure = failed(err);
+        return true;
+      }
+    },
+    timeline() {
+      if (failure) return failure;
+      try {
+        return run.timeline();
+      } catch (err) {
+        return (failure = failed(err));
+      }
+    },
+  };
 }

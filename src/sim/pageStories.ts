@@ -5,12 +5,14 @@
  */
 import { buildCompareTimeline } from './stories/compare/timeline';
 import { withPlainClient } from './stories/socketio/plainClient';
-import { buildSocketIoTimeline } from './stories/socketio/timeline';
+import { socketIoStory } from './stories/socketio/timeline';
+import { wholeRun } from './steps/recorder';
 import { WEBSOCKET_STORY } from './stories/websocket/timeline';
 import type { StoryBuilders } from './types';
 
 export const PAGE_STORIES: StoryBuilders = {
   ...WEBSOCKET_STORY,
-  socketio: withPlainClient(buildSocketIoTimeline),
-  compare: buildCompareTimeline,
+  socketio: withPlainClient(socketIoStory(null)),
+  // Wirewalk's choice: the comparison (a few hundred steps at most) is simulated in one go.
+  compare: (scenario) => wholeRun(() => buildCompareTimeline(scenario)),
 };

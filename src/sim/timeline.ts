@@ -14,7 +14,7 @@ import { framesAtCard } from './cards';
 import { CLIENT_HOST } from './stories/hosts';
 import type { HostState, Timeline } from './types';
 
-export { WEBSOCKET_STORY, buildTimeline } from './buildTimeline';
+export { WEBSOCKET_STORY, buildTimeline, startTimeline } from './buildTimeline';
 
 /** Seconds from 1970 to 2011-12-11T00:00:00Z (RFC 6455's month): the capture's time zero. */
 export const PCAP_EPOCH_SECONDS = 1323561600;

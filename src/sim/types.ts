@@ -341,6 +341,12 @@ export interface Timeline {
    * (src/capture/timeline.ts): the scenario is then only a placeholder and no link can reproduce the timeline.
    */
   readonly capture?: TimelineCapture;
+  /**
+   * Present while only the first steps have been simulated (a long scenario opens with them, the rest follows
+   * in the background: `StoryRun`, state/opening.ts). Every step, packet and state in it is the same as in the
+   * whole timeline; there are just more to come.
+   */
+  readonly partial?: true;
 }
 
 /** What a capture timeline was read from (the file stays in the browser: only its name is kept). */
@@ -382,8 +388,22 @@ export interface BuildOptions {
   readonly wsKey?: Uint8Array;
 }
 
-/** How a story turns a scenario into a timeline. */
-export type StoryBuilder = (scenario: Scenario, options: BuildOptions) => Timeline;
+/**
+ * A story being simulated, which can stop between two events and go on later: a long scenario's first steps
+ * are drawn while the rest is still to be simulated. The steps and packets recorded so far never change.
+ */
+export interface StoryRun {
+  /**
+   * Simulate on until the story ends (true) or `pause`, asked between events with the number of steps
+   * recorded so far, says to stop for now (false; call again to go on).
+   */
+  advance(pause?: (steps: number) => boolean): boolean;
+  /** The whole timeline once `advance` has returned true; before, the steps so far, marked `partial`. */
+  timeline(): Timeline;
+}
+
+/** How a story turns a scenario into a timeline: a run, ended by `advance()` without a pause. */
+export type StoryBuilder = (scenario: Scenario, options: BuildOptions) => StoryRun;
 
 /** The stories a caller can tell: `buildTimeline(scenario, builders)` tells no other. */
 export type StoryBuilders = Readonly<Partial<Record<Story, StoryBuilder>>>;

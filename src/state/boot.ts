@@ -8,7 +8,8 @@
 import { parseLink } from '../lesson/link';
 import { loadLessonContent } from './lesson';
 import { CAPTURE_LINK_MESSAGE, rememberOpeningLink } from './links';
-import { buildWithLoadedStories, ensureStory, needsExtraLibraries } from './stories';
+import { openingTimeline } from './opening';
+import { buildWithLoadedStories, ensureStory, needsExtraLibraries, startWithLoadedStories } from './stories';
 import { createWirewalkStore, type HideFuture, type WirewalkStore } from './store';
 
 type Prefs = {
@@ -18,6 +19,14 @@ type Prefs = {
   readonly stepClock?: () => number;
 };
 
+interface Opening {
+  /**
+   * Open a long scenario with its first steps (state/opening.ts); the caller then simulates the rest with
+   * `finishOpening`. Without it the timeline is built whole.
+   */
+  readonly firstSteps?: boolean;
+}
+
 export function storeFromLink(link: string, prefs: Prefs = {}): WirewalkStore {
   return storeFromParsed(link, parseLink(link), prefs);
 }
@@ -26,9 +35,13 @@ function storeFromParsed(
   link: string,
   { state, problems }: ReturnType<typeof parseLink>,
   prefs: Prefs,
+  opening: Opening = {},
 ): WirewalkStore {
   rememberOpeningLink(state.scenario, link);
+  const run = opening.firstSteps ? startWithLoadedStories(state.scenario) : undefined;
+  if (run) openingTimeline(run, state.scenario, state.view, true);
   return createWirewalkStore({
+    ...(run ? { run } : {}),
     scenario: state.scenario,
     view: state.view,
     problems: problems.map((p) => (p.param === 'capture' ? { ...p, message: CAPTURE_LINK_MESSAGE } : p)),
@@ -46,7 +59,11 @@ function storeFromParsed(
  * starts (the page fetches it right after anyway), so the first picture is already the right story at the
  * right step. The link is parsed once.
  */
-export async function loadStoreFromLink(link: string, prefs: Prefs = {}): Promise<WirewalkStore> {
+export async function loadStoreFromLink(
+  link: string,
+  prefs: Prefs = {},
+  opening: Opening = {},
+): Promise<WirewalkStore> {
   const parsed = parseLink(link);
   const story = ensureStory(parsed.state.scenario.story, needsExtraLibraries(parsed.state.scenario))?.catch(
     () => {
@@ -55,5 +72,5 @@ export async function loadStoreFromLink(link: string, prefs: Prefs = {}): Promis
   );
   // loadLessonContent never rejects: without the content the lesson opens at its first step.
   await Promise.all([story, parsed.state.view.step === null ? loadLessonContent() : null]);
-  return storeFromParsed(link, parsed, prefs);
+  return storeFromParsed(link, parsed, prefs, opening);
 }

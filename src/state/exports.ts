@@ -7,6 +7,16 @@
 import type { Scenario } from '../sim/scenario';
 import { timelineKeyLog, timelinePcap, timelineText } from '../sim/timeline';
 import type { Timeline } from '../sim/types';
+import type { WirewalkStore } from './store';
+
+/**
+ * The store's timeline for a file: whole. While a long scenario's rest is still being simulated after its
+ * first steps were drawn (state/opening.ts), it is simulated now, so a file never holds only the first part.
+ */
+export function wholeTimeline(store: WirewalkStore): Timeline {
+  store.getState().buildRest(() => false);
+  return store.getState().timeline;
+}
 
 export function capturePcap(timeline: Timeline): Uint8Array {
   return timelinePcap(timeline);

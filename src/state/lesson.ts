@@ -88,11 +88,19 @@ export function lessonAside(lesson: LessonDef, step: Step, timeline: Timeline): 
 
 /** 0-based index of the step the lesson's point starts at (the lesson's `start` is 1-based); 0 by default. */
 export function lessonStartIndex(lesson: LessonDef, timeline: Timeline): number {
+  return lessonStartFound(lesson, timeline) ?? 0;
+}
+
+/**
+ * The same, but null when the lesson's start is not among the timeline's steps: not yet, for the first steps
+ * of a long scenario (state/opening.ts), or not at all.
+ */
+export function lessonStartFound(lesson: LessonDef, timeline: Timeline): number | null {
   const start = contentOf(lesson)?.start;
   if (!start) return 0;
   try {
     const n = start(timeline);
-    if (!Number.isFinite(n)) return 0;
+    if (!Number.isFinite(n)) return null;
     return Math.max(0, Math.min(timeline.steps.length - 1, Math.trunc(n) - 1));
   } catch {
     return 0;

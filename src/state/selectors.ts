@@ -12,6 +12,12 @@ import type { WirewalkState } from './store';
 
 export const selectStep = (s: WirewalkState): Step | undefined => s.timeline.steps[s.cursor];
 export const selectStepCount = (s: WirewalkState): number => s.timeline.steps.length;
+/**
+ * The step count as the page writes it ("Step 3 of 2125"): "…" while only a long scenario's first steps are
+ * simulated (state/opening.ts), the rest still to come.
+ */
+export const selectStepTotal = (s: WirewalkState): string =>
+  s.timeline.partial ? '…' : String(s.timeline.steps.length);
 export const selectChapter = (s: WirewalkState): Chapter | undefined => {
   const id = s.timeline.steps[s.cursor]?.chapter;
   return s.timeline.chapters.find((c) => c.id === id);

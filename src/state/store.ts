@@ -13,6 +13,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_VIEW, stepProblems, type LinkProblem, type ViewState } from '../lesson/link';
 import type { Scenario } from '../sim/scenario';
+import type { StoryRun } from '../sim/types';
 import { createCaptureSlice, type CaptureOpener, type CaptureSlice } from './captureSlice';
 import { createClassroomSlice, type ClassroomSlice } from './classroomSlice';
 import { clampToRange, stepRange } from './cursor';
@@ -43,6 +44,11 @@ export type WirewalkStore = StoreApi<WirewalkState>;
 export interface StoreInit {
   readonly scenario: Scenario;
   readonly build: Build;
+  /**
+   * The scenario's run, advanced as far as the store opens (state/opening.ts): the store opens with its
+   * timeline so far, and `buildRest` simulates the rest. Absent: the scenario is built whole with `build`.
+   */
+  readonly run?: StoryRun;
   /**
    * Makes sure a story can be built: `null` when it can now, else a promise for when it can (the larger
    * stories are loaded on demand). Absent: every story is always there.
@@ -104,6 +110,7 @@ export function createWirewalkStore(init: StoreInit): WirewalkStore {
       scenario: init.scenario,
       view,
       problems: init.problems ?? [],
+      ...(init.run ? { run: init.run } : {}),
     })(...a);
     const timeline = scenario.timeline;
     const start =

@@ -6,9 +6,9 @@
  * one that is not loaded yet is a one-step timeline saying so.
  */
 // Not from sim/timeline.ts, whose capture and text writers load with the export dialog.
-import { WEBSOCKET_STORY, buildTimeline } from '../sim/buildTimeline';
+import { WEBSOCKET_STORY, buildTimeline, startTimeline } from '../sim/buildTimeline';
 import type { Scenario, Story } from '../sim/scenario';
-import type { StoryBuilders, Timeline } from '../sim/types';
+import type { StoryBuilders, StoryRun, Timeline } from '../sim/types';
 
 let builders: StoryBuilders = WEBSOCKET_STORY;
 let tlsBuilders: StoryBuilders = {};
@@ -62,4 +62,9 @@ export function needsExtraLibraries(scenario: Scenario): boolean {
 /** The timeline of a scenario, told with the stories loaded so far. */
 export function buildWithLoadedStories(scenario: Scenario): Timeline {
   return buildTimeline(scenario, needsExtraLibraries(scenario) ? tlsBuilders : builders);
+}
+
+/** The same as a run that can pause (state/opening.ts). */
+export function startWithLoadedStories(scenario: Scenario): StoryRun {
+  return startTimeline(scenario, needsExtraLibraries(scenario) ? tlsBuilders : builders);
 }

@@ -28,9 +28,22 @@ export async function position(page: Page): Promise<StepPosition> {
   return parseStepText(await scrubber(page).getAttribute('aria-valuetext'));
 }
 
-/** Wait until the stage shows a step: the scrubber is there and the step's title is a visible heading. */
+/**
+ * Wait until the stage shows a step of the whole timeline: the scrubber is there and says how many steps there
+ * are (a long scenario first shows "Step 3 of …" while the rest is simulated, src/state/opening.ts), and the
+ * step's title is a visible heading.
+ */
 export async function waitForStage(page: Page, timeout = 30_000): Promise<StepPosition> {
   await scrubber(page).waitFor({ state: 'visible', timeout });
+  await page.waitForFunction(
+    () =>
+      /^Step \d+ of \d+/.test(
+        document.querySelector('input[type="range"][aria-label="Step"]')?.getAttribute('aria-valuetext') ??
+          '',
+      ),
+    null,
+    { timeout, polling: 100 },
+  );
   const at = await position(page);
   if (!at.title.trim()) throw new Error(`step ${at.step} has no title`);
   await page

@@ -229,8 +229,9 @@ export function httpBody(p: Packet): string {
   return at < 0 ? '' : text.slice(at + 4);
 }
 
+/** A lesson's `start`: the step `find` finds, NaN when the timeline has none (yet: state/opening.ts). */
 export function startAt(find: (t: Timeline) => number | undefined): (t: Timeline) => number {
-  return (t) => find(t) ?? 1;
+  return (t) => find(t) ?? NaN;
 }
 
 /** Sequence space a segment takes (RFC 9293 §3.4: its data, plus one for a SYN and one for a FIN). */

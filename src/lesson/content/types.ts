@@ -22,6 +22,9 @@ export interface LessonContent {
   readonly teacherNotes: string;
   /** Lesson-specific aside shown under the narration at steps where this lesson's point is made. Pure. */
   readonly aside?: (step: Step, timeline: Timeline) => string | undefined;
-  /** 1-based step where the lesson's point starts (the picker opens there); default 1. Computed from the timeline. */
+  /**
+   * 1-based step where the lesson's point starts (the picker opens there), computed from the timeline; NaN
+   * when the timeline has no such step (the lesson then opens at step 1). Without `start`, step 1.
+   */
   readonly start?: (timeline: Timeline) => number;
 }

@@ -18,6 +18,7 @@ import type {
   Step,
   StepLink,
   StepKind,
+  StoryRun,
   TcpView,
   Timeline,
 } from '../types';
@@ -191,6 +192,47 @@ export class StepRecorder {
     }
     return out;
   }
+}
+
+/**
+ * A story's run on its world, as a `StoryRun`: `run` is the world's (`World.run`), `sofar` the story's timeline
+ * of the steps recorded so far, `whole` its finished timeline, made once, when the world has stopped.
+ */
+export function storyRun(
+  rec: StepRecorder,
+  run: (pause?: () => boolean) => boolean,
+  sofar: () => Timeline,
+  whole: () => Timeline,
+): StoryRun {
+  let done: Timeline | null = null;
+  return {
+    advance(pause) {
+      if (done) return true;
+      if (!run(pause && (() => pause(rec.steps.length)))) return false;
+      done = whole();
+      return true;
+    },
+    timeline() {
+      if (done) return done;
+      // Copies: the recorder's arrays grow as the run goes on, and a timeline never changes.
+      const t = sofar();
+      return { ...t, steps: t.steps.slice(), packets: t.packets.slice(), partial: true };
+    },
+  };
+}
+
+/** A story that is simulated in one go, as a `StoryRun` (it never pauses). */
+export function wholeRun(build: () => Timeline): StoryRun {
+  let done: Timeline | null = null;
+  return {
+    advance() {
+      done ??= build();
+      return true;
+    },
+    timeline() {
+      return (done ??= build());
+    },
+  };
 }
 
 /** Which packets walk the seven layers, and the write each packet carries part of. */

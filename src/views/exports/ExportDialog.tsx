@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { useActions, useWirewalk, useWirewalkStore } from '../../state/context';
-import { captureKeyLog, capturePcap, captureText, exportFileName } from '../../state/exports';
+import { captureKeyLog, capturePcap, captureText, exportFileName, wholeTimeline } from '../../state/exports';
 import type { WirewalkStore } from '../../state/store';
 import { Modal } from '../dialog/Modal';
 import { downloadBlob } from './download';
@@ -52,19 +52,20 @@ async function takePicture(
     await report({ done: 1, of: 3, doing: 'Writing out the stage (tabs and buttons left out)' });
     return svgOfHtml(stage, { skip: isControl });
   }
-  const state = store.getState();
+  const timeline = wholeTimeline(store);
+  const { cursor } = store.getState();
   // The same width as on screen when the diagram is showing, else the panel's.
   const onScreen = root.querySelector<SVGSVGElement>('.ladder-svg');
   const panel = root.querySelector<HTMLElement>('.panel');
   const width = Math.max(320, onScreen?.width.baseVal.value || panel?.clientWidth || 760);
   const head = root.querySelector<HTMLElement>('.ladder-head');
-  const extent = ladderExtent(state.timeline, width, state.cursor, scope);
+  const extent = ladderExtent(timeline, width, cursor, scope);
   await report({
     done: 1,
     of: 3,
     doing: `Drawing ${extent.packets.length} packets${extent.title ? ` of “${extent.title}”` : ''}`,
   });
-  return ladderPicture(state.timeline, extent, width, root, head ? getComputedStyle(head) : undefined);
+  return ladderPicture(timeline, extent, width, root, head ? getComputedStyle(head) : undefined);
 }
 
 export function ExportDialog() {
@@ -104,7 +105,7 @@ export function ExportDialog() {
 
   const pcap = () =>
     run('the capture', async () => {
-      const bytes = capturePcap(store.getState().timeline);
+      const bytes = capturePcap(wholeTimeline(store));
       return {
         blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.tcpdump.pcap' }),
         name: exportFileName(scenario, 'pcap'),
@@ -112,7 +113,7 @@ export function ExportDialog() {
     });
   const keys = () =>
     run('the key log', async () => {
-      const log = captureKeyLog(store.getState().timeline);
+      const log = captureKeyLog(wholeTimeline(store));
       if (log === null) throw new Error('this scenario has no TLS');
       return {
         blob: new Blob([log], { type: 'text/plain;charset=utf-8' }),
@@ -121,7 +122,7 @@ export function ExportDialog() {
     });
   const text = () =>
     run('the timeline', async () => ({
-      blob: new Blob([captureText(store.getState().timeline)], { type: 'text/plain;charset=utf-8' }),
+      blob: new Blob([captureText(wholeTimeline(store))], { type: 'text/plain;charset=utf-8' }),
       name: exportFileName(scenario, 'txt', 'timeline'),
     }));
   const picture = (what: PictureOf, format: 'png' | 'svg') =>

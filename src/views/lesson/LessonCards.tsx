@@ -16,7 +16,9 @@ const SelfCheck = lazy(() => import('../checks/SelfCheck').then((m) => ({ defaul
 
 export function LessonCards() {
   const introOpen = useWirewalk((s) => s.introOpen);
-  const atEnd = useWirewalk((s) => s.cursor === selectStepCount(s) - 1 && selectStepCount(s) > 1);
+  const atEnd = useWirewalk(
+    (s) => s.cursor === selectStepCount(s) - 1 && selectStepCount(s) > 1 && !s.timeline.partial,
+  );
   const lessonId = useWirewalk((s) => s.scenario.lesson);
   const seed = useWirewalk((s) => s.scenario.seed);
   const present = useWirewalk((s) => s.view.present);

@@ -12,6 +12,7 @@ import {
   selectLastAllowed,
   selectStep,
   selectStepCount,
+  selectStepTotal,
 } from '../../state/store';
 import { Icon, type IconName } from './icons';
 import './PlaybackBar.css';
@@ -49,6 +50,7 @@ function Transport({
 export function PlaybackBar() {
   const cursor = useWirewalk((s) => s.cursor);
   const count = useWirewalk(selectStepCount);
+  const total = useWirewalk(selectStepTotal);
   const playing = useWirewalk((s) => s.playing);
   const speed = useWirewalk((s) => s.speed);
   const chapters = useWirewalk((s) => s.timeline.chapters);
@@ -125,7 +127,7 @@ export function PlaybackBar() {
           step={1}
           value={cursor + 1}
           aria-label="Step"
-          aria-valuetext={`Step ${cursor + 1} of ${count}: ${title}`}
+          aria-valuetext={`Step ${cursor + 1} of ${total}: ${title}`}
           onChange={(e) => seek(Number(e.target.value) - 1)}
         />
         <ol className="chapters" aria-label="Chapters">
@@ -153,7 +155,7 @@ export function PlaybackBar() {
         </ol>
       </div>
       <p className="step-count">
-        Step <strong>{cursor + 1}</strong> of {count}
+        Step <strong>{cursor + 1}</strong> of {total}
         {locked ? (
           <span className="step-range">
             {' '}

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { useActions, useWirewalk } from '../../state/context';
 import { stepLinkFrame } from '../../state/derive';
 import { lessonById, lessonNotes } from '../../state/lesson';
-import { selectAside, selectChapter, selectStep, selectStepCount } from '../../state/store';
+import { selectAside, selectChapter, selectStep, selectStepCount, selectStepTotal } from '../../state/store';
 import '../theme/surfaces.css';
 import './SpeakerView.css';
 
@@ -69,6 +69,7 @@ export function SpeakerView() {
   const aside = useWirewalk(selectAside);
   const cursor = useWirewalk((s) => s.cursor);
   const count = useWirewalk(selectStepCount);
+  const total = useWirewalk(selectStepTotal);
   const next = useWirewalk((s) => s.timeline.steps[s.cursor + 1]);
   const nextChapter = useWirewalk((s) => {
     const id = s.timeline.steps[s.cursor + 1]?.chapter;
@@ -109,7 +110,7 @@ export function SpeakerView() {
           ← Previous
         </button>
         <p className="speaker-count">
-          Step <strong>{cursor + 1}</strong> of {count}
+          Step <strong>{cursor + 1}</strong> of {total}
           {chapter ? <span className="speaker-chapter"> · {chapter.title}</span> : null}
         </p>
         <button type="button" className="btn btn-primary" onClick={goNext} disabled={cursor >= count - 1}>

@@ -36,7 +36,7 @@ import {
   type Narration,
   type RunFacts,
 } from '../../steps/narration';
-import { LISTENING, StepRecorder, WalkLog, consoleText } from '../../steps/recorder';
+import { LISTENING, StepRecorder, WalkLog, consoleText, wholeRun } from '../../steps/recorder';
 import type {
   BuildOptions,
   CodeRef,
@@ -561,5 +561,7 @@ export function buildPlainClientTimeline(scenario: Scenario, _options: BuildOpti
 /** The socketio story's builder, with `client=ws` sent to the plain-WebSocket page. */
 export function withPlainClient(socketio: StoryBuilder): StoryBuilder {
   return (scenario, options) =>
-    scenario.client === 'ws' ? buildPlainClientTimeline(scenario, options) : socketio(scenario, options);
+    scenario.client === 'ws'
+      ? wholeRun(() => buildPlainClientTimeline(scenario, options))
+      : socketio(scenario, options);
 }

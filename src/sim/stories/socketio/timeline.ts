@@ -20,6 +20,7 @@ import {
   StepRecorder,
   WalkLog,
   consoleText,
+  storyRun,
   type ChapterSpec,
   type StepDraft,
 } from '../../steps/recorder';
@@ -51,6 +52,7 @@ import type {
   HostState,
   Packet,
   StoryBuilder,
+  StoryRun,
   TcpView,
   Timeline,
 } from '../../types';
@@ -630,10 +632,12 @@ export function socketIoStory(tls: TlsSupport | null): StoryBuilder {
 }
 
 export function buildSocketIoTimeline(scenario: Scenario): Timeline {
-  return socketIoStory(null)(scenario, {});
+  const run = socketIoStory(null)(scenario, {});
+  run.advance();
+  return run.timeline();
 }
 
-function buildSocketIo(scenario: Scenario, support: TlsSupport | null): Timeline {
+function buildSocketIo(scenario: Scenario, support: TlsSupport | null): StoryRun {
   const tls = support?.kit ?? null;
   const programs = socketIoPrograms(scenario);
   const { browsers, server } = socketIoHosts(scenario.clients, scenario.hops);
@@ -669,19 +673,22 @@ function buildSocketIo(scenario: Scenario, support: TlsSupport | null): Timeline
   recorder.story = story;
   recorder.rec.afterStep = (count) => story.afterStep(count);
   story.start();
-  world.run();
-  recorder.rec.finish(world.truncated);
-  recorder.summary();
-  const timeline = recorder.rec.timeline(
-    scenario,
-    [...hosts, ...routerHosts(world.path)],
-    world.packets,
-    programs,
+  const allHosts = [...hosts, ...routerHosts(world.path)];
+  const sofar = (): Timeline => recorder.rec.timeline(scenario, allHosts, world.packets, programs);
+  return storyRun(
+    recorder.rec,
+    (pause) => world.run(pause),
+    sofar,
+    () => {
+      recorder.rec.finish(world.truncated);
+      recorder.summary();
+      const timeline = sofar();
+      if (!tls) return timeline;
+      const sessions = opened.flatMap((s) => {
+        const secrets = s.client.secrets();
+        return secrets.handshake ? [support!.steps.tlsSessionInfo(s.connection, secrets, tls)] : [];
+      });
+      return { ...timeline, tls: sessions };
+    },
   );
-  if (!tls) return timeline;
-  const sessions = opened.flatMap((s) => {
-    const secrets = s.client.secrets();
-    return secrets.handshake ? [support!.steps.tlsSessionInfo(s.connection, secrets, tls)] : [];
-  });
-  return { ...timeline, tls: sessions };
 }

@@ -19,7 +19,14 @@ import {
 } from '../../steps/narration';
 import { walkDown, walkUp } from '../../steps/osi';
 import { ArpHold, arpSteps, routersArpSteps, routerWalk, unresolvedStep } from '../../steps/arp';
-import { LISTENING, StepRecorder, WalkLog, consoleText, type StepDraft } from '../../steps/recorder';
+import {
+  LISTENING,
+  StepRecorder,
+  WalkLog,
+  consoleText,
+  storyRun,
+  type StepDraft,
+} from '../../steps/recorder';
 import type {
   BuildOptions,
   CodeRef,
@@ -28,6 +35,7 @@ import type {
   Packet,
   StoryBuilder,
   StoryBuilders,
+  StoryRun,
   TcpView,
   Timeline,
   WsReadyState,
@@ -422,7 +430,7 @@ function messageOf(w: StoryWrite | undefined): number | undefined {
  * TLS 1.3 (wss://). Without the TLS library a wss:// scenario is a one-step timeline saying so.
  */
 export function webSocketStory(tls: TlsSupport | null, deflate: DeflateKit | null = null): StoryBuilder {
-  return (scenario: Scenario, options: BuildOptions): Timeline => {
+  return (scenario: Scenario, options: BuildOptions): StoryRun => {
     // Wirewalk's choice: TLS and compression load as separate chunks (sim/tlsStories.ts); say which is missing.
     if (scenario.tls && !tls) throw new Error('the TLS part of the simulator is not loaded');
     // Wirewalk's choice (as above), for the compression library.
@@ -443,16 +451,21 @@ export function webSocketStory(tls: TlsSupport | null, deflate: DeflateKit | nul
       ...(scenario.tls && tls ? { tls: { kit: tls.kit, observer: steps } } : {}),
       ...(deflate ? { deflate } : {}),
     });
-    world.run();
-    steps.rec.finish(world.truncated);
-    const timeline = steps.rec.timeline(
-      scenario,
-      [CLIENT_HOST, serverHost(scenario.hops), ...routerHosts(world.path)],
-      world.packets,
-      programs,
+    const hosts = [CLIENT_HOST, serverHost(scenario.hops), ...routerHosts(world.path)];
+    const sofar = (): Timeline => steps.rec.timeline(scenario, hosts, world.packets, programs);
+    return storyRun(
+      steps.rec,
+      (pause) => world.run(pause),
+      sofar,
+      () => {
+        steps.rec.finish(world.truncated);
+        const timeline = sofar();
+        const secrets = run.tls.client?.client.secrets();
+        return secrets && tls
+          ? { ...timeline, tls: [tls.steps.tlsSessionInfo(0, secrets, tls.kit)] }
+          : timeline;
+      },
     );
-    const secrets = run.tls.client?.client.secrets();
-    return secrets && tls ? { ...timeline, tls: [tls.steps.tlsSessionInfo(0, secrets, tls.kit)] } : timeline;
   };
 }
 
