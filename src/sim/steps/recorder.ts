@@ -205,18 +205,22 @@ export function storyRun(
   whole: () => Timeline,
 ): StoryRun {
   let done: Timeline | null = null;
+  // The timeline so far, made once per pause: nothing changes until the run goes on.
+  let paused: Timeline | null = null;
   return {
     advance(pause) {
       if (done) return true;
+      paused = null;
       if (!run(pause && (() => pause(rec.steps.length)))) return false;
       done = whole();
       return true;
     },
     timeline() {
       if (done) return done;
+      if (paused) return paused;
       // Copies: the recorder's arrays grow as the run goes on, and a timeline never changes.
       const t = sofar();
-      return { ...t, steps: t.steps.slice(), packets: t.packets.slice(), partial: true };
+      return (paused = { ...t, steps: t.steps.slice(), packets: t.packets.slice(), partial: true });
     },
   };
 }
