@@ -12,7 +12,7 @@ import { withoutSpeaker } from '../state/links';
 import { App } from './App';
 import { loadStageBody } from './loadStage';
 import { initialPrefs } from './environment';
-import { afterNextPaint } from '../views/panels/afterPaint';
+import { afterNextPaint } from '../state/tasks';
 import { registerServiceWorker } from './registerServiceWorker';
 
 // `speaker=1` opens the speaker window (presenter mode's second screen) instead of the stage.

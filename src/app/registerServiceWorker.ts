@@ -10,7 +10,7 @@
  * a timeout where there is no requestIdleCallback), and for `load` if the page has not loaded by then.
  */
 /// <reference types="vite/client" />
-import { whenIdle } from '../views/panels/afterPaint';
+import { whenIdle } from '../state/tasks';
 
 export function registerServiceWorker(drawn: Promise<void>, idleTimeout = 5000): void {
   if (!import.meta.env.PROD || import.meta.env.MODE === 'single') return;

@@ -14,6 +14,7 @@ import type { Scenario } from '../sim/scenario';
 import type { StoryRun, Timeline } from '../sim/types';
 import { lessonById, lessonStartFound } from './lesson';
 import type { WirewalkStore } from './store';
+import { postTask } from './tasks';
 
 /** Steps simulated past the one the link opens at before the first picture (all lessons have fewer). */
 export const OPENING_STEPS = 400;
@@ -49,16 +50,6 @@ export function openingTimeline(
   }
 }
 
-/** Runs `task` soon, after the page's pending work: a message to itself (no timer clamping). */
-export function postTask(task: () => void): void {
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => {
-    channel.port1.close();
-    task();
-  };
-  channel.port2.postMessage(null);
-}
-
 /**
  * Simulate the rest of the store's opening timeline in slices of SLICE_MS (each posted as its own task, so
  * key presses and frames go between them) until it is whole. Stops by itself when the store's timeline has
@@ -67,7 +58,7 @@ export function postTask(task: () => void): void {
 export function finishOpening(
   store: WirewalkStore,
   now: () => number = () => performance.now(),
-  post: (task: () => void) => void = postTask,
+  post: (task: () => void) => unknown = postTask,
 ): Promise<void> {
   return new Promise((resolve) => {
     const slice = (): void => {

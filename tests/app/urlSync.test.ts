@@ -1,4 +1,5 @@
 import { INTERVAL_MS, linkFor, LONG_LINK, SETTLE_MS, syncUrl } from '../../src/app/urlSync';
+import { NO_FRAME_MS } from '../../src/state/tasks';
 import { LINK_BUDGET, parseLink } from '../../src/lesson/link';
 import { createWirewalkStore } from '../../src/state/store';
 import type { Scenario } from '../../src/sim/scenario';
@@ -21,6 +22,27 @@ function target(search = '?lesson=websocket', hash = '#x') {
   };
 }
 
+/**
+ * The page's frames, by hand: a write due at once waits for the frame that shows the change (`soon`), and
+ * `paint()` is that frame having painted.
+ */
+function frames() {
+  const waiting: (() => void)[] = [];
+  return {
+    soon: (write: () => void) => {
+      waiting.push(write);
+      return () => {
+        const at = waiting.indexOf(write);
+        if (at >= 0) waiting.splice(at, 1);
+      };
+    },
+    paint: () => waiting.splice(0).forEach((write) => write()),
+    get pending() {
+      return waiting.length;
+    },
+  };
+}
+
 const store = (scenario: Scenario = FIXTURE.scenario, problems = [] as { param: string }[]) =>
   createWirewalkStore({
     scenario,
@@ -38,24 +60,55 @@ describe('url sync', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('writes the step (1-based) with replaceState at once, keeping path and hash', () => {
+  it('writes the step (1-based) with replaceState right after the frame that shows it, keeping path and hash', () => {
+    const s = store();
+    const t = target();
+    const f = frames();
+    const stop = syncUrl(s, t, { soon: f.soon });
+    s.getState().seek(4);
+    expect(t.calls).toEqual([]); // not inside the key press: its step paints first
+    s.getState().seek(5); // a change before that frame goes with the same write
+    expect(f.pending).toBe(1);
+    f.paint();
+    expect(t.calls).toEqual(['/app/?lesson=websocket&step=6#x']);
+    stop();
+  });
+
+  it('without a frame to wait for (a background tab, Node), the write comes NO_FRAME_MS later', () => {
     const s = store();
     const t = target();
     const stop = syncUrl(s, t);
     s.getState().seek(4);
+    expect(t.calls).toEqual([]);
+    vi.advanceTimersByTime(NO_FRAME_MS);
     expect(t.calls).toEqual(['/app/?lesson=websocket&step=5#x']);
     stop();
+  });
+
+  it('a write waiting for its frame is dropped when syncing stops', () => {
+    const s = store();
+    const t = target();
+    const f = frames();
+    const stop = syncUrl(s, t, { soon: f.soon });
+    s.getState().seek(4);
+    stop();
+    expect(f.pending).toBe(0);
+    vi.advanceTimersByTime(10_000);
+    expect(t.calls).toEqual([]);
   });
 
   it(`while stepping: at most one write every ${INTERVAL_MS} ms, and the step shown once stepping stops`, () => {
     const s = store();
     const t = target();
-    const stop = syncUrl(s, t);
-    s.getState().next(); // the first step of a burst is written at once
+    const f = frames();
+    const stop = syncUrl(s, t, { soon: f.soon });
+    s.getState().next(); // the first step of a burst is written right after its frame
+    f.paint();
     expect(t.calls).toHaveLength(1);
     for (let i = 0; i < 20; i++) {
       vi.advanceTimersByTime(100);
       s.getState().next(); // held arrow key: a step every 100 ms for 2 s, never settling
+      f.paint();
     }
     expect(t.calls).toHaveLength(2); // one more when the interval was up
     expect(t.calls[1]).toContain('step=21');
@@ -70,21 +123,26 @@ describe('url sync', () => {
   it('while playing: one write per interval, and the step shown at once on pause', () => {
     const s = store();
     const t = target();
-    const stop = syncUrl(s, t);
+    const f = frames();
+    const stop = syncUrl(s, t, { soon: f.soon });
     s.getState().seek(1);
     s.setState({ playing: true });
+    f.paint();
     expect(t.calls).toHaveLength(1);
     for (let i = 0; i < 9; i++) {
       vi.advanceTimersByTime(700); // a step every 700 ms, slower than the settle time: still one write per interval
       s.getState().seek(s.getState().cursor + 1);
+      f.paint();
     }
     // 6.3 s of playing after the first write: one write at 2 s, 4 s and 6 s
     expect(t.calls).toHaveLength(4);
     s.getState().seek(s.getState().cursor + 1);
     s.getState().pause();
+    f.paint();
     expect(t.calls).toHaveLength(5);
     expect(t.calls.at(-1)).toContain(`step=${s.getState().cursor + 1}#x`);
     vi.advanceTimersByTime(10_000);
+    f.paint();
     expect(t.calls).toHaveLength(5);
     stop();
   });
@@ -101,8 +159,10 @@ describe('url sync', () => {
   it('a link past LINK_BUDGET: a short query per step and the same #z= fragment, replacing the old hash', () => {
     const s = store(longScenario());
     const t = target('?lesson=websocket', '#x');
-    const stop = syncUrl(s, t);
+    const f = frames();
+    const stop = syncUrl(s, t, { soon: f.soon });
     s.getState().seek(2);
+    f.paint();
     vi.advanceTimersByTime(SETTLE_MS);
     s.getState().seek(9);
     vi.advanceTimersByTime(INTERVAL_MS);
@@ -123,8 +183,10 @@ describe('url sync', () => {
   it('back under the budget, the #z= fragment goes', () => {
     const s = store(longScenario());
     const t = target('?lesson=websocket', '');
-    const stop = syncUrl(s, t);
+    const f = frames();
+    const stop = syncUrl(s, t, { soon: f.soon });
     s.getState().seek(2);
+    f.paint();
     expect(t.location.hash).toMatch(/^#z=/);
     s.getState().setScenario(FIXTURE.scenario);
     vi.advanceTimersByTime(INTERVAL_MS);
@@ -160,10 +222,13 @@ describe('url sync', () => {
   it('skips writing when nothing in the link changed', () => {
     const s = store();
     const t = target('?lesson=websocket&step=1');
-    const stop = syncUrl(s, t);
+    const f = frames();
+    const stop = syncUrl(s, t, { soon: f.soon });
     s.getState().setTheme('dark');
     s.getState().seek(0);
+    f.paint();
     vi.advanceTimersByTime(10_000);
+    f.paint();
     expect(t.calls).toEqual([]);
     stop();
   });
@@ -184,12 +249,16 @@ describe('url sync', () => {
     let now = 0;
     const s = store();
     const t = target();
-    const stop = syncUrl(s, t, { now: () => now });
+    const f = frames();
+    const stop = syncUrl(s, t, { now: () => now, soon: f.soon });
     s.getState().seek(1);
+    f.paint();
     s.getState().seek(2);
+    f.paint();
     expect(t.calls).toHaveLength(1);
     now = INTERVAL_MS;
-    s.getState().seek(3); // the interval is up by this clock: written at once
+    s.getState().seek(3); // the interval is up by this clock: written after this frame
+    f.paint();
     expect(t.calls).toHaveLength(2);
     expect(t.calls[1]).toContain('step=4');
     stop();

@@ -21,7 +21,7 @@ import type { HostInfo, Packet } from '../../sim/types';
 import { useElementSize } from '../motion/useElementSize';
 import { loadStepAnimations, useForwardAnimation, useStepMotion } from '../motion/useStepMotion';
 import { usePreload } from '../lazy/usePreload';
-import { afterNextPaint } from '../panels/afterPaint';
+import { afterNextPaint } from '../../state/tasks';
 import { layerColour } from '../theme/layers';
 import { LABEL_CHAR, labelChip, ladderLayout, scrollToKeep, type LadderArrow } from './layout';
 import {

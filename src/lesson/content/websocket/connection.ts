@@ -307,11 +307,12 @@ export const CONNECTION_LESSONS: readonly LessonContent[] = [
     // CURRICULUM Q1; RFC 6455 (December 2011) abstract and §1.2: two-way communication over one TCP
     // connection, opened by an HTTP Upgrade; the scenario is sim/stories/websocket/timeline.ts (the page
     // closes it); every byte comes from the encoders in src/protocol/*.ts (Wirewalk's choice: no fake bytes).
+    // The messages are not named: a link may replace the lesson's "Hello" and "Hi!" with its own.
     intro:
       'A WebSocket is a full-duplex channel over one TCP connection (RFC 6455, 2011): once it is open, the ' +
       'browser and the server each send whenever they like. Watch its whole life here: TCP connects, one ' +
-      'HTTP request and one response turn the connection into a WebSocket, "Hello" and "Hi!" travel as ' +
-      'frames, and the browser closes it. Every byte on screen is real.',
+      'HTTP request and one response turn the connection into a WebSocket, the messages travel as frames, ' +
+      'and the browser closes it. Every byte on screen is real.',
     checks: [
       {
         // CURRICULUM Q1 and M14; RFC 6455 §1.2 (starts as an HTTP Upgrade) and §1.7 (an independent TCP-based protocol).
@@ -328,10 +329,11 @@ export const CONNECTION_LESSONS: readonly LessonContent[] = [
         ],
         answer: 0,
         // RFC 6455 §4.2.2 (after the 101 the same connection carries frames); the steps of this scenario
-        // (sim/stories/websocket/timeline.ts: onopen, "Hello" from the page, "Hi!" from the server).
+        // (sim/stories/websocket/timeline.ts: onopen, then the messages, "Hello" and "Hi!" unless the link
+        // replaced them, so they are not named here).
         explain:
           'At the onopen step the browser switched the connection it already had from HTTP to WebSocket. ' +
-          'After that, "Hello" went one way and "Hi!" the other, as frames on that same TCP connection.',
+          'After that, every message went as a frame on that same TCP connection.',
       },
       {
         // RFC 9293 §2.7 (a connection is a pair of sockets: addresses and ports).
