@@ -7,14 +7,14 @@
  * When it writes: while playing or stepping, at most once every INTERVAL_MS (2 s), the first step of a burst
  * at once; as soon as playback pauses or the step has stayed put for SETTLE_MS (stepping has stopped), the
  * step shown. "At once" is right after the frame that shows the step (state/tasks.ts afterNextPaint), never
- * inside the key press: the step paints first. (Measured, Chromium 156 on the 2-core bench machine: with the
- * 1 000-message link's 22 kB address, replaceState took 1.1 ms median and 6.6 ms at most when calls were
- * 150 ms apart, 4 ms median and 30 ms at most back to back; inside a key press that was a missed frame.) Browsers refuse more than about a hundred replaceState calls in a few seconds (Safari throws),
- * holding an arrow key repeats thirty times a second, and every write costs the page's main thread more the
- * longer the address is: Chromium 156 spends about 0.2 ms on replaceState with a 10 kB address, 3 ms at
- * 100 kB, 20 ms at 200 kB and 200 ms at 1 MB, plus a favicon reload after it. So an address longer than
- * LONG_LINK is written only once stepping has stopped. And when opening the link needed correcting (a step
- * past the end, a value out of range, an unknown parameter), the corrected link is written at once.
+ * inside the key press: the step paints first. Browsers refuse more than about a hundred replaceState calls in
+ * a few seconds (Safari throws), holding an arrow key repeats thirty times a second, and every write costs the
+ * page's main thread more the longer the address is. Measured by scripts/bench-replacestate.ts (Chromium 156,
+ * the 2-core bench machine, quiet), calls 150 ms apart (median / max): 0.9 / 1.8 ms with a 10 kB address,
+ * 1.3 / 5.6 ms at 22 kB (the 1 000-message link), 6.6 / 13 ms at 50 kB, 14 / 17 ms at 100 kB; back to back,
+ * 1.3 / 3.3 ms at 22 kB and 17 / 23 ms at 50 kB (under load: up to 30 ms at 22 kB). So an address longer
+ * than LONG_LINK is written only once stepping has stopped. And when opening the link needed correcting (a
+ * step past the end, a value out of range, an unknown parameter), the corrected link is written at once.
  */
 import { CAPTURE_QUERY, linkFor, linkLength } from '../state/links';
 import type { WirewalkStore } from '../state/store';
