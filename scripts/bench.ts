@@ -123,6 +123,8 @@ interface LatencySample {
   readonly toPaint: number;
   /** The key press's own script: the capture listener to a last bubble listener on window (see the top). */
   readonly work: number;
+  /** The scrubber's text after that frame ("Step 12 of 2125: …"), read once measured: which step was slow. */
+  readonly step: string;
 }
 interface BenchProbe {
   firstStep: { dom: number; drawn: number } | null;
@@ -207,7 +209,8 @@ function instrument(): void {
       );
       afterNextPaint(() => {
         const toPaint = performance.now() - t0;
-        probe.latencies.push({ key: event.key, inputDelay: t0 - event.timeStamp, toPaint, work });
+        const step = valueText();
+        probe.latencies.push({ key: event.key, inputDelay: t0 - event.timeStamp, toPaint, work, step });
       });
     },
     { capture: true },
@@ -293,7 +296,11 @@ async function pressMeasured(page: Page, key: string, times: number, paceMs = 0)
   return page.evaluate(() => (window as unknown as BenchWindow).__bench.latencies);
 }
 
+/** Every press of a run, by group and label, for `--samples FILE`. */
+const pressSamples: Record<string, readonly LatencySample[]> = {};
+
 function recordLatency(group: string, label: string, samples: readonly LatencySample[], about = ''): void {
+  pressSamples[`${group}: ${label}`] = samples;
   const paint = samples.map((s) => s.toPaint);
   const delay = samples.map((s) => s.inputDelay);
   const work = samples.map((s) => s.work).filter((w) => !Number.isNaN(w));
@@ -813,6 +820,8 @@ interface Args {
   readonly out: string | null;
   /** --readme: write the README's table from this results file, and measure nothing. */
   readonly readme: string | null;
+  /** --samples FILE: every key press measured (time to paint, JS work, the step it landed on), as JSON. */
+  readonly samples: string | null;
 }
 
 /**
@@ -820,7 +829,8 @@ interface Args {
  * smoothness figures); `--dist DIR` measures another build; `--out FILE` writes the results there. A run with
  * `--only` writes no file unless given `--out`, so a partial run never replaces the full results.
  * `--readme` measures nothing: it rewrites the README's table (between the bench:start and bench:end markers)
- * from bench/results.json, or from `--results FILE`.
+ * from bench/results.json, or from `--results FILE`. `--samples FILE` also writes every key press measured, with
+ * the step it landed on, to find which steps make the p95.
  */
 function parseArgs(argv: readonly string[]): Args {
   const value = (flag: string): string | undefined => {
@@ -837,7 +847,9 @@ function parseArgs(argv: readonly string[]): Args {
     throw new Error(`--only: unknown part(s) ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
   const out = value('--out');
   const results = value('--results');
+  const samples = value('--samples');
   return {
+    samples: samples ? resolve(samples) : null,
     parts: new Set(parts as Part[]),
     dist: resolve(value('--dist') ?? DIST),
     out: out ? resolve(out) : only ? null : OUT,
@@ -846,7 +858,7 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 async function main(): Promise<void> {
-  const { parts, dist, out, readme } = parseArgs(process.argv.slice(2));
+  const { parts, dist, out, readme, samples } = parseArgs(process.argv.slice(2));
   if (readme) return writeReadme(readme);
   readFileSync(join(dist, 'index.html'));
   const server = await serveStatic({ root: dist });
@@ -887,6 +899,10 @@ async function main(): Promise<void> {
   }
   console.log(table([['figure', 'value', 'budget', '', 'note'], ...figures.map(format)]));
   console.log(`\nmachine: ${machineLine(host)}`);
+  if (samples) {
+    mkdirSync(dirname(samples), { recursive: true });
+    writeFileSync(samples, JSON.stringify({ machine: host, presses: pressSamples }, null, 1) + '\n');
+  }
   if (!out) return;
   const results: Results = {
     date: new Date(started).toISOString(),

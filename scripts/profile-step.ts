@@ -7,13 +7,14 @@
  * similar load; compare builds in alternating runs).
  *
  *   npx tsx scripts/profile-step.ts [--dist DIR] [--scenario websocket|long|thousand] [--keys N]
- *     [--key ArrowRight] [--skip N] [--out trace.json]
+ *     [--key ArrowRight] [--skip N] [--out trace.json] [--categories a,b]
  *
  * websocket: `?lesson=websocket` (the lesson as a class opens it); long: the websocket lesson with 80 short
  * messages (586 steps, the lesson scripts/bench.ts steps through); thousand: 1 000 messages of 1 KB, as
  * scripts/bench.ts's big scenario (links written by the app's own writer). `--skip N` presses N keys first,
  * untraced (to step past the lesson's opening); then N keys (default 40) are pressed and traced one at a time,
- * each after the previous one's frame has been painted. `--out` keeps the raw trace for DevTools.
+ * each after the previous one's frame has been painted. `--out` keeps the raw trace for DevTools. `--categories`
+ * traces more (e.g. disabled-by-default-v8.cpu_profiler for JS samples, blink_style for style's own parts).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -183,7 +184,13 @@ async function main(): Promise<void> {
       .getByRole('slider', { name: 'Step', exact: true })
       .getAttribute('aria-valuetext');
     await browser.startTracing(page, {
-      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
+      categories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        // The JS stack of each forced layout and style recalculation (what DevTools shows as "initiator").
+        'disabled-by-default-devtools.timeline.stack',
+        ...(arg('--categories')?.split(',') ?? []),
+      ],
     });
     const t0 = Date.now();
     for (let i = 0; i < keys; i++) await pressAndPaint(page, key);

@@ -122,18 +122,22 @@ export interface SignalSegment {
   readonly groups: readonly CodeGroup[];
   /** Index of the segment's first code bit in the whole stream. */
   readonly firstBit: number;
+  /** The line's level during each of the segment's code bits (MLT-3, carried on from every bit before it). */
+  readonly levels: readonly Mlt3Level[];
 }
 
 export interface SignalWindow {
   readonly segments: readonly SignalSegment[];
   /** Where a run of octets is left out: after segment `after`, `octets` octets. */
   readonly gaps: readonly { readonly after: number; readonly octets: number }[];
-  /** Levels of every code bit of the whole stream (J to R). */
-  readonly levels: readonly Mlt3Level[];
   /** Code bits in the whole stream, and MAC octets behind them. */
   readonly totalBits: number;
   readonly totalOctets: number;
 }
+
+const ones = (code: string): number => [...code].filter((c) => c === '1').length;
+/** 1s in each data code-group: what an octet left out of the drawing does to the MLT-3 phase after it. */
+const DATA_ONES: readonly number[] = FOUR_B_FIVE_B.map(ones);
 
 /**
  * What the strip shows of one frame (`frame` = the frame's bytes as on the cable: header, payload, padding,
@@ -144,46 +148,71 @@ export interface SignalWindow {
  * LINKTYPE_ETHERNET: a record begins with the destination MAC; src/capture/walk.ts says so at layer 1): no
  * preamble, SFD, /J/K/ or /T/R/ was ever recorded, so only the captured bytes are drawn, coded as 100BASE-TX
  * codes them, from the first byte to the last.
+ *
+ * Only the drawn octets are coded. The level a drawn segment starts at depends on every 1 sent before it
+ * (MLT-3), so the octets left out are only counted: their code bits and 1s, from DATA_ONES. (Coding a whole
+ * 1 500-byte frame, as encode4b5b and mlt3 do, took 2 ms of a key press on the bench machine, every time a
+ * frame went onto the wire.)
  */
 export function signalWindow(frame: Uint8Array, head: number, tail = 2, captured = false): SignalWindow {
-  const octets = captured ? frame : macOctets(frame);
-  const groups = captured ? [...frame].flatMap((octet, i) => dataGroups(octet, i)) : encode4b5b(octets);
-  const stream = groups.flatMap((g) => g.bits);
-  const levels = mlt3(stream);
-  const firstBitOf: number[] = [];
-  let bit = 0;
-  for (const g of groups) {
-    firstBitOf.push(bit);
-    bit += g.bits.length;
-  }
-  const segment = (label: string, role: SignalSegment['role'], pick: (g: CodeGroup) => boolean) => {
-    const index = groups.findIndex(pick);
-    const chosen = groups.filter(pick);
-    return { label, role, groups: chosen, firstBit: firstBitOf[index]! };
-  };
   const f0 = captured ? 0 : PREAMBLE_LENGTH + 1;
+  const totalOctets = f0 + frame.length;
+  const octetAt = (i: number): number =>
+    i >= f0 ? frame[i - f0]! : i === PREAMBLE_LENGTH ? SFD : PREAMBLE_OCTET;
   const shownHead = Math.max(0, Math.min(head, frame.length));
   const shownTail = Math.max(0, Math.min(tail, frame.length - shownHead));
-  const segments: SignalSegment[] = captured
-    ? []
-    : [
-        segment('J K: start', 'start', (g) => g.octet === 0),
-        segment(`${hex8(PREAMBLE_OCTET)} ×6`, 'preamble', (g) => g.octet === PREAMBLE_LENGTH - 1),
-        segment(`SFD ${hex8(SFD)}`, 'sfd', (g) => g.octet === PREAMBLE_LENGTH),
-      ];
-  for (let i = 0; i < shownHead; i++) {
-    segments.push(segment(hex8(frame[i]!), 'frame', (g) => g.octet === f0 + i));
+  const tailStart = frame.length - shownTail;
+  const label = (i: number): { label: string; role: SignalSegment['role'] } | null => {
+    if (i >= f0 && (i - f0 < shownHead || i - f0 >= tailStart))
+      return { label: hex8(frame[i - f0]!), role: 'frame' };
+    if (captured) return null;
+    if (i === 0) return { label: 'J K: start', role: 'start' };
+    if (i === PREAMBLE_LENGTH - 1) return { label: `${hex8(PREAMBLE_OCTET)} ×6`, role: 'preamble' };
+    if (i === PREAMBLE_LENGTH) return { label: `SFD ${hex8(SFD)}`, role: 'sfd' };
+    return null;
+  };
+  const segments: SignalSegment[] = [];
+  let bit = 0;
+  let phase = 0;
+  const add = (shown: { label: string; role: SignalSegment['role'] }, groups: CodeGroup[]) => {
+    const bits = groups.flatMap((g) => g.bits);
+    const levels = mlt3(bits, phase);
+    segments.push({ ...shown, groups, firstBit: bit, levels });
+    bit += bits.length;
+    phase = (phase + bits.filter((b) => b === 1).length) & 3;
+  };
+  for (let i = 0; i < totalOctets; i++) {
+    const shown = label(i);
+    if (shown) {
+      add(
+        shown,
+        i === 0 && !captured
+          ? [
+              { name: 'J', bits: codeBits(CONTROL_CODES.J), octet: 0 },
+              { name: 'K', bits: codeBits(CONTROL_CODES.K), octet: 0 },
+            ]
+          : dataGroups(octetAt(i), i),
+      );
+    } else {
+      const octet = octetAt(i);
+      bit += 10;
+      phase = (phase + DATA_ONES[octet & 0x0f]! + DATA_ONES[octet >> 4]!) & 3;
+    }
+  }
+  if (!captured) {
+    add({ label: 'T R: end', role: 'end' }, [
+      { name: 'T', bits: codeBits(CONTROL_CODES.T), octet: -1 },
+      { name: 'R', bits: codeBits(CONTROL_CODES.R), octet: -1 },
+    ]);
   }
   const gaps: { after: number; octets: number }[] = [];
   // Preamble octets 2 to 6 are left out: the drawn one stands for them.
   if (!captured) gaps.push({ after: 0, octets: PREAMBLE_LENGTH - 2 });
-  const tailStart = frame.length - shownTail;
-  if (tailStart > shownHead) gaps.push({ after: segments.length - 1, octets: tailStart - shownHead });
-  for (let i = tailStart; i < frame.length; i++) {
-    segments.push(segment(hex8(frame[i]!), 'frame', (g) => g.octet === f0 + i));
+  if (tailStart > shownHead) {
+    const before = (captured ? 0 : 3) + shownHead;
+    gaps.push({ after: before - 1, octets: tailStart - shownHead });
   }
-  if (!captured) segments.push(segment('T R: end', 'end', (g) => g.octet === -1));
-  return { segments, gaps, levels, totalBits: stream.length, totalOctets: octets.length };
+  return { segments, gaps, totalBits: bit, totalOctets };
 }
 
 export interface SignalGeometry {
@@ -235,7 +264,7 @@ export function signalGeometry(
     const run = runs[runs.length - 1]!;
     const codeBits = s.groups.flatMap((g) => g.bits);
     for (let b = 0; b < count; b++) {
-      const point: [number, number] = [x + b * cell, y(window.levels[s.firstBit + b]!)];
+      const point: [number, number] = [x + b * cell, y(s.levels[b]!)];
       const prev = run[run.length - 1];
       if (prev) length += Math.abs(point[0] - prev[0]) + Math.abs(point[1] - prev[1]);
       run.push(point);

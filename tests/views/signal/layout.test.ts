@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   CONTROL_CODES,
   FOUR_B_FIVE_B,
@@ -125,9 +126,51 @@ describe('signalWindow', () => {
         s.groups.flatMap((g) => g.bits),
       );
     }
-    expect(w.levels).toEqual(mlt3(stream));
+    const levels = mlt3(stream);
+    for (const s of w.segments) {
+      expect(s.levels).toEqual(levels.slice(s.firstBit, s.firstBit + 5 * s.groups.length));
+    }
     // Drawn, it is one run per side of the gap.
     expect(signalGeometry(w, 700, 10, 50).path.match(/M/g)).toHaveLength(2);
+  });
+
+  it('codes and levels each drawn octet exactly as coding the whole stream does, for any frame and window', () => {
+    // The reference: every octet coded (encode4b5b) and the whole stream's levels (mlt3), then cut.
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 1600 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.boolean(),
+        (bytes, head, tail, captured) => {
+          const w = signalWindow(bytes, head, tail, captured);
+          const groups = captured
+            ? [...bytes].flatMap((b, i) =>
+                [b & 0x0f, b >> 4].map((n) => ({ bits: [...FOUR_B_FIVE_B[n]!].map(Number), octet: i })),
+              )
+            : encode4b5b(macOctets(bytes));
+          const stream = groups.flatMap((g) => g.bits);
+          const levels = mlt3(stream);
+          expect(w.totalBits).toBe(stream.length);
+          expect(w.totalOctets).toBe(bytes.length + (captured ? 0 : 8));
+          for (const s of w.segments) {
+            const n = 5 * s.groups.length;
+            expect(s.groups.flatMap((g) => g.bits)).toEqual(stream.slice(s.firstBit, s.firstBit + n));
+            expect(s.levels).toEqual(levels.slice(s.firstBit, s.firstBit + n));
+          }
+          // Head and tail: the drawn frame bytes are the first `head` and the last `tail` (never twice).
+          const shown = w.segments.filter((s) => s.role === 'frame').map((s) => s.label);
+          const h = Math.min(head, bytes.length);
+          const t = Math.min(tail, bytes.length - h);
+          expect(shown).toEqual(
+            [...bytes.slice(0, h), ...bytes.slice(bytes.length - t)].map(
+              (b) => `0x${b.toString(16).padStart(2, '0')}`,
+            ),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('differs from frame to frame (the FCS at the end, and the levels after it)', () => {
