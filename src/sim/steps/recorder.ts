@@ -4,7 +4,7 @@
  * the steps, puts each in the latest chapter begun (from the story's chapter table, in order), adds the
  * closing note of a run cut short, and lists the chapters. What a step says, and when, is the story's.
  */
-import { codePointCut } from '../../protocol/bytes';
+import { codePointCount, codePointCut } from '../../protocol/bytes';
 import type {
   Chapter,
   CodeRef,
@@ -278,18 +278,6 @@ export class WalkLog<W> {
 
 const CONSOLE_TEXT = 60;
 
-/** Characters (code points) of a text, without splitting it into an array. */
-function codePoints(text: string): number {
-  // Natively first (a 1 MB message is counted on opening): without low surrogates, every unit counts.
-  if (!/[\uDC00-\uDFFF]/.test(text)) return text.length;
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0xdc00 || c > 0xdfff) n++;
-  }
-  return n;
-}
-
 /**
  * A text for a console line: at most 60 characters; a longer one is cut with '…', followed by its
  * length when `withLength` (the websocket story's console says how long a message was).
@@ -299,9 +287,9 @@ export function consoleText(text: string, withLength: boolean): string {
   if (text.length <= max) return text;
   // Only the start is shown: count no more than that in characters.
   const cut = codePointCut(text, max, max * 2);
-  if (!cut.more && codePoints(text) <= max) return text;
+  if (!cut.more && codePointCount(text) <= max) return text;
   // A copy of the head, not `text.slice()` alone: V8 keeps a slice's whole source alive, and the step keeps
   // this line (a received message's text would otherwise stay in memory for every console line).
   const head = (' ' + text.slice(0, cut.end)).slice(1);
-  return `${head}…` + (withLength ? ` (${codePoints(text)} characters)` : '');
+  return `${head}…` + (withLength ? ` (${codePointCount(text)} characters)` : '');
 }
