@@ -113,6 +113,7 @@ describe.each(SIZES)('at %i×%i', (width, height) => {
     const { page } = await e2e.page({ context });
     for (const query of ['lesson=loss&step=19', 'lesson=loss&step=38', 'lesson=reconnect&step=105']) {
       await open(page, query);
+      await page.locator('.lost-label').first().waitFor();
       const outside = await page.evaluate(() => {
         const box = document.querySelector('.ladder-scroll')!.getBoundingClientRect();
         return [...document.querySelectorAll('.lost-label')]

@@ -30,8 +30,8 @@ export async function position(page: Page): Promise<StepPosition> {
 
 /**
  * Wait until the stage shows a step of the whole timeline: the scrubber is there and says how many steps there
- * are (a long scenario first shows "Step 3 of …" while the rest is simulated, src/state/opening.ts), and the
- * step's title is a visible heading.
+ * are (a long scenario first shows "Step 3 of …" while the rest is simulated, src/state/opening.ts), the
+ * step's title is a visible heading, and the stacks, the wire and the panels are drawn.
  */
 export async function waitForStage(page: Page, timeout = 30_000): Promise<StepPosition> {
   await scrubber(page).waitFor({ state: 'visible', timeout });
@@ -50,6 +50,16 @@ export async function waitForStage(page: Page, timeout = 30_000): Promise<StepPo
     .getByRole('heading', { name: at.title, exact: true })
     .first()
     .waitFor({ state: 'visible', timeout });
+  // The stage's heavy half (stacks, wire, panels: its own chunk, drawn in a frame after the first) is there, or
+  // has said it could not be loaded. Until then the centre is aria-busy (app/App.tsx); on a loaded machine a
+  // test that looked at the panels right after the heading found none (panels.test.ts, "lost" at 1024×768).
+  await page.waitForFunction(
+    () =>
+      !document.querySelector('.stage-centre[aria-busy="true"]') ||
+      !!document.querySelector('.stage-missing'),
+    null,
+    { timeout, polling: 100 },
+  );
   return at;
 }
 
