@@ -36,7 +36,8 @@ describe('WireStrip', () => {
     // The signal's module loads after the first paint.
     await waitFor(() => expect(container.querySelector('path.signal-wave')).not.toBeNull());
     const packet = FIXTURE.packets[5]!;
-    const groups = [...container.querySelectorAll('.signal-group')].map((t) => t.textContent).join(' ');
+    // One text element holds every code-group name, one character each.
+    const groups = [...container.querySelector('.signal-group')!.textContent!].join(' ');
     const nibbles = (b: number) => `${(b & 15).toString(16)} ${(b >> 4).toString(16)}`.toUpperCase();
     const onCable = [...packet.frame, ...trailerBytes(packet)];
     const last = onCable.slice(-2);

@@ -215,8 +215,14 @@ export interface SignalGeometry {
   readonly segments: readonly { readonly x: number; readonly width: number }[];
   /** Each gap's left edge. */
   readonly gaps: readonly number[];
-  /** Centre x and bit of every drawn code bit. */
-  readonly bits: readonly { readonly x: number; readonly bit: number }[];
+  /** Centre x of every drawn code bit (rounded to 0.01 px: they go into one `x` attribute). */
+  readonly bitXs: readonly number[];
+  /** The drawn code bits, one character each ('0' or '1'), in the order of bitXs. */
+  readonly bitText: string;
+  /** Centre x of every drawn code-group. */
+  readonly groupXs: readonly number[];
+  /** The drawn code-groups' names, one character each (a hex digit, J, K, T or R), in the order of groupXs. */
+  readonly groupNames: string;
   /**
    * Length of the drawn path (what SVGGeometryElement.getTotalLength measures; moves do not count), so the
    * drawing-on animation needs no layout to find it.
@@ -243,7 +249,10 @@ export function signalGeometry(
   const y = (level: Mlt3Level) => (level === 1 ? high : level === -1 ? low : (high + low) / 2);
   const segments: { x: number; width: number }[] = [];
   const gaps: number[] = [];
-  const bits: { x: number; bit: number }[] = [];
+  const bitXs: number[] = [];
+  let bitText = '';
+  const groupXs: number[] = [];
+  let groupNames = '';
   const runs: [number, number][][] = [[]];
   let x = 0;
   let length = 0;
@@ -257,8 +266,13 @@ export function signalGeometry(
       const prev = run[run.length - 1];
       if (prev) length += Math.abs(point[0] - prev[0]) + Math.abs(point[1] - prev[1]);
       run.push(point);
-      bits.push({ x: x + (b + 0.5) * cell, bit: codeBits[b]! });
+      bitXs.push(centi(x + (b + 0.5) * cell));
+      bitText += codeBits[b]!;
     }
+    s.groups.forEach((cg, k) => {
+      groupXs.push(centi(x + (k * 5 + 2.5) * cell));
+      groupNames += cg.name;
+    });
     x += count * cell;
     const last = run[run.length - 1]!;
     // Close the run at the segment's right edge, at its last level.
@@ -276,8 +290,11 @@ export function signalGeometry(
     .filter((r) => r.length > 0)
     .map((r) => stepLine(r) ?? '')
     .join('');
-  return { path, cell, gapWidth, segments, gaps, bits, length };
+  return { path, cell, gapWidth, segments, gaps, bitXs, bitText, groupXs, groupNames, length };
 }
+
+/** Rounded to 0.01 px: finer than any screen, and short in an attribute. */
+const centi = (v: number) => Math.round(v * 100) / 100;
 
 /** How many frame bytes the head shows at this width (at least one, at most four; about 9 px a code bit). */
 export function headBytesFor(width: number): number {

@@ -30,7 +30,7 @@ describe('the signal of a captured frame', () => {
     const { container } = renderWithStore(<WireStrip />, { timeline, step: at + 1 });
     await waitFor(() => expect(container.querySelector('path.signal-wave')).not.toBeNull());
     const nibbles = (b: number) => `${(b & 15).toString(16)} ${(b >> 4).toString(16)}`.toUpperCase();
-    const groups = [...container.querySelectorAll('.signal-group')].map((t) => t.textContent);
+    const groups = [...container.querySelector('.signal-group')!.textContent!];
     const labels = [...container.querySelectorAll('.signal-byte')].map((t) => t.textContent);
     // The frame's first byte is drawn first; its last two (the record's, not an FCS) last.
     expect(groups.slice(0, 2).join(' ')).toBe(nibbles(packet.frame[0]!));

@@ -187,7 +187,13 @@ describe('signalGeometry', () => {
     const w = signalWindow(Uint8Array.from({ length: 60 }), 1);
     const g = signalGeometry(w, 740, 10, 50);
     const drawn = w.segments.reduce((n, s) => n + s.groups.length * 5, 0);
-    expect(g.bits).toHaveLength(drawn);
+    expect(g.bitXs).toHaveLength(drawn);
+    expect(g.bitText).toMatch(new RegExp(`^[01]{${drawn}}$`));
+    expect(g.bitText).toBe(w.segments.flatMap((s) => s.groups.flatMap((cg) => cg.bits)).join(''));
+    expect(g.groupNames).toBe(w.segments.flatMap((s) => s.groups.map((cg) => cg.name)).join(''));
+    expect(g.groupXs).toHaveLength(g.groupNames.length);
+    // Each code-group's name sits over the middle of its five bits.
+    g.groupXs.forEach((x, k) => expect(x).toBeCloseTo(g.bitXs[k * 5 + 2]!, 1));
     expect(g.cell * (drawn + 2 * w.gaps.length)).toBeCloseTo(740, 6);
     expect(g.gaps).toHaveLength(2);
     // Levels map to y: + high, 0 middle, − low.
