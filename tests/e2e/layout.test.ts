@@ -330,6 +330,41 @@ describe.each(CASES)('$name $width×$height, $mode', (c) => {
     }
   });
 
+  it('the signal on the wire is drawn whole inside its box', async () => {
+    // Step 13 of the first lesson: the first frame on the cable (its signal is drawn under the unit).
+    const page = await openAt(c, c.mode, 'lesson=websocket&step=13');
+    const wave = page.locator('.wire-box path.signal-wave');
+    const drawn = await page.evaluate(() => {
+      const box = document.querySelector('.wire-box');
+      const panel = document.querySelector('.wire');
+      return !!box && !!panel && panel.getBoundingClientRect().height > 0;
+    });
+    if (!drawn) return; // The phone's layout hides the wire behind another panel: nothing to clip.
+    await wave.waitFor({ state: 'attached' });
+    const { box, signal, shown } = await page.evaluate(() => {
+      const wire = document.querySelector('.wire-box')!;
+      const g = document.querySelector('.wire-box g.signal')!;
+      const r = (e: Element) => {
+        const b = e.getBoundingClientRect();
+        return { top: b.top, bottom: b.bottom, left: b.left, right: b.right };
+      };
+      // The wave's stroke is 3 px wide: half of it lies outside its geometry.
+      const stroke = parseFloat(getComputedStyle(g.querySelector('.signal-wave')!).strokeWidth) / 2;
+      const s = r(g);
+      return {
+        box: r(wire),
+        signal: { ...s, bottom: s.bottom + stroke },
+        shown: getComputedStyle(g.parentElement!).display !== 'none',
+      };
+    });
+    if (!shown) return;
+    expect(signal.top, 'top of the signal').toBeGreaterThanOrEqual(box.top - 0.5);
+    expect(signal.bottom, 'bottom of the signal').toBeLessThanOrEqual(box.bottom + 0.5);
+    expect(signal.left).toBeGreaterThanOrEqual(box.left - 0.5);
+    expect(signal.right).toBeLessThanOrEqual(box.right + 0.5);
+    await page.context().close();
+  });
+
   it('axe finds nothing', async () => {
     const page = await openAt(c, c.mode, 'lesson=websocket&step=50');
     await waitForStillness(page);
