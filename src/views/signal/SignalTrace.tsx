@@ -63,8 +63,9 @@ export function SignalTrace({
       })}
       {/* One element for all the edges, one for all the code-group names and one for all the code bits: each
           name and bit is one character, placed by its own x (SVG 1.1 §10.4: an absolute x starts a new text
-          chunk, so each is centred on its own). Some 130 separate elements cost every frame-on-the-wire step
-          their style, layout and paint (measured in the note of 2026-12-06). */}
+          chunk, so each is centred on its own). As some 130 elements, inserted on every frame-on-the-wire step and
+          removed on the next, they cost each such step style for 26 more elements and layout for 39 more objects
+          (traced on the 1 000-message link: 112 → 86 and 217 → 178). */}
       <path className="signal-edge" d={g.segments.map((at) => `M${at.x},14V${height}`).join('')} />
       <text className="signal-group" x={g.groupXs.join(' ')} y={23} textAnchor="middle">
         {g.groupNames}
