@@ -62,7 +62,6 @@ async function openAt(size: Size, mode: Mode, query: string) {
   });
   await page.goto(e2e.url(`?${query}${mode === 'present' ? '&present=1' : ''}`));
   await waitForStage(page);
-  await page.waitForFunction(() => !document.querySelector('.stage-centre[aria-busy="true"]'));
   if (mode === 'present') await page.locator('.app.is-present').waitFor();
   return page;
 }
@@ -384,7 +383,6 @@ describe.each(CASES)('$name $width×$height, $mode', (c) => {
     for (const lesson of LESSONS) {
       await page.goto(e2e.url(`?lesson=${lesson.id}&step=1${c.mode === 'present' ? '&present=1' : ''}`));
       await waitForStage(page);
-      await page.waitForFunction(() => !document.querySelector('.stage-centre[aria-busy="true"]'));
       const readings = await sweep(page);
       steps += readings.length;
       for (let i = 0; i < readings.length; i++) {
