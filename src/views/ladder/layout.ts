@@ -370,8 +370,14 @@ export function labelChip(
 const EDGE_GAP = 4;
 
 /**
- * Scroll position that keeps `y` comfortably in view: unchanged while `y` is inside the middle of the window,
- * otherwise `y` is brought to 40% of the window's height.
+ * Scroll position that keeps `y` comfortably in view, at least `margin` from either edge (the row before and
+ * the row after stay visible). Unchanged while `y` is inside that band. A `y` that has just left the band
+ * (one step on, still inside the window) is brought to the band's other end, so the steps that follow in the
+ * same direction have the whole band to move through before the diagram scrolls again: one scroll every few
+ * packets rather than one per packet, which on a 720-pixel-high window (a band of about one row) halves the
+ * scrolls (Wirewalk's choice; a scroll redraws the rows and is the dearest part of a step there: profile of
+ * 1 000 messages, scripts/profile-step.ts). Any other `y` (a jump, a new window) is brought to 40 % of the
+ * window's height.
  */
 export function scrollToKeep(
   y: number,
@@ -381,6 +387,12 @@ export function scrollToKeep(
   margin: number,
 ): number {
   if (y >= top + margin && y <= top + height - margin) return top;
-  const wanted = y - height * 0.4;
+  const band = height - 2 * margin;
+  const wanted =
+    band > 0 && y > top + height - margin && y <= top + height
+      ? y - margin
+      : band > 0 && y < top + margin && y >= top
+        ? y - height + margin
+        : y - height * 0.4;
   return Math.max(0, Math.min(Math.max(0, totalHeight - height), wanted));
 }

@@ -183,6 +183,17 @@ describe('scrollToKeep', () => {
     expect(scrollToKeep(10, 500, 400, 5000, 60)).toBe(0);
     expect(scrollToKeep(4990, 0, 400, 5000, 60)).toBe(4600);
   });
+  it('brings a cursor that has just left the band to its other end, so the next steps need no scroll', () => {
+    // Window 100–500, band 160–440: one row on (500 > y > 440) puts y at the band's top, 60 below the edge.
+    expect(scrollToKeep(470, 100, 400, 5000, 60)).toBe(410);
+    // Going back: just above the band, y goes to the band's bottom (clamped at the diagram's top).
+    expect(scrollToKeep(1130, 1100, 400, 5000, 60)).toBe(1130 - 340);
+    expect(scrollToKeep(130, 100, 400, 5000, 60)).toBe(0);
+    // Stepping on from there needs no scroll until the band is crossed.
+    expect(scrollToKeep(470 + 270, 410, 400, 5000, 60)).toBe(410);
+    // A band too thin for two margins (a small window): back to 40 %.
+    expect(scrollToKeep(150, 0, 110, 5000, 60)).toBe(150 - 44);
+  });
 });
 
 describe('labelChip', () => {
