@@ -15,8 +15,10 @@
  *   npx tsx scripts/bench.ts --readme [--results FILE]   (npm run bench:readme: README table from results.json)
  *
  * Reading "keydown→paint": the harness presses each key right after a frame, so the wait for the next frame is
- * close to a whole frame. A page whose key handler only changes one word measures p50 15.5 / p95 16.6 ms here
- * (Chromium 156, headless, this machine), i.e. the 16.7 ms budget is that floor; what the app adds is the rest.
+ * close to a whole frame. A page whose key handler only changes one word measures p50 14.0–14.7 / p95
+ * 15.4–16.1 ms here (400 presses, five runs; Chromium 150, headless, 2-core AMD EPYC): that is the floor, and
+ * what the app adds is the rest. The budget for a step's p95 is issue 13's 24 ms (the floor plus about half a
+ * frame); the End key's single jump keeps one frame as its budget, as a target rather than a promise.
  *
  * How each figure is measured:
  * - initial JS / CSS: the entry files index.html loads (module script, modulepreload, stylesheet), each
@@ -78,6 +80,8 @@ const DIST = join(ROOT, 'dist');
 const OUT = join(ROOT, 'bench', 'results.json');
 const README = join(ROOT, 'README.md');
 const FRAME_MS = 1000 / 60;
+/** Issue 13: stepping p95 ≤ 24 ms (keydown→paint, which includes the wait for the next frame; see the top). */
+const STEP_P95_MS = 24;
 
 interface Figure {
   readonly group: string;
@@ -311,7 +315,7 @@ function recordLatency(group: string, label: string, samples: readonly LatencySa
     name: `${label}: p95 keydown→paint`,
     value: percentile(paint, 95),
     unit: 'ms',
-    budget: { max: FRAME_MS, text: '≤ 16.7 ms (+ input delay)' },
+    budget: { max: STEP_P95_MS, text: '≤ 24 ms' },
     note: n,
   });
   record({ group, name: `${label}: p95 input delay`, value: percentile(delay, 95), unit: 'ms', note: n });
