@@ -387,12 +387,8 @@ export function scrollToKeep(
   margin: number,
 ): number {
   if (y >= top + margin && y <= top + height - margin) return top;
-  const band = height - 2 * margin;
-  const wanted =
-    band > 0 && y > top + height - margin && y <= top + height
-      ? y - margin
-      : band > 0 && y < top + margin && y >= top
-        ? y - height + margin
-        : y - height * 0.4;
+  // Outside the band but inside the window (and the band not empty): just left it, one way or the other.
+  const justLeft = height > 2 * margin && y >= top && y <= top + height;
+  const wanted = !justLeft ? y - height * 0.4 : y > top + margin ? y - margin : y - height + margin;
   return Math.max(0, Math.min(Math.max(0, totalHeight - height), wanted));
 }
